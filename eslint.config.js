@@ -1,0 +1,33 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'public/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The engine is a library: TensorFlow.js and plain TypeScript only, so it runs
+    // unchanged in Node (tests, CLI) and in the browser (app, worker).
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['react', 'react-*', 'react/*', 'plotly*', '@codemirror/*'], message: 'src/core must not depend on UI libraries.' },
+            { group: ['node:*', 'fs', 'path', 'os', 'child_process'], message: 'src/core must run in the browser too: no Node APIs.' },
+            { group: ['**/ui/**', '**/cli/**', '**/worker/**', '**/exercises/**'], message: 'Arrows point into src/core, never out of it.' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,276 @@
+/**
+ * DiffusionLM, the notebook's bidirectional Transformer, in TensorFlow.js.
+ *
+ *   h = token_embed(x_t) + pe[:L] + time_mlp(t)        [B, L, d]
+ *   3 x pre-LN encoder layer (no causal mask):
+ *     h = h + Dropout(SelfAttn(LN1(h)))
+ *     h = h + Dropout(W2 Dropout(ReLU(W1 LN2(h))))
+ *   logits = output_head(h)                            [B, L, V]
+ *
+ * Parameters carry PyTorch's state_dict names. Linear weights are held as
+ * [in, out] (PyTorch's [out, in] transposed) so every matmul is plain; the
+ * weights I/O transposes at the boundary.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { DEFAULT_MODEL, validateModelConfig, type ModelConfig } from './config.ts';
+import { dense, embed, layerNorm } from './ops.ts';
+import { paramSpecs, sinusoidalTable, sizeOf } from './params.ts';
+import type { Rng } from './rng.ts';
+
+export interface InitOptions {
+  /** Std of the token embedding's N(0, std²) init; PyTorch's nn.Embedding uses 1. */
+  readonly embedStd?: number;
+  /**
+   * nn.TransformerEncoder deep-copies one layer, so PyTorch starts every layer
+   * with identical weights. True reproduces that; false draws each layer anew.
+   */
+  readonly cloneLayers?: boolean;
+}
+
+export interface ForwardOptions {
+  /** Train mode: dropout on. Needs `rng` when the model's dropout > 0. */
+  readonly training?: boolean;
+  /** Source of dropout masks in train mode. */
+  readonly rng?: Rng;
+  /** Add a causal mask (the GPT contrast the lesson shows); the model itself never uses one. */
+  readonly causal?: boolean;
+  /** Feed t = 0 to the time MLP instead of t (for recipes that drop the time input). */
+  readonly ignoreTime?: boolean;
+  /** Dropout rate in train mode; defaults to the config's (0.1). */
+  readonly dropout?: number;
+}
+
+/** True for PyTorch Linear weights, which we store transposed. */
+function isLinearWeight(name: string, shape: readonly number[]): boolean {
+  return shape.length === 2 && name !== 'token_embed.weight';
+}
+
+export class DiffusionLM {
+  readonly config: ModelConfig;
+  /** Trainable variables by PyTorch name, in state_dict order. Linear weights are [in, out]. */
+  readonly params: ReadonlyMap<string, tf.Variable>;
+  private readonly pe: tf.Tensor2D; // [maxLen, d]
+  private disposed = false;
+
+  constructor(config: ModelConfig = DEFAULT_MODEL, rng: Rng, init: InitOptions = {}) {
+    this.config = validateModelConfig(config);
+    const values = initialValues(this.config, rng, init);
+    const params = new Map<string, tf.Variable>();
+    // Variables survive tidy; their initial-value tensors do not need to.
+    tf.tidy(() => {
+      for (const { name, shape } of paramSpecs(this.config)) {
+        params.set(name, tf.variable(tf.tensor(values.get(name)!, internalShape(name, shape)), true));
+      }
+    });
+    this.params = params;
+    this.pe = tf.tensor2d(sinusoidalTable(this.config.maxLen, this.config.dModel), [this.config.maxLen, this.config.dModel]);
+  }
+
+  /** Logits [B, L, V] for x_t int32 [B, L] and t [B, 1]. The caller owns the result. */
+  forward(xt: tf.Tensor2D, t: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
+    this.assertLive();
+    const { vocabSize: V, dModel: d, nLayers, maxLen } = this.config;
+    const [B, L] = xt.shape;
+    if (L > maxLen) throw new RangeError(`sequence length ${L} exceeds the model's maxLen ${maxLen}`);
+    if (t.shape[0] !== B || t.shape[1] !== 1) throw new RangeError(`t must be [${B}, 1], got [${t.shape}]`);
+    const dropout = opts.training ? (opts.dropout ?? this.config.dropout) : 0;
+    if (dropout > 0 && !opts.rng) throw new Error('train mode with dropout needs an rng');
+    const drop = (x: tf.Tensor2D | tf.Tensor3D) => (dropout > 0 ? applyDropout(x, dropout, opts.rng!) : x);
+    const p = (name: string) => this.params.get(name)! as tf.Tensor as tf.Tensor2D & tf.Tensor1D;
+
+    return tf.tidy(() => {
+      const N = B * L;
+      const oneHot = tf.cast(tf.oneHot(tf.reshape(xt, [N]), V), "float32") as tf.Tensor2D; // [N, V]
+      const tok = embed(oneHot, p('token_embed.weight')); // [N, d]
+      const tIn = opts.ignoreTime ? tf.zerosLike(t) : tf.cast(t, "float32");
+      const tEmb = dense(silu(dense(tIn, p('time_mlp.0.weight'), p('time_mlp.0.bias'))), p('time_mlp.2.weight'), p('time_mlp.2.bias')); // [B, d]
+      const pos = tf.slice(this.pe, [0, 0], [L, d]); // [L, d]
+      let h = tf.reshape(
+        tf.add(tf.add(tf.reshape(tok, [B, L, d]), pos), tf.expandDims(tEmb, 1)),
+        [N, d],
+      ) as tf.Tensor2D;
+      for (let i = 0; i < nLayers; i++) {
+        const pre = `transformer.layers.${i}`;
+        const a = layerNorm(h, p(`${pre}.norm1.weight`), p(`${pre}.norm1.bias`), this.config.layerNormEps);
+        const att = this.selfAttention(a, B, L, pre, dropout, opts);
+        h = tf.add(h, drop(att)) as tf.Tensor2D;
+        const f = layerNorm(h, p(`${pre}.norm2.weight`), p(`${pre}.norm2.bias`), this.config.layerNormEps);
+        const hidden = drop(tf.relu(dense(f, p(`${pre}.linear1.weight`), p(`${pre}.linear1.bias`)))) as tf.Tensor2D;
+        h = tf.add(h, drop(dense(hidden, p(`${pre}.linear2.weight`), p(`${pre}.linear2.bias`)))) as tf.Tensor2D;
+      }
+      const logits = dense(h, p('output_head.weight'), p('output_head.bias')); // [N, V]
+      return tf.reshape(logits, [B, L, V]) as tf.Tensor3D;
+    });
+  }
+
+  /** Multi-head self-attention of a [N, d] with PyTorch's packed in_proj (q, k, v; 16 dims a head). */
+  private selfAttention(a: tf.Tensor2D, B: number, L: number, pre: string, dropout: number, opts: ForwardOptions): tf.Tensor2D {
+    const { dModel: d, nHeads: H } = this.config;
+    const dh = d / H;
+    const p = (name: string) => this.params.get(`${pre}.self_attn.${name}`)! as tf.Tensor as tf.Tensor2D & tf.Tensor1D;
+    const qkv = dense(a, p('in_proj_weight'), p('in_proj_bias')); // [N, 3d]
+    // [B, L, 3H, dh] -> [3H, B, L, dh] -> q, k, v each [H*B, L, dh]
+    const heads = tf.reshape(tf.transpose(tf.reshape(qkv, [B, L, 3 * H, dh]), [2, 0, 1, 3]), [3, H * B, L, dh]);
+    const [q, k, v] = tf.unstack(heads) as tf.Tensor3D[];
+    let scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(dh)), k, false, true); // [H*B, L, L]
+    if (opts.causal) scores = tf.add(scores, causalBias(L));
+    let attn = tf.softmax(scores);
+    if (dropout > 0) attn = applyDropout(attn, dropout, opts.rng!);
+    const ctx = tf.matMul(attn, v); // [H*B, L, dh]
+    // [H, B, L, dh] -> [B, L, H, dh] -> [N, d]: head h fills dims h*dh..(h+1)*dh, as PyTorch concatenates.
+    const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [H, B, L, dh]), [1, 2, 0, 3]), [B * L, d]) as tf.Tensor2D;
+    return dense(merged, p('out_proj.weight'), p('out_proj.bias'));
+  }
+
+  /** Eval-mode probabilities [B, L, V] as numbers (softmax over the vocabulary). */
+  async predictProbs(xt: tf.Tensor2D, t: tf.Tensor2D, opts: Omit<ForwardOptions, 'training' | 'rng'> = {}): Promise<Float32Array> {
+    const probs = tf.tidy(() => tf.softmax(this.forward(xt, t, opts)));
+    try {
+      return (await probs.data()) as Float32Array;
+    } finally {
+      probs.dispose();
+    }
+  }
+
+  /** Weights in PyTorch layout ([out, in] Linear weights), by state_dict name. */
+  async stateDict(): Promise<Map<string, Float32Array>> {
+    this.assertLive();
+    const out = new Map<string, Float32Array>();
+    for (const [name, v] of this.params) {
+      const shape = paramShape(this.config, name);
+      const data = (await v.data()) as Float32Array;
+      out.set(name, isLinearWeight(name, shape) ? transpose2d(data, shape[1], shape[0]) : Float32Array.from(data));
+    }
+    return out;
+  }
+
+  /**
+   * Replace every weight from PyTorch-layout arrays. Checks everything first,
+   * so a bad map leaves the model untouched.
+   */
+  loadStateDict(state: ReadonlyMap<string, Float32Array>): void {
+    this.assertLive();
+    const specs = paramSpecs(this.config);
+    for (const { name, shape } of specs) {
+      const data = state.get(name);
+      if (!data) throw new Error(`missing weight ${name}`);
+      if (data.length !== sizeOf(shape)) throw new Error(`weight ${name} has ${data.length} values, expected ${sizeOf(shape)}`);
+    }
+    tf.tidy(() => {
+      for (const { name, shape } of specs) {
+        const data = state.get(name)!;
+        const internal = isLinearWeight(name, shape) ? transpose2d(data, shape[0], shape[1]) : data;
+        this.params.get(name)!.assign(tf.tensor(internal, internalShape(name, shape)));
+      }
+    });
+  }
+
+  /** The variables in state_dict order: what the optimizer updates. */
+  variables(): tf.Variable[] {
+    return [...this.params.values()];
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const v of this.params.values()) v.dispose();
+    this.pe.dispose();
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new Error('this DiffusionLM has been disposed');
+  }
+}
+
+function paramShape(c: ModelConfig, name: string): readonly number[] {
+  return paramSpecs(c).find((s) => s.name === name)!.shape;
+}
+
+function internalShape(name: string, shape: readonly number[]): number[] {
+  return isLinearWeight(name, shape) ? [shape[1], shape[0]] : [...shape];
+}
+
+/** Transpose a row-major [rows, cols] array. */
+function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
+  return out;
+}
+
+function silu(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.mul(x, tf.sigmoid(x));
+}
+
+/** 0 on and below the diagonal, -1e9 above: position i sees only j <= i. */
+function causalBias(L: number): tf.Tensor2D {
+  const bias = new Float32Array(L * L);
+  for (let i = 0; i < L; i++) for (let j = i + 1; j < L; j++) bias[i * L + j] = -1e9;
+  return tf.tensor2d(bias, [L, L]);
+}
+
+/**
+ * Inverted dropout with a mask drawn from our Rng (PyTorch's convention:
+ * kept values scaled by 1/(1-p)). Drawing in JS is several times cheaper than
+ * tfjs' randomUniform on wasm and is the same on every backend.
+ */
+function applyDropout<T extends tf.Tensor>(x: T, rate: number, rng: Rng): T {
+  const n = x.size;
+  const keep = new Float32Array(n);
+  const threshold = rate * 4294967296;
+  const scale = 1 / (1 - rate);
+  for (let i = 0; i < n; i++) keep[i] = rng.nextUint32() >= threshold ? scale : 0;
+  return tf.mul(x, tf.tensor(keep, x.shape)) as T;
+}
+
+/** PyTorch's default initialisation, drawn from our Rng, in PyTorch layout. */
+function initialValues(c: ModelConfig, rng: Rng, init: InitOptions): Map<string, Float32Array> {
+  const normal = (n: number, std: number) => {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i += 2) {
+      // Box-Muller: two normals from two uniforms.
+      const u = 1 - rng.next(), v = rng.next();
+      const r = Math.sqrt(-2 * Math.log(u));
+      out[i] = std * r * Math.cos(2 * Math.PI * v);
+      if (i + 1 < n) out[i + 1] = std * r * Math.sin(2 * Math.PI * v);
+    }
+    return out;
+  };
+  const uniform = (n: number, bound: number) => Float32Array.from({ length: n }, () => rng.uniform(-bound, bound));
+  const fill = (n: number, v: number) => new Float32Array(n).fill(v);
+  const d = c.dModel;
+  const values = new Map<string, Float32Array>();
+  const linear = (name: string, out: number, inp: number, bias = true) => {
+    // kaiming_uniform(a=sqrt(5)) and the bias rule both reduce to U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+    values.set(`${name}.weight`, uniform(out * inp, 1 / Math.sqrt(inp)));
+    if (bias) values.set(`${name}.bias`, uniform(out, 1 / Math.sqrt(inp)));
+  };
+  values.set('token_embed.weight', normal(c.vocabSize * d, init.embedStd ?? 1));
+  linear('time_mlp.0', d, 1);
+  linear('time_mlp.2', d, d);
+  const layer = (pre: string) => {
+    values.set(`${pre}.self_attn.in_proj_weight`, uniform(3 * d * d, Math.sqrt(6 / (d + 3 * d)))); // xavier_uniform
+    values.set(`${pre}.self_attn.in_proj_bias`, fill(3 * d, 0));
+    linear(`${pre}.self_attn.out_proj`, d, d, false);
+    values.set(`${pre}.self_attn.out_proj.bias`, fill(d, 0));
+    linear(`${pre}.linear1`, c.dFF, d);
+    linear(`${pre}.linear2`, d, c.dFF);
+    for (const n of ['norm1', 'norm2']) {
+      values.set(`${pre}.${n}.weight`, fill(d, 1));
+      values.set(`${pre}.${n}.bias`, fill(d, 0));
+    }
+  };
+  for (let i = 0; i < c.nLayers; i++) {
+    if (i > 0 && (init.cloneLayers ?? true)) {
+      for (const { name } of paramSpecs(c)) {
+        if (name.startsWith('transformer.layers.0.')) {
+          values.set(name.replace('layers.0.', `layers.${i}.`), values.get(name)!.slice());
+        }
+      }
+    } else {
+      layer(`transformer.layers.${i}`);
+    }
+  }
+  linear('output_head', c.vocabSize, d);
+  // Map insertion order is irrelevant: callers read by name in paramSpecs order.
+  return values;
+}

@@ -1,0 +1,99 @@
+/**
+ * The few differentiable building blocks the model needs, each with a
+ * hand-written gradient. Why not tfjs' own gradients: they use matmuls with
+ * transposeA/transposeB, which the wasm backend runs on a slow path (about 8x
+ * slower than a plain matmul here), and autodiff of layer norm and
+ * cross-entropy launches many more kernels than the closed forms below.
+ * Every matmul here is a plain [m,k] x [k,n] with transposes made explicit.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone ships no gradients: register them (the full @tensorflow/tfjs bundle does this).
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+
+type GradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
+type OpBody = (inputs: tf.Tensor[], save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: GradFunc };
+
+/** tf.customGrad with the inputs as an array (its own signature mixes them with `save`). */
+function customOp(body: OpBody): (...inputs: tf.Tensor[]) => tf.Tensor {
+  return tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    return body(args as tf.Tensor[], save);
+  }) as Parameters<typeof tf.customGrad>[0]);
+}
+
+const denseOp = customOp(([x, w, b], save) => {
+  save([x, w]);
+  return {
+    value: tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b),
+    gradFunc: (dy, [xs, ws]) => [
+      tf.matMul(dy as tf.Tensor2D, tf.transpose(ws as tf.Tensor2D)), // dx [N, in]
+      tf.matMul(tf.transpose(xs as tf.Tensor2D), dy as tf.Tensor2D), // dW [in, out]
+      tf.sum(dy, 0), //                                                 db [out]
+    ],
+  };
+});
+
+/** y = x W + b for x [N, in], W [in, out] (PyTorch's weight, transposed), b [out]. */
+export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return denseOp(x, w, b) as tf.Tensor2D;
+}
+
+/**
+ * Embedding lookup as a one-hot matmul: `oneHot` [N, V] (a constant) times the
+ * table [V, d]. tf.gather has no gradient on wasm (no UnsortedSegmentSum).
+ */
+export function embed(oneHot: tf.Tensor2D, table: tf.Tensor2D): tf.Tensor2D {
+  // Tensors a gradient needs go through save(): closures would see them freed by tidy.
+  const op = customOp(([e], save) => {
+    save([oneHot]);
+    return {
+      value: tf.matMul(oneHot, e as tf.Tensor2D),
+      gradFunc: (dy, [oh]) => [tf.matMul(tf.transpose(oh as tf.Tensor2D), dy as tf.Tensor2D)],
+    };
+  });
+  return op(table) as tf.Tensor2D;
+}
+
+const layerNormOp = (eps: number) =>
+  customOp(([x, g, b], save) => {
+    const xc = tf.sub(x, tf.mean(x, -1, true));
+    const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), eps)); // [N, 1]
+    const xhat = tf.mul(xc, rstd);
+    save([xhat, rstd, g]);
+    return {
+      value: tf.add(tf.mul(xhat, g), b),
+      gradFunc: (dy, [xh, rs, gs]) => {
+        const dxhat = tf.mul(dy, gs);
+        const centred = tf.sub(dxhat, tf.mean(dxhat, -1, true));
+        const dx = tf.mul(rs, tf.sub(centred, tf.mul(xh, tf.mean(tf.mul(dxhat, xh), -1, true))));
+        return [dx, tf.sum(tf.mul(dy, xh), 0), tf.sum(dy, 0)];
+      },
+    };
+  });
+const layerNormOps = new Map<number, ReturnType<typeof layerNormOp>>();
+
+/** LayerNorm over the last axis of x [N, d], with PyTorch's biased variance. */
+export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor2D {
+  let op = layerNormOps.get(eps);
+  if (!op) layerNormOps.set(eps, (op = layerNormOp(eps)));
+  return op(x, gamma, beta) as tf.Tensor2D;
+}
+
+/**
+ * Weighted cross-entropy, sum_i w_i * -log softmax(logits_i)[target_i], for
+ * logits [N, V]. `targetOneHot` [N, V] and `weights` [N] are constants: the
+ * objective chooses the weights (1/#masked at masked positions for the
+ * notebook's mean, 0 elsewhere).
+ */
+export function weightedCrossEntropy(logits: tf.Tensor2D, targetOneHot: tf.Tensor2D, weights: tf.Tensor1D): tf.Scalar {
+  const w = tf.expandDims(weights, 1); // [N, 1]
+  const op = customOp(([z], save) => {
+    const logp = tf.logSoftmax(z);
+    save([logp, targetOneHot, w]);
+    return {
+      value: tf.neg(tf.sum(tf.mul(tf.mul(logp, targetOneHot), w))),
+      gradFunc: (dy, [lp, y, ws]) => [tf.mul(tf.mul(tf.sub(tf.exp(lp), y), ws), dy)],
+    };
+  });
+  return op(logits) as tf.Scalar;
+}

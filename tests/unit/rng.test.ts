@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.ts';
+
+describe('Rng', () => {
+  it('is deterministic for a seed and differs across seeds', () => {
+    const a = new Rng(42), b = new Rng(42), c = new Rng(43);
+    const xs = Array.from({ length: 8 }, () => a.nextUint32());
+    expect(Array.from({ length: 8 }, () => b.nextUint32())).toEqual(xs);
+    expect(Array.from({ length: 8 }, () => c.nextUint32())).not.toEqual(xs);
+  });
+
+  it('gives uniforms in [0,1) with the right mean and variance', () => {
+    const r = new Rng(7);
+    const n = 200_000;
+    let s = 0, s2 = 0, lo = 1, hi = 0;
+    for (let i = 0; i < n; i++) {
+      const u = r.next();
+      s += u; s2 += u * u; lo = Math.min(lo, u); hi = Math.max(hi, u);
+    }
+    const mean = s / n, variance = s2 / n - mean * mean;
+    expect(lo).toBeGreaterThanOrEqual(0);
+    expect(hi).toBeLessThan(1);
+    // 4 standard errors: sd of the mean is sqrt(1/12/n).
+    expect(Math.abs(mean - 0.5)).toBeLessThan(4 * Math.sqrt(1 / 12 / n));
+    expect(Math.abs(variance - 1 / 12)).toBeLessThan(0.002);
+  });
+
+  it('draws every integer of a range equally often', () => {
+    const r = new Rng(1);
+    const counts = new Array(15).fill(0);
+    const n = 150_000;
+    for (let i = 0; i < n; i++) counts[r.int(1, 15) - 1]++;
+    // Chi-square with 14 dof; 36.1 is the 0.999 quantile.
+    const e = n / 15;
+    const chi2 = counts.reduce((acc, c) => acc + (c - e) ** 2 / e, 0);
+    expect(chi2).toBeLessThan(36.1);
+  });
+
+  it('resumes exactly from a saved state', () => {
+    const r = new Rng(5);
+    r.next();
+    const state = r.getState();
+    const ahead = [r.next(), r.next()];
+    const s = new Rng(0);
+    s.setState(state);
+    expect([s.next(), s.next()]).toEqual(ahead);
+  });
+
+  it('rejects a non-finite seed and bad ranges', () => {
+    expect(() => new Rng(Number.NaN)).toThrow(/seed/);
+    expect(() => new Rng(1).int(5, 4)).toThrow(/range/);
+  });
+});
