@@ -31,7 +31,7 @@ export interface StepReport {
   readonly lr: number;
   /** Global gradient norm before clipping. */
   readonly gradNorm: number;
-  /** Steps per second over the last readback window. */
+  /** Steps per second, from this step's wall time. */
   readonly stepsPerSec: number;
   /** True when the batch had no masked token and was skipped. */
   readonly skipped: boolean;
@@ -59,8 +59,6 @@ export interface TrainOptions {
   readonly steps?: number;
   readonly data?: DataConfig;
   readonly signal?: AbortSignal;
-  /** Read losses back every N steps (1 on CPU/wasm; more on GPUs, where a readback stalls). */
-  readonly syncEvery?: number;
 }
 
 /** Draw one batch under a recipe: data, t, mask and loss weights. */
@@ -77,16 +75,23 @@ export function sampleBatch(rng: Rng, recipe: Recipe, data: DataConfig): Batch {
   return { x0, xt, t, weights: lossWeights(recipe.loss, { mask, t, maskedCount }), maskedCount };
 }
 
+export interface StepOutcome {
+  readonly loss: number;
+  /** Global gradient norm before clipping. */
+  readonly gradNorm: number;
+  /** False when the loss, the norm or an updated weight was not finite: nothing changed. */
+  readonly applied: boolean;
+}
+
 /**
- * Loss and gradients for one batch, then one AdamW step. Returns scalars the
- * caller owns: the loss, the pre-clip gradient norm, and whether the update
- * was applied (0 when anything was non-finite).
+ * Loss and gradients for one batch, then one AdamW step, applied only if
+ * everything is finite. One readback a step, which also gives the progress.
  */
-export function trainStep(model: DiffusionLM, opt: AdamW, batch: Batch, lr: number, recipe: Recipe, rng: Rng): tf.Tensor1D {
+export async function trainStep(model: DiffusionLM, opt: AdamW, batch: Batch, lr: number, recipe: Recipe, rng: Rng): Promise<StepOutcome> {
   const { vocabSize: V } = model.config;
   const B = batch.t.length;
   const L = batch.xt.length / B;
-  return tf.tidy(() => {
+  const staged = tf.tidy(() => {
     const xt = tf.tensor2d(batch.xt, [B, L], 'int32');
     const t = tf.tensor2d(batch.t, [B, 1]);
     const target = tf.cast(tf.oneHot(tf.tensor1d(batch.x0, 'int32'), V), 'float32') as tf.Tensor2D;
@@ -96,9 +101,13 @@ export function trainStep(model: DiffusionLM, opt: AdamW, batch: Batch, lr: numb
       const logits = model.forward(xt, t, { training: true, rng, dropout: recipe.dropout, ignoreTime: recipe.ignoreTime });
       return weightedCrossEntropy(tf.reshape(logits, [B * L, V]) as tf.Tensor2D, target, weights);
     }, vars);
-    const { gradNorm, applied } = opt.apply(vars.map((v) => grads[v.name]), lr, value);
-    return tf.stack([value, gradNorm, applied]) as tf.Tensor1D;
+    return opt.stage(vars.map((v) => grads[v.name]), lr, value);
   });
+  const [loss, gradNorm, ok] = await staged.check.data();
+  const applied = ok === 1;
+  if (applied) opt.commit(staged);
+  else opt.discard(staged);
+  return { loss, gradNorm, applied };
 }
 
 export class Trainer {
@@ -112,6 +121,10 @@ export class Trainer {
   step = 0;
 
   constructor(model: DiffusionLM, recipe: Recipe, options: TrainOptions = {}) {
+    if (!tf.getGradient('Reshape')) {
+      // tfjs-core ships its gradients separately; each entry point registers them.
+      throw new Error("TensorFlow.js gradients are not registered: import '@tensorflow/tfjs-core/dist/register_all_gradients' (bundlers) or require '@tensorflow/tfjs' (Node) in the entry point");
+    }
     this.model = model;
     this.recipe = recipe;
     this.totalSteps = options.steps ?? recipe.steps;
@@ -133,54 +146,28 @@ export class Trainer {
    * abort, or at the first non-finite loss or update, keeping the last good
    * weights.
    */
-  async run(options: { signal?: AbortSignal; syncEvery?: number; untilStep?: number } = {}, onProgress?: (r: StepReport) => void): Promise<TrainResult> {
-    const syncEvery = Math.max(1, options.syncEvery ?? 1);
+  async run(options: { signal?: AbortSignal; untilStep?: number } = {}, onProgress?: (r: StepReport) => void): Promise<TrainResult> {
     const until = Math.min(options.untilStep ?? this.totalSteps, this.totalSteps);
-    let pending: Array<{ step: number; lr: number; out: tf.Tensor1D | null }> = [];
-    let windowStart = performance.now();
-
-    const flush = async (): Promise<TrainResult | null> => {
-      const live = pending.filter((p) => p.out);
-      const values = live.length ? await readAll(live.map((p) => p.out!)) : [];
-      const now = performance.now();
-      const stepsPerSec = (pending.length * 1000) / Math.max(1e-9, now - windowStart);
-      windowStart = now;
-      let k = 0;
-      for (const p of pending) {
-        const [loss, gradNorm, applied] = p.out ? values[k++] : [Number.NaN, Number.NaN, 1];
-        onProgress?.({ step: p.step, totalSteps: this.totalSteps, loss, lr: p.lr, gradNorm, stepsPerSec, skipped: !p.out });
-        if (p.out && (applied !== 1 || !Number.isFinite(loss))) {
-          pending = [];
-          this.step = p.step - 1;
-          return {
-            reason: 'non-finite',
-            step: this.step,
-            message: `Stopped at step ${p.step}: the loss was ${loss} and the gradient norm ${gradNorm}. The update was not applied, so the model keeps the weights from step ${this.step}. Try a lower learning rate.`,
-          };
-        }
-      }
-      pending = [];
-      return null;
-    };
-
+    let last = performance.now();
     while (this.step < until) {
-      if (options.signal?.aborted) {
-        const stop = await flush();
-        return stop ?? { reason: 'aborted', step: this.step, message: `Stopped by request after step ${this.step}.` };
-      }
+      if (options.signal?.aborted) return { reason: 'aborted', step: this.step, message: `Stopped by request after step ${this.step}.` };
       const batch = sampleBatch(this.rng, this.recipe, this.data);
+      const lr = this.currentLr();
+      // No masked token: nothing to predict, and the notebook skips the optimizer and scheduler.
+      const outcome = batch.maskedCount === 0 ? null : await trainStep(this.model, this.opt, batch, lr, this.recipe, this.rng);
+      const now = performance.now();
+      const stepsPerSec = 1000 / Math.max(1e-6, now - last);
+      last = now;
+      const report = { step: this.step + 1, totalSteps: this.totalSteps, lr, stepsPerSec, skipped: outcome === null };
+      onProgress?.({ ...report, loss: outcome?.loss ?? Number.NaN, gradNorm: outcome?.gradNorm ?? Number.NaN });
+      if (outcome && !outcome.applied) {
+        return {
+          reason: 'non-finite',
+          step: this.step,
+          message: `Stopped at step ${this.step + 1}: the loss was ${outcome.loss} and the gradient norm ${outcome.gradNorm}, or an updated weight overflowed. The update was not applied, so the model keeps its weights from step ${this.step}. Try a lower learning rate.`,
+        };
+      }
       this.step++;
-      if (batch.maskedCount === 0) {
-        // Nothing to predict: the notebook skips the optimizer and the scheduler.
-        pending.push({ step: this.step, lr: this.currentLr(), out: null });
-      } else {
-        const lr = this.currentLr();
-        pending.push({ step: this.step, lr, out: trainStep(this.model, this.opt, batch, lr, this.recipe, this.rng) });
-      }
-      if (pending.length >= syncEvery || this.step === until) {
-        const stop = await flush();
-        if (stop) return stop;
-      }
     }
     const done = this.step >= this.totalSteps;
     return {
@@ -206,23 +193,11 @@ export class Trainer {
   }
 }
 
-/** Read several small tensors in one round trip, then free them. */
-async function readAll(outs: tf.Tensor1D[]): Promise<number[][]> {
-  const stacked = tf.stack(outs);
-  try {
-    const flat = await stacked.data();
-    return outs.map((o, i) => Array.from(flat.subarray(i * o.size, (i + 1) * o.size)));
-  } finally {
-    stacked.dispose();
-    for (const o of outs) o.dispose();
-  }
-}
-
 /** Convenience: train a model under a recipe from scratch. */
 export async function train(model: DiffusionLM, recipe: Recipe, options: TrainOptions = {}, onProgress?: (r: StepReport) => void): Promise<TrainResult> {
   const trainer = new Trainer(model, recipe, options);
   try {
-    return await trainer.run({ signal: options.signal, syncEvery: options.syncEvery }, onProgress);
+    return await trainer.run({ signal: options.signal }, onProgress);
   } finally {
     trainer.dispose();
   }

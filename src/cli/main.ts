@@ -1,0 +1,232 @@
+/**
+ * `unmask`: train, evaluate and query the lesson's model from a terminal,
+ * on the same engine the browser lesson runs.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadWeights, saveWeights } from '../core/checkpoint.ts';
+import { DEFAULT_MODEL, MASK_ID } from '../core/config.ts';
+import { evaluate, type Evaluation } from '../core/metrics.ts';
+import { DiffusionLM } from '../core/model.ts';
+import { getRecipe, RECIPES, type Recipe } from '../core/recipes.ts';
+import { Rng } from '../core/rng.ts';
+import { Trainer } from '../core/training.ts';
+import { WeightsError } from '../core/weights.ts';
+import { useNodeBackend } from './node.ts';
+import { ProgressBar } from './progress.ts';
+
+const USAGE = `unmask: the masked-diffusion lesson's engine on the command line
+
+  unmask train   [--steps N] [--seed S] [--preset ${Object.keys(RECIPES).join('|')}] [--backend wasm|cpu] [--out FILE.safetensors]
+  unmask eval    --weights FILE [--seqs N] [--seed S] [--json] [--backend wasm|cpu]
+  unmask predict --weights FILE --tokens "3 0 5 ..." --t T [--top-k K] [--json] [--backend wasm|cpu]
+
+Token 0 is [MASK]. Weights are safetensors with PyTorch's names: they load in the notebook too.`;
+
+/** A mistake in how the command was called: printed with the usage, exit code 2. */
+class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(args: string[], options: Options): Values {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values as Values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function intArg(name: string, raw: unknown, fallback: number, min = 1): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${raw}"`);
+  return n;
+}
+
+function numberArg(name: string, raw: unknown, lo: number, hi: number): number {
+  const n = Number(raw);
+  if (raw === undefined || raw === '' || !Number.isFinite(n) || n < lo || n > hi) {
+    throw new UsageError(`--${name} must be a number in [${lo}, ${hi}], got "${raw ?? ''}"`);
+  }
+  return n;
+}
+
+function readFile(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** A model with the weights from `path`, and whether it was trained without the time input. */
+function loadModel(path: string): { model: DiffusionLM; ignoreTime: boolean } {
+  const bytes = readFile(path);
+  const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0));
+  try {
+    const meta = loadWeights(model, bytes);
+    return { model, ignoreTime: meta.ignore_time === 'true' };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+async function trainCommand(args: string[]): Promise<number> {
+  const v = parse(args, {
+    steps: { type: 'string' }, seed: { type: 'string' }, preset: { type: 'string' },
+    backend: { type: 'string' }, out: { type: 'string' },
+  });
+  if (v.help) return help();
+  let recipe: Recipe;
+  try {
+    recipe = getRecipe((v.preset as string | undefined) ?? 'notebook');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const steps = intArg('steps', v.steps, recipe.steps);
+  const seed = intArg('seed', v.seed, 42, 0);
+  const out = (v.out as string | undefined) ?? `unmask-${recipe.name}.safetensors`;
+  const backend = await useNodeBackend(v.backend as string | undefined);
+  console.error(`training "${recipe.name}" for ${steps} steps, seed ${seed}, on ${backend.name}`);
+
+  const model = new DiffusionLM({ ...DEFAULT_MODEL, dropout: recipe.dropout }, new Rng(seed), { embedStd: recipe.embedInitStd });
+  const trainer = new Trainer(model, recipe, { seed: seed + 1, steps });
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  const bar = new ProgressBar(steps);
+  let window: number[] = [];
+  try {
+    const result = await trainer.run({ signal: abort.signal }, (r) => {
+      if (!r.skipped) window.push(r.loss);
+      bar.update(r.step, `loss ${r.loss.toFixed(4)}`, r.step === steps);
+      if (r.step % 500 === 0 || r.step === steps) {
+        const mean = window.reduce((a, b) => a + b, 0) / Math.max(1, window.length);
+        bar.finish();
+        console.log(`step ${r.step}/${steps} | loss ${mean.toFixed(4)} (mean of last ${window.length}) | lr ${r.lr.toExponential(2)} | grad norm ${r.gradNorm.toFixed(3)}`);
+        window = [];
+      }
+    });
+    bar.finish();
+    const bytes = await saveWeights(model, {
+      recipe: recipe.name, seed: String(seed), steps: String(result.step), total_steps: String(steps),
+      ignore_time: String(recipe.ignoreTime), made_by: 'unmask train',
+    });
+    writeFileSync(out, bytes);
+    console.error(`${result.message} Saved ${result.step} steps of training to ${out}`);
+    return result.reason === 'completed' ? 0 : result.reason === 'aborted' ? 130 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    trainer.dispose();
+    model.dispose();
+  }
+}
+
+async function evalCommand(args: string[]): Promise<number> {
+  const v = parse(args, { weights: { type: 'string' }, seqs: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' } });
+  if (v.help) return help();
+  if (!v.weights) throw new UsageError('eval needs --weights FILE');
+  const seqs = intArg('seqs', v.seqs, 500);
+  const seed = intArg('seed', v.seed, 1234, 0);
+  await useNodeBackend(v.backend as string | undefined);
+  const { model, ignoreTime } = loadModel(v.weights as string);
+  try {
+    const result = await evaluate(model, { seqsPerRatio: seqs, seed, ignoreTime });
+    console.log(v.json ? JSON.stringify(roundEval(result)) : evalTable(result, seqs));
+    return 0;
+  } finally {
+    model.dispose();
+  }
+}
+
+function roundEval(e: Evaluation): Evaluation {
+  const r = (x: number, d = 4) => Number(x.toFixed(d));
+  return {
+    ratios: e.ratios.map((x) => ({ t: r(x.t), accuracy: r(x.accuracy), bestPossible: r(x.bestPossible), maskedTokens: x.maskedTokens, meanLoss: r(x.meanLoss) })),
+    meanLoss: r(e.meanLoss),
+    elboBitsPerToken: r(e.elboBitsPerToken),
+  };
+}
+
+function evalTable(e: Evaluation, seqs: number): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(7);
+  const lines = [`accuracy at masked positions, ${seqs} sequences per ratio`, '     t  accuracy  best possible   gap   masked  loss'];
+  for (const r of e.ratios) {
+    lines.push(`${r.t.toFixed(3).padStart(6)}  ${pct(r.accuracy)}   ${pct(r.bestPossible)}     ${(100 * (r.bestPossible - r.accuracy)).toFixed(1).padStart(5)}  ${String(r.maskedTokens).padStart(6)}  ${r.meanLoss.toFixed(3)}`);
+  }
+  lines.push(`mean loss per masked token ${e.meanLoss.toFixed(4)} nats; ELBO ${e.elboBitsPerToken.toFixed(3)} bits/token (the data's entropy is 0.415)`);
+  return lines.join('\n');
+}
+
+async function predictCommand(args: string[]): Promise<number> {
+  const v = parse(args, {
+    weights: { type: 'string' }, tokens: { type: 'string' }, t: { type: 'string' },
+    'top-k': { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' },
+  });
+  if (v.help) return help();
+  if (!v.weights) throw new UsageError('predict needs --weights FILE');
+  if (!v.tokens) throw new UsageError('predict needs --tokens "3 0 5 ..." (0 marks a [MASK])');
+  const t = numberArg('t', v.t, 0, 1);
+  const V = DEFAULT_MODEL.vocabSize;
+  const tokens = (v.tokens as string).trim().split(/[\s,]+/).map((s) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 0 || n >= V) throw new UsageError(`--tokens must be integers in 0..${V - 1}, got "${s}"`);
+    return n;
+  });
+  if (tokens.length > DEFAULT_MODEL.maxLen) throw new UsageError(`--tokens has ${tokens.length} tokens; the model takes at most ${DEFAULT_MODEL.maxLen}`);
+  const topK = intArg('top-k', v['top-k'], 3);
+  if (topK > V) throw new UsageError(`--top-k must be at most the vocabulary size ${V}`);
+  await useNodeBackend(v.backend as string | undefined);
+  const { model, ignoreTime } = loadModel(v.weights as string);
+  try {
+    const L = tokens.length;
+    const xt = tf.tensor2d([tokens], [1, L], 'int32');
+    const tt = tf.tensor2d([[t]]);
+    const probs = await model.predictProbs(xt, tt, { ignoreTime });
+    tf.dispose([xt, tt]);
+    const predictions = tokens.flatMap((tok, position) => {
+      if (tok !== MASK_ID) return [];
+      const row = Array.from(probs.subarray(position * V, (position + 1) * V), (prob, token) => ({ token, prob }));
+      row.sort((a, b) => b.prob - a.prob || a.token - b.token);
+      return [{ position, top: row.slice(0, topK).map((x) => ({ token: x.token, prob: Number(x.prob.toFixed(6)) })) }];
+    });
+    if (v.json) console.log(JSON.stringify(predictions));
+    else if (predictions.length === 0) console.log('no [MASK] (token 0) in --tokens: nothing to predict');
+    else for (const p of predictions) console.log(`position ${String(p.position).padStart(3)}: ${p.top.map((x) => `${x.token} (${x.prob.toFixed(3)})`).join(', ')}`);
+    return 0;
+  } finally {
+    model.dispose();
+  }
+}
+
+function help(): number {
+  console.log(USAGE);
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { train: trainCommand, eval: evalCommand, predict: predictCommand };
+
+/** Run the CLI; returns the exit code. Errors become one clear line on stderr. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return help();
+  const run = COMMANDS[command];
+  try {
+    if (!run) throw new UsageError(`unknown command "${command}"`);
+    return await run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`unmask: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof WeightsError || e instanceof RangeError) {
+      console.error(`unmask: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}

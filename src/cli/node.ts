@@ -1,0 +1,20 @@
+/** Node set-up for the engine: register the backends Node can run and pick one. */
+import { createRequire } from 'node:module';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { selectBackend, type BackendChoice } from '../core/backend.ts';
+
+// Gradients: tfjs-core's ESM registration file uses directory imports that
+// Node's own ESM loader refuses; the CommonJS @tensorflow/tfjs registers the
+// same gradients into tfjs' global registry.
+createRequire(import.meta.url)('@tensorflow/tfjs');
+
+export const NODE_BACKENDS = ['wasm', 'cpu'] as const;
+
+/** Use `name` if given (it must start), else the best of wasm then cpu. */
+export async function useNodeBackend(name?: string): Promise<BackendChoice> {
+  if (name !== undefined && !(NODE_BACKENDS as readonly string[]).includes(name)) {
+    throw new RangeError(`--backend must be one of ${NODE_BACKENDS.join(', ')} in Node, got "${name}"`);
+  }
+  return selectBackend(name ? [name] : NODE_BACKENDS);
+}
