@@ -64,7 +64,7 @@ export async function scoreBatch(model: DiffusionLM, x0: Int32Array, xt: Int32Ar
   const [argmaxT, nllT] = tf.tidy(() => {
     const logits = model.forward(tf.tensor2d(xt, [B, L], 'int32'), tf.tensor2d(t, [B, 1]), { ignoreTime });
     const logp = tf.logSoftmax(logits); // [B, L, V]
-    const target = tf.oneHot(tf.tensor2d(x0, [B, L], 'int32'), V);
+    const target = tf.cast(tf.oneHot(tf.tensor2d(x0, [B, L], 'int32'), V), 'float32');
     return [tf.argMax(logits, -1), tf.neg(tf.sum(tf.mul(logp, target), -1))];
   });
   try {

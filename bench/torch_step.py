@@ -1,0 +1,72 @@
+"""PyTorch reference for `npm run bench`: median ms per training step of the
+notebook's model and recipe (batch 64, AdamW, clip, dropout 0.1) on this CPU.
+Prints one JSON line. Usage: python3 bench/torch_step.py THREADS STEPS"""
+import json
+import math
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Positions(nn.Module):
+    def __init__(self, d, max_len=512):
+        super().__init__()
+        pos = torch.arange(max_len).float().unsqueeze(1)
+        freq = torch.exp(torch.arange(0, d, 2).float() * (-math.log(10000.0) / d))
+        pe = torch.zeros(max_len, d)
+        pe[:, 0::2], pe[:, 1::2] = torch.sin(pos * freq), torch.cos(pos * freq)
+        self.register_buffer("pe", pe.unsqueeze(0))
+
+    def forward(self, h):
+        return h + self.pe[:, : h.size(1)]
+
+
+class DiffusionLM(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.token_embed = nn.Embedding(16, 64)
+        self.pos_enc = Positions(64)
+        self.time_mlp = nn.Sequential(nn.Linear(1, 64), nn.SiLU(), nn.Linear(64, 64))
+        layer = nn.TransformerEncoderLayer(64, 4, 256, 0.1, batch_first=True, norm_first=True)
+        self.transformer = nn.TransformerEncoder(layer, 3)
+        self.output_head = nn.Linear(64, 16)
+
+    def forward(self, xt, t):
+        return self.output_head(self.transformer(self.pos_enc(self.token_embed(xt)) + self.time_mlp(t).unsqueeze(1)))
+
+
+def batch(b=64, length=32):
+    period = torch.randint(2, 5, (b,))
+    pattern = torch.randint(1, 16, (b, 4))
+    idx = torch.arange(length).unsqueeze(0) % period.unsqueeze(1)
+    return pattern.gather(1, idx)
+
+
+def main():
+    threads, steps = int(sys.argv[1]), int(sys.argv[2])
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = DiffusionLM().train()
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-4)
+    times = []
+    for i in range(steps + 3):
+        start = time.perf_counter()
+        x0 = batch()
+        t = torch.rand(64, 1) * 0.98 + 0.02
+        mask = torch.rand(64, 32) < t
+        loss = F.cross_entropy(model(x0.masked_fill(mask, 0), t)[mask], x0[mask])
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        loss.item()
+        times.append((time.perf_counter() - start) * 1000)
+    timed = sorted(times[3:])
+    print(json.dumps({"backend": f"pytorch-{torch.__version__}-{threads}t", "medianMs": timed[len(timed) // 2], "warmupMs": times[0]}))
+
+
+if __name__ == "__main__":
+    main()
