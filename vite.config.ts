@@ -13,14 +13,15 @@ export default defineConfig({
   server: { headers: isolation },
   preview: { headers: isolation },
   test: {
-    include: ['tests/unit/**/*.test.ts'],
-    environment: 'node',
-    setupFiles: ['tests/setup.ts'],
     testTimeout: 120_000,
-    hookTimeout: 120_000,
-    // Two cores: one worker per file keeps tfjs kernels from fighting each other.
+    hookTimeout: 180_000,
+    // Two cores: one process per file, two at a time.
     pool: 'forks',
-    fileParallelism: true,
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', setupFiles: ['tests/setup.ts'] } },
+      // Real Chromium against the built app; needs /usr/bin/chromium (apt-get install -y chromium).
+      { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.e2e.test.ts'], environment: 'node' } },
+    ],
   },
 });

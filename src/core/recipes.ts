@@ -43,7 +43,27 @@ export const NOTEBOOK: Recipe = Object.freeze({
   ignoreTime: false,
 });
 
-export const RECIPES: Readonly<Record<string, Recipe>> = Object.freeze({ notebook: NOTEBOOK });
+/**
+ * A recipe that learns the patterns. Same model, trained differently:
+ *  - token embeddings start at std 0.03 instead of 1, so the sinusoidal
+ *    positions (norm ~5.7) are not drowned by token vectors (norm ~8 at std 1):
+ *    attention can find "same position mod p" from the start;
+ *  - no dropout (a 156k-parameter model on endless fresh data cannot overfit);
+ *  - a higher peak learning rate, 2e-3, with 100 warm-up steps, cosine to 0.
+ * Measured in PyTorch (seed 42) it is within 2 points of the best possible
+ * accuracy at every t <= 0.8 by about 3500 steps; see the issue notes.
+ */
+export const LEARNS: Recipe = Object.freeze({
+  ...NOTEBOOK,
+  name: 'learns',
+  description: 'Small token-embedding init (std 0.03), no dropout, AdamW 2e-3 with 100 warm-up steps, cosine over 5000 steps.',
+  steps: 5000,
+  schedule: Object.freeze({ lr: 2e-3, warmupSteps: 100, kind: 'cosine', minLr: 0 }),
+  dropout: 0,
+  embedInitStd: 0.03,
+});
+
+export const RECIPES: Readonly<Record<string, Recipe>> = Object.freeze({ notebook: NOTEBOOK, learns: LEARNS });
 
 export function getRecipe(name: string): Recipe {
   const r = RECIPES[name];

@@ -1,0 +1,49 @@
+/** The engine in a real browser: backend choice and fallback, the model, the forward process. */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, serveBuiltApp } from './browser.ts';
+
+let browser: Browser;
+let app: { url: string; close: () => Promise<void> };
+
+beforeAll(async () => {
+  app = await serveBuiltApp();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function open(query = '') {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(app.url + query);
+  await page.getByTestId('param-count').waitFor({ timeout: 60_000 });
+  return { page, errors };
+}
+
+describe('engine in Chromium', () => {
+  it('starts the best backend and builds the 156,304-parameter model', async () => {
+    const { page, errors } = await open();
+    expect(await page.getByTestId('param-count').textContent()).toBe('156,304');
+    expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(await page.getByTestId('backend').textContent());
+    const x0 = (await page.getByTestId('x0').textContent())!.split(' ').map(Number);
+    const xt = (await page.getByTestId('xt').textContent())!.split(' ');
+    expect(x0).toHaveLength(32);
+    xt.forEach((tok, i) => expect(tok === '[M]' || Number(tok) === x0[i]).toBe(true));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it.each(['wasm', 'cpu'])('falls back and says why when only %s is allowed after a missing backend', async (backend) => {
+    const { page, errors } = await open(`?backend=nonesuch,${backend}`);
+    expect(await page.getByTestId('backend').textContent()).toBe(backend);
+    expect(await page.textContent('body')).toContain('nonesuch: not available in this build');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
