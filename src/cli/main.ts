@@ -96,8 +96,10 @@ async function trainCommand(args: string[]): Promise<number> {
   const model = new DiffusionLM({ ...DEFAULT_MODEL, dropout: recipe.dropout }, new Rng(seed), { embedStd: recipe.embedInitStd });
   const trainer = new Trainer(model, recipe, { seed: seed + 1, steps });
   const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
+  // Ctrl-C (or a polite kill) finishes the current step, then saves.
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const bar = new ProgressBar(steps);
   let window: number[] = [];
   try {
@@ -120,7 +122,8 @@ async function trainCommand(args: string[]): Promise<number> {
     console.error(`${result.message} Saved ${result.step} steps of training to ${out}`);
     return result.reason === 'completed' ? 0 : result.reason === 'aborted' ? 130 : 1;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     trainer.dispose();
     model.dispose();
   }

@@ -1,5 +1,6 @@
 /** Node set-up for the engine: register the backends Node can run and pick one. */
 import { createRequire } from 'node:module';
+import { enableProdMode } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { selectBackend, type BackendChoice } from '../core/backend.ts';
@@ -8,6 +9,9 @@ import { selectBackend, type BackendChoice } from '../core/backend.ts';
 // Node's own ESM loader refuses; the CommonJS @tensorflow/tfjs registers the
 // same gradients into tfjs' global registry.
 createRequire(import.meta.url)('@tensorflow/tfjs');
+// Production mode: no debug checks, and no banner urging tfjs-node (whose
+// native download is not an option for this project).
+enableProdMode();
 
 export const NODE_BACKENDS = ['wasm', 'cpu'] as const;
 

@@ -1,6 +1,8 @@
 /** A one-line terminal progress bar with rate and ETA, redrawn at most every 100 ms. */
 export class ProgressBar {
   private lastDraw = 0;
+  /** Last tenth printed when the output is not a terminal (a log file, CI). */
+  private lastTenth = -1;
   private readonly start = performance.now();
 
   constructor(
@@ -20,7 +22,10 @@ export class ProgressBar {
     const eta = rate > 0 ? (this.total - done) / rate : Number.POSITIVE_INFINITY;
     const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${this.total} ${rate.toFixed(2)} steps/s ETA ${formatDuration(eta)} ${extra}`;
     if (this.out.isTTY) this.out.write(`\r${line}\x1b[K`);
-    else if (force) this.out.write(`${line}\n`);
+    else if (force || Math.floor(frac * 10) > this.lastTenth) {
+      this.lastTenth = Math.floor(frac * 10);
+      this.out.write(`${line}\n`);
+    }
   }
 
   finish(): void {

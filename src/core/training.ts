@@ -150,6 +150,9 @@ export class Trainer {
     const until = Math.min(options.untilStep ?? this.totalSteps, this.totalSteps);
     let last = performance.now();
     while (this.step < until) {
+      // On cpu/wasm a readback resolves as a microtask, so without this the
+      // loop would never let timers, signals (Ctrl-C) or the page run.
+      await yieldToEventLoop();
       if (options.signal?.aborted) return { reason: 'aborted', step: this.step, message: `Stopped by request after step ${this.step}.` };
       const batch = sampleBatch(this.rng, this.recipe, this.data);
       const lr = this.currentLr();
@@ -191,6 +194,19 @@ export class Trainer {
   dispose(): void {
     this.opt.dispose();
   }
+}
+
+/** Let queued tasks run: setImmediate in Node, a MessageChannel tick in browsers and workers. */
+function yieldToEventLoop(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /** Convenience: train a model under a recipe from scratch. */

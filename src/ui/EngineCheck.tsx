@@ -4,12 +4,15 @@
  * through the forward process. The full notebook UI builds on this.
  */
 import { useEffect, useState } from 'react';
+import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, type BackendChoice } from '../core/backend.ts';
 import { DEFAULT_DATA, DEFAULT_MODEL, MASK_ID } from '../core/config.ts';
 import { generatePatterns } from '../core/data.ts';
 import { maskArrays } from '../core/masking.ts';
 import { DiffusionLM } from '../core/model.ts';
+import { NOTEBOOK } from '../core/recipes.ts';
 import { Rng } from '../core/rng.ts';
+import { train, type StepReport } from '../core/training.ts';
 
 interface Ready {
   backend: BackendChoice;
@@ -18,8 +21,24 @@ interface Ready {
   xt: number[];
 }
 
+/** Two small training steps on this backend: proof that it can learn here. */
+async function smokeTrain(): Promise<StepReport[]> {
+  const model = new DiffusionLM(DEFAULT_MODEL, new Rng(7));
+  const before = tf.memory().numTensors;
+  const reports: StepReport[] = [];
+  try {
+    const result = await train(model, { ...NOTEBOOK, batchSize: 8 }, { seed: 7, steps: 2 }, (r) => reports.push(r));
+    if (result.reason !== 'completed') throw new Error(result.message);
+  } finally {
+    model.dispose();
+  }
+  if (tf.memory().numTensors > before - 44) throw new Error('training leaked tensors');
+  return reports;
+}
+
 export function EngineCheck() {
   const [state, setState] = useState<Ready | { error: string } | null>(null);
+  const [steps, setSteps] = useState<StepReport[] | string | null>(null);
   useEffect(() => {
     let live = true;
     (async () => {
@@ -61,6 +80,20 @@ export function EngineCheck() {
           <p>A pattern sequence, then the same sequence with each token masked with probability t = 0.5:</p>
           <pre data-testid="x0">{state.x0.join(' ')}</pre>
           <pre data-testid="xt">{state.xt.map((v) => (v === MASK_ID ? '[M]' : String(v))).join(' ')}</pre>
+          <button type="button" onClick={() => {
+            setSteps('running');
+            smokeTrain().then(setSteps, (e: unknown) => setSteps(`failed: ${e instanceof Error ? e.message : String(e)}`));
+          }}>
+            Run two training steps here
+          </button>
+          {typeof steps === 'string' && <p data-testid="train-status">{steps}</p>}
+          {Array.isArray(steps) && (
+            <ol data-testid="train-steps">
+              {steps.map((r) => (
+                <li key={r.step}>step {r.step}: loss {r.loss.toFixed(4)}, gradient norm {r.gradNorm.toFixed(3)}</li>
+              ))}
+            </ol>
+          )}
         </section>
       )}
     </main>

@@ -46,4 +46,20 @@ describe('engine in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it.each(['webgpu', 'webgl', 'wasm', 'cpu'])('trains on %s in the browser', async (backend) => {
+    const { page, errors } = await open(`?backend=${backend}`);
+    expect(await page.getByTestId('backend').textContent()).toBe(backend);
+    await page.getByRole('button', { name: 'Run two training steps here' }).click();
+    const items = page.getByTestId('train-steps').locator('li');
+    await items.nth(1).waitFor({ timeout: 150_000 });
+    for (const text of await items.allTextContents()) {
+      const [, loss, norm] = text.match(/loss ([\d.]+), gradient norm ([\d.]+)/)!;
+      expect(Number(loss)).toBeGreaterThan(1);
+      expect(Number(loss)).toBeLessThan(5);
+      expect(Number(norm)).toBeGreaterThan(0);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 200_000);
 });
