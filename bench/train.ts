@@ -18,9 +18,9 @@ const { values } = parseArgs({ options: { steps: { type: 'string', default: '10'
 const steps = values.steps!;
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
-function run(cmd: string, args: string[]): StepTiming | null {
+function run(cmd: string, args: string[], env: Record<string, string> = {}): StepTiming | null {
   try {
-    const out = execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 1_200_000 });
+    const out = execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 1_200_000, env: { ...process.env, ...env } });
     return JSON.parse(out.trim().split('\n').pop()!) as StepTiming;
   } catch (e) {
     console.error(`  (${args.join(' ')} failed: ${(e as Error).message.split('\n')[0]})`);
@@ -38,7 +38,8 @@ const python = '/usr/bin/python3';
 if (existsSync(python) && run(python, ['-c', 'import torch; print("{}")']) !== null) {
   for (const threads of ['1', '2']) {
     console.error(`timing PyTorch, ${threads} thread(s) ...`);
-    const r = run(python, [here('./torch_step.py'), threads, steps]);
+    // OpenBLAS starts its own threads unless told: left alone it oversubscribes and halves torch's speed here.
+    const r = run(python, [here('./torch_step.py'), threads, steps], { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads });
     if (r) rows.push(r);
   }
 } else {

@@ -11,7 +11,7 @@ import type { DiffusionLM } from './model.ts';
 import { lossWeights } from './objective.ts';
 import { weightedCrossEntropy } from './ops.ts';
 import { AdamW, learningRate, type AdamWState } from './optim.ts';
-import type { Recipe } from './recipes.ts';
+import { NOTEBOOK, type Recipe } from './recipes.ts';
 import { Rng } from './rng.ts';
 
 /** One training batch, all plain arrays (uploaded once per step). */
@@ -54,6 +54,8 @@ export interface TrainerState {
 }
 
 export interface TrainOptions {
+  /** How to train; the notebook's recipe by default. */
+  readonly recipe?: Recipe;
   readonly seed?: number;
   /** Total loop steps; defaults to the recipe's. The schedule spans this many. */
   readonly steps?: number;
@@ -209,9 +211,9 @@ function yieldToEventLoop(): Promise<void> {
   });
 }
 
-/** Convenience: train a model under a recipe from scratch. */
-export async function train(model: DiffusionLM, recipe: Recipe, options: TrainOptions = {}, onProgress?: (r: StepReport) => void): Promise<TrainResult> {
-  const trainer = new Trainer(model, recipe, options);
+/** Train a model from scratch under `options.recipe` (the notebook's by default). */
+export async function train(model: DiffusionLM, options: TrainOptions = {}, onProgress?: (r: StepReport) => void): Promise<TrainResult> {
+  const trainer = new Trainer(model, options.recipe ?? NOTEBOOK, options);
   try {
     return await trainer.run({ signal: options.signal }, onProgress);
   } finally {

@@ -27,7 +27,7 @@ async function smokeTrain(): Promise<StepReport[]> {
   const before = tf.memory().numTensors;
   const reports: StepReport[] = [];
   try {
-    const result = await train(model, { ...NOTEBOOK, batchSize: 8 }, { seed: 7, steps: 2 }, (r) => reports.push(r));
+    const result = await train(model, { recipe: { ...NOTEBOOK, batchSize: 8 }, seed: 7, steps: 2 }, (r) => reports.push(r));
     if (result.reason !== 'completed') throw new Error(result.message);
   } finally {
     model.dispose();

@@ -19,7 +19,7 @@ describe.each(NODE_BACKENDS)('training on %s', (backend) => {
     const before = tf.memory().numTensors;
     const model = new DiffusionLM(DEFAULT_MODEL, new Rng(1));
     const reports: StepReport[] = [];
-    const result = await train(model, small, { seed: 2, steps: 4 }, (r) => reports.push(r));
+    const result = await train(model, { recipe: small, seed: 2, steps: 4 }, (r) => reports.push(r));
     expect(result.reason).toBe('completed');
     expect(reports.map((r) => r.step)).toEqual([1, 2, 3, 4]);
     for (const r of reports) {
@@ -41,7 +41,7 @@ describe('training (wasm)', () => {
     const model = new DiffusionLM(DEFAULT_MODEL, new Rng(1));
     const losses: number[] = [];
     const recipe = { ...small, dropout: 0, schedule: { ...small.schedule, lr: 2e-3 } };
-    await train(model, recipe, { seed: 3, steps: 40 }, (r) => losses.push(r.loss));
+    await train(model, { recipe, seed: 3, steps: 40 }, (r) => losses.push(r.loss));
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     // From ~2.8 (uniform-ish over 15 tokens) towards "a token of this sequence".
     expect(mean(losses.slice(-8))).toBeLessThan(mean(losses.slice(0, 8)) - 0.3);
@@ -78,7 +78,7 @@ describe('training (wasm)', () => {
     await useBackend('wasm');
     const model = new DiffusionLM(DEFAULT_MODEL, new Rng(1));
     const abort = new AbortController();
-    const result = await train(model, small, { seed: 1, steps: 40, signal: abort.signal }, (r) => {
+    const result = await train(model, { recipe: small, seed: 1, steps: 40, signal: abort.signal }, (r) => {
       if (r.step === 2) abort.abort();
     });
     expect(result).toMatchObject({ reason: 'aborted', step: 2 });
@@ -91,7 +91,7 @@ describe('training (wasm)', () => {
     const model = new DiffusionLM(DEFAULT_MODEL, new Rng(1));
     const start = await weightsOf(model);
     // lr 1e39 is infinite in float32: every updated weight overflows.
-    const result = await train(model, { ...small, schedule: { ...small.schedule, lr: 1e39 } }, { seed: 1, steps: 5 });
+    const result = await train(model, { recipe: { ...small, schedule: { ...small.schedule, lr: 1e39 } }, seed: 1, steps: 5 });
     expect(result.reason).toBe('non-finite');
     expect(result.step).toBe(0);
     expect(result.message).toMatch(/keeps its weights from step 0/);
@@ -106,7 +106,7 @@ describe('training (wasm)', () => {
     const state = await model.stateDict();
     state.get('output_head.bias')!.fill(Number.NaN);
     model.loadStateDict(state);
-    const result = await train(model, small, { seed: 1, steps: 5 });
+    const result = await train(model, { recipe: small, seed: 1, steps: 5 });
     expect(result.reason).toBe('non-finite');
     expect(result.message).toMatch(/the loss was NaN/);
     model.dispose();
@@ -117,7 +117,7 @@ describe('training (wasm)', () => {
     const model = new DiffusionLM(DEFAULT_MODEL, new Rng(1));
     const start = await weightsOf(model);
     const reports: StepReport[] = [];
-    const result = await train(model, { ...small, tMin: 0, tMax: 0 }, { seed: 1, steps: 3 }, (r) => reports.push(r));
+    const result = await train(model, { recipe: { ...small, tMin: 0, tMax: 0 }, seed: 1, steps: 3 }, (r) => reports.push(r));
     expect(result.reason).toBe('completed');
     expect(reports.every((r) => r.skipped && Number.isNaN(r.loss))).toBe(true);
     // The schedule did not advance: every report shows the initial rate.
