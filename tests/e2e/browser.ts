@@ -30,7 +30,15 @@ export async function launchBrowser(): Promise<Browser> {
 /** Build the app into a temp folder and serve it on 127.0.0.1, under a sub-path as a static host would. */
 export async function serveBuiltApp(): Promise<{ url: string; close: () => Promise<void> }> {
   const outDir = mkdtempSync(join(tmpdir(), 'unmask-dist-'));
-  await build({ logLevel: 'error', build: { outDir } });
+  // Vitest sets NODE_ENV=test, which would give a development-flavoured bundle:
+  // build exactly what `npm run build` ships.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ mode: 'production', logLevel: 'error', build: { outDir } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   const server: PreviewServer = await preview({ logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('preview server has no port');

@@ -21,8 +21,13 @@ async function open(query = '') {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('console', (m) => m.type() === 'warning' && console.warn(query, m.text()));
   await page.goto(app.url + query);
-  await page.getByTestId('param-count').waitFor({ timeout: 60_000 });
+  try {
+    await page.getByTestId('param-count').waitFor({ timeout: 120_000 });
+  } catch (e) {
+    throw new Error(`page ${query} never got ready: "${await page.textContent('body')}"; errors: ${JSON.stringify(errors)}`, { cause: e });
+  }
   return { page, errors };
 }
 
@@ -47,7 +52,7 @@ describe('engine in Chromium', () => {
     await page.close();
   });
 
-  it.each(['webgpu', 'webgl', 'wasm', 'cpu'])('trains on %s in the browser', async (backend) => {
+  it.each(['wasm', 'cpu', 'webgl', 'webgpu'])('trains on %s in the browser', async (backend) => {
     const { page, errors } = await open(`?backend=${backend}`);
     expect(await page.getByTestId('backend').textContent()).toBe(backend);
     await page.getByRole('button', { name: 'Run two training steps here' }).click();
