@@ -15,6 +15,9 @@ export default defineConfig({
   test: {
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // On CI, also write a JSON report: .ci/run prints its "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: 'node_modules/.cache/unmask/test-results.json' },
     // Two cores: one process per file, two at a time.
     pool: 'forks',
     maxWorkers: 2,
