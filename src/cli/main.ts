@@ -93,7 +93,8 @@ async function trainCommand(args: string[]): Promise<number> {
   const backend = await useNodeBackend(v.backend as string | undefined);
   console.error(`training "${recipe.name}" for ${steps} steps, seed ${seed}, on ${backend.name}`);
 
-  const model = new DiffusionLM({ ...DEFAULT_MODEL, dropout: recipe.dropout }, new Rng(seed), { embedStd: recipe.embedInitStd });
+  // The trainer applies the recipe's dropout; the model config stays the notebook's.
+  const model = new DiffusionLM(DEFAULT_MODEL, new Rng(seed), { embedStd: recipe.embedInitStd });
   const trainer = new Trainer(model, recipe, { seed: seed + 1, steps });
   const abort = new AbortController();
   // Ctrl-C (or a polite kill) finishes the current step, then saves.

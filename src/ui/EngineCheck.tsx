@@ -23,8 +23,8 @@ interface Ready {
 
 /** Two small training steps on this backend: proof that it can learn here. */
 async function smokeTrain(): Promise<StepReport[]> {
-  const model = new DiffusionLM(DEFAULT_MODEL, new Rng(7));
   const before = tf.memory().numTensors;
+  const model = new DiffusionLM(DEFAULT_MODEL, new Rng(7));
   const reports: StepReport[] = [];
   try {
     const result = await train(model, { recipe: { ...NOTEBOOK, batchSize: 8 }, seed: 7, steps: 2 }, (r) => reports.push(r));
@@ -32,7 +32,8 @@ async function smokeTrain(): Promise<StepReport[]> {
   } finally {
     model.dispose();
   }
-  if (tf.memory().numTensors > before - 44) throw new Error('training leaked tensors');
+  const leaked = tf.memory().numTensors - before;
+  if (leaked !== 0) throw new Error(`training leaked ${leaked} tensors`);
   return reports;
 }
 
