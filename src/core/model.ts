@@ -76,14 +76,14 @@ export class DiffusionLM {
     const dropout = opts.training ? (opts.dropout ?? this.config.dropout) : 0;
     if (dropout > 0 && !opts.rng) throw new Error('train mode with dropout needs an rng');
     const drop = (x: tf.Tensor2D | tf.Tensor3D) => (dropout > 0 ? applyDropout(x, dropout, opts.rng!) : x);
-    const p = (name: string) => this.params.get(name)! as tf.Tensor as tf.Tensor2D & tf.Tensor1D;
+    const norm = (x: tf.Tensor2D, name: string) => layerNorm(x, this.vector(`${name}.weight`), this.vector(`${name}.bias`), this.config.layerNormEps);
 
     return tf.tidy(() => {
       const N = B * L;
-      const oneHot = tf.cast(tf.oneHot(tf.reshape(xt, [N]), V), "float32") as tf.Tensor2D; // [N, V]
-      const tok = embed(oneHot, p('token_embed.weight')); // [N, d]
-      const tIn = opts.ignoreTime ? tf.zerosLike(t) : tf.cast(t, "float32");
-      const tEmb = dense(silu(dense(tIn, p('time_mlp.0.weight'), p('time_mlp.0.bias'))), p('time_mlp.2.weight'), p('time_mlp.2.bias')); // [B, d]
+      const oneHot = tf.cast(tf.oneHot(tf.reshape(xt, [N]), V), 'float32') as tf.Tensor2D; // [N, V]
+      const tok = embed(oneHot, this.matrix('token_embed.weight')); // [N, d]
+      const tIn = opts.ignoreTime ? tf.zerosLike(t) : tf.cast(t, 'float32');
+      const tEmb = this.linear(silu(this.linear(tIn, 'time_mlp.0')), 'time_mlp.2'); // [B, d]
       const pos = tf.slice(this.pe, [0, 0], [L, d]); // [L, d]
       let h = tf.reshape(
         tf.add(tf.add(tf.reshape(tok, [B, L, d]), pos), tf.expandDims(tEmb, 1)),
@@ -91,14 +91,12 @@ export class DiffusionLM {
       ) as tf.Tensor2D;
       for (let i = 0; i < nLayers; i++) {
         const pre = `transformer.layers.${i}`;
-        const a = layerNorm(h, p(`${pre}.norm1.weight`), p(`${pre}.norm1.bias`), this.config.layerNormEps);
-        const att = this.selfAttention(a, B, L, pre, dropout, opts);
+        const att = this.selfAttention(norm(h, `${pre}.norm1`), B, L, pre, dropout, opts);
         h = tf.add(h, drop(att)) as tf.Tensor2D;
-        const f = layerNorm(h, p(`${pre}.norm2.weight`), p(`${pre}.norm2.bias`), this.config.layerNormEps);
-        const hidden = drop(tf.relu(dense(f, p(`${pre}.linear1.weight`), p(`${pre}.linear1.bias`)))) as tf.Tensor2D;
-        h = tf.add(h, drop(dense(hidden, p(`${pre}.linear2.weight`), p(`${pre}.linear2.bias`)))) as tf.Tensor2D;
+        const hidden = drop(tf.relu(this.linear(norm(h, `${pre}.norm2`), `${pre}.linear1`))) as tf.Tensor2D; // [N, dFF]
+        h = tf.add(h, drop(this.linear(hidden, `${pre}.linear2`))) as tf.Tensor2D;
       }
-      const logits = dense(h, p('output_head.weight'), p('output_head.bias')); // [N, V]
+      const logits = this.linear(h, 'output_head'); // [N, V]
       return tf.reshape(logits, [B, L, V]) as tf.Tensor3D;
     });
   }
@@ -107,8 +105,7 @@ export class DiffusionLM {
   private selfAttention(a: tf.Tensor2D, B: number, L: number, pre: string, dropout: number, opts: ForwardOptions): tf.Tensor2D {
     const { dModel: d, nHeads: H } = this.config;
     const dh = d / H;
-    const p = (name: string) => this.params.get(`${pre}.self_attn.${name}`)! as tf.Tensor as tf.Tensor2D & tf.Tensor1D;
-    const qkv = dense(a, p('in_proj_weight'), p('in_proj_bias')); // [N, 3d]
+    const qkv = dense(a, this.matrix(`${pre}.self_attn.in_proj_weight`), this.vector(`${pre}.self_attn.in_proj_bias`)); // [N, 3d]
     // [B, L, 3H, dh] -> [3H, B, L, dh] -> q, k, v each [H*B, L, dh]
     const heads = tf.reshape(tf.transpose(tf.reshape(qkv, [B, L, 3 * H, dh]), [2, 0, 1, 3]), [3, H * B, L, dh]);
     const [q, k, v] = tf.unstack(heads) as tf.Tensor3D[];
@@ -119,7 +116,20 @@ export class DiffusionLM {
     const ctx = tf.matMul(attn, v); // [H*B, L, dh]
     // [H, B, L, dh] -> [B, L, H, dh] -> [N, d]: head h fills dims h*dh..(h+1)*dh, as PyTorch concatenates.
     const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [H, B, L, dh]), [1, 2, 0, 3]), [B * L, d]) as tf.Tensor2D;
-    return dense(merged, p('out_proj.weight'), p('out_proj.bias'));
+    return this.linear(merged, `${pre}.self_attn.out_proj`);
+  }
+
+  /** PyTorch's nn.Linear `name`: x W + b with the weight held as [in, out]. */
+  private linear(x: tf.Tensor2D, name: string): tf.Tensor2D {
+    return dense(x, this.matrix(`${name}.weight`), this.vector(`${name}.bias`));
+  }
+
+  private matrix(name: string): tf.Tensor2D {
+    return this.params.get(name)! as tf.Tensor as tf.Tensor2D;
+  }
+
+  private vector(name: string): tf.Tensor1D {
+    return this.params.get(name)! as tf.Tensor as tf.Tensor1D;
   }
 
   /** Eval-mode probabilities [B, L, V] as numbers (softmax over the vocabulary). */
