@@ -57,9 +57,9 @@ export function describeBackend(name: string): string {
     case 'webgl':
       return 'WebGL: your GPU through the graphics API, fast enough to train live.';
     case 'wasm':
-      return 'WebAssembly on the CPU: no usable GPU was found, so training is slower; pretrained weights are one click away.';
+      return 'WebAssembly on the CPU: works everywhere, but training runs several times slower than on a GPU.';
     case 'cpu':
-      return 'Plain JavaScript on the CPU: the slowest choice, kept as a last resort; prefer the pretrained weights.';
+      return 'Plain JavaScript on the CPU: the slowest choice, kept as a last resort; expect seconds per training step.';
     default:
       return `${name}: an unrecognised backend.`;
   }
