@@ -23,6 +23,8 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', setupFiles: ['tests/setup.ts'] } },
+      // React components in jsdom.
+      { extends: true, test: { name: 'ui', include: ['tests/ui/**/*.test.tsx'], environment: 'jsdom', setupFiles: ['tests/ui/setup.ts'] } },
       // Real Chromium against the built app; needs /usr/bin/chromium (apt-get install -y chromium).
       { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.e2e.test.ts'], environment: 'node' } },
     ],
