@@ -1,0 +1,166 @@
+/**
+ * The one chart component of the lesson. Plotly arrives lazily; until then (or if it never
+ * does) the reader gets a sized placeholder and the data table. Updates go through
+ * Plotly.react, at most once an animation frame, always with the newest props.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { saveText } from './download.ts';
+import { DataTable } from './DataTable.tsx';
+import { PLOT_CONFIG, toPlotlyFigure } from './figure.ts';
+import { loadPlotly, type PlotlyApi } from './plotly.ts';
+import { useReducedMotion, useTheme } from './preferences.ts';
+import { countPoints, deriveTable, toCsv } from './table.ts';
+import { THEMES } from './theme.ts';
+import type { PlotLayout, PlotTable, PlotTrace } from './types.ts';
+import './plot.css';
+
+export interface PlotProps {
+  readonly traces: readonly PlotTrace[];
+  readonly layout?: PlotLayout;
+  /** What the chart shows, for screen readers (aria-label) and the table's caption. */
+  readonly label: string;
+  /** Download name without extension, e.g. 'accuracy-vs-t'. */
+  readonly filename: string;
+  /** The screen-reader table and CSV; derived from the traces when left out. */
+  readonly table?: PlotTable;
+  /** Pixels; the placeholder has the same height, so nothing jumps when Plotly arrives. */
+  readonly height?: number;
+}
+
+const NO_LAYOUT: PlotLayout = {};
+
+const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, height = 320 }: PlotProps) {
+  const graph = useRef<HTMLDivElement>(null);
+  const theme = useTheme();
+  const reducedMotion = useReducedMotion();
+  const [plotly, setPlotly] = useState<PlotlyApi | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [drawnPoints, setDrawnPoints] = useState<number | null>(null); // null until the first draw
+  const [tableOpen, setTableOpen] = useState(false);
+
+  // What the next frame draws. Frames read it when they run, so a burst of updates
+  // (or updates made while Plotly was still loading) draws once, with the newest data.
+  const latest = useRef({ traces, layout, theme, reducedMotion, height });
+  const frame = useRef(0);
+  // Bumped by every draw and by unmount: a draw that finishes late only reports if still newest.
+  const version = useRef(0);
+
+  const fail = useCallback((e: unknown) => {
+    setFailure(describe(e));
+    setTableOpen(true); // no chart, so show the numbers
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    loadPlotly().then(
+      (p) => live && setPlotly(p),
+      (e: unknown) => live && fail(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [fail]);
+
+  useEffect(() => {
+    latest.current = { traces, layout, theme, reducedMotion, height };
+    const gd = graph.current;
+    if (!plotly || !gd || frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      const now = latest.current;
+      const v = ++version.current;
+      const figure = toPlotlyFigure(now.traces, now.layout, {
+        theme: THEMES[now.theme],
+        height: now.height,
+        reducedMotion: now.reducedMotion,
+        revision: v,
+      });
+      // Wrapped so a synchronous throw from Plotly lands in the same place as a rejection.
+      new Promise((done) => done(plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG))).then(
+        () => v === version.current && setDrawnPoints(countPoints(now.traces)),
+        (e: unknown) => v === version.current && fail(e),
+      );
+    });
+  }, [plotly, traces, layout, theme, reducedMotion, height, fail]);
+
+  // Follow the container's width (sidebars, window), then purge on unmount.
+  useEffect(() => {
+    const gd = graph.current;
+    if (!plotly || !gd) return;
+    let resizeFrame = 0;
+    const observer =
+      typeof ResizeObserver === 'function'
+        ? new ResizeObserver(() => {
+            if (resizeFrame || !version.current) return; // nothing drawn yet: the first draw sizes itself
+            resizeFrame = requestAnimationFrame(() => {
+              resizeFrame = 0;
+              plotly.Plots.resize(gd).catch(() => {}); // rejects while hidden; the next resize catches up
+            });
+          })
+        : null;
+    observer?.observe(gd);
+    return () => {
+      observer?.disconnect();
+      cancelAnimationFrame(resizeFrame);
+      cancelAnimationFrame(frame.current);
+      frame.current = 0;
+      version.current++;
+      plotly.purge(gd);
+    };
+  }, [plotly]);
+
+  const tableData = useCallback(() => table ?? deriveTable(traces, layout), [table, traces, layout]);
+
+  const downloadPng = () => {
+    const gd = graph.current;
+    if (!plotly || !gd) return;
+    plotly
+      .downloadImage(gd, { format: 'png', filename, width: gd.clientWidth || 800, height, scale: 2 })
+      .catch(fail);
+  };
+  const downloadCsv = () => saveText(toCsv(tableData()), `${filename}.csv`, 'text/csv;charset=utf-8');
+
+  const ready = drawnPoints !== null && !failure;
+  return (
+    <div className="plot">
+      <div className="plot-stage" style={{ height }}>
+        <div
+          ref={graph}
+          className="plot-graph"
+          data-testid="plot"
+          role={failure ? undefined : 'img'}
+          aria-label={failure ? undefined : label}
+          data-ready={ready ? 'true' : 'false'}
+          data-points={drawnPoints ?? 0}
+        />
+        {failure ? (
+          <p className="plot-error" role="alert">
+            <span>
+              The chart could not be drawn, but its numbers are in the data table below.
+              <small>{failure}</small>
+            </span>
+          </p>
+        ) : (
+          !ready && (
+            <div className="plot-placeholder" role="status">
+              Loading chart…
+            </div>
+          )
+        )}
+      </div>
+      <div className="plot-actions">
+        {!failure && (
+          <button type="button" onClick={downloadPng} disabled={!ready}>
+            Download PNG
+          </button>
+        )}
+        <button type="button" onClick={downloadCsv}>
+          Download CSV
+        </button>
+      </div>
+      <DataTable table={tableData} caption={label} open={tableOpen} onToggle={setTableOpen} />
+    </div>
+  );
+}

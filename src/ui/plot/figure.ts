@@ -1,0 +1,135 @@
+/**
+ * Our typed traces and layout, turned into what Plotly.react takes. Pure, so the theme,
+ * motion and accessibility choices are tested without a browser.
+ */
+import type { PlotTheme } from './theme.ts';
+import type { LineDash, MarkerSymbol, PlotLayout, PlotTrace } from './types.ts';
+
+/** Plotly's own shapes are untyped here on purpose: only this file builds them. */
+export type PlotlyObject = Record<string, unknown>;
+
+export interface Figure {
+  readonly data: PlotlyObject[];
+  readonly layout: PlotlyObject;
+}
+
+export interface FigureOptions {
+  readonly theme: PlotTheme;
+  readonly height: number;
+  readonly reducedMotion: boolean;
+  /** Bumped every draw: Plotly then re-reads arrays that a caller may have changed in place. */
+  readonly revision: number;
+}
+
+/** No modebar: the wrapper has its own buttons. Hover stays on; zoom by drag, double-click resets. */
+export const PLOT_CONFIG: PlotlyObject = Object.freeze({
+  displayModeBar: false,
+  displaylogo: false,
+  scrollZoom: false,
+  showTips: false,
+  // Resizing follows the container through a ResizeObserver, not only the window.
+  responsive: false,
+});
+
+// Colour is never the only signal: series also differ in dash and marker.
+const DASHES: readonly LineDash[] = ['solid', 'dash', 'dot', 'dashdot'];
+const SYMBOLS: readonly MarkerSymbol[] = ['circle', 'square', 'diamond', 'triangle-up', 'x', 'cross'];
+const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+
+function toPlotlyTrace(trace: PlotTrace, series: number, theme: PlotTheme, layout: PlotLayout): PlotlyObject {
+  if (trace.type === 'heatmap') {
+    return {
+      type: 'heatmap',
+      z: trace.z,
+      x: trace.x,
+      y: trace.y,
+      name: trace.name,
+      colorscale: trace.colorscale ?? 'Viridis',
+      zmin: trace.zmin,
+      zmax: trace.zmax,
+      zmid: trace.zmid ?? (trace.colorscale === 'RdBu' && trace.zmin === undefined && trace.zmax === undefined ? 0 : undefined),
+      hoverongaps: false,
+      colorbar: { title: { text: trace.zTitle ?? '' }, outlinewidth: 0, tickcolor: theme.axis },
+    };
+  }
+  const color = trace.color ?? theme.palette[series % theme.palette.length];
+  if (trace.type === 'bar') {
+    return {
+      type: 'bar',
+      x: trace.x,
+      y: trace.y,
+      name: trace.name,
+      width: trace.width,
+      // Overlaid bars must let the ones behind show through.
+      marker: { color, opacity: layout.barmode === 'overlay' ? 0.7 : 1, line: { width: 0 } },
+    };
+  }
+  return {
+    type: 'scatter',
+    mode: trace.mode ?? 'lines',
+    x: trace.x,
+    y: trace.y,
+    name: trace.name,
+    line: { color, width: 2, dash: trace.dash ?? DASHES[series % DASHES.length] },
+    marker: { color, size: 7, symbol: trace.symbol ?? SYMBOLS[series % SYMBOLS.length] },
+  };
+}
+
+interface AxisSpec {
+  readonly title?: string;
+  readonly range?: readonly [number, number];
+  readonly type?: string;
+  readonly reversed?: boolean;
+}
+
+function axis({ title, range, type, reversed }: AxisSpec, theme: PlotTheme): PlotlyObject {
+  return {
+    title: { text: title ?? '', standoff: 8 },
+    type: type ?? '-',
+    // An explicit autorange lets a chart drop a range it had before.
+    ...(range
+      ? { range: reversed ? [range[1], range[0]] : [...range], autorange: false }
+      : { autorange: reversed ? 'reversed' : true }),
+    automargin: true,
+    gridcolor: theme.grid,
+    linecolor: theme.axis,
+    zerolinecolor: theme.zero,
+    tickcolor: theme.axis,
+    showline: true,
+  };
+}
+
+export function toPlotlyLayout(layout: PlotLayout, traceCount: number, options: FigureOptions): PlotlyObject {
+  const { theme, height, reducedMotion, revision } = options;
+  const legend = layout.showLegend ?? traceCount > 1;
+  const top = (layout.title ? 36 : 8) + (legend ? 28 : 0);
+  return {
+    height,
+    autosize: true,
+    title: { text: layout.title ?? '', x: 0, xanchor: 'left', xref: 'paper', font: { size: 15 } },
+    font: { family: FONT, size: 13, color: theme.text },
+    paper_bgcolor: theme.background,
+    plot_bgcolor: theme.background,
+    colorway: [...theme.palette],
+    margin: { l: 56, r: 16, t: top, b: 48, pad: 0 },
+    xaxis: axis({ title: layout.xTitle, range: layout.xRange, type: layout.xType }, theme),
+    yaxis: axis({ title: layout.yTitle, range: layout.yRange, type: layout.yType, reversed: layout.yReversed }, theme),
+    showlegend: legend,
+    // Horizontal, above the plot: long series names do not squeeze the data area.
+    legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', font: { color: theme.text } },
+    hovermode: 'closest',
+    hoverlabel: { bgcolor: theme.background, bordercolor: theme.axis, font: { family: FONT, color: theme.text } },
+    barmode: layout.barmode ?? 'group',
+    bargap: layout.bargap,
+    // Keep a reader's zoom across training updates; data changes still redraw.
+    uirevision: 'keep',
+    datarevision: revision,
+    ...(layout.animate && !reducedMotion ? { transition: { duration: 250, easing: 'cubic-in-out' } } : {}),
+  };
+}
+
+export function toPlotlyFigure(traces: readonly PlotTrace[], layout: PlotLayout, options: FigureOptions): Figure {
+  let series = 0;
+  const data = traces.map((t) => toPlotlyTrace(t, t.type === 'heatmap' ? 0 : series++, options.theme, layout));
+  return { data, layout: toPlotlyLayout(layout, traces.length, options) };
+}
