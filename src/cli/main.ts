@@ -4,10 +4,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import * as tf from '@tensorflow/tfjs-core';
 import { loadWeights, saveWeights } from '../core/checkpoint.ts';
-import { DEFAULT_MODEL, MASK_ID } from '../core/config.ts';
+import { DEFAULT_MODEL } from '../core/config.ts';
 import { evaluate, type Evaluation } from '../core/metrics.ts';
+import { predictMasked } from '../core/predict.ts';
 import { DiffusionLM } from '../core/model.ts';
 import { getRecipe, RECIPES, type Recipe } from '../core/recipes.ts';
 import { Rng } from '../core/rng.ts';
@@ -187,17 +187,10 @@ async function predictCommand(args: string[]): Promise<number> {
   await useNodeBackend(v.backend as string | undefined);
   const { model, ignoreTime } = loadModel(v.weights as string);
   try {
-    const L = tokens.length;
-    const xt = tf.tensor2d([tokens], [1, L], 'int32');
-    const tt = tf.tensor2d([[t]]);
-    const probs = await model.predictProbs(xt, tt, { ignoreTime });
-    tf.dispose([xt, tt]);
-    const predictions = tokens.flatMap((tok, position) => {
-      if (tok !== MASK_ID) return [];
-      const row = Array.from(probs.subarray(position * V, (position + 1) * V), (prob, token) => ({ token, prob }));
-      row.sort((a, b) => b.prob - a.prob || a.token - b.token);
-      return [{ position, top: row.slice(0, topK).map((x) => ({ token: x.token, prob: Number(x.prob.toFixed(6)) })) }];
-    });
+    const predictions = (await predictMasked(model, tokens, t, topK, { ignoreTime })).map((p) => ({
+      position: p.position,
+      top: p.top.map((x) => ({ token: x.token, prob: Number(x.prob.toFixed(6)) })),
+    }));
     if (v.json) console.log(JSON.stringify(predictions));
     else if (predictions.length === 0) console.log('no [MASK] (token 0) in --tokens: nothing to predict');
     else for (const p of predictions) console.log(`position ${String(p.position).padStart(3)}: ${p.top.map((x) => `${x.token} (${x.prob.toFixed(3)})`).join(', ')}`);

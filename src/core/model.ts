@@ -38,6 +38,8 @@ export interface ForwardOptions {
   readonly ignoreTime?: boolean;
   /** Dropout rate in train mode; defaults to the config's (0.1). */
   readonly dropout?: number;
+  /** Receives each layer's attention weights [H*B, L, L] (head-major), kept past the forward's tidy: the caller disposes them. */
+  readonly attention?: tf.Tensor3D[];
 }
 
 /** True for PyTorch Linear weights, which we store transposed. */
@@ -112,6 +114,7 @@ export class DiffusionLM {
     let scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(dh)), k, false, true); // [H*B, L, L]
     if (opts.causal) scores = tf.add(scores, causalBias(L));
     let attn = tf.softmax(scores);
+    if (opts.attention) opts.attention.push(tf.keep(attn as tf.Tensor3D));
     if (dropout > 0) attn = applyDropout(attn, dropout, opts.rng!);
     const ctx = tf.matMul(attn, v); // [H*B, L, dh]
     // [H, B, L, dh] -> [B, L, H, dh] -> [N, d]: head h fills dims h*dh..(h+1)*dh, as PyTorch concatenates.
