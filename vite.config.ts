@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { lessonMarkdown } from './src/build/lesson-markdown.ts';
+import { serviceWorker } from './src/build/service-worker.ts';
 
 // Cross-origin isolation lets the wasm backend use threads (SharedArrayBuffer).
 const isolation = {
@@ -9,8 +11,10 @@ const isolation = {
 
 export default defineConfig({
   base: './',
-  plugins: [react()],
+  plugins: [react(), lessonMarkdown(), serviceWorker()],
   server: { headers: isolation },
+  // Plotly's partial bundle is CommonJS reached through a lazy import: pre-bundle it so dev does not reload on first use.
+  optimizeDeps: { include: ['plotly.js/lib/core', 'plotly.js/lib/bar', 'plotly.js/lib/heatmap'] },
   preview: { headers: isolation },
   test: {
     testTimeout: 120_000,

@@ -1,9 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { EngineCheck } from './EngineCheck.tsx';
+import 'katex/dist/katex.min.css';
+import './styles.css';
+import { Notebook } from './notebook/Notebook.tsx';
+import { SpeakerNotes } from './presenter/SpeakerNotes.tsx';
+import { registerServiceWorker } from './pwa.ts';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <EngineCheck />
-  </StrictMode>,
-);
+const notes = new URLSearchParams(location.search).has('notes');
+
+createRoot(document.getElementById('root')!).render(<StrictMode>{notes ? <SpeakerNotes /> : <Notebook />}</StrictMode>);
+
+registerServiceWorker();

@@ -28,7 +28,7 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** Build the app into a temp folder and serve it on 127.0.0.1, under a sub-path as a static host would. */
-export async function serveBuiltApp(): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serveBuiltApp(): Promise<{ url: string; outDir: string; close: () => Promise<void> }> {
   const outDir = mkdtempSync(join(tmpdir(), 'unmask-dist-'));
   // Vitest sets NODE_ENV=test, which would give a development-flavoured bundle:
   // build exactly what `npm run build` ships.
@@ -42,5 +42,5 @@ export async function serveBuiltApp(): Promise<{ url: string; close: () => Promi
   const server: PreviewServer = await preview({ logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('preview server has no port');
-  return { url: `http://127.0.0.1:${address.port}/`, close: () => new Promise((r) => server.httpServer.close(() => r())) };
+  return { url: `http://127.0.0.1:${address.port}/`, outDir, close: () => new Promise((r) => server.httpServer.close(() => r())) };
 }

@@ -1,0 +1,68 @@
+/**
+ * `npm run bench:app`: the built lesson in headless Chromium.
+ * - Initial JavaScript: gzip bytes of the scripts index.html loads up front
+ *   (entry + modulepreloads), against the 350 KB budget.
+ * - Time to interactive: navigation start to the first section's first cell
+ *   button answering a click, median of 5 cold loads, against the 1.5 s target
+ *   and against a blank page served by the same server in the same run.
+ * - Every lazy chunk's gzip size, largest first, so growth is visible.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { launchBrowser, serveBuiltApp } from '../tests/e2e/browser.ts';
+
+const KB = 1024;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const app = await serveBuiltApp();
+const browser = await launchBrowser();
+try {
+  const html = readFileSync(join(app.outDir, 'index.html'), 'utf8');
+  const initial = [...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\.?\/?([^"]+\.js)"/g)].map((m) => m[1]);
+  const gz = (file: string) => gzipSync(readFileSync(join(app.outDir, file))).length;
+  const initialBytes = initial.reduce((n, f) => n + gz(f), 0);
+
+  const timeToInteractive = async (query: string): Promise<number> => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(app.url + query);
+    await page.locator('.cell button.run').first().waitFor({ state: 'visible' });
+    // Interactive = React has attached: the click changes the cell's state.
+    await page.locator('.cell button.run').first().click();
+    await page.locator('.cell[data-state="running"], .cell[data-state="done"]').first().waitFor();
+    const ms = await page.evaluate(() => performance.now());
+    await context.close();
+    return ms;
+  };
+  const blank = async (): Promise<number> => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(app.url + 'favicon.svg');
+    const ms = await page.evaluate(() => performance.now());
+    await context.close();
+    return ms;
+  };
+
+  await timeToInteractive('?backend=wasm'); // warm the server and the disk cache
+  const tti: number[] = [];
+  const base: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    tti.push(await timeToInteractive('?backend=wasm'));
+    base.push(await blank());
+  }
+
+  const chunks = readdirSync(join(app.outDir, 'assets'))
+    .filter((f) => f.endsWith('.js') || f.endsWith('.wasm'))
+    .map((f) => ({ f, kb: gz(join('assets', f)) / KB }))
+    .sort((a, b) => b.kb - a.kb);
+
+  console.log(`initial JavaScript: ${(initialBytes / KB).toFixed(1)} KB gzip in ${initial.length} file(s); budget 350 KB (ratio ${(initialBytes / KB / 350).toFixed(2)})`);
+  console.log(`time to interactive: median ${median(tti).toFixed(0)} ms of ${tti.map((x) => x.toFixed(0)).join(', ')}; target 1500 ms (ratio ${(median(tti) / 1500).toFixed(2)})`);
+  console.log(`blank page on the same server: median ${median(base).toFixed(0)} ms (lesson / blank: ${(median(tti) / median(base)).toFixed(1)}x)`);
+  console.log('lazy chunks, gzip KB:');
+  for (const c of chunks.slice(0, 12)) console.log(`  ${c.kb.toFixed(1).padStart(7)}  ${c.f}`);
+} finally {
+  await browser.close();
+  await app.close();
+}

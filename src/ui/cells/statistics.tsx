@@ -1,0 +1,137 @@
+/** Section 6: the forward process checked against its expected statistics. */
+import { useMemo, useState } from 'react';
+import { DEFAULT_DATA } from '../../core/config.ts';
+import { generatePatterns } from '../../core/data.ts';
+import { maskArrays } from '../../core/masking.ts';
+import { NOTEBOOK } from '../../core/recipes.ts';
+import { Rng } from '../../core/rng.ts';
+import { sampleBatch } from '../../core/training.ts';
+import { Plot } from '../plot/index.ts';
+import { binomialPmf, linspace } from './stats.ts';
+import { cell, rngFor } from './types.ts';
+
+const L = DEFAULT_DATA.seqLen;
+const TRIALS = 1000;
+
+/** Masked count of each of `trials` sequences at ratio t: one batched draw, no per-trial loop over tensors. */
+function maskedCounts(rng: Rng, t: number, trials: number): Int32Array {
+  const { x0 } = generatePatterns(rng, trials);
+  const { mask } = maskArrays(x0, new Float32Array(trials).fill(t), rng);
+  const counts = new Int32Array(trials);
+  for (let i = 0; i < mask.length; i++) counts[(i / L) | 0] += mask[i];
+  return counts;
+}
+
+interface Fractions {
+  readonly t: number[];
+  readonly fraction: number[];
+}
+
+function FractionView({ out }: { out: Fractions }) {
+  const worst = Math.max(...out.t.map((t, i) => Math.abs(out.fraction[i] - t)));
+  return (
+    <div>
+      <Plot
+        traces={[
+          { type: 'scatter', mode: 'lines+markers', x: out.t, y: out.fraction, name: 'measured masked fraction' },
+          { type: 'scatter', mode: 'lines', x: [0, 1], y: [0, 1], name: 'expected: y = t', dash: 'dash' },
+        ]}
+        layout={{ xTitle: 'masking ratio t', yTitle: 'fraction of tokens masked', xRange: [0, 1], yRange: [0, 1] }}
+        label="Measured masked fraction against t, on the line y = t"
+        filename="masked-fraction-vs-t"
+        height={340}
+      />
+      <p data-testid="fraction-worst">
+        Largest gap from y = t over {out.t.length} ratios × {TRIALS} sequences: {worst.toFixed(4)}. With {TRIALS * L} tokens a ratio, chance alone gives gaps up
+        to about {(2 * Math.sqrt(0.25 / (TRIALS * L))).toFixed(4)}.
+      </p>
+    </div>
+  );
+}
+
+function HistogramView({ out }: { out: { seed: number } }) {
+  const [t, setT] = useState(0.5);
+  const counts = useMemo(() => maskedCounts(rngFor(out.seed, `histogram-${t}`), t, TRIALS), [out.seed, t]);
+  const freq = new Array<number>(L + 1).fill(0);
+  for (const c of counts) freq[c] += 1 / TRIALS;
+  const pmf = binomialPmf(L, t);
+  const k = freq.map((_, i) => i);
+  const mean = counts.reduce((s, c) => s + c, 0) / TRIALS;
+  return (
+    <div>
+      <label className="inline" htmlFor="hist-t">
+        t <input id="hist-t" type="range" min={0.05} max={0.95} step={0.05} value={t} onChange={(e) => setT(Number(e.target.value))} />
+        <span className="num">{t.toFixed(2)}</span>
+      </label>
+      <Plot
+        traces={[
+          { type: 'bar', x: k, y: freq, name: `${TRIALS} masked sequences` },
+          { type: 'scatter', mode: 'lines+markers', x: k, y: pmf, name: `Binomial(${L}, ${t.toFixed(2)})` },
+        ]}
+        layout={{ xTitle: 'masked tokens in a sequence of 32', yTitle: 'share of sequences' }}
+        label={`Histogram of masked counts at t = ${t} against the Binomial expectation`}
+        filename="masked-count-histogram"
+        height={320}
+      />
+      <p>
+        Mean masked count {mean.toFixed(2)}; the Binomial's mean is L·t = {(L * t).toFixed(2)}.
+      </p>
+    </div>
+  );
+}
+
+interface Ratios {
+  readonly binCentres: number[];
+  readonly diffusion: number[];
+  readonly draws: number;
+}
+
+export const cells = {
+  'fraction-vs-t': cell<Fractions>({
+    title: 'Masked fraction against t',
+    run: ({ seed }) => {
+      const rng = rngFor(seed, 'fraction-vs-t');
+      const t = linspace(0.05, 0.95, 20);
+      return { t, fraction: t.map((ti) => maskedCounts(rng, ti, TRIALS).reduce((s, c) => s + c, 0) / (TRIALS * L)) };
+    },
+    View: FractionView,
+  }),
+
+  histogram: cell<{ seed: number }>({
+    title: 'How many tokens get masked',
+    run: ({ seed }) => ({ seed }),
+    View: HistogramView,
+  }),
+
+  'bert-vs-diffusion': cell<Ratios>({
+    title: "BERT's one ratio against diffusion's every ratio",
+    source: () => import('../../core/training.ts?raw'),
+    run: ({ seed }) => {
+      // The ratios training really sees: the engine's own batch sampler, notebook recipe.
+      const rng = rngFor(seed, 'bert-vs-diffusion');
+      const bins = 20;
+      const hist = new Array<number>(bins).fill(0);
+      const batches = 160;
+      for (let i = 0; i < batches; i++) {
+        for (const t of sampleBatch(rng, NOTEBOOK, DEFAULT_DATA).t) hist[Math.min(bins - 1, Math.floor(t * bins))]++;
+      }
+      const draws = batches * NOTEBOOK.batchSize;
+      return { binCentres: hist.map((_, i) => (i + 0.5) / bins), diffusion: hist.map((h) => h / draws), draws };
+    },
+    View: ({ out }) => (
+      <div>
+        <Plot
+          traces={[
+            { type: 'bar', x: [0.15], y: [1], name: 'BERT: always 15%', width: 0.03 },
+            { type: 'bar', x: out.binCentres, y: out.diffusion, name: `diffusion: t ~ U(${NOTEBOOK.tMin}, ${NOTEBOOK.tMax}), ${out.draws} draws`, width: 0.045 },
+          ]}
+          layout={{ xTitle: 'masking ratio t', yTitle: 'share of training sequences', xRange: [0, 1], yRange: [0, 1.05], barmode: 'overlay' }}
+          label="BERT trains at a single 15% masking ratio; diffusion spreads its training evenly over every ratio"
+          filename="bert-vs-diffusion-ratios"
+          height={320}
+        />
+        <p className="hint">Each diffusion bar is a 0.05-wide slice of t holding about 5% of sequences; BERT puts all of its weight on one ratio.</p>
+      </div>
+    ),
+  }),
+};

@@ -1,0 +1,19 @@
+/** Small exact formulas the figures compare simulations against. */
+
+/** Binomial(n, p) probabilities for k = 0..n, computed in log space so large n stays finite. */
+export function binomialPmf(n: number, p: number): number[] {
+  if (p <= 0) return Array.from({ length: n + 1 }, (_, k) => (k === 0 ? 1 : 0));
+  if (p >= 1) return Array.from({ length: n + 1 }, (_, k) => (k === n ? 1 : 0));
+  const out: number[] = [];
+  let logChoose = 0; // log C(n, k), built up incrementally
+  for (let k = 0; k <= n; k++) {
+    if (k > 0) logChoose += Math.log((n - k + 1) / k);
+    out.push(Math.exp(logChoose + k * Math.log(p) + (n - k) * Math.log(1 - p)));
+  }
+  return out;
+}
+
+/** n evenly spaced values from lo to hi inclusive. */
+export function linspace(lo: number, hi: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => (n === 1 ? lo : lo + ((hi - lo) * i) / (n - 1)));
+}

@@ -1,0 +1,117 @@
+/** Section 8: train live here, or load a shipped checkpoint; watch the loss. */
+import { useState, useSyncExternalStore } from 'react';
+import { describeBackend } from '../../core/backend.ts';
+import { RECIPES } from '../../core/recipes.ts';
+import { models, startEngine } from '../engine.ts';
+import { liveTraining, MAX_LIVE_STEPS } from '../live-training.ts';
+import { ModelPicker } from '../notebook/Cell.tsx';
+import { Plot } from '../plot/index.ts';
+import { cell } from './types.ts';
+
+function ModelSource({ out }: { out: { backend: string; seed: number } }) {
+  const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
+  const live = useSyncExternalStore(liveTraining.subscribe, liveTraining.getSnapshot);
+  const [recipe, setRecipe] = useState('learns');
+  const [steps, setSteps] = useState('200');
+  const n = Number(steps);
+  const validSteps = Number.isInteger(n) && n >= 1 && n <= MAX_LIVE_STEPS;
+  const eta = live.running && live.stepsPerSec > 0 ? (live.totalSteps - live.step) / live.stepsPerSec : null;
+  return (
+    <div>
+      <p>
+        Current model: <strong data-testid="model-label">{model.label ?? 'none yet'}</strong>
+      </p>
+      <ModelPicker />
+      <h4>Train one here</h4>
+      <p className="hint">Backend: {out.backend}. {describeBackend(out.backend)}</p>
+      <div className="button-row">
+        <label className="inline">
+          Recipe
+          <select value={recipe} onChange={(e) => setRecipe(e.target.value)} disabled={live.running}>
+            {Object.entries(RECIPES).map(([name, r]) => (
+              <option key={name} value={name}>
+                {name}: {r.description}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline">
+          Steps
+          <input value={steps} onChange={(e) => setSteps(e.target.value)} inputMode="numeric" size={6} disabled={live.running} aria-invalid={!validSteps} />
+        </label>
+        {live.running ? (
+          <button type="button" onClick={() => liveTraining.stop()}>
+            Stop (keeps the weights so far)
+          </button>
+        ) : (
+          <button type="button" className="run" disabled={!validSteps} onClick={() => void liveTraining.start(recipe, n, out.seed)}>
+            Train {validSteps ? n : ''} steps
+          </button>
+        )}
+      </div>
+      {!validSteps && <p className="error" role="alert">Steps must be a whole number from 1 to {MAX_LIVE_STEPS}.</p>}
+      {live.running && (
+        <p role="status" data-testid="train-progress">
+          Step {live.step} of {live.totalSteps}
+          {live.losses.length > 0 && `, loss ${live.losses[live.losses.length - 1].toFixed(3)}`}
+          {live.stepsPerSec > 0 && `, ${live.stepsPerSec.toFixed(2)} steps/s`}
+          {eta !== null && `, about ${Math.ceil(eta)} s to go`}
+        </p>
+      )}
+      {live.message && <p data-testid="train-message">{live.message}</p>}
+      {!live.running && live.losses.length > 0 && (
+        <p>
+          Last loss <span data-testid="last-loss">{live.losses[live.losses.length - 1].toFixed(4)}</span> nats after {live.losses.length} steps of the {live.recipe} recipe.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Moving average over `window` steps (the notebook smooths over 50). */
+function smooth(xs: readonly number[], window: number): number[] {
+  const out: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sum += xs[i];
+    if (i >= window) sum -= xs[i - window];
+    out.push(sum / Math.min(i + 1, window));
+  }
+  return out;
+}
+
+function LossCurve() {
+  const live = useSyncExternalStore(liveTraining.subscribe, liveTraining.getSnapshot);
+  if (live.losses.length === 0) {
+    return (
+      <p className="hint">
+        No live run yet. Start one above and the loss appears here step by step. For reference, the notebook recipe's smoothed loss falls from 2.61 to about 1.41 over
+        3000 steps and stays there; the learning recipe keeps going down.
+      </p>
+    );
+  }
+  const steps = live.losses.map((_, i) => i + 1);
+  const window = Math.min(50, Math.max(1, Math.floor(live.losses.length / 10)));
+  return (
+    <Plot
+      traces={[
+        { type: 'scatter', mode: 'lines', x: steps, y: [...live.losses], name: 'loss per step' },
+        { type: 'scatter', mode: 'lines', x: steps, y: smooth(live.losses, window), name: `moving average (${window} steps)` },
+      ]}
+      layout={{ xTitle: 'training step', yTitle: 'cross-entropy at masked positions (nats)' }}
+      label={`Training loss over ${live.losses.length} steps of the ${live.recipe} recipe`}
+      filename="training-loss"
+      height={320}
+    />
+  );
+}
+
+export const cells = {
+  'model-source': cell<{ backend: string; seed: number }>({
+    title: 'Choose a model',
+    source: () => import('../../core/training.ts?raw'),
+    run: async ({ seed }) => ({ backend: (await startEngine()).name, seed }),
+    View: ModelSource,
+  }),
+  'loss-curve': cell<null>({ title: 'The loss as it trains', live: true, run: () => null, View: LossCurve }),
+};

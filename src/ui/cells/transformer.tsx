@@ -1,0 +1,193 @@
+/** Section 7: the bidirectional Transformer, its positions, its size, and what its attention looks at. */
+import { useState } from 'react';
+import * as tf from '@tensorflow/tfjs-core';
+import { DEFAULT_DATA, DEFAULT_MODEL } from '../../core/config.ts';
+import { generatePatterns } from '../../core/data.ts';
+import { maskArrays } from '../../core/masking.ts';
+import { DiffusionLM } from '../../core/model.ts';
+import { countParams, sinusoidalTable } from '../../core/params.ts';
+import { Rng } from '../../core/rng.ts';
+import { models, startEngine } from '../engine.ts';
+import { TokenRow } from '../figures/Tokens.tsx';
+import { Plot } from '../plot/index.ts';
+import { cell, rngFor } from './types.ts';
+
+const { vocabSize: V, dModel: D, nHeads: H, nLayers, dFF } = DEFAULT_MODEL;
+const L = DEFAULT_DATA.seqLen;
+
+function Architecture() {
+  const boxes: [string, string?][] = [
+    ['x_t: 32 token ids, some of them [MASK]'],
+    [`token embedding ${V}×${D}  +  sinusoidal positions  +  time MLP: Linear(1,${D}) → SiLU → Linear(${D},${D}) of t`],
+    [`encoder layer × ${nLayers}: LayerNorm → ${H}-head self-attention (no causal mask) → add;  LayerNorm → Linear(${D},${dFF}) → ReLU → Linear(${dFF},${D}) → add`, 'block'],
+    [`output head Linear(${D},${V}): logits [B, ${L}, ${V}]`],
+    ['softmax at each masked position: p(x0 | x_t)'],
+  ];
+  return (
+    <figure className="arch" aria-label="Architecture of the model, from input to output">
+      {boxes.map(([text, kind], i) => (
+        <div key={i} style={{ display: 'contents' }}>
+          {i > 0 && <div className="arch-arrow" aria-hidden="true">↓</div>}
+          <div className={`arch-box${kind ? ` ${kind}` : ''}`}>{text}</div>
+        </div>
+      ))}
+    </figure>
+  );
+}
+
+interface Count {
+  readonly total: number;
+  readonly groups: { name: string; count: number }[];
+}
+
+/** Parameters by part of the model, counted from the live model's variables. */
+async function countFromModel(): Promise<Count> {
+  await startEngine();
+  const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0));
+  try {
+    const sizes = new Map([...model.params].map(([name, v]) => [name, v.size]));
+    const group = (name: string) =>
+      name.startsWith('token_embed') ? 'token embedding' : name.startsWith('time_mlp') ? 'time MLP' : name.startsWith('output_head') ? 'output head' : `encoder layer ${name.split('.')[2]}`;
+    const groups = new Map<string, number>();
+    for (const [name, size] of sizes) groups.set(group(name), (groups.get(group(name)) ?? 0) + size);
+    return { total: [...sizes.values()].reduce((a, b) => a + b, 0), groups: [...groups].map(([name, count]) => ({ name, count })) };
+  } finally {
+    model.dispose();
+  }
+}
+
+interface Attention {
+  readonly xt: Int32Array;
+  /** [causal ? 1 : 0][layer][head] -> L×L row-major weights. */
+  readonly maps: Float32Array[][][];
+  readonly label: string;
+}
+
+async function attentionMaps(model: DiffusionLM, xt: Int32Array, t: number, causal: boolean): Promise<Float32Array[][]> {
+  const kept: tf.Tensor3D[] = [];
+  try {
+    tf.tidy(() => {
+      model.forward(tf.tensor2d(xt, [1, L], 'int32'), tf.tensor2d([t], [1, 1]), { causal, attention: kept });
+    });
+    const layers = await Promise.all(kept.map((a) => a.data() as Promise<Float32Array>)); // each [H*1, L, L]
+    return layers.map((w) => Array.from({ length: H }, (_, h) => w.slice(h * L * L, (h + 1) * L * L)));
+  } finally {
+    tf.dispose(kept);
+  }
+}
+
+function AttentionView({ out }: { out: Attention }) {
+  const [layer, setLayer] = useState(0);
+  const [head, setHead] = useState(0);
+  const [causal, setCausal] = useState(false);
+  const w = out.maps[causal ? 1 : 0][layer][head];
+  const z = Array.from({ length: L }, (_, q) => Array.from(w.subarray(q * L, (q + 1) * L)));
+  let future = 0;
+  for (let q = 0; q < L; q++) for (let k = q + 1; k < L; k++) future += w[q * L + k];
+  return (
+    <div>
+      <TokenRow tokens={out.xt} label="The masked input the attention is computed for" />
+      <div className="button-row">
+        <label className="inline">
+          Layer
+          <select value={layer} onChange={(e) => setLayer(Number(e.target.value))}>
+            {out.maps[0].map((_, i) => (
+              <option key={i} value={i}>
+                {i + 1}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline">
+          Head
+          <select value={head} onChange={(e) => setHead(Number(e.target.value))}>
+            {Array.from({ length: H }, (_, i) => (
+              <option key={i} value={i}>
+                {i + 1}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={causal} onChange={(e) => setCausal(e.target.checked)} /> Add a causal mask (GPT-style), for contrast
+        </label>
+      </div>
+      <Plot
+        traces={[{ type: 'heatmap', z, x: z.map((_, i) => i + 1), y: z.map((_, i) => i + 1), colorscale: 'Viridis', name: 'attention weight' }]}
+        layout={{ xTitle: 'key position (attended to)', yTitle: 'query position', yReversed: true }}
+        label={`Attention weights of layer ${layer + 1}, head ${head + 1}${causal ? ' with a causal mask' : ''}`}
+        filename={`attention-layer${layer + 1}-head${head + 1}${causal ? '-causal' : ''}`}
+        height={420}
+      />
+      <p data-testid="attention-future">
+        Share of attention on positions to the right: {((100 * future) / L).toFixed(1)}%{causal ? ' (zero: the causal mask forbids looking ahead)' : ''}. Model: {out.label}.
+      </p>
+    </div>
+  );
+}
+
+export const cells = {
+  architecture: cell<null>({ title: 'The architecture', source: () => import('../../core/model.ts?raw'), run: () => null, View: Architecture }),
+
+  'positional-heatmap': cell<{ z: number[][] }>({
+    title: 'Sinusoidal positions',
+    source: () => import('../../core/params.ts?raw'),
+    run: () => {
+      const pe = sinusoidalTable(L, D);
+      return { z: Array.from({ length: L }, (_, p) => Array.from(pe.subarray(p * D, (p + 1) * D))) };
+    },
+    View: ({ out }) => (
+      <Plot
+        traces={[{ type: 'heatmap', z: out.z, x: out.z[0].map((_, i) => i), y: out.z.map((_, i) => i), colorscale: 'RdBu', name: 'encoding' }]}
+        layout={{ xTitle: 'dimension (even: sin, odd: cos)', yTitle: 'position', yReversed: true }}
+        label="Sinusoidal positional encoding: 32 positions by 64 dimensions; low dimensions oscillate fast, high ones slowly"
+        filename="positional-encoding"
+        height={380}
+      />
+    ),
+  }),
+
+  'param-count': cell<Count>({
+    title: 'Counting the parameters',
+    run: countFromModel,
+    View: ({ out }) => (
+      <div>
+        <p>
+          DiffusionLM has <strong data-testid="param-count">{out.total.toLocaleString('en-US')}</strong> trainable parameters (the positional table is fixed, so it
+          does not count; a spec check gives {countParams(DEFAULT_MODEL).toLocaleString('en-US')}).
+        </p>
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">part</th>
+              <th scope="col">parameters</th>
+            </tr>
+          </thead>
+          <tbody>
+            {out.groups.map((g) => (
+              <tr key={g.name}>
+                <td style={{ textAlign: 'left' }}>{g.name}</td>
+                <td className="num">{g.count.toLocaleString('en-US')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    ),
+  }),
+
+  'attention-map': cell<Attention>({
+    title: 'What the attention looks at',
+    needsModel: true,
+    async run({ seed }) {
+      const model = models.current();
+      if (!model) throw new Error('no trained model is loaded');
+      const rng = rngFor(seed, 'attention-map');
+      const { x0 } = generatePatterns(rng, 1);
+      const { xt } = maskArrays(x0, [0.5], rng);
+      const maps = [await attentionMaps(model, xt, 0.5, false), await attentionMaps(model, xt, 0.5, true)];
+      return { xt, maps, label: models.getSnapshot().label ?? '' };
+    },
+    View: AttentionView,
+  }),
+};

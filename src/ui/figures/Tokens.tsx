@@ -1,0 +1,52 @@
+/**
+ * Token cells: each token id has its own pastel colour and is written in the
+ * cell, and [MASK] is a dark cell reading "M", so colour is never the only signal.
+ */
+import { MASK_ID } from '../../core/config.ts';
+
+// 15 light hues (ids 1..15) that keep dark text readable.
+const PALETTE = [
+  '#8dd3c7', '#ffffb3', '#bebada', '#fb8072', '#80b1d3', '#fdb462', '#b3de69', '#fccde5',
+  '#d9d9d9', '#bc80bd', '#ccebc5', '#ffed6f', '#a6cee3', '#fdbf6f', '#cab2d6',
+];
+
+export function tokenColour(id: number): string {
+  return PALETTE[(id - 1 + PALETTE.length) % PALETTE.length];
+}
+
+export interface TokenRowProps {
+  readonly tokens: ArrayLike<number>;
+  /** Accessible name of the row, e.g. "x_t at t = 0.4". */
+  readonly label: string;
+  /** Words to show instead of ids (index = token id). */
+  readonly words?: readonly string[];
+}
+
+export function TokenRow({ tokens, label, words }: TokenRowProps) {
+  const items = Array.from(tokens);
+  return (
+    <ol className="tokens" aria-label={label}>
+      {items.map((id, i) =>
+        id === MASK_ID ? (
+          <li key={i} className={`tok masked${words ? ' word' : ''}`} aria-label={`position ${i + 1}: mask`}>
+            {words ? '[M]' : 'M'}
+          </li>
+        ) : (
+          <li key={i} className={`tok${words ? ' word' : ''}`} style={{ background: tokenColour(id) }} aria-label={`position ${i + 1}: ${words ? words[id] : `token ${id}`}`}>
+            {words ? words[id] : id}
+          </li>
+        ),
+      )}
+    </ol>
+  );
+}
+
+/** "3 7 [M] 9 ..." for text output and tables. */
+export function tokensText(tokens: ArrayLike<number>): string {
+  return Array.from(tokens, (id) => (id === MASK_ID ? '[M]' : String(id))).join(' ');
+}
+
+/** Percent with one decimal, for learners. */
+export function pct(x: number, digits = 1): string {
+  return `${(100 * x).toFixed(digits)}%`;
+}

@@ -1,0 +1,148 @@
+/**
+ * One live cell: Run (or Shift+Enter), a running indicator, its output, and
+ * its source on demand. Runs are serialised page-wide so "Run all" goes in
+ * reading order and two heavy cells never fight over the backend; a newer run
+ * of the same cell always wins over an older one still in flight.
+ */
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
+import { models, PRETRAINED } from '../engine.ts';
+import type { CellContext, CellDef } from '../cells/types.ts';
+import { SourceView } from './SourceView.tsx';
+
+let queue: Promise<unknown> = Promise.resolve();
+function serially<T>(job: () => Promise<T>): Promise<T> {
+  const next = queue.then(job, job);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+type State =
+  | { kind: 'idle' }
+  | { kind: 'running' }
+  | { kind: 'done'; out: unknown; ctx: CellContext; modelVersion: number }
+  | { kind: 'error'; message: string };
+
+export interface CellProps {
+  readonly id: string;
+  readonly def: CellDef;
+  readonly seed: number;
+  /** Changes when the cell should run (Run all, a projector auto-run, a re-run after reload); 0 = don't. */
+  readonly runSignal: number;
+  readonly showCodeByDefault: boolean;
+  readonly onRan: (id: string) => void;
+}
+
+export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: CellProps) {
+  const [state, setState] = useState<State>({ kind: 'idle' });
+  const [showCode, setShowCode] = useState(showCodeByDefault);
+  const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
+  const version = useRef(0);
+  const controller = useRef<AbortController | null>(null);
+  const needsModel = def.needsModel === true && model.label === null;
+
+  const run = useCallback(() => {
+    const mine = ++version.current;
+    controller.current?.abort();
+    const ac = new AbortController();
+    controller.current = ac;
+    setState({ kind: 'running' });
+    const ctx: CellContext = { seed, signal: ac.signal };
+    serially(async () => {
+      if (mine !== version.current) return; // superseded while queued
+      try {
+        const out = await def.run(ctx);
+        if (mine === version.current) {
+          setState({ kind: 'done', out, ctx, modelVersion: models.getSnapshot().version });
+          onRan(id);
+        }
+      } catch (e) {
+        if (mine === version.current && !ac.signal.aborted) {
+          setState({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+        }
+      }
+    });
+  }, [def, seed, id, onRan]);
+
+  // Abort whatever is in flight when the cell goes away.
+  useEffect(() => () => controller.current?.abort(), []);
+
+  // Runs requested from outside (Run all, projector, reload).
+  useEffect(() => {
+    if (runSignal > 0 && !needsModel) run();
+    // Only a new signal should trigger a run, not a new `run` identity.
+  }, [runSignal]);
+
+  // A new seed redraws what this cell already showed.
+  const lastSeed = useRef(seed);
+  useEffect(() => {
+    if (lastSeed.current !== seed && state.kind === 'done') run();
+    lastSeed.current = seed;
+  }, [seed, state.kind, run]);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && e.shiftKey) {
+      e.preventDefault();
+      if (!needsModel) run();
+    }
+  };
+
+  const View = def.View;
+  const titleId = `cell-${id}-title`;
+  const stale = def.needsModel && state.kind === 'done' && state.modelVersion !== model.version;
+  return (
+    <article className="cell" data-cell={id} data-state={state.kind} aria-labelledby={titleId} tabIndex={-1} onKeyDown={onKeyDown}>
+      <header className="cell-head">
+        <h3 id={titleId}>{def.title}</h3>
+        <div className="cell-actions">
+          {def.source && (
+            <button type="button" className="quiet code-toggle" aria-expanded={showCode} onClick={() => setShowCode((s) => !s)}>
+              {showCode ? 'Hide code' : 'Show code'}
+            </button>
+          )}
+          <button type="button" className="run" onClick={run} disabled={needsModel} aria-keyshortcuts="Shift+Enter" title="Run (Shift+Enter)">
+            {state.kind === 'done' || state.kind === 'error' ? 'Run again' : 'Run'}
+          </button>
+        </div>
+      </header>
+      {showCode && def.source && <SourceView load={def.source} />}
+      <div className="cell-output" aria-live="polite">
+        {needsModel && <ModelPicker />}
+        {!needsModel && state.kind === 'idle' && <p className="hint">Not run yet. Press Run, or Shift+Enter while this cell has focus.</p>}
+        {state.kind === 'running' && (
+          <p className="running" role="status">
+            <span className="spinner" aria-hidden="true" /> Running…
+          </p>
+        )}
+        {state.kind === 'error' && (
+          <p className="error" role="alert">
+            This cell failed: {state.message}
+          </p>
+        )}
+        {stale && <p className="hint">This output is from an earlier model. Run again to use the current one ({model.label}).</p>}
+        {state.kind === 'done' && !needsModel && <View out={state.out} ctx={state.ctx} />}
+      </div>
+    </article>
+  );
+}
+
+/** Shown instead of an empty figure when a cell needs a trained model and none is loaded. */
+export function ModelPicker() {
+  const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
+  return (
+    <div className="model-picker">
+      <p>This cell needs a trained model. Load one of the shipped checkpoints (about 0.7 MB), or train one live in the Training section.</p>
+      <div className="button-row">
+        {PRETRAINED.map((p) => (
+          <button key={p.id} type="button" disabled={model.loading !== null} onClick={() => void models.loadPretrained(p)}>
+            Load {p.label}
+          </button>
+        ))}
+        <a className="button-link" href="?section=training" data-section-link="training">
+          Go to Training
+        </a>
+      </div>
+      {model.loading && <p role="status">Loading {model.loading}…</p>}
+      {model.error && <p className="error" role="alert">{model.error}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * The built lesson in real Chromium, as a learner uses it: every section's
+ * cells run, figures hold data, numbers read right, axe finds no serious
+ * problem, and projector mode moves by keyboard. Screenshots of each section
+ * land in .artifacts/screenshots for a human to look at.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECTIONS } from '../../src/lesson/sections.ts';
+import { launchBrowser, serveBuiltApp } from './browser.ts';
+
+const SHOTS = '.artifacts/screenshots';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let browser: Browser;
+let app: { url: string; close: () => Promise<void> };
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  app = await serveBuiltApp();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function open(query: string, init?: (page: Page) => Promise<void>) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await init?.(page);
+  await page.goto(app.url + query);
+  await page.locator('.lesson-section').first().waitFor();
+  return { page, errors };
+}
+
+/** Wait until no cell is running or queued. */
+async function settle(page: Page, timeout = 150_000) {
+  await page.waitForFunction(() => document.querySelectorAll('.cell[data-state="running"]').length === 0, undefined, { timeout, polling: 250 });
+}
+
+async function axe(page: Page, selector: string) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+  return page.evaluate(async (sel) => {
+    const run = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run;
+    const result = await run({ include: [sel] }, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  }, selector);
+}
+
+describe('the lesson in Chromium', () => {
+  it('runs every cell of every section, with the pretrained model, and reads right', async () => {
+    const { page, errors } = await open('?backend=wasm');
+    await page.getByRole('button', { name: 'Run all' }).click();
+    await settle(page);
+    // Cells that need a model offer the shipped checkpoints instead of an empty figure.
+    const pickers = page.locator('.cell .model-picker');
+    expect(await pickers.count()).toBeGreaterThan(0);
+    await pickers.first().getByRole('button', { name: /learning recipe/ }).click();
+    await page.getByTestId('model-label').filter({ hasText: 'pretrained' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Run all' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.cell[data-state="done"]').length === document.querySelectorAll('.cell').length, undefined, {
+      timeout: 240_000,
+      polling: 500,
+    });
+
+    const states = await page.locator('.cell').evaluateAll((cells) => cells.map((c) => `${c.getAttribute('data-cell')}:${c.getAttribute('data-state')}`));
+    expect(states.length).toBe(SECTIONS.reduce((n, s) => n + s.cells.length, 0));
+    expect(states.filter((s) => !s.endsWith(':done'))).toEqual([]);
+
+    // What a learner reads.
+    expect(await page.getByTestId('param-count').textContent()).toBe('156,304');
+    expect(await page.getByTestId('backend').textContent()).toBe('wasm');
+    const worst = Number((await page.getByTestId('fraction-worst').textContent())!.match(/ratios × \d+ sequences: (\d+\.\d+)/)![1]);
+    expect(worst).toBeLessThan(0.01); // 32,000 tokens a ratio: 4 standard errors is under 0.012
+    expect(await page.getByTestId('expected-masks').textContent()).toBe('4');
+    expect(await page.getByTestId('loss-result').textContent()).toContain('0.511 + 0.223 = 0.734');
+    const summary = (await page.getByTestId('accuracy-summary').textContent())!;
+    const lowT = Number(summary.match(/: ([\d.]+)% at t = 0\.10/)![1]);
+    expect(lowT).toBeGreaterThan(95); // the learning recipe's checkpoint recovers the pattern at low t
+
+    // Every chart drew real data.
+    const plots = await page.getByTestId('plot').evaluateAll((els) => els.map((e) => ({ ready: e.getAttribute('data-ready'), points: Number(e.getAttribute('data-points')) })));
+    expect(plots.length).toBeGreaterThanOrEqual(8);
+    for (const p of plots) {
+      expect(p.ready).toBe('true');
+      expect(p.points).toBeGreaterThan(0);
+    }
+
+    for (const s of SECTIONS) {
+      await page.locator(`#${s.id}`).screenshot({ path: `${SHOTS}/${String(s.index).padStart(2, '0')}-${s.id}.png` });
+      expect(await axe(page, `#${s.id}`), `axe on section ${s.id}`).toEqual([]);
+    }
+    expect(await axe(page, 'header.topbar'), 'axe on the toolbar').toEqual([]);
+    expect(await axe(page, 'nav.toc'), 'axe on the table of contents').toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 600_000);
+
+  it('keeps seed, section and progress across a reload, and carries them in the URL', async () => {
+    const { page, errors } = await open('?backend=wasm&section=statistics&seed=7');
+    await page.waitForFunction(() => location.search.includes('section=statistics') && location.search.includes('seed=7'));
+    expect(await page.locator('#seed-input').inputValue()).toBe('7');
+    const cell = page.locator('.cell[data-cell="fraction-vs-t"]');
+    await cell.getByRole('button', { name: 'Run' }).click();
+    await cell.and(page.locator('[data-state="done"]')).waitFor();
+    await page.locator('#seed-input').fill('123');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction(() => location.search.includes('seed=123'));
+    await page.goto(app.url + '?backend=wasm');
+    await page.locator('.lesson-section').first().waitFor();
+    expect(await page.locator('#seed-input').inputValue()).toBe('123');
+    await expect.poll(() => page.locator('nav.toc a', { hasText: 'statistics' }).getAttribute('aria-current')).toBe('location');
+    // The cell run before the reload shows its output again, and the contents count it.
+    await page.locator('.cell[data-cell="fraction-vs-t"][data-state="done"]').waitFor();
+    expect(await page.locator('nav.toc a', { hasText: 'statistics' }).textContent()).toMatch(/1\/3/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('rejects a bad link with a clear message and starts safely', async () => {
+    const { page, errors } = await open('?backend=wasm&section=nowhere&seed=-5');
+    const alert = page.locator('.warnings');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('There is no section "nowhere"');
+    expect(await alert.textContent()).toContain('Seed "-5" is not a whole number');
+    expect(await page.locator('#seed-input').inputValue()).toBe('42');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('projector mode: one section a screen, moved by the keyboard, with blanking', async () => {
+    const { page, errors } = await open('?backend=wasm&present&section=why');
+    const title = page.locator('.presenter-slide .lesson-section > h2');
+    expect(await title.textContent()).toContain('Why masking');
+    expect(await page.locator('.presenter-slide .lesson-section').count()).toBe(1);
+    // Cells run on arrival: the room never waits.
+    await page.locator('.cell[data-cell="noise-vs-mask"][data-state="done"]').waitFor();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => title.textContent()).toContain('Intuition');
+    await page.keyboard.press(' ');
+    await expect.poll(() => title.textContent()).toContain('The math');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => title.textContent()).toContain('Intuition');
+    await page.keyboard.press('b');
+    await page.locator('.blank-screen').waitFor();
+    expect(await page.locator('.presenter-slide').count()).toBe(0);
+    await page.keyboard.press('b');
+    await title.waitFor();
+    const fontSize = await title.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(fontSize).toBeGreaterThan(40); // readable from the back of a room
+    await page.screenshot({ path: `${SHOTS}/projector-intuition.png` });
+    expect(await axe(page, '.presenter')).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.locator('nav.toc').waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
