@@ -1,9 +1,10 @@
 /** Real Chromium against the built app: Debian's /usr/bin/chromium driven by playwright-core. */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import { build } from 'vite';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -27,7 +28,17 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Build the app into a temp folder and serve it on 127.0.0.1, under a sub-path as a static host would. */
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm', '.json': 'application/json', '.webmanifest': 'application/manifest+json',
+  '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.safetensors': 'application/octet-stream',
+};
+
+/**
+ * Build the app into a temp folder and serve it from 127.0.0.1 under a sub-path
+ * (/unmask/), as a plain static host would: no rewrites, no fallbacks, only the
+ * cross-origin isolation headers the wasm backend asks for.
+ */
 export async function serveBuiltApp(): Promise<{ url: string; outDir: string; close: () => Promise<void> }> {
   const outDir = mkdtempSync(join(tmpdir(), 'unmask-dist-'));
   // Vitest sets NODE_ENV=test, which would give a development-flavoured bundle:
@@ -39,8 +50,31 @@ export async function serveBuiltApp(): Promise<{ url: string; outDir: string; cl
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
-  const server: PreviewServer = await preview({ logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('preview server has no port');
-  return { url: `http://127.0.0.1:${address.port}/`, outDir, close: () => new Promise((r) => server.httpServer.close(() => r())) };
+  const prefix = '/unmask/';
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = path.startsWith(prefix) ? normalize(join(outDir, path.slice(prefix.length) || 'index.html')) : null;
+    if (!file || !file.startsWith(outDir) || !existsSync(file) || statSync(file).isDirectory()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cache-Control': 'no-cache',
+    });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('static server has no port');
+  return {
+    url: `http://127.0.0.1:${address.port}${prefix}`,
+    outDir,
+    close: () => new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
 }

@@ -4,7 +4,7 @@
  * problem, and projector mode moves by keyboard. Screenshots of each section
  * land in .artifacts/screenshots for a human to look at.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ const SHOTS = '.artifacts/screenshots';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let browser: Browser;
-let app: { url: string; close: () => Promise<void> };
+let app: Awaited<ReturnType<typeof serveBuiltApp>>;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -56,6 +56,48 @@ async function axe(page: Page, selector: string) {
 }
 
 describe('the lesson in Chromium', () => {
+  it('works offline after the first visit, and offers a new version instead of swapping it in', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(app.url + '?backend=wasm&section=masking');
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+
+    await context.setOffline(true);
+    await page.reload();
+    const cell = page.locator('.cell[data-cell="forward-figure"]');
+    await cell.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.locator('.cell[data-cell="forward-figure"][data-state="done"]').waitFor({ timeout: 60_000 });
+    expect(await cell.locator('ol.tokens').count()).toBe(6);
+    // The shipped weights are cached too.
+    await page.goto(app.url + '?backend=wasm&section=results');
+    await page.locator('.cell[data-cell="predictions"] .model-picker').getByRole('button', { name: /learning recipe/ }).click();
+    await page.locator('.cell[data-cell="predictions"] button.run:not([disabled])').click();
+    await page.locator('.cell[data-cell="predictions"][data-state="done"]').waitFor({ timeout: 60_000 });
+    await context.setOffline(false);
+
+    // A new deploy: the worker script changes. The page offers it, and switches only when asked.
+    const swPath = `${app.outDir}/sw.js`;
+    const sw = readFileSync(swPath, 'utf8');
+    const oldVersion = sw.match(/const CACHE = 'unmask-(\w+)'/)![1];
+    writeFileSync(swPath, sw.replaceAll(oldVersion, 'e2e0update00'));
+    try {
+      await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
+      const prompt = page.locator('.update-prompt');
+      await prompt.waitFor({ timeout: 60_000 });
+      expect(await page.evaluate(() => caches.keys())).toContain(`unmask-${oldVersion}`);
+      await Promise.all([page.waitForEvent('load'), prompt.getByRole('button', { name: 'Reload to update' }).click()]);
+      await page.locator('.lesson-section').first().waitFor();
+      await expect.poll(() => page.evaluate(() => caches.keys())).toEqual(['unmask-e2e0update00']);
+      expect(await page.locator('.update-prompt').count()).toBe(0);
+    } finally {
+      writeFileSync(swPath, sw);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
+
   it('runs every cell of every section, with the pretrained model, and reads right', async () => {
     const { page, errors } = await open('?backend=wasm');
     await page.getByRole('button', { name: 'Run all' }).click();
@@ -94,6 +136,8 @@ describe('the lesson in Chromium', () => {
       expect(p.points).toBeGreaterThan(0);
     }
 
+    // The sticky toolbar would sit over each section's screenshot.
+    await page.addStyleTag({ content: '.topbar { position: static !important; }' });
     for (const s of SECTIONS) {
       await page.locator(`#${s.id}`).screenshot({ path: `${SHOTS}/${String(s.index).padStart(2, '0')}-${s.id}.png` });
       expect(await axe(page, `#${s.id}`), `axe on section ${s.id}`).toEqual([]);
@@ -154,6 +198,17 @@ describe('the lesson in Chromium', () => {
     expect(await page.locator('.presenter-slide').count()).toBe(0);
     await page.keyboard.press('b');
     await title.waitFor();
+    // Speaker notes open in a second window and follow the projector.
+    const [notes] = await Promise.all([page.waitForEvent('popup'), page.keyboard.press('n')]);
+    const notesTitle = notes.locator('.speaker-notes h1');
+    await expect.poll(() => notesTitle.textContent()).toContain('2. Intuition');
+    expect((await notes.locator('.notes-text').textContent())!.length).toBeGreaterThan(200);
+    await page.bringToFront();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => notesTitle.textContent()).toContain('3. The math');
+    await notes.close();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => title.textContent()).toContain('Intuition');
     const fontSize = await title.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(fontSize).toBeGreaterThan(40); // readable from the back of a room
     await page.screenshot({ path: `${SHOTS}/projector-intuition.png` });

@@ -42,8 +42,9 @@ function FractionView({ out }: { out: Fractions }) {
         height={340}
       />
       <p data-testid="fraction-worst">
-        Largest gap from y = t over {out.t.length} ratios × {TRIALS} sequences: {worst.toFixed(4)}. With {TRIALS * L} tokens a ratio, chance alone gives gaps up
-        to about {(2 * Math.sqrt(0.25 / (TRIALS * L))).toFixed(4)}.
+        Largest gap from y = t over {out.t.length} ratios × {TRIALS} sequences: {worst.toFixed(4)}. Each ratio averages {TRIALS * L} coin flips, so its
+        standard error is at most {Math.sqrt(0.25 / (TRIALS * L)).toFixed(4)}; the largest of {out.t.length} gaps rarely passes three of those (
+        {(3 * Math.sqrt(0.25 / (TRIALS * L))).toFixed(4)}).
       </p>
     </div>
   );

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Section } from '../../lesson/sections.ts';
 import { loadCells } from '../cells/index.ts';
 import type { CellDef } from '../cells/types.ts';
+import { NarrationSlot } from '../narration/NarrationSlot.tsx';
 import { Cell } from './Cell.tsx';
 
 export interface SectionViewProps {
@@ -52,6 +53,7 @@ export function SectionView({ section, seed, rerun, runAll, autoRun, onRan }: Se
       <h2 id={`${section.id}-title`}>
         <span className="section-number">{section.index}.</span> {section.title}
       </h2>
+      <NarrationSlot section={section.id} title={section.title} />
       {section.parts.map((part, i) => {
         if ('html' in part) return <div key={i} className="prose" dangerouslySetInnerHTML={{ __html: part.html }} />;
         if (cells === null) return <p key={i} className="cell-loading" role="status">Loading cell…</p>;
