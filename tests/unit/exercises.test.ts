@@ -1,0 +1,178 @@
+/**
+ * The exercise checker: the reference and other correct solutions pass, each
+ * common mistake fails with its own diagnosis, and bad code (syntax errors,
+ * throws, endless loops, unfilled blanks, leaked tensors) gets a clear message
+ * with its line, never a hang.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL } from '../../src/core/config.ts';
+import { DiffusionLM } from '../../src/core/model.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { checkLoss, checkPredictions, type CheckCase, type CheckResult } from '../../src/exercises/checks.ts';
+import { compile, exerciseCases, runCase } from '../../src/exercises/execute.ts';
+import { EXERCISES, type ExerciseId } from '../../src/exercises/exercises.ts';
+import { instrument, StudentCodeError } from '../../src/exercises/instrument.ts';
+import { useBackend } from '../helpers/backends.ts';
+
+let model: DiffusionLM;
+let tensorsBefore: number;
+
+beforeAll(async () => {
+  await useBackend('cpu');
+  tensorsBefore = tf.memory().numTensors;
+  model = new DiffusionLM(DEFAULT_MODEL, new Rng(3));
+});
+
+afterAll(() => {
+  model.dispose();
+  expect(tf.memory().numTensors).toBe(tensorsBefore);
+});
+
+/** Run code on every fixed case and check each; the first problem or failed check wins. */
+async function grade(exercise: ExerciseId, code: string, limitMs = 2000): Promise<{ results: CheckResult[]; problem?: string; line?: number | null; leaked: number }> {
+  let fn;
+  try {
+    fn = compile(exercise, code, model, limitMs);
+  } catch (e) {
+    if (e instanceof StudentCodeError) return { results: [], problem: e.problem.message, line: e.problem.line, leaked: 0 };
+    throw e;
+  }
+  const results: CheckResult[] = [];
+  let leaked = 0;
+  for (const { label, hidden, c } of exerciseCases()) {
+    const out = await runCase(exercise, fn, model, c);
+    leaked += out.leaked;
+    if (out.problem) return { results, problem: out.problem.message, line: out.problem.line, leaked };
+    const checkCase: CheckCase = { label, hidden, ...c, logits: out.logits, V: DEFAULT_MODEL.vocabSize };
+    results.push(exercise === 'todo-1' ? checkLoss(checkCase, out.output) : checkPredictions(checkCase, out.output));
+  }
+  return { results, leaked };
+}
+
+const firstFailure = (r: { results: CheckResult[]; problem?: string }) => r.problem ?? r.results.find((x) => !x.passed)?.message ?? 'all passed';
+
+/** The reference with one line swapped for a mistake. */
+const variant = (exercise: ExerciseId, from: string, to: string) => {
+  const code = EXERCISES[exercise].solution;
+  if (!code.includes(from)) throw new Error(`reference has no "${from}"`);
+  return code.replace(from, to);
+};
+
+describe('TODO 1: the loss of one sequence', () => {
+  it('passes the reference on all four cases, one public and three hidden', async () => {
+    const r = await grade('todo-1', EXERCISES['todo-1'].solution);
+    expect(r.problem).toBeUndefined();
+    expect(r.results.map((x) => [x.hidden, x.passed])).toEqual([[false, true], [true, true], [true, true], [true, true]]);
+  });
+
+  it.each([
+    ['tf.losses.softmaxCrossEntropy', 'const loss = tf.neg(tf.mean(picked));', 'const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(maskedTargets, V), maskedLogits);'],
+    ['a plain number', 'const loss = tf.neg(tf.mean(picked));', 'const loss = -(await tf.mean(picked).data())[0];'],
+    ['log of softmax', 'const logp = tf.logSoftmax(maskedLogits);', 'const logp = tf.log(tf.softmax(maskedLogits));'],
+  ])('accepts a correct variant: %s', async (_, from, to) => {
+    expect(firstFailure(await grade('todo-1', variant('todo-1', from, to)))).toBe('all passed');
+  });
+
+  it.each([
+    ['over all positions', async () => grade('todo-1', variant('todo-1', 'const loss = tf.neg(tf.mean(picked));', 'const loss = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(tf.reshape(logits, [-1, V])), tf.oneHot(tf.reshape(x0, [-1]), V)), -1)));')), /averages over all 32 positions/],
+    ['summed', async () => grade('todo-1', variant('todo-1', 'tf.mean(picked)', 'tf.sum(picked)')), /sum over the masked positions.*mean/],
+    ['raw logits', async () => grade('todo-1', variant('todo-1', 'const logp = tf.logSoftmax(maskedLogits);', 'const logp = maskedLogits;')), /raw logits/],
+    ['probabilities, no log', async () => grade('todo-1', variant('todo-1', 'const logp = tf.logSoftmax(maskedLogits);', 'const logp = tf.softmax(maskedLogits);')), /probabilities, not log-probabilities/],
+    ['unmasked positions', async () => grade('todo-1', variant('todo-1', 'const keep = tf.reshape(mask, [-1]);', 'const keep = tf.logicalNot(tf.reshape(mask, [-1]));')), /unmasked positions/],
+  ])('diagnoses the loss taken %s', async (_, run, message) => {
+    expect(firstFailure(await run())).toMatch(message);
+  });
+
+  it('diagnoses a count of every position', async () => {
+    const r = await grade('todo-1', variant('todo-1', 'nMasked: maskedTargets.shape[0]', 'nMasked: 32'));
+    expect(firstFailure(r)).toMatch(/nMasked is 32, the whole sequence/);
+  });
+});
+
+describe('TODO 2: predict the masked tokens', () => {
+  it('passes the reference on all four cases', async () => {
+    const r = await grade('todo-2', EXERCISES['todo-2'].solution);
+    expect(r.results.every((x) => x.passed)).toBe(true);
+    expect(r.results).toHaveLength(4);
+  });
+
+  it('accepts a hand-written top-k over dataSync', async () => {
+    const code = `function predictMasked(model, xt, mask, t, k) {
+      const probs = tf.softmax(model(xt, t)).dataSync(); // [1*L*V]
+      const m = mask.dataSync();
+      const V = config.vocabSize;
+      const out = [];
+      for (let i = 0; i < m.length; i++) {
+        if (!m[i]) continue;
+        const row = Array.from(probs.slice(i * V, (i + 1) * V), (prob, token) => ({ token, prob }));
+        row.sort((a, b) => b.prob - a.prob);
+        out.push({ position: i, top: row.slice(0, k) });
+      }
+      return out;
+    }`;
+    expect(firstFailure(await grade('todo-2', code))).toBe('all passed');
+  });
+
+  it.each([
+    ['logits instead of probabilities', 'const probs = tf.softmax(logits);', 'const probs = logits;', /raw logits/],
+    ['softmax over positions', 'const probs = tf.softmax(logits);', 'const probs = tf.transpose(tf.softmax(tf.transpose(logits, [0, 2, 1])), [0, 2, 1]);', /over the positions, not the vocabulary/],
+    ['unsorted top-k', '.map((token, j) => ({ token, prob: p[0][position][j] }));', '.map((token, j) => ({ token, prob: p[0][position][j] })).reverse();', /not sorted/],
+    ['positions off by one', 'predictions.push({ position, top });', 'predictions.push({ position: position + 1, top });', /off by one/],
+    ['predictions everywhere', 'if (!isMasked[0][position]) continue;', '', /all 32 positions/],
+    ['predictions at unmasked positions', 'if (!isMasked[0][position]) continue;', 'if (isMasked[0][position]) continue;', /unmasked positions/],
+    ['the wrong k', 'tf.topk(probs, k)', 'tf.topk(probs, 2)', /2 guesses; k = 3/],
+  ])('diagnoses %s', async (_, from, to, message) => {
+    expect(firstFailure(await grade('todo-2', variant('todo-2', from, to)))).toMatch(message);
+  });
+});
+
+describe('running student code safely', () => {
+  it('reports a syntax error with its line and column, and explains ???', async () => {
+    const r = await grade('todo-1', EXERCISES['todo-1'].starter.replace("TODO('run the model on xt and t')", '???'));
+    expect(r.problem).toMatch(/^Syntax error: Unexpected token.*fill in every \?\?\?/);
+    expect(r.line).toBe(12);
+  });
+
+  it('points at the first unfilled blank of the starter code', async () => {
+    const r = await grade('todo-1', EXERCISES['todo-1'].starter);
+    expect(r.problem).toBe('This blank is still to fill in: run the model on xt and t.');
+    expect(r.line).toBe(12);
+  });
+
+  it('gives the line of a runtime error', async () => {
+    const code = 'function computeSingleLoss(model, x0, xt, mask, t) {\n  const logits = model(xt, t);\n  return logits.nothing.here;\n}';
+    const r = await grade('todo-1', code);
+    expect(r.problem).toMatch(/^TypeError: Cannot read properties of undefined/);
+    expect(r.line).toBe(3);
+  });
+
+  it('stops an endless loop at its line, quickly', async () => {
+    const code = 'function computeSingleLoss(model, x0, xt, mask, t) {\n  let n = 0;\n  while (true) n++;\n}';
+    const started = Date.now();
+    const r = await grade('todo-1', code, 200);
+    expect(r.problem).toMatch(/still running after 0.2 s/);
+    expect(r.line).toBe(3);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('asks for the named function when it is missing', async () => {
+    expect((await grade('todo-2', 'function predict() {}')).problem).toBe('Define a function named predictMasked: the checks call it.');
+  });
+
+  it('cleans up the tensors student code leaks', async () => {
+    const before = tf.memory().numTensors;
+    const leaky = EXERCISES['todo-1'].solution.replace('const V = logits.shape[2];', 'const V = logits.shape[2]; for (let i = 0; i < 10; i++) tf.zeros([100]);');
+    const r = await grade('todo-1', leaky);
+    expect(r.results.every((x) => x.passed)).toBe(true);
+    expect(r.leaked).toBeGreaterThanOrEqual(40);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('guards every kind of loop without changing what the code does', () => {
+    const code = 'for (;;) x();\nwhile (a) { b(); }\ndo c(); while (d);\nfor (const e of f) g();';
+    const out = instrument(code);
+    expect(out.match(/__unmaskLoopGuard\((\d+)\)/g)).toEqual(['__unmaskLoopGuard(1)', '__unmaskLoopGuard(2)', '__unmaskLoopGuard(3)', '__unmaskLoopGuard(4)']);
+    expect(out.replace(/__unmaskLoopGuard\(\d+\);/g, '').replace(/[{}]/g, '')).toBe(code.replace(/[{}]/g, ''));
+  });
+});
