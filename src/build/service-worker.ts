@@ -41,7 +41,7 @@ self.addEventListener('activate', (event) => {
 
 // The page asks for this when the learner accepts the update prompt.
 self.addEventListener('message', (event) => {
-  if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
+  if (event.data && event.data.type === 'skip-waiting') event.waitUntil(self.skipWaiting());
 });
 
 self.addEventListener('fetch', (event) => {

@@ -6,6 +6,7 @@
 type Listener = () => void;
 
 let waiting: ServiceWorker | null = null;
+let accepted = false;
 const listeners = new Set<Listener>();
 
 export const updates = {
@@ -17,7 +18,9 @@ export const updates = {
   available: (): boolean => waiting !== null,
   /** Switch to the waiting version; the page reloads once it takes control. */
   apply(): void {
-    waiting?.postMessage({ type: 'skip-waiting' });
+    accepted = true;
+    // Ask whichever worker is waiting now: a newer deploy may have replaced the one first offered.
+    void navigator.serviceWorker.getRegistration().then((reg) => (reg?.waiting ?? waiting)?.postMessage({ type: 'skip-waiting' }));
   },
 };
 
@@ -31,7 +34,7 @@ export function registerServiceWorker(): void {
   // A worker that took over after the learner said yes: load the new version.
   let reloading = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (waiting && !reloading) {
+    if (accepted && !reloading) {
       reloading = true;
       location.reload();
     }

@@ -4,7 +4,7 @@
  * problem, and projector mode moves by keyboard. Screenshots of each section
  * land in .artifacts/screenshots for a human to look at.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,48 +56,6 @@ async function axe(page: Page, selector: string) {
 }
 
 describe('the lesson in Chromium', () => {
-  it('works offline after the first visit, and offers a new version instead of swapping it in', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(app.url + '?backend=wasm&section=masking');
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
-
-    await context.setOffline(true);
-    await page.reload();
-    const cell = page.locator('.cell[data-cell="forward-figure"]');
-    await cell.getByRole('button', { name: 'Run', exact: true }).click();
-    await page.locator('.cell[data-cell="forward-figure"][data-state="done"]').waitFor({ timeout: 60_000 });
-    expect(await cell.locator('ol.tokens').count()).toBe(6);
-    // The shipped weights are cached too.
-    await page.goto(app.url + '?backend=wasm&section=results');
-    await page.locator('.cell[data-cell="predictions"] .model-picker').getByRole('button', { name: /learning recipe/ }).click();
-    await page.locator('.cell[data-cell="predictions"] button.run:not([disabled])').click();
-    await page.locator('.cell[data-cell="predictions"][data-state="done"]').waitFor({ timeout: 60_000 });
-    await context.setOffline(false);
-
-    // A new deploy: the worker script changes. The page offers it, and switches only when asked.
-    const swPath = `${app.outDir}/sw.js`;
-    const sw = readFileSync(swPath, 'utf8');
-    const oldVersion = sw.match(/const CACHE = 'unmask-(\w+)'/)![1];
-    writeFileSync(swPath, sw.replaceAll(oldVersion, 'e2e0update00'));
-    try {
-      await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
-      const prompt = page.locator('.update-prompt');
-      await prompt.waitFor({ timeout: 60_000 });
-      expect(await page.evaluate(() => caches.keys())).toContain(`unmask-${oldVersion}`);
-      await Promise.all([page.waitForEvent('load'), prompt.getByRole('button', { name: 'Reload to update' }).click()]);
-      await page.locator('.lesson-section').first().waitFor();
-      await expect.poll(() => page.evaluate(() => caches.keys())).toEqual(['unmask-e2e0update00']);
-      expect(await page.locator('.update-prompt').count()).toBe(0);
-    } finally {
-      writeFileSync(swPath, sw);
-    }
-    expect(errors).toEqual([]);
-    await context.close();
-  }, 180_000);
-
   it('runs every cell of every section, with the pretrained model, and reads right', async () => {
     const { page, errors } = await open('?backend=wasm');
     await page.getByRole('button', { name: 'Run all' }).click();

@@ -4,7 +4,8 @@ import { DEFAULT_DATA, MASK_ID } from '../../core/config.ts';
 import { generatePatterns } from '../../core/data.ts';
 import { maskArrays } from '../../core/masking.ts';
 import { evaluate, type Evaluation } from '../../core/metrics.ts';
-import { predictMasked, type MaskPrediction } from '../../core/predict.ts';
+import type { MaskPrediction } from '../../core/predict.ts';
+import { predictForLesson } from '../exercises/predictor.ts';
 import { models } from '../engine.ts';
 import { pct, TokenRow } from '../figures/Tokens.tsx';
 import { Plot } from '../plot/index.ts';
@@ -28,6 +29,7 @@ interface Predictions {
   readonly x0: Int32Array;
   readonly rows: AtRatio[];
   readonly label: string;
+  readonly by: string;
 }
 
 interface Top3 {
@@ -35,6 +37,7 @@ interface Top3 {
   readonly xt: Int32Array;
   readonly preds: MaskPrediction[];
   readonly label: string;
+  readonly by: string;
 }
 
 function Top3Figure({ out }: { out: Top3 }) {
@@ -63,7 +66,7 @@ function Top3Figure({ out }: { out: Top3 }) {
       </div>
       <figcaption className="hint">
         Under each [M]: the model's three likeliest tokens with their probabilities, best first (bold). ✓ and green mark the true token, ✗ and red a wrong one.
-        Top guess right at {right} of {out.preds.length} masks. Model: {out.label}.
+        Top guess right at {right} of {out.preds.length} masks. Model: {out.label}. Predictions by {out.by}.
       </figcaption>
     </figure>
   );
@@ -114,12 +117,15 @@ export const cells = {
       const rng = rngFor(seed, 'predictions');
       const { x0 } = generatePatterns(rng, 1);
       const rows: AtRatio[] = [];
+      let by = '';
       for (const t of [0.2, 0.5, 0.8]) {
         const { xt } = maskArrays(x0, [t], rng);
-        const preds = await predictMasked(model, xt, t, 1);
+        const predicted = await predictForLesson(model, x0, xt, t, 1);
+        by = predicted.by;
+        const preds = predicted.preds;
         rows.push({ t, xt, total: preds.length, correct: preds.filter((p) => p.top[0].token === x0[p.position]).length });
       }
-      return { x0, rows, label };
+      return { x0, rows, label, by };
     },
     View: ({ out }) => (
       <div>
@@ -133,7 +139,9 @@ export const cells = {
             <TokenRow tokens={r.xt} label={`Masked at t = ${r.t}`} />
           </div>
         ))}
-        <p className="hint">Model: {out.label}.</p>
+        <p className="hint" data-testid="predictions-by">
+          Model: {out.label}. Predictions by {out.by}.
+        </p>
       </div>
     ),
   }),
@@ -146,7 +154,8 @@ export const cells = {
       const rng = rngFor(seed, 'top3-figure');
       const { x0 } = generatePatterns(rng, 1);
       const { xt } = maskArrays(x0, [0.5], rng);
-      return { x0, xt, preds: await predictMasked(model, xt, 0.5, 3), label };
+      const { preds, by } = await predictForLesson(model, x0, xt, 0.5, 3);
+      return { x0, xt, preds, label, by };
     },
     View: Top3Figure,
   }),

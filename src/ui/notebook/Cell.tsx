@@ -80,7 +80,8 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
   }, [seed, state.kind, run]);
 
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Enter' && e.shiftKey) {
+    // Live cells (the editor, the loss curve) have nothing to re-run; the editor keeps Shift+Enter for itself.
+    if (e.key === 'Enter' && e.shiftKey && !def.live) {
       e.preventDefault();
       if (!needsModel) run();
     }
@@ -99,9 +100,11 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
               {showCode ? 'Hide code' : 'Show code'}
             </button>
           )}
-          <button type="button" className="run" onClick={run} disabled={needsModel} aria-keyshortcuts="Shift+Enter" title="Run (Shift+Enter)">
-            {state.kind === 'done' || state.kind === 'error' ? 'Run again' : 'Run'}
-          </button>
+          {!def.live && (
+            <button type="button" className="run" onClick={run} disabled={needsModel} aria-keyshortcuts="Shift+Enter" title="Run (Shift+Enter)">
+              {state.kind === 'done' || state.kind === 'error' ? 'Run again' : 'Run'}
+            </button>
+          )}
         </div>
       </header>
       {showCode && def.source && <SourceView load={def.source} />}

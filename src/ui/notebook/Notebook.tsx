@@ -3,7 +3,9 @@
  * theme), the table of contents with progress, and the sections in order.
  * Progress, seed and place survive a reload; the URL carries section and seed.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { EXERCISES, type ExerciseId } from '../../exercises/exercises.ts';
+import { exerciseStore } from '../exercises/store.ts';
 import { SECTIONS } from '../../lesson/sections.ts';
 import { Presenter } from '../presenter/Presenter.tsx';
 import { INITIAL, loadProgress, parseSeed, parseUrl, saveProgress, shareUrl, type Progress } from './progress.ts';
@@ -31,6 +33,11 @@ export function Notebook() {
   const [rerun] = useState(() => new Set(boot.progress.ran));
   const [seedDraft, setSeedDraft] = useState(String(boot.progress.seed));
   const ran = useMemo(() => new Set(progress.ran), [progress.ran]);
+  // An exercise counts when solved, not when shown.
+  const solved = useSyncExternalStore(exerciseStore.subscribe, () =>
+    (Object.keys(EXERCISES) as ExerciseId[]).filter((id) => exerciseStore.get(id).solvedCode !== null).join(' '),
+  );
+  const isDone = (section: string, cellId: string) => (section === 'exercises' ? solved.split(' ').includes(cellId) : ran.has(`${section}/${cellId}`));
 
   useEffect(() => saveProgress(progress), [progress]);
 
@@ -180,7 +187,7 @@ export function Notebook() {
         <nav className="toc" aria-label="Sections">
           <ol>
             {SECTIONS.map((s) => {
-              const done = s.cells.filter((c) => ran.has(`${s.id}/${c}`)).length;
+              const done = s.cells.filter((c) => isDone(s.id, c)).length;
               const complete = s.cells.length > 0 && done === s.cells.length;
               return (
                 <li key={s.id} className={complete ? 'complete' : undefined}>
@@ -196,7 +203,7 @@ export function Notebook() {
                       {s.index}. {s.title}
                     </span>
                     {s.cells.length > 0 && (
-                      <span className="toc-progress" aria-label={`${done} of ${s.cells.length} cells run`}>
+                      <span className="toc-progress" aria-label={s.id === 'exercises' ? `${done} of ${s.cells.length} exercises solved` : `${done} of ${s.cells.length} cells run`}>
                         {complete ? '✓' : `${done}/${s.cells.length}`}
                       </span>
                     )}

@@ -1,6 +1,5 @@
 /**
- * What survives a reload: seed, current section, cells run and exercises
- * solved (localStorage), and what a shared link carries: section and seed
+ * What survives a reload: seed, current section and cells run (localStorage), and what a shared link carries: section and seed
  * (the URL). Everything read back is validated; bad values fall back to the
  * defaults with a message, never a crash.
  */
@@ -12,13 +11,11 @@ const STORAGE_KEY = 'unmask.progress.v1';
 export interface Progress {
   readonly seed: number;
   readonly section: string;
-  /** "section/cell" keys of cells run at least once. */
+  /** "section/cell" keys of cells run at least once. (Exercises keep their own state: ui/exercises/store.ts.) */
   readonly ran: readonly string[];
-  /** Ids of exercises solved. */
-  readonly solved: readonly string[];
 }
 
-export const INITIAL: Progress = Object.freeze({ seed: DEFAULT_SEED, section: SECTIONS[0].id, ran: [], solved: [] });
+export const INITIAL: Progress = Object.freeze({ seed: DEFAULT_SEED, section: SECTIONS[0].id, ran: [] });
 
 /** A seed is a whole number in [0, 2^32): what the Rng takes without surprises. */
 export function parseSeed(raw: unknown): number | null {
@@ -39,7 +36,6 @@ export function loadProgress(storage: Pick<Storage, 'getItem'> | undefined = glo
       seed: parseSeed(v.seed) ?? DEFAULT_SEED,
       section: typeof v.section === 'string' && sectionById(v.section) ? v.section : INITIAL.section,
       ran: strings(v.ran),
-      solved: strings(v.solved),
     };
   } catch {
     return INITIAL; // unreadable storage or broken JSON: start fresh rather than fail

@@ -1,0 +1,63 @@
+/** CodeMirror 6, loaded lazily: JavaScript highlighting, Shift+Enter to check, every edit saved by the caller. */
+import { useEffect, useRef, useState } from 'react';
+
+export interface CodeEditorProps {
+  readonly value: string;
+  readonly label: string;
+  readonly onChange: (code: string) => void;
+  readonly onRun: () => void;
+}
+
+export function CodeEditor({ value, label, onChange, onRun }: CodeEditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<import('@codemirror/view').EditorView | null>(null);
+  const callbacks = useRef({ onChange, onRun });
+  callbacks.current = { onChange, onRun };
+  const [error, setError] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([import('codemirror'), import('@codemirror/lang-javascript'), import('@codemirror/view'), import('@codemirror/state')])
+      .then(([{ basicSetup }, { javascript }, { EditorView, keymap }, { Prec }]) => {
+        if (!live || !host.current) return;
+        view.current = new EditorView({
+          parent: host.current,
+          doc: value,
+          extensions: [
+            Prec.highest(keymap.of([{ key: 'Shift-Enter', run: () => (callbacks.current.onRun(), true) }])),
+            basicSetup,
+            javascript(),
+            EditorView.lineWrapping,
+            EditorView.contentAttributes.of({ 'aria-label': label }),
+            EditorView.updateListener.of((u) => u.docChanged && callbacks.current.onChange(u.state.doc.toString())),
+          ],
+        });
+        setLoaded(true);
+      })
+      .catch((e: unknown) => live && setError(String(e)));
+    return () => {
+      live = false;
+      view.current?.destroy();
+      view.current = null;
+    };
+    // The editor is created once; outside changes of `value` arrive through the effect below.
+  }, [label]);
+
+  // Reset to starter / reveal solution: replace the document when `value` changes from outside.
+  useEffect(() => {
+    const v = view.current;
+    if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+  }, [value]);
+
+  if (error) {
+    // Without the editor, a plain text area still lets the student work.
+    return <textarea className="code-fallback" aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} rows={20} />;
+  }
+  return (
+    <>
+      {!loaded && <p role="status" className="hint">Loading the editor…</p>}
+      <div ref={host} className="code-editor" data-testid="code-editor" />
+    </>
+  );
+}

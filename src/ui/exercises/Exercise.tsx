@@ -1,0 +1,184 @@
+/**
+ * One TODO: the editor with the API beside it, Check (Shift+Enter), Reset,
+ * a ladder of hints, the solution after a first attempt, and checks that say
+ * what was tested and, when it fails, which mistake it looks like.
+ */
+import { useState, useSyncExternalStore } from 'react';
+import { DEFAULT_MODEL } from '../../core/config.ts';
+import { checkLoss, checkPredictions, type CheckResult, type LossAnswer, type PredictionAnswer } from '../../exercises/checks.ts';
+import { exerciseCases } from '../../exercises/execute.ts';
+import { API_DOC, EXERCISES, type ExerciseId } from '../../exercises/exercises.ts';
+import type { CodeProblem } from '../../exercises/instrument.ts';
+import { models } from '../engine.ts';
+import { ModelPicker } from '../notebook/Cell.tsx';
+import { CodeEditor } from './CodeEditor.tsx';
+import { exerciseRunner } from './runner-instance.ts';
+import { exerciseStore, solutionsHidden } from './store.ts';
+
+interface Report {
+  readonly problem?: CodeProblem;
+  readonly checks: CheckResult[];
+  readonly publicOutput?: unknown;
+  readonly leaked: number;
+}
+
+const HINT_NAMES = ['The idea', 'The API', 'Nearly the answer'];
+
+function describeProblem(p: CodeProblem): string {
+  return p.line === null ? p.message : `Line ${p.line}${p.column ? `, column ${p.column}` : ''}: ${p.message}`;
+}
+
+function PublicOutput({ id, out }: { id: ExerciseId; out: unknown }) {
+  if (id === 'todo-1') {
+    const o = out as Partial<LossAnswer>;
+    return <p className="output-text">Your function returned: loss = {typeof o.loss === 'number' ? o.loss.toFixed(4) : String(o.loss)}, nMasked = {String(o.nMasked)}</p>;
+  }
+  const preds = Array.isArray(out) ? (out as PredictionAnswer[]) : [];
+  return (
+    <p className="output-text">
+      Your function returned {preds.length} entries; the first three:
+      {preds.slice(0, 3).map((p) => `\n  position ${p.position}: ${Array.isArray(p.top) ? p.top.map((g) => `${g.token} (${typeof g.prob === 'number' ? g.prob.toFixed(3) : g.prob})`).join(', ') : String(p.top)}`)}
+    </p>
+  );
+}
+
+export function Exercise({ id }: { id: ExerciseId }) {
+  const ex = EXERCISES[id];
+  const st = useSyncExternalStore(exerciseStore.subscribe, () => exerciseStore.get(id));
+  const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
+  const [report, setReport] = useState<Report | null>(null);
+  const [running, setRunning] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const hideSolutions = solutionsHidden();
+
+  const check = async () => {
+    const current = models.current();
+    if (!current || running) return;
+    setRunning(true);
+    setFailure(null);
+    const code = exerciseStore.get(id).code;
+    exerciseStore.update(id, { attempts: exerciseStore.get(id).attempts + 1 });
+    try {
+      const cases = exerciseCases();
+      const { problem, outcomes } = await exerciseRunner.run(
+        id,
+        code,
+        cases.map((c) => c.c),
+        { version: models.getSnapshot().version, weights: () => current.stateDict() },
+      );
+      const checks: CheckResult[] = [];
+      let caseProblem: CodeProblem | undefined = problem;
+      for (const [i, o] of outcomes.entries()) {
+        if (o.problem) {
+          caseProblem = o.problem;
+          break;
+        }
+        const c = { label: cases[i].label, hidden: cases[i].hidden, ...cases[i].c, logits: o.logits, V: DEFAULT_MODEL.vocabSize };
+        checks.push(id === 'todo-1' ? checkLoss(c, o.output) : checkPredictions(c, o.output));
+      }
+      setReport({ problem: caseProblem, checks, publicOutput: outcomes[0]?.problem ? undefined : outcomes[0]?.output, leaked: outcomes.reduce((n, o) => n + o.leaked, 0) });
+      if (!caseProblem && checks.length === cases.length && checks.every((c) => c.passed)) exerciseStore.update(id, { solvedCode: code });
+    } catch (e) {
+      setFailure(e instanceof Error ? e.message : String(e));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  const solved = st.solvedCode !== null;
+  const allPassed = report && !report.problem && report.checks.length > 0 && report.checks.every((c) => c.passed);
+  return (
+    <div className="exercise" data-exercise={id}>
+      <p className="exercise-status" data-testid={`${id}-status`}>
+        {solved ? '✓ Solved.' : 'Not solved yet.'} Attempts: {st.attempts}.
+      </p>
+      <details className="api-doc">
+        <summary>What your code can use</summary>
+        <dl className="kv">
+          {API_DOC.map(([name, doc]) => (
+            <div key={name} style={{ display: 'contents' }}>
+              <dt>
+                <code>{name}</code>
+              </dt>
+              <dd>{doc}</dd>
+            </div>
+          ))}
+        </dl>
+      </details>
+      <CodeEditor value={st.code} label={`Code for ${ex.title}`} onChange={(code) => exerciseStore.update(id, { code })} onRun={() => void check()} />
+      <div className="button-row">
+        <button type="button" className="run" onClick={() => void check()} disabled={running || model.label === null} aria-keyshortcuts="Shift+Enter">
+          {running ? 'Checking…' : 'Check my code'}
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            if (st.code === ex.starter || confirm('Replace your code with the starter code? Your current code will be lost.')) {
+              exerciseStore.update(id, { code: ex.starter });
+              setReport(null);
+            }
+          }}
+        >
+          Reset to starter
+        </button>
+        <button type="button" onClick={() => exerciseStore.update(id, { hints: Math.min(3, st.hints + 1) })} disabled={st.hints >= 3}>
+          {st.hints === 0 ? 'Show a hint' : st.hints < 3 ? 'Another hint' : 'No more hints'}
+        </button>
+        {!hideSolutions && (
+          <button
+            type="button"
+            disabled={st.attempts === 0}
+            title={st.attempts === 0 ? 'Try checking your code once first' : undefined}
+            onClick={() => {
+              if (confirm('Show the reference solution in the editor? Your current code will be replaced.')) {
+                exerciseStore.update(id, { code: ex.solution, solutionShown: true });
+                setReport(null);
+              }
+            }}
+          >
+            Reveal the solution
+          </button>
+        )}
+      </div>
+      {hideSolutions && <p className="hint">Your instructor has hidden the solutions for this session.</p>}
+      {model.label === null && <ModelPicker />}
+      {st.hints > 0 && (
+        <ol className="hints">
+          {ex.hints.slice(0, st.hints).map((h, i) => (
+            <li key={i}>
+              <strong>{HINT_NAMES[i]}.</strong> <span className="hint-text">{h}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+      <div aria-live="polite">
+        {running && (
+          <p role="status" className="running">
+            <span className="spinner" aria-hidden="true" /> Running your code in a worker…
+          </p>
+        )}
+        {failure && <p className="error" role="alert">The checker itself failed: {failure}</p>}
+        {report?.problem && (
+          <p className="error" role="alert" data-testid={`${id}-problem`}>
+            {describeProblem(report.problem)}
+          </p>
+        )}
+        {report?.publicOutput !== undefined && <PublicOutput id={id} out={report.publicOutput} />}
+        {report && report.checks.length > 0 && (
+          <ul className="checks" data-testid={`${id}-checks`}>
+            {report.checks.map((c) => (
+              <li key={c.label} className={c.passed ? 'pass' : 'fail'}>
+                <span aria-hidden="true">{c.passed ? '✓' : '✗'}</span> <strong>{c.label}</strong> ({c.hidden ? 'hidden: you see the result, not the input' : 'public'}): {c.what}.{' '}
+                {c.passed ? <span className="pass-text">Passed.</span> : <span className="fail-text">Failed. {c.message}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+        {allPassed && <p className="good" role="status">All checks pass. {id === 'todo-2' ? 'The Results section now uses your predictMasked.' : 'Well done.'}</p>}
+        {report && report.leaked > 0 && (
+          <p className="hint">Your code left {report.leaked} tensors undisposed; they were cleaned up. In a loop, tf.tidy (or disposing what you no longer need) keeps memory flat.</p>
+        )}
+      </div>
+    </div>
+  );
+}

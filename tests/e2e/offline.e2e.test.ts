@@ -1,0 +1,76 @@
+/** Offline use and updates: the service worker precaches the build, and a new deploy is offered, never forced. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, serveBuiltApp } from './browser.ts';
+
+let browser: Browser;
+let app: Awaited<ReturnType<typeof serveBuiltApp>>;
+
+beforeAll(async () => {
+  app = await serveBuiltApp();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('the lesson offline', () => {
+  it('works offline after the first visit, and offers a new version instead of swapping it in', async () => {
+    const context = await browser.newContext();
+    let page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(app.url + '?backend=wasm&section=masking');
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+
+    await context.setOffline(true);
+    await page.reload();
+    const cell = page.locator('.cell[data-cell="forward-figure"]');
+    await cell.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.locator('.cell[data-cell="forward-figure"][data-state="done"]').waitFor({ timeout: 60_000 });
+    expect(await cell.locator('ol.tokens').count()).toBe(6);
+    await context.setOffline(false);
+
+    // A new deploy: the worker script changes. The page offers it, and switches only when asked.
+    const swPath = `${app.outDir}/sw.js`;
+    const sw = readFileSync(swPath, 'utf8');
+    const oldVersion = sw.match(/const CACHE = 'unmask-(\w+)'/)![1];
+    writeFileSync(swPath, sw.replaceAll(oldVersion, 'e2e0update00'));
+    try {
+      await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
+      const prompt = page.locator('.update-prompt');
+      await prompt.waitFor({ timeout: 60_000 });
+      expect(await page.evaluate(() => caches.keys())).toContain(`unmask-${oldVersion}`);
+      await prompt.getByRole('button', { name: 'Reload to update' }).click();
+      // Either the page reloads into the new version at once, or (when the old version is still
+      // busy) the prompt says it will load next time. Both are honest; a silent swap is not.
+      const outcome = await Promise.race([
+        page.waitForFunction(async () => (await caches.keys()).join() === 'unmask-e2e0update00', undefined, { timeout: 30_000 }).then(() => 'reloaded'),
+        prompt.getByText('will load the next time the lesson opens').waitFor({ timeout: 30_000 }).then(() => 'deferred'),
+      ]);
+      expect(['reloaded', 'deferred']).toContain(outcome);
+      // Closing the lesson and opening it again always lands on the new version.
+      await page.close();
+      page = await context.newPage();
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(app.url + '?backend=wasm&section=masking');
+      await page.locator('.lesson-section').first().waitFor();
+      await expect.poll(() => page.evaluate(() => caches.keys()), { timeout: 30_000 }).toEqual(['unmask-e2e0update00']);
+      expect(await page.locator('.update-prompt').count()).toBe(0);
+    } finally {
+      writeFileSync(swPath, sw);
+    }
+    // The shipped weights are cached too: offline, the new version loads them and runs the model.
+    await context.setOffline(true);
+    await page.goto(app.url + '?backend=wasm&section=results');
+    await page.locator('.cell[data-cell="predictions"] .model-picker').getByRole('button', { name: /learning recipe/ }).click();
+    await page.locator('.cell[data-cell="predictions"] button.run:not([disabled])').click();
+    await page.locator('.cell[data-cell="predictions"][data-state="done"]').waitFor({ timeout: 60_000 });
+    await context.setOffline(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
+});
