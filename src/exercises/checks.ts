@@ -145,7 +145,7 @@ function describe(x: unknown): string {
 }
 
 /** Validate the shape of a predictMasked answer; a message when malformed. */
-function malformed(answer: unknown, k: number): string | null {
+function malformed(answer: unknown, k: number, V: number): string | null {
   if (!Array.isArray(answer)) return `Return an array of { position, top } entries; got ${describe(answer)}.`;
   for (const [i, e] of answer.entries()) {
     if (!e || typeof e !== 'object') return `Entry ${i} is ${describe(e)}, not { position, top }.`;
@@ -153,10 +153,15 @@ function malformed(answer: unknown, k: number): string | null {
     if (!Number.isInteger(position)) return `Entry ${i} has position ${describe(position)}; positions are whole numbers from 0.`;
     if (!Array.isArray(top)) return `Entry ${i} (position ${position}) has top = ${describe(top)}; it should be an array of { token, prob }.`;
     if (top.length !== k) return `Position ${position} has ${top.length} guesses; k = ${k} were asked for.`;
+    const seen = new Set<number>();
     for (const g of top) {
       if (!g || !Number.isInteger((g as Guess).token) || typeof (g as Guess).prob !== 'number') {
         return `Position ${position} has a guess that is not { token: whole number, prob: number }: ${JSON.stringify(g)}.`;
       }
+      const { token } = g as Guess;
+      if (token < 0 || token >= V) return `Position ${position} guesses token ${token}; tokens are 0 to ${V - 1}.`;
+      if (seen.has(token)) return `Position ${position} lists token ${token} twice. The top k are k different tokens: after taking the best, exclude it before taking the next (tf.topk does this for you).`;
+      seen.add(token);
     }
   }
   return null;
@@ -165,7 +170,7 @@ function malformed(answer: unknown, k: number): string | null {
 export function checkPredictions(c: CheckCase, answer: unknown): CheckResult {
   const base = { label: c.label, hidden: c.hidden, what: `top-${c.k} tokens and probabilities at every masked position, at t = ${c.t}` };
   const fail = (message: string): CheckResult => ({ ...base, passed: false, message });
-  const bad = malformed(answer, c.k);
+  const bad = malformed(answer, c.k, c.V);
   if (bad) return fail(bad);
   const preds = answer as PredictionAnswer[];
   const L = c.x0.length;

@@ -43,7 +43,8 @@ type StudentFn = (...args: unknown[]) => unknown;
 
 /** The model as students call it: model(xt, t) -> logits [B, L, V], eval mode, any numeric dtype in. */
 function modelFunction(model: DiffusionLM) {
-  return (xt: tf.Tensor2D, t: tf.Tensor2D) => model.forward(tf.cast(xt, 'int32') as tf.Tensor2D, tf.cast(t, 'float32') as tf.Tensor2D);
+  // The casts are ours, not the student's: tidy frees them so they never count as a leak.
+  return (xt: tf.Tensor2D, t: tf.Tensor2D) => tf.tidy(() => model.forward(tf.cast(xt, 'int32') as tf.Tensor2D, tf.cast(t, 'float32') as tf.Tensor2D));
 }
 
 /** Compile the code and find the exercise's function, or throw a StudentCodeError. */
@@ -63,7 +64,16 @@ export function compile(exercise: ExerciseId, code: string, model: DiffusionLM, 
     throw new StudentCodeError({ message: `Syntax error: ${e instanceof Error ? e.message : String(e)}`, line: null, column: null });
   }
   const config = Object.freeze({ ...DEFAULT_DATA, ...DEFAULT_MODEL });
-  const fn = factory(tf, runModel, mask, config, MASK_ID, TODO, loopGuard(limitMs));
+  let fn: unknown;
+  // Top-level statements run now: their errors get a line, their tensors are freed.
+  tf.engine().startScope();
+  try {
+    fn = factory(tf, runModel, mask, config, MASK_ID, TODO, loopGuard(limitMs));
+  } catch (e) {
+    throw new StudentCodeError(problemOf(e));
+  } finally {
+    tf.engine().endScope();
+  }
   if (typeof fn !== 'function') {
     throw new StudentCodeError({ message: `Define a function named ${fnName}: the checks call it.`, line: null, column: null });
   }
@@ -80,6 +90,9 @@ function problemOf(e: unknown): CodeProblem {
 async function plain(x: unknown, depth = 0): Promise<unknown> {
   if (depth > 4) return x;
   if (x instanceof tf.Tensor) return x.rank === 0 ? (await x.data())[0] : x.array();
+  // Functions and symbols cannot cross to the page; describe them so the checks can explain.
+  if (typeof x === 'function') return `a function (${x.name || 'anonymous'}): did you forget to call it?`;
+  if (typeof x === 'symbol' || typeof x === 'bigint') return String(x);
   if (Array.isArray(x)) return Promise.all(x.map((v) => plain(v, depth + 1)));
   if (x && typeof x === 'object') {
     const out: Record<string, unknown> = {};
@@ -103,24 +116,34 @@ async function logitsOf(model: DiffusionLM, c: ExerciseCase): Promise<Float32Arr
 export async function runCase(exercise: ExerciseId, fn: StudentFn, model: DiffusionLM, c: ExerciseCase): Promise<CaseOutcome> {
   const logits = await logitsOf(model, c);
   const L = c.xt.length;
-  const before = tf.memory().numTensors;
+  const x0 = tf.tensor2d(c.x0, [1, L], 'int32');
+  const xt = tf.tensor2d(c.xt, [1, L], 'int32');
+  const mask = tf.tensor2d(c.mask, [1, L], 'bool');
+  const t = tf.tensor2d([[c.t]]);
+  const before = tf.memory().numTensors; // after our inputs: only the student's tensors count
   tf.engine().startScope();
   let output: unknown;
   let problem: CodeProblem | undefined;
   let leaked = 0;
   try {
-    const x0 = tf.tensor2d(c.x0, [1, L], 'int32');
-    const xt = tf.tensor2d(c.xt, [1, L], 'int32');
-    const mask = tf.tensor2d(c.mask, [1, L], 'bool');
-    const t = tf.tensor2d([[c.t]]);
     const runModel = modelFunction(model);
     const args: unknown[] = exercise === 'todo-1' ? [runModel, x0, xt, mask, t] : [runModel, xt, mask, t, c.k];
-    output = await plain(await fn(...args));
+    const result = await fn(...args);
+    output = await plain(result);
+    // What the student returned was theirs to hand over, not a leak.
+    const returned = new Set<tf.Tensor>();
+    const collect = (v: unknown, depth = 0) => {
+      if (v instanceof tf.Tensor) returned.add(v);
+      else if (depth < 4 && v && typeof v === 'object') for (const w of Object.values(v)) collect(w, depth + 1);
+    };
+    collect(result);
+    leaked = tf.memory().numTensors - before - returned.size;
   } catch (e) {
     problem = problemOf(e);
-  } finally {
     leaked = tf.memory().numTensors - before;
+  } finally {
     tf.engine().endScope();
+    tf.dispose([x0, xt, mask, t]);
   }
   return { output, problem, logits, leaked: Math.max(0, leaked) };
 }

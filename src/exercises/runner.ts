@@ -27,6 +27,8 @@ export class ExerciseRunner {
   private worker: Worker | null = null;
   private sentVersion = -1;
   private nextId = 1;
+  /** One run at a time: a run's clock starts when it starts, not while it waits behind another. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private spawn(): Worker {
     if (!this.worker) {
@@ -36,12 +38,19 @@ export class ExerciseRunner {
     return this.worker;
   }
 
-  private kill(): void {
-    this.worker?.terminate();
-    this.worker = null;
+  /** Stop `worker` if it is still the current one (a later run may already have replaced it). */
+  private kill(worker: Worker | null = this.worker): void {
+    worker?.terminate();
+    if (worker === this.worker) this.worker = null;
   }
 
-  async run(exercise: ExerciseId, code: string, cases: ExerciseCase[], model: ModelSource): Promise<RunResult> {
+  run(exercise: ExerciseId, code: string, cases: ExerciseCase[], model: ModelSource): Promise<RunResult> {
+    const job = this.queue.then(() => this.runNow(exercise, code, cases, model));
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+
+  private async runNow(exercise: ExerciseId, code: string, cases: ExerciseCase[], model: ModelSource): Promise<RunResult> {
     const worker = this.spawn();
     if (this.sentVersion !== model.version) {
       const weights = [...(await model.weights())];
@@ -52,7 +61,7 @@ export class ExerciseRunner {
     return new Promise<RunResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
-        this.kill();
+        this.kill(worker);
         resolve({
           outcomes: [],
           problem: { message: `Your code was still running after ${(TIME_LIMIT_MS + GRACE_MS) / 1000} s, so it was stopped. The page is fine: look for a loop or a recursion that never ends, fix it and check again.`, line: null, column: null },
@@ -66,7 +75,7 @@ export class ExerciseRunner {
       };
       const onError = (e: ErrorEvent) => {
         cleanup();
-        this.kill();
+        this.kill(worker);
         reject(new Error(`the exercise worker crashed: ${e.message}`));
       };
       const cleanup = () => {

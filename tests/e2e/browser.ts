@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -77,4 +78,26 @@ export async function serveBuiltApp(): Promise<{ url: string; outDir: string; cl
       server.close(() => r());
     }),
   };
+}
+
+export interface BuiltApp {
+  readonly browser: Browser;
+  readonly app: Awaited<ReturnType<typeof serveBuiltApp>>;
+}
+
+/**
+ * For a test file: build and serve the app and launch Chromium before its
+ * tests, close both after. Read the fields inside tests, once beforeAll has run.
+ */
+export function useBuiltApp(): BuiltApp {
+  const env = {} as { browser: Browser; app: Awaited<ReturnType<typeof serveBuiltApp>> };
+  beforeAll(async () => {
+    env.app = await serveBuiltApp();
+    env.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.app?.close();
+  });
+  return env;
 }

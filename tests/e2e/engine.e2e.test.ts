@@ -1,28 +1,17 @@
-/** The engine in the built app: backend choice and fallback, and live training on every backend. */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, serveBuiltApp } from './browser.ts';
+/** The engine in the built app: backend choice and fallback, live training on every backend, and weights in and out. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { useBuiltApp } from './browser.ts';
 
-let browser: Browser;
-let app: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  app = await serveBuiltApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const env = useBuiltApp();
 
 /** Open the lesson at a section and run one of its cells. */
 async function openAndRun(query: string, cellId: string) {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.goto(app.url + query);
+  await page.goto(env.app.url + query);
   const cell = page.locator(`.cell[data-cell="${cellId}"]`);
   await cell.getByRole('button', { name: 'Run', exact: true }).click();
   try {
@@ -66,4 +55,34 @@ describe('engine in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);
+});
+
+describe('weights in and out of the browser', () => {
+  it('downloads the model as safetensors, loads it back, and keeps the model when a file is broken', async () => {
+    const { page, errors, cell } = await openAndRun('?backend=wasm&section=training', 'model-source');
+    await cell.getByRole('button', { name: /Load the learning recipe/ }).click();
+    const label = page.getByTestId('model-label');
+    await expect.poll(() => label.textContent(), { timeout: 60_000 }).toContain('pretrained: the learning recipe');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), cell.getByRole('button', { name: 'Download the current model' }).click()]);
+    expect(download.suggestedFilename()).toBe('unmask-pretrained-the-learning-recipe-5000-steps.safetensors');
+    const saved = await download.path();
+    const bytes = readFileSync(saved);
+    // The safetensors header names the PyTorch parameters.
+    const headerLength = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, unknown>;
+    expect(Object.keys(header)).toContain('transformer.layers.2.linear2.weight');
+
+    await page.getByTestId('upload-weights').setInputFiles({ name: 'mine.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
+    await expect.poll(() => label.textContent(), { timeout: 60_000 }).toBe('uploaded: mine.safetensors');
+
+    // A truncated file: a clear error, and the model in use stays.
+    await page.getByTestId('upload-weights').setInputFiles({ name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: bytes.subarray(0, 5000) });
+    const alert = cell.locator('.model-picker [role="alert"]');
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.textContent()).toMatch(/^Loading "broken\.safetensors" failed: .+\. The current model \(uploaded: mine\.safetensors\) is kept\.$/);
+    expect(await label.textContent()).toBe('uploaded: mine.safetensors');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

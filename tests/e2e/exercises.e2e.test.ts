@@ -1,21 +1,10 @@
 /** The TODOs in Chromium: diagnose a mistake, pass once fixed, survive endless code, and feed Results. */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { EXERCISES } from '../../src/exercises/exercises.ts';
-import { launchBrowser, serveBuiltApp } from './browser.ts';
+import { useBuiltApp } from './browser.ts';
 
-let browser: Browser;
-let app: Awaited<ReturnType<typeof serveBuiltApp>>;
-
-beforeAll(async () => {
-  app = await serveBuiltApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const env = useBuiltApp();
 
 /** Replace the editor's text the way a student would: select all, type. */
 async function typeCode(page: Page, exercise: string, code: string) {
@@ -27,11 +16,11 @@ async function typeCode(page: Page, exercise: string, code: string) {
 }
 
 async function openExercises() {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.goto(app.url + '?backend=wasm&section=exercises');
+  await page.goto(env.app.url + '?backend=wasm&section=exercises');
   const first = page.locator('[data-exercise="todo-1"]');
   await first.locator('.model-picker').getByRole('button', { name: /learning recipe/ }).click();
   await first.locator('.cm-content').waitFor();
@@ -123,12 +112,12 @@ describe('exercises in Chromium', () => {
   }, 240_000);
 
   it('hides solutions when the instructor asks (?solutions=off), and offers them only after an attempt otherwise', async () => {
-    const page = await browser.newPage();
-    await page.goto(app.url + '?backend=wasm&section=exercises&solutions=off');
+    const page = await env.browser.newPage();
+    await page.goto(env.app.url + '?backend=wasm&section=exercises&solutions=off');
     await page.locator('[data-exercise="todo-1"] .cm-content').waitFor();
     expect(await page.getByRole('button', { name: 'Reveal the solution' }).count()).toBe(0);
     expect(await page.getByText('Your instructor has hidden the solutions').count()).toBe(2);
-    await page.goto(app.url + '?backend=wasm&section=exercises');
+    await page.goto(env.app.url + '?backend=wasm&section=exercises');
     await page.locator('[data-exercise="todo-2"] .cm-content').waitFor();
     expect(await page.locator('[data-exercise="todo-2"]').getByRole('button', { name: 'Reveal the solution' }).isDisabled()).toBe(true);
     // Hints come one rung at a time.

@@ -6,35 +6,24 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SECTIONS } from '../../src/lesson/sections.ts';
-import { launchBrowser, serveBuiltApp } from './browser.ts';
+import { useBuiltApp } from './browser.ts';
 
 const SHOTS = '.artifacts/screenshots';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let browser: Browser;
-let app: Awaited<ReturnType<typeof serveBuiltApp>>;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  app = await serveBuiltApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const env = useBuiltApp();
+beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
 async function open(query: string, init?: (page: Page) => Promise<void>) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await init?.(page);
-  await page.goto(app.url + query);
+  await page.goto(env.app.url + query);
   await page.locator('.lesson-section').first().waitFor();
   return { page, errors };
 }
@@ -116,7 +105,7 @@ describe('the lesson in Chromium', () => {
     await page.locator('#seed-input').fill('123');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForFunction(() => location.search.includes('seed=123'));
-    await page.goto(app.url + '?backend=wasm');
+    await page.goto(env.app.url + '?backend=wasm');
     await page.locator('.lesson-section').first().waitFor();
     expect(await page.locator('#seed-input').inputValue()).toBe('123');
     await expect.poll(() => page.locator('nav.toc a', { hasText: 'statistics' }).getAttribute('aria-current')).toBe('location');

@@ -1,29 +1,17 @@
 /** Offline use and updates: the service worker precaches the build, and a new deploy is offered, never forced. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, serveBuiltApp } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { useBuiltApp } from './browser.ts';
 
-let browser: Browser;
-let app: Awaited<ReturnType<typeof serveBuiltApp>>;
-
-beforeAll(async () => {
-  app = await serveBuiltApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const env = useBuiltApp();
 
 describe('the lesson offline', () => {
   it('works offline after the first visit, and offers a new version instead of swapping it in', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     let page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(app.url + '?backend=wasm&section=masking');
+    await page.goto(env.app.url + '?backend=wasm&section=masking');
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
 
     await context.setOffline(true);
@@ -35,7 +23,7 @@ describe('the lesson offline', () => {
     await context.setOffline(false);
 
     // A new deploy: the worker script changes. The page offers it, and switches only when asked.
-    const swPath = `${app.outDir}/sw.js`;
+    const swPath = `${env.app.outDir}/sw.js`;
     const sw = readFileSync(swPath, 'utf8');
     const oldVersion = sw.match(/const CACHE = 'unmask-(\w+)'/)![1];
     writeFileSync(swPath, sw.replaceAll(oldVersion, 'e2e0update00'));
@@ -56,7 +44,7 @@ describe('the lesson offline', () => {
       await page.close();
       page = await context.newPage();
       page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(app.url + '?backend=wasm&section=masking');
+      await page.goto(env.app.url + '?backend=wasm&section=masking');
       await page.locator('.lesson-section').first().waitFor();
       await expect.poll(() => page.evaluate(() => caches.keys()), { timeout: 30_000 }).toEqual(['unmask-e2e0update00']);
       expect(await page.locator('.update-prompt').count()).toBe(0);
@@ -65,7 +53,7 @@ describe('the lesson offline', () => {
     }
     // The shipped weights are cached too: offline, the new version loads them and runs the model.
     await context.setOffline(true);
-    await page.goto(app.url + '?backend=wasm&section=results');
+    await page.goto(env.app.url + '?backend=wasm&section=results');
     await page.locator('.cell[data-cell="predictions"] .model-picker').getByRole('button', { name: /learning recipe/ }).click();
     await page.locator('.cell[data-cell="predictions"] button.run:not([disabled])').click();
     await page.locator('.cell[data-cell="predictions"][data-state="done"]').waitFor({ timeout: 60_000 });

@@ -122,6 +122,8 @@ describe('TODO 2: predict the masked tokens', () => {
     ['predictions everywhere', 'if (!isMasked[0][position]) continue;', '', /all 32 positions/],
     ['predictions at unmasked positions', 'if (!isMasked[0][position]) continue;', 'if (isMasked[0][position]) continue;', /unmasked positions/],
     ['the wrong k', 'tf.topk(probs, k)', 'tf.topk(probs, 2)', /2 guesses; k = 3/],
+    ['the best token repeated k times', '.map((token, j) => ({ token, prob: p[0][position][j] }));', '.map(() => ({ token: tok[0][position][0], prob: p[0][position][0] }));', /lists token \d+ twice/],
+    ['a function where a number belongs', '.map((token, j) => ({ token, prob: p[0][position][j] }));', '.map((token) => ({ token, prob: values.dataSync }));', /not \{ token: whole number, prob: number \}.*forget to call it/],
   ])('diagnoses %s', async (_, from, to, message) => {
     expect(firstFailure(await grade('todo-2', variant('todo-2', from, to)))).toMatch(message);
   });
@@ -154,6 +156,14 @@ describe('running student code safely', () => {
     expect(r.problem).toMatch(/still running after 0.2 s/);
     expect(r.line).toBe(3);
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('gives the line of an error in top-level code, and frees its tensors', async () => {
+    const before = tf.memory().numTensors;
+    const r = await grade('todo-1', 'const junk = tf.zeros([10]);\nfunction computeSingleLoss() {}\nlogits.print();');
+    expect(r.problem).toBe('ReferenceError: logits is not defined');
+    expect(r.line).toBe(3);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('asks for the named function when it is missing', async () => {

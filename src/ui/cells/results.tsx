@@ -12,12 +12,6 @@ import { Plot } from '../plot/index.ts';
 import { linspace } from './stats.ts';
 import { cell, rngFor } from './types.ts';
 
-function requireModel() {
-  const model = models.current();
-  if (!model) throw new Error('no trained model is loaded');
-  return { model, label: models.getSnapshot().label ?? '' };
-}
-
 interface AtRatio {
   readonly t: number;
   readonly xt: Int32Array;
@@ -112,8 +106,7 @@ export const cells = {
     title: 'Predictions at three ratios',
     source: () => import('../../core/predict.ts?raw'),
     needsModel: true,
-    async run({ seed }) {
-      const { model, label } = requireModel();
+    run: ({ seed }) => models.use(async (model, label) => {
       const rng = rngFor(seed, 'predictions');
       const { x0 } = generatePatterns(rng, 1);
       const rows: AtRatio[] = [];
@@ -126,7 +119,7 @@ export const cells = {
         rows.push({ t, xt, total: preds.length, correct: preds.filter((p) => p.top[0].token === x0[p.position]).length });
       }
       return { x0, rows, label, by };
-    },
+    }),
     View: ({ out }) => (
       <div>
         <p className="token-row-label">Original</p>
@@ -149,14 +142,13 @@ export const cells = {
   'top3-figure': cell<Top3>({
     title: "The model's top three guesses at each mask",
     needsModel: true,
-    async run({ seed }) {
-      const { model, label } = requireModel();
+    run: ({ seed }) => models.use(async (model, label) => {
       const rng = rngFor(seed, 'top3-figure');
       const { x0 } = generatePatterns(rng, 1);
       const { xt } = maskArrays(x0, [0.5], rng);
       const { preds, by } = await predictForLesson(model, x0, xt, 0.5, 3);
       return { x0, xt, preds, label, by };
-    },
+    }),
     View: Top3Figure,
   }),
 
@@ -164,8 +156,7 @@ export const cells = {
     title: 'Accuracy against masking ratio',
     source: () => import('../../core/metrics.ts?raw'),
     needsModel: true,
-    async run({ seed }) {
-      const { model, label } = requireModel();
+    run: ({ seed }) => models.use(async (model, label) => {
       const seqs = 200;
       const evaluation = await evaluate(model, { seqsPerRatio: seqs, chunk: seqs, seed, data: DEFAULT_DATA });
       const t = linspace(0.05, 1, 39);
@@ -173,7 +164,7 @@ export const cells = {
         .then((r) => (r.ok ? (r.json() as Promise<Evaluation>) : null))
         .catch(() => null);
       return { evaluation, best: { t, acc: t.map((x) => exactBestPossibleAccuracy(x)) }, notebook, label, seqs };
-    },
+    }),
     View: CurveView,
   }),
 };

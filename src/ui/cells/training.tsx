@@ -22,6 +22,25 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
         Current model: <strong data-testid="model-label">{model.label ?? 'none yet'}</strong>
       </p>
       <ModelPicker />
+      <div className="button-row">
+        <label className="button-link file-pick">
+          Upload weights (.safetensors)
+          <input
+            type="file"
+            accept=".safetensors,application/octet-stream"
+            className="visually-hidden"
+            data-testid="upload-weights"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = ''; // the same file can be chosen again after fixing it
+              if (file) void models.loadFile(file);
+            }}
+          />
+        </label>
+        <button type="button" disabled={model.label === null} onClick={() => void saveCurrent(model.label ?? 'model')}>
+          Download the current model
+        </button>
+      </div>
       <h4>Train one here</h4>
       <p className="hint">Backend: {out.backend}. {describeBackend(out.backend)}</p>
       <div className="button-row">
@@ -66,6 +85,17 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
       )}
     </div>
   );
+}
+
+/** Save the current model as safetensors: it loads in `unmask eval` and in the notebook (model.load_state_dict). */
+async function saveCurrent(label: string): Promise<void> {
+  const blob = await models.download();
+  if (!blob) return;
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `unmask-${label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 60)}.safetensors`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
 /** Moving average over `window` steps (the notebook smooths over 50). */

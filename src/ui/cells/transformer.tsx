@@ -76,6 +76,22 @@ async function attentionMaps(model: DiffusionLM, xt: Int32Array, t: number, caus
   }
 }
 
+/** A labelled choice of 1..count, with 0-based values. */
+function NumberSelect({ label, count, value, onChange }: { label: string; count: number; value: number; onChange: (v: number) => void }) {
+  return (
+    <label className="inline">
+      {label}
+      <select value={value} onChange={(e) => onChange(Number(e.target.value))}>
+        {Array.from({ length: count }, (_, i) => (
+          <option key={i} value={i}>
+            {i + 1}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function AttentionView({ out }: { out: Attention }) {
   const [layer, setLayer] = useState(0);
   const [head, setHead] = useState(0);
@@ -88,26 +104,8 @@ function AttentionView({ out }: { out: Attention }) {
     <div>
       <TokenRow tokens={out.xt} label="The masked input the attention is computed for" />
       <div className="button-row">
-        <label className="inline">
-          Layer
-          <select value={layer} onChange={(e) => setLayer(Number(e.target.value))}>
-            {out.maps[0].map((_, i) => (
-              <option key={i} value={i}>
-                {i + 1}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline">
-          Head
-          <select value={head} onChange={(e) => setHead(Number(e.target.value))}>
-            {Array.from({ length: H }, (_, i) => (
-              <option key={i} value={i}>
-                {i + 1}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NumberSelect label="Layer" count={out.maps[0].length} value={layer} onChange={setLayer} />
+        <NumberSelect label="Head" count={H} value={head} onChange={setHead} />
         <label className="inline">
           <input type="checkbox" checked={causal} onChange={(e) => setCausal(e.target.checked)} /> Add a causal mask (GPT-style), for contrast
         </label>
@@ -179,15 +177,14 @@ export const cells = {
   'attention-map': cell<Attention>({
     title: 'What the attention looks at',
     needsModel: true,
-    async run({ seed }) {
-      const model = models.current();
-      if (!model) throw new Error('no trained model is loaded');
-      const rng = rngFor(seed, 'attention-map');
-      const { x0 } = generatePatterns(rng, 1);
-      const { xt } = maskArrays(x0, [0.5], rng);
-      const maps = [await attentionMaps(model, xt, 0.5, false), await attentionMaps(model, xt, 0.5, true)];
-      return { xt, maps, label: models.getSnapshot().label ?? '' };
-    },
+    run: ({ seed }) =>
+      models.use(async (model, label) => {
+        const rng = rngFor(seed, 'attention-map');
+        const { x0 } = generatePatterns(rng, 1);
+        const { xt } = maskArrays(x0, [0.5], rng);
+        const maps = [await attentionMaps(model, xt, 0.5, false), await attentionMaps(model, xt, 0.5, true)];
+        return { xt, maps, label };
+      }),
     View: AttentionView,
   }),
 };

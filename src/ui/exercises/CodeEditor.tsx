@@ -13,6 +13,9 @@ export function CodeEditor({ value, label, onChange, onRun }: CodeEditorProps) {
   const view = useRef<import('@codemirror/view').EditorView | null>(null);
   const callbacks = useRef({ onChange, onRun });
   callbacks.current = { onChange, onRun };
+  // The newest text, for when the editor finishes loading after a Reset or Reveal.
+  const latest = useRef(value);
+  latest.current = value;
   const [error, setError] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
 
@@ -23,7 +26,7 @@ export function CodeEditor({ value, label, onChange, onRun }: CodeEditorProps) {
         if (!live || !host.current) return;
         view.current = new EditorView({
           parent: host.current,
-          doc: value,
+          doc: latest.current,
           extensions: [
             Prec.highest(keymap.of([{ key: 'Shift-Enter', run: () => (callbacks.current.onRun(), true) }])),
             basicSetup,
@@ -52,7 +55,21 @@ export function CodeEditor({ value, label, onChange, onRun }: CodeEditorProps) {
 
   if (error) {
     // Without the editor, a plain text area still lets the student work.
-    return <textarea className="code-fallback" aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} rows={20} />;
+    return (
+      <textarea
+        className="code-fallback"
+        aria-label={label}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && e.shiftKey) {
+            e.preventDefault();
+            onRun();
+          }
+        }}
+        rows={20}
+      />
+    );
   }
   return (
     <>

@@ -5,7 +5,7 @@
  */
 import { useState, useSyncExternalStore } from 'react';
 import { DEFAULT_MODEL } from '../../core/config.ts';
-import { checkLoss, checkPredictions, type CheckResult, type LossAnswer, type PredictionAnswer } from '../../exercises/checks.ts';
+import { checkLoss, checkPredictions, type CheckResult } from '../../exercises/checks.ts';
 import { exerciseCases } from '../../exercises/execute.ts';
 import { API_DOC, EXERCISES, type ExerciseId } from '../../exercises/exercises.ts';
 import type { CodeProblem } from '../../exercises/instrument.ts';
@@ -22,22 +22,33 @@ interface Report {
   readonly leaked: number;
 }
 
+/** Tensors left behind over the four checks before we mention it. */
+const LEAK_NOTICE = 100;
+
 const HINT_NAMES = ['The idea', 'The API', 'Nearly the answer'];
 
 function describeProblem(p: CodeProblem): string {
   return p.line === null ? p.message : `Line ${p.line}${p.column ? `, column ${p.column}` : ''}: ${p.message}`;
 }
 
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+const show = (x: unknown) => (typeof x === 'number' ? x.toFixed(4) : JSON.stringify(x) ?? String(x));
+
+/** What the student's function returned on the public case; any shape at all must render. */
 function PublicOutput({ id, out }: { id: ExerciseId; out: unknown }) {
   if (id === 'todo-1') {
-    const o = out as Partial<LossAnswer>;
-    return <p className="output-text">Your function returned: loss = {typeof o.loss === 'number' ? o.loss.toFixed(4) : String(o.loss)}, nMasked = {String(o.nMasked)}</p>;
+    const o = isObject(out) ? out : {};
+    return <p className="output-text">Your function returned: {isObject(out) ? `loss = ${show(o.loss)}, nMasked = ${show(o.nMasked)}` : show(out)}</p>;
   }
-  const preds = Array.isArray(out) ? (out as PredictionAnswer[]) : [];
+  if (!Array.isArray(out)) return <p className="output-text">Your function returned {show(out)}.</p>;
+  const line = (p: unknown) =>
+    isObject(p) && Array.isArray(p.top)
+      ? `position ${show(p.position)}: ${p.top.map((g) => (isObject(g) ? `${show(g.token)} (${show(g.prob)})` : show(g))).join(', ')}`
+      : show(p);
   return (
     <p className="output-text">
-      Your function returned {preds.length} entries; the first three:
-      {preds.slice(0, 3).map((p) => `\n  position ${p.position}: ${Array.isArray(p.top) ? p.top.map((g) => `${g.token} (${typeof g.prob === 'number' ? g.prob.toFixed(3) : g.prob})`).join(', ') : String(p.top)}`)}
+      Your function returned {out.length} entries; the first three:
+      {out.slice(0, 3).map((p) => `\n  ${line(p)}`)}
     </p>
   );
 }
@@ -52,19 +63,24 @@ export function Exercise({ id }: { id: ExerciseId }) {
   const hideSolutions = solutionsHidden();
 
   const check = async () => {
-    const current = models.current();
-    if (!current || running) return;
+    if (running) return;
+    if (models.current() === null) {
+      setFailure('Load or train a model first (the buttons below): the checks run your code on it.');
+      return;
+    }
     setRunning(true);
     setFailure(null);
     const code = exerciseStore.get(id).code;
     exerciseStore.update(id, { attempts: exerciseStore.get(id).attempts + 1 });
     try {
       const cases = exerciseCases();
-      const { problem, outcomes } = await exerciseRunner.run(
-        id,
-        code,
-        cases.map((c) => c.c),
-        { version: models.getSnapshot().version, weights: () => current.stateDict() },
+      const { problem, outcomes } = await models.use((model) =>
+        exerciseRunner.run(
+          id,
+          code,
+          cases.map((c) => c.c),
+          { version: models.getSnapshot().version, weights: () => model.stateDict() },
+        ),
       );
       const checks: CheckResult[] = [];
       let caseProblem: CodeProblem | undefined = problem;
@@ -79,7 +95,7 @@ export function Exercise({ id }: { id: ExerciseId }) {
       setReport({ problem: caseProblem, checks, publicOutput: outcomes[0]?.problem ? undefined : outcomes[0]?.output, leaked: outcomes.reduce((n, o) => n + o.leaked, 0) });
       if (!caseProblem && checks.length === cases.length && checks.every((c) => c.passed)) exerciseStore.update(id, { solvedCode: code });
     } catch (e) {
-      setFailure(e instanceof Error ? e.message : String(e));
+      setFailure(`The checker itself failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       setRunning(false);
     }
@@ -157,7 +173,7 @@ export function Exercise({ id }: { id: ExerciseId }) {
             <span className="spinner" aria-hidden="true" /> Running your code in a worker…
           </p>
         )}
-        {failure && <p className="error" role="alert">The checker itself failed: {failure}</p>}
+        {failure && <p className="error" role="alert">{failure}</p>}
         {report?.problem && (
           <p className="error" role="alert" data-testid={`${id}-problem`}>
             {describeProblem(report.problem)}
@@ -175,7 +191,8 @@ export function Exercise({ id }: { id: ExerciseId }) {
           </ul>
         )}
         {allPassed && <p className="good" role="status">All checks pass. {id === 'todo-2' ? 'The Results section now uses your predictMasked.' : 'Well done.'}</p>}
-        {report && report.leaked > 0 && (
+        {/* A few intermediates per call are normal in a short function; hundreds mean a loop that needs tf.tidy. */}
+        {report && report.leaked > LEAK_NOTICE && (
           <p className="hint">Your code left {report.leaked} tensors undisposed; they were cleaned up. In a loop, tf.tidy (or disposing what you no longer need) keeps memory flat.</p>
         )}
       </div>

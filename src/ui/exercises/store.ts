@@ -43,6 +43,13 @@ function load(): All {
 let state: All | null = null;
 const listeners = new Set<() => void>();
 
+// Work saved in another tab shows up here too.
+globalThis.addEventListener?.('storage', (e: StorageEvent) => {
+  if (e.key !== KEY) return;
+  state = load();
+  for (const fn of listeners) fn();
+});
+
 export const exerciseStore = {
   subscribe(fn: () => void): () => void {
     listeners.add(fn);
@@ -53,8 +60,9 @@ export const exerciseStore = {
     return state[id];
   },
   update(id: ExerciseId, patch: Partial<ExerciseState>): void {
-    state ??= load();
-    state = { ...state, [id]: { ...state[id], ...patch } };
+    // Re-read first: another tab may have saved the other exercise since.
+    const stored = load();
+    state = { ...stored, [id]: { ...(state ?? stored)[id], ...patch } };
     try {
       localStorage.setItem(KEY, JSON.stringify(state));
     } catch {

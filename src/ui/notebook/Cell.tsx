@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import { models, PRETRAINED } from '../engine.ts';
 import type { CellContext, CellDef } from '../cells/types.ts';
+import { CellBoundary } from './CellBoundary.tsx';
 import { SourceView } from './SourceView.tsx';
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -16,10 +17,19 @@ function serially<T>(job: () => Promise<T>): Promise<T> {
   return next;
 }
 
+interface Done {
+  kind: 'done';
+  out: unknown;
+  ctx: CellContext;
+  /** The model version the run started with. */
+  modelVersion: number;
+}
+
 type State =
   | { kind: 'idle' }
-  | { kind: 'running' }
-  | { kind: 'done'; out: unknown; ctx: CellContext; modelVersion: number }
+  // A re-run keeps the previous output on screen (and the view's own state: slider positions, typed values).
+  | { kind: 'running'; prev: Done | null }
+  | Done
   | { kind: 'error'; message: string };
 
 export interface CellProps {
@@ -45,14 +55,15 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
     controller.current?.abort();
     const ac = new AbortController();
     controller.current = ac;
-    setState({ kind: 'running' });
+    setState((s) => ({ kind: 'running', prev: s.kind === 'done' ? s : s.kind === 'running' ? s.prev : null }));
     const ctx: CellContext = { seed, signal: ac.signal };
     serially(async () => {
-      if (mine !== version.current) return; // superseded while queued
+      if (mine !== version.current || ac.signal.aborted) return; // superseded or unmounted while queued
+      const modelVersion = models.getSnapshot().version;
       try {
         const out = await def.run(ctx);
         if (mine === version.current) {
-          setState({ kind: 'done', out, ctx, modelVersion: models.getSnapshot().version });
+          setState({ kind: 'done', out, ctx, modelVersion });
           onRan(id);
         }
       } catch (e) {
@@ -72,16 +83,18 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
     // Only a new signal should trigger a run, not a new `run` identity.
   }, [runSignal]);
 
-  // A new seed redraws what this cell already showed.
+  // A new seed redraws what this cell shows or is computing (a run in flight with the old seed is superseded).
   const lastSeed = useRef(seed);
   useEffect(() => {
-    if (lastSeed.current !== seed && state.kind === 'done') run();
+    if (lastSeed.current !== seed && (state.kind === 'done' || state.kind === 'running') && !def.live) run();
     lastSeed.current = seed;
-  }, [seed, state.kind, run]);
+  }, [seed, state.kind, run, def.live]);
 
   const onKeyDown = (e: KeyboardEvent) => {
-    // Live cells (the editor, the loss curve) have nothing to re-run; the editor keeps Shift+Enter for itself.
-    if (e.key === 'Enter' && e.shiftKey && !def.live) {
+    // Live cells (the editor, the loss curve) have nothing to re-run; the editor keeps Shift+Enter for itself,
+    // and so do form fields inside a cell.
+    const field = e.target instanceof HTMLElement && (['INPUT', 'SELECT', 'TEXTAREA'].includes(e.target.tagName) || e.target.isContentEditable);
+    if (e.key === 'Enter' && e.shiftKey && !def.live && !field) {
       e.preventDefault();
       if (!needsModel) run();
     }
@@ -89,6 +102,7 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
 
   const View = def.View;
   const titleId = `cell-${id}-title`;
+  const shown = state.kind === 'done' ? state : state.kind === 'running' ? state.prev : null;
   const stale = def.needsModel && state.kind === 'done' && state.modelVersion !== model.version;
   return (
     <article className="cell" data-cell={id} data-state={state.kind} aria-labelledby={titleId} tabIndex={-1} onKeyDown={onKeyDown}>
@@ -122,7 +136,11 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
           </p>
         )}
         {stale && <p className="hint">This output is from an earlier model. Run again to use the current one ({model.label}).</p>}
-        {state.kind === 'done' && !needsModel && <View out={state.out} ctx={state.ctx} />}
+        {shown && !needsModel && (
+          <CellBoundary output={shown.out}>
+            <View out={shown.out} ctx={shown.ctx} />
+          </CellBoundary>
+        )}
       </div>
     </article>
   );

@@ -38,8 +38,8 @@ export function Presenter({ section, seed, onSection, onRan, onExit }: Presenter
     };
     const onKey = (e: KeyboardEvent) => {
       if (isTyping(e.target) || e.altKey || e.ctrlKey || e.metaKey) return;
-      // Buttons keep Space for themselves; elsewhere it advances.
-      if (e.key === ' ' && e.target instanceof HTMLButtonElement) return;
+      // Buttons, links and disclosures keep Space for themselves; elsewhere it advances.
+      if (e.key === ' ' && e.target instanceof HTMLElement && ['BUTTON', 'A', 'SUMMARY'].includes(e.target.tagName)) return;
       const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
       switch (key) {
         case 'ArrowRight':
