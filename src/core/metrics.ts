@@ -40,6 +40,8 @@ export interface EvalOptions {
   readonly chunk?: number;
   readonly data?: DataConfig;
   readonly ignoreTime?: boolean;
+  /** Also estimate the ELBO (as many sequences again); off for quick check-ups during training. */
+  readonly elbo?: boolean;
 }
 
 /** n evenly spaced values from lo to hi inclusive (numpy's linspace). */
@@ -106,7 +108,7 @@ export async function evaluate(model: DiffusionLM, options: EvalOptions = {}): P
     pooledLoss += lossSum;
     pooledCount += masked;
   }
-  const elboBitsPerToken = await elboBits(model, { ...options, seqs: perRatio * ratios.length, rng, chunk, data });
+  const elboBitsPerToken = options.elbo === false ? Number.NaN : await elboBits(model, { ...options, seqs: perRatio * ratios.length, rng, chunk, data });
   return { ratios: results, meanLoss: pooledLoss / pooledCount, elboBitsPerToken };
 }
 

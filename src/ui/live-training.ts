@@ -1,30 +1,76 @@
 /**
- * Live training on the page's backend. The loop yields to the page every step
- * (the engine's Trainer does), so the lesson stays responsive; the loss history
- * is plain numbers, and the trained model goes to the model store when the run
- * ends or is stopped, so every later figure uses it.
+ * Live training on the page's backend. The engine's Trainer yields to the page
+ * every step, so the lesson stays responsive; everything published here is
+ * plain numbers (never tensors), at most one update a frame. The run can be
+ * paused and resumed; when it ends or is stopped, the trained model goes to
+ * the model store, so every later figure uses it.
  */
+import type { DiffusionLM } from '../core/model.ts';
 import type { Recipe } from '../core/recipes.ts';
+import type { Trainer } from '../core/training.ts';
 import { models, startEngine } from './engine.ts';
 
+export type Phase = 'idle' | 'measuring' | 'running' | 'paused' | 'done';
+
+/** Accuracy at a few ratios, measured during the run. */
+export interface Checkup {
+  readonly step: number;
+  readonly t: readonly number[];
+  readonly accuracy: readonly number[];
+  readonly best: readonly number[];
+}
+
 export interface TrainingSnapshot {
-  readonly running: boolean;
+  readonly phase: Phase;
   readonly recipe: string | null;
   readonly step: number;
   readonly totalSteps: number;
   readonly losses: readonly number[];
+  readonly lrs: readonly number[];
   readonly stepsPerSec: number;
+  readonly checkups: readonly Checkup[];
+  /** Seconds a step, measured on this device before a run; null until measured. */
+  readonly secPerStep: number | null;
   readonly message: string | null;
+  /** Plain words on what the model learned, once the run ends. */
+  readonly summary: string | null;
 }
 
-const IDLE: TrainingSnapshot = { running: false, recipe: null, step: 0, totalSteps: 0, losses: [], stepsPerSec: 0, message: null };
+const IDLE: TrainingSnapshot = {
+  phase: 'idle', recipe: null, step: 0, totalSteps: 0, losses: [], lrs: [], stepsPerSec: 0, checkups: [], secPerStep: null, message: null, summary: null,
+};
 
 /** Most steps one live run may take: 5000 is the learning recipe's full length. */
 export const MAX_LIVE_STEPS = 5000;
+/** Ratios of the accuracy check-ups: few and cheap, so they barely slow training. */
+const CHECK_T = [0.1, 0.3, 0.5, 0.7, 0.9];
+const CHECK_SEQS = 64;
+
+/** What a finished model learned, in words a learner can take in at a glance. */
+export function summarize(c: Checkup | undefined, recipe: string): string {
+  if (!c) return 'The run was too short for an accuracy check-up.';
+  const at = (t: number) => {
+    const i = c.t.indexOf(t);
+    return `${Math.round(100 * c.accuracy[i])}% at t = ${t} (best possible ${Math.round(100 * c.best[i])}%)`;
+  };
+  const spread = Math.max(...c.accuracy) - Math.min(...c.accuracy);
+  const low = c.accuracy[0];
+  const verdict =
+    low > 0.9
+      ? 'It has learned the patterns: with a few tokens visible it fills in the rest.'
+      : Math.max(...c.accuracy) < 0.3
+        ? 'It is still early: that is not far above guessing one of 15 tokens (about 7%). Keep training, or load a checkpoint to skip ahead.'
+        : spread < 0.1
+          ? "Its accuracy is flat across ratios: it has learned which tokens occur in a sequence, but not where they go. That is the notebook recipe's plateau (section 10 explains it)."
+          : 'It is part of the way there: accuracy at low t is still well short of the best possible. More steps would help.';
+  return `After ${c.step} steps of the ${recipe} recipe, the model fills in ${at(0.1)}, ${at(0.5)} and ${at(0.9)}. ${verdict}`;
+}
 
 class LiveTraining {
   private snapshot = IDLE;
   private controller: AbortController | null = null;
+  private trainer: Trainer | null = null;
+  private model: DiffusionLM | null = null;
   private readonly listeners = new Set<() => void>();
   private pending = false;
 
@@ -38,8 +84,7 @@ class LiveTraining {
   private publish(patch: Partial<TrainingSnapshot>, now = true): void {
     this.snapshot = { ...this.snapshot, ...patch };
     if (now) return this.notify();
-    // Per-step updates: at most one render a frame.
-    if (this.pending) return;
+    if (this.pending) return; // per-step updates: at most one render a frame
     this.pending = true;
     requestAnimationFrame(() => {
       this.pending = false;
@@ -51,56 +96,153 @@ class LiveTraining {
     for (const fn of this.listeners) fn();
   }
 
+  private async engine() {
+    await startEngine();
+    const [{ DiffusionLM }, { Trainer }, { getRecipe }, { DEFAULT_MODEL }, { Rng }, metrics, { learningRate }] = await Promise.all([
+      import('../core/model.ts'),
+      import('../core/training.ts'),
+      import('../core/recipes.ts'),
+      import('../core/config.ts'),
+      import('../core/rng.ts'),
+      import('../core/metrics.ts'),
+      import('../core/optim.ts'),
+    ]);
+    const fresh = (recipe: Recipe, seed: number) => new DiffusionLM(DEFAULT_MODEL, new Rng(seed), { embedStd: recipe.embedInitStd });
+    return { Trainer, getRecipe, fresh, evaluate: metrics.evaluate, learningRate };
+  }
+
+  private validSteps(steps: number): boolean {
+    if (Number.isInteger(steps) && steps >= 1 && steps <= MAX_LIVE_STEPS) return true;
+    this.publish({ message: `Steps must be a whole number from 1 to ${MAX_LIVE_STEPS}.` });
+    return false;
+  }
+
+  /** Time a few steps on a scratch model (the first compiles shaders and is not counted). */
+  async measure(recipeName: string): Promise<void> {
+    if (this.snapshot.phase === 'running' || this.snapshot.phase === 'measuring') return;
+    const before = this.snapshot.phase;
+    this.publish({ phase: 'measuring', message: 'Timing a few steps on this device…' });
+    try {
+      const { Trainer, getRecipe, fresh } = await this.engine();
+      const recipe = getRecipe(recipeName);
+      const model = fresh(recipe, 1);
+      const trainer = new Trainer(model, recipe, { steps: 4, seed: 1 });
+      const times: number[] = [];
+      try {
+        await trainer.run({}, (r) => times.push(1 / r.stepsPerSec));
+      } finally {
+        trainer.dispose();
+        model.dispose();
+      }
+      const timed = times.slice(1);
+      this.publish({ phase: before, secPerStep: timed.reduce((a, b) => a + b, 0) / timed.length, message: null });
+    } catch (e) {
+      this.publish({ phase: before, message: `Could not time a step: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
   async start(recipeName: string, steps: number, seed: number): Promise<void> {
-    if (this.snapshot.running) return;
-    if (!Number.isInteger(steps) || steps < 1 || steps > MAX_LIVE_STEPS) {
-      this.publish({ message: `Steps must be a whole number from 1 to ${MAX_LIVE_STEPS}.` });
+    if (this.snapshot.phase === 'running' || this.snapshot.phase === 'measuring' || !this.validSteps(steps)) return;
+    this.discardPaused();
+    this.publish({ ...IDLE, secPerStep: this.snapshot.secPerStep, phase: 'running', recipe: recipeName, totalSteps: steps, message: 'Starting…' });
+    try {
+      const { Trainer, getRecipe, fresh, learningRate } = await this.engine();
+      const recipe = getRecipe(recipeName);
+      this.model = fresh(recipe, seed);
+      this.trainer = new Trainer(this.model, recipe, { steps, seed });
+      const lrs = Array.from({ length: steps }, (_, i) => learningRate(recipe.schedule, i, steps));
+      this.publish({ lrs });
+    } catch (e) {
+      this.discardPaused();
+      this.publish({ phase: 'idle', message: `Training could not start: ${e instanceof Error ? e.message : String(e)}` });
       return;
     }
+    await this.loop();
+  }
+
+  pause(): void {
+    if (this.snapshot.phase === 'running') this.controller?.abort();
+  }
+
+  async resume(): Promise<void> {
+    if (this.snapshot.phase !== 'paused' || !this.trainer) return;
+    this.publish({ phase: 'running', message: null });
+    await this.loop();
+  }
+
+  /** Stop for good: the weights so far become the current model. */
+  stop(): void {
+    if (this.snapshot.phase === 'running') {
+      this.stopping = true;
+      this.controller?.abort();
+    } else if (this.snapshot.phase === 'paused') void this.finish(`Stopped after step ${this.trainer?.step ?? 0}.`);
+  }
+
+  private stopping = false;
+
+  private async loop(): Promise<void> {
+    const trainer = this.trainer!;
+    const model = this.model!;
+    const { evaluate } = await this.engine();
     const controller = new AbortController();
     this.controller = controller;
-    this.publish({ ...IDLE, running: true, recipe: recipeName, totalSteps: steps, message: 'Starting…' });
-    let model: import('../core/model.ts').DiffusionLM | null = null;
+    const losses = [...this.snapshot.losses];
+    const checkups = [...this.snapshot.checkups];
+    const every = Math.max(50, Math.round(trainer.totalSteps / 10));
+    const checkup = async () => {
+      const e = await evaluate(model, { ratios: CHECK_T, seqsPerRatio: CHECK_SEQS, chunk: CHECK_SEQS * CHECK_T.length, seed: 7, elbo: false });
+      checkups.push({ step: trainer.step, t: CHECK_T, accuracy: e.ratios.map((r) => r.accuracy), best: e.ratios.map((r) => r.bestPossible) });
+      this.publish({ checkups: [...checkups] });
+    };
     try {
-      await startEngine();
-      const [{ DiffusionLM }, { Trainer }, { getRecipe }, { DEFAULT_MODEL }, { Rng }] = await Promise.all([
-        import('../core/model.ts'),
-        import('../core/training.ts'),
-        import('../core/recipes.ts'),
-        import('../core/config.ts'),
-        import('../core/rng.ts'),
-      ]);
-      const recipe: Recipe = getRecipe(recipeName);
-      model = new DiffusionLM(DEFAULT_MODEL, new Rng(seed), { embedStd: recipe.embedInitStd });
-      const trainer = new Trainer(model, recipe, { steps, seed });
-      const losses: number[] = [];
-      let result;
-      try {
-        result = await trainer.run({ signal: controller.signal }, (r) => {
+      while (trainer.step < trainer.totalSteps && !controller.signal.aborted) {
+        const until = Math.min(trainer.totalSteps, (Math.floor(trainer.step / every) + 1) * every);
+        const result = await trainer.run({ signal: controller.signal, untilStep: until }, (r) => {
           if (!r.skipped) losses.push(r.loss);
           this.publish({ step: r.step, losses, stepsPerSec: r.stepsPerSec, message: null }, false);
         });
-      } finally {
-        trainer.dispose();
+        if (result.reason === 'non-finite') return this.finish(result.message);
+        if (result.reason === 'aborted' && controller.signal.aborted) break;
+        await checkup();
       }
-      if (trainer.step === 0) {
-        model.dispose();
-        this.publish({ running: false, message: result.message });
+      this.publish({ losses: [...losses] });
+      if (controller.signal.aborted && !this.stopping) {
+        this.publish({ phase: 'paused', message: `Paused after step ${trainer.step} of ${trainer.totalSteps}.` });
         return;
       }
-      models.replace(model, `trained here: ${trainer.step} steps of the ${recipeName} recipe (seed ${seed})`);
-      model = null;
-      this.publish({ running: false, losses: [...losses], message: result.message });
+      if (checkups.at(-1)?.step !== trainer.step && trainer.step > 0) await checkup();
+      await this.finish(trainer.step >= trainer.totalSteps ? `Completed ${trainer.totalSteps} steps.` : `Stopped after step ${trainer.step}.`);
     } catch (e) {
-      model?.dispose();
-      this.publish({ running: false, message: `Training failed: ${e instanceof Error ? e.message : String(e)}` });
+      this.discardPaused();
+      this.publish({ phase: 'idle', message: `Training failed: ${e instanceof Error ? e.message : String(e)}` });
     } finally {
+      this.stopping = false;
       this.controller = null;
     }
   }
 
-  stop(): void {
-    this.controller?.abort();
+  /** Hand the model over (if it trained at all) and say what it learned. */
+  private async finish(message: string): Promise<void> {
+    const trainer = this.trainer;
+    const model = this.model;
+    this.trainer = null;
+    this.model = null;
+    trainer?.dispose();
+    const recipe = this.snapshot.recipe ?? '';
+    if (model && trainer && trainer.step > 0) {
+      models.replace(model, `trained here: ${trainer.step} steps of the ${recipe} recipe`);
+      this.publish({ phase: 'done', message, summary: summarize(this.snapshot.checkups.at(-1), recipe) });
+    } else {
+      model?.dispose();
+      this.publish({ phase: 'idle', message });
+    }
+  }
+
+  private discardPaused(): void {
+    this.trainer?.dispose();
+    this.model?.dispose();
+    this.trainer = null;
+    this.model = null;
   }
 }
 

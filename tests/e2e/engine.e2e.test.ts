@@ -49,9 +49,42 @@ describe('engine in Chromium', () => {
     expect(loss).toBeGreaterThan(1); // about ln 15 = 2.7 for an untrained model
     expect(loss).toBeLessThan(5);
     // The loss curve drew both steps (two traces: per step and smoothed).
-    const plot = page.locator('.cell[data-cell="loss-curve"]').getByTestId('plot');
+    const plot = page.locator('.cell[data-cell="loss-curve"]').getByTestId('plot').first();
     await expect.poll(() => plot.getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
     expect(Number(await plot.getAttribute('data-points'))).toBe(4);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+});
+
+describe('a longer live run', () => {
+  it('estimates the time, pauses and resumes, checks accuracy on the way, and sums up', async () => {
+    const { page, errors, cell } = await openAndRun('?backend=wasm&section=training', 'model-source');
+    await cell.getByRole('button', { name: 'Estimate the time' }).click();
+    await expect.poll(() => page.getByTestId('train-estimate').count(), { timeout: 60_000 }).toBe(1);
+    expect(await page.getByTestId('train-estimate').textContent()).toMatch(/^Measured here: about [\d.]+ s a step, so 5000 steps take about [\d.]+ (s|min|h)\.$/);
+
+    await cell.getByRole('textbox', { name: 'Steps' }).fill('60');
+    await cell.getByRole('button', { name: 'Train 60 steps' }).click();
+    const progress = page.getByTestId('train-progress');
+    await expect.poll(async () => Number((await progress.textContent())?.match(/Step (\d+)/)?.[1] ?? 0), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+    await cell.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 30_000 }).toMatch(/^Paused after step \d+ of 60\.$/);
+    const pausedAt = Number((await page.getByTestId('train-message').textContent())!.match(/step (\d+)/)![1]);
+    await page.waitForTimeout(1500);
+    expect(await progress.textContent()).toContain(`Step ${pausedAt} of 60`); // nothing moves while paused
+    expect(await page.getByTestId('model-label').textContent()).toBe('none yet');
+
+    await cell.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => page.getByTestId('train-message').count(), { timeout: 120_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 120_000 }).toBe('Completed 60 steps.');
+    expect(await page.getByTestId('train-summary').textContent()).toMatch(/^After 60 steps of the learns recipe, the model fills in \d+% at t = 0.1 \(best possible 100%\)/);
+    // Loss, learning rate, and the accuracy check-up at steps 50 and 60.
+    const plots = page.locator('.cell[data-cell="loss-curve"]').getByTestId('plot');
+    await expect.poll(() => plots.count()).toBe(3);
+    await expect.poll(() => plots.nth(2).getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
+    expect(await plots.nth(0).getAttribute('data-points')).toBe('120');
+    expect(await page.getByTestId('model-label').textContent()).toBe('trained here: 60 steps of the learns recipe');
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);

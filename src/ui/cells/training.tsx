@@ -8,20 +8,28 @@ import { ModelPicker } from '../notebook/Cell.tsx';
 import { Plot } from '../plot/index.ts';
 import { cell } from './types.ts';
 
+function formatSeconds(sec: number): string {
+  if (sec < 90) return `${Math.round(sec)} s`;
+  if (sec < 5400) return `${Math.round(sec / 60)} min`;
+  return `${(sec / 3600).toFixed(1)} h`;
+}
+
 function ModelSource({ out }: { out: { backend: string; seed: number } }) {
   const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
   const live = useSyncExternalStore(liveTraining.subscribe, liveTraining.getSnapshot);
   const [recipe, setRecipe] = useState('learns');
-  const [steps, setSteps] = useState('200');
+  const [steps, setSteps] = useState(String(RECIPES.learns.steps));
   const n = Number(steps);
   const validSteps = Number.isInteger(n) && n >= 1 && n <= MAX_LIVE_STEPS;
-  const eta = live.running && live.stepsPerSec > 0 ? (live.totalSteps - live.step) / live.stepsPerSec : null;
+  const busy = live.phase === 'running' || live.phase === 'measuring';
+  const active = busy || live.phase === 'paused';
+  const eta = live.phase === 'running' && live.stepsPerSec > 0 ? (live.totalSteps - live.step) / live.stepsPerSec : null;
   return (
     <div>
       <p>
         Current model: <strong data-testid="model-label">{model.label ?? 'none yet'}</strong>
       </p>
-      <ModelPicker />
+      <ModelPicker trainingLink={false} />
       <div className="button-row">
         <label className="button-link file-pick">
           Upload weights (.safetensors)
@@ -41,12 +49,21 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
           Download the current model
         </button>
       </div>
-      <h4>Train one here</h4>
-      <p className="hint">Backend: {out.backend}. {describeBackend(out.backend)}</p>
+      <h4>
+        Train one here <span className="badge" title={describeBackend(out.backend)}>{out.backend}</span>
+      </h4>
+      <p className="hint">{describeBackend(out.backend)}</p>
       <div className="button-row">
         <label className="inline">
           Recipe
-          <select value={recipe} onChange={(e) => setRecipe(e.target.value)} disabled={live.running}>
+          <select
+            value={recipe}
+            onChange={(e) => {
+              setRecipe(e.target.value);
+              setSteps(String(RECIPES[e.target.value].steps));
+            }}
+            disabled={active}
+          >
             {Object.entries(RECIPES).map(([name, r]) => (
               <option key={name} value={name}>
                 {name}: {r.description}
@@ -56,33 +73,59 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
         </label>
         <label className="inline">
           Steps
-          <input value={steps} onChange={(e) => setSteps(e.target.value)} inputMode="numeric" size={6} disabled={live.running} aria-invalid={!validSteps} />
+          <input value={steps} onChange={(e) => setSteps(e.target.value)} inputMode="numeric" size={6} disabled={active} aria-invalid={!validSteps} />
         </label>
-        {live.running ? (
+      </div>
+      <div className="button-row">
+        {!active && (
+          <>
+            <button type="button" className="run" disabled={!validSteps} onClick={() => void liveTraining.start(recipe, n, out.seed)}>
+              Train {validSteps ? n : ''} steps
+            </button>
+            <button type="button" onClick={() => void liveTraining.measure(recipe)}>
+              Estimate the time
+            </button>
+          </>
+        )}
+        {live.phase === 'measuring' && <span role="status">Timing a few steps…</span>}
+        {live.phase === 'running' && (
+          <button type="button" onClick={() => liveTraining.pause()}>
+            Pause
+          </button>
+        )}
+        {live.phase === 'paused' && (
+          <button type="button" className="run" onClick={() => void liveTraining.resume()}>
+            Resume
+          </button>
+        )}
+        {(live.phase === 'running' || live.phase === 'paused') && (
           <button type="button" onClick={() => liveTraining.stop()}>
             Stop (keeps the weights so far)
-          </button>
-        ) : (
-          <button type="button" className="run" disabled={!validSteps} onClick={() => void liveTraining.start(recipe, n, out.seed)}>
-            Train {validSteps ? n : ''} steps
           </button>
         )}
       </div>
       {!validSteps && <p className="error" role="alert">Steps must be a whole number from 1 to {MAX_LIVE_STEPS}.</p>}
-      {live.running && (
-        <p role="status" data-testid="train-progress">
-          Step {live.step} of {live.totalSteps}
-          {live.losses.length > 0 && `, loss ${live.losses[live.losses.length - 1].toFixed(3)}`}
-          {live.stepsPerSec > 0 && `, ${live.stepsPerSec.toFixed(2)} steps/s`}
-          {eta !== null && `, about ${Math.ceil(eta)} s to go`}
+      {live.secPerStep !== null && validSteps && !active && (
+        <p data-testid="train-estimate">
+          Measured here: about {live.secPerStep.toFixed(2)} s a step, so {n} steps take about {formatSeconds(n * live.secPerStep)}.
         </p>
       )}
+      {(live.phase === 'running' || live.phase === 'paused') && (
+        <div role="status" data-testid="train-progress">
+          <progress max={live.totalSteps} value={live.step} aria-label="Training progress" />{' '}
+          Step {live.step} of {live.totalSteps}
+          {live.losses.length > 0 && `, loss ${live.losses[live.losses.length - 1].toFixed(3)}`}
+          {live.phase === 'running' && live.stepsPerSec > 0 && `, ${live.stepsPerSec.toFixed(2)} steps/s`}
+          {eta !== null && `, about ${formatSeconds(eta)} to go`}
+        </div>
+      )}
       {live.message && <p data-testid="train-message">{live.message}</p>}
-      {!live.running && live.losses.length > 0 && (
+      {live.phase === 'done' && live.losses.length > 0 && (
         <p>
           Last loss <span data-testid="last-loss">{live.losses[live.losses.length - 1].toFixed(4)}</span> nats after {live.losses.length} steps of the {live.recipe} recipe.
         </p>
       )}
+      {live.summary && <p data-testid="train-summary">{live.summary}</p>}
     </div>
   );
 }
@@ -115,24 +158,51 @@ function LossCurve() {
   if (live.losses.length === 0) {
     return (
       <p className="hint">
-        No live run yet. Start one above and the loss appears here step by step. For reference, the notebook recipe's smoothed loss falls from 2.61 to about 1.41 over
-        3000 steps and stays there; the learning recipe keeps going down.
+        No live run yet. Start one above and the loss appears here step by step, with the learning rate and an accuracy check-up every few hundred steps. For
+        reference, the notebook recipe's smoothed loss falls from 2.61 to about 1.41 over 3000 steps and stays there; the learning recipe keeps going down.
       </p>
     );
   }
   const steps = live.losses.map((_, i) => i + 1);
   const window = Math.min(50, Math.max(1, Math.floor(live.losses.length / 10)));
+  const last = live.checkups.at(-1);
+  const every = Math.max(1, Math.floor(live.lrs.length / 300)); // a schedule needs no more than ~300 points to draw
+  const lrSteps = live.lrs.map((_, i) => i + 1).filter((_, i) => i % every === 0);
   return (
-    <Plot
-      traces={[
-        { type: 'scatter', mode: 'lines', x: steps, y: [...live.losses], name: 'loss per step' },
-        { type: 'scatter', mode: 'lines', x: steps, y: smooth(live.losses, window), name: `moving average (${window} steps)` },
-      ]}
-      layout={{ xTitle: 'training step', yTitle: 'cross-entropy at masked positions (nats)' }}
-      label={`Training loss over ${live.losses.length} steps of the ${live.recipe} recipe`}
-      filename="training-loss"
-      height={320}
-    />
+    <div>
+      <Plot
+        traces={[
+          { type: 'scatter', mode: 'lines', x: steps, y: [...live.losses], name: 'loss per step' },
+          { type: 'scatter', mode: 'lines', x: steps, y: smooth(live.losses, window), name: `moving average (${window} steps)` },
+        ]}
+        layout={{ xTitle: 'training step', yTitle: 'loss (nats)' }}
+        label={`Training loss over ${live.losses.length} steps of the ${live.recipe} recipe`}
+        filename="training-loss"
+        height={300}
+      />
+      <Plot
+        traces={[
+          { type: 'scatter', mode: 'lines', x: lrSteps, y: lrSteps.map((s) => live.lrs[s - 1]), name: 'learning rate' },
+          { type: 'scatter', mode: 'markers', x: [Math.max(1, live.step)], y: [live.lrs[Math.max(0, live.step - 1)]], name: 'now' },
+        ]}
+        layout={{ xTitle: 'training step', yTitle: 'learning rate' }}
+        label={`The ${live.recipe} recipe's learning-rate schedule over ${live.totalSteps} steps`}
+        filename="learning-rate"
+        height={220}
+      />
+      {last && (
+        <Plot
+          traces={[
+            { type: 'scatter', mode: 'lines+markers', x: [...last.t], y: last.accuracy.map((a) => 100 * a), name: `this run at step ${last.step}` },
+            { type: 'scatter', mode: 'lines', x: [...last.t], y: last.best.map((a) => 100 * a), name: 'best possible', dash: 'dash' },
+          ]}
+          layout={{ xTitle: 'masking ratio t', yTitle: 'accuracy at masked positions (%)', xRange: [0, 1], yRange: [0, 102] }}
+          label={`Accuracy against masking ratio at step ${last.step}, next to the best possible`}
+          filename="training-accuracy"
+          height={280}
+        />
+      )}
+    </div>
   );
 }
 
@@ -143,5 +213,5 @@ export const cells = {
     run: async ({ seed }) => ({ backend: (await startEngine()).name, seed }),
     View: ModelSource,
   }),
-  'loss-curve': cell<null>({ title: 'The loss as it trains', live: true, run: () => null, View: LossCurve }),
+  'loss-curve': cell<null>({ title: 'Watching it learn', live: true, run: () => null, View: LossCurve }),
 };
