@@ -9,6 +9,7 @@ import type { DiffusionLM } from '../core/model.ts';
 import type { Recipe } from '../core/recipes.ts';
 import type { Trainer } from '../core/training.ts';
 import { models, startEngine } from './engine.ts';
+import { clearRun, loadRun, saveRun } from './saved-run.ts';
 
 export type Phase = 'idle' | 'measuring' | 'running' | 'paused' | 'done';
 
@@ -34,10 +35,12 @@ export interface TrainingSnapshot {
   readonly message: string | null;
   /** Plain words on what the model learned, once the run ends. */
   readonly summary: string | null;
+  /** A run saved before the page was closed or reloaded, ready to resume. */
+  readonly interrupted: { readonly recipe: string; readonly step: number; readonly totalSteps: number } | null;
 }
 
 const IDLE: TrainingSnapshot = {
-  phase: 'idle', recipe: null, step: 0, totalSteps: 0, losses: [], lrs: [], stepsPerSec: 0, checkups: [], secPerStep: null, message: null, summary: null,
+  phase: 'idle', recipe: null, step: 0, totalSteps: 0, losses: [], lrs: [], stepsPerSec: 0, checkups: [], secPerStep: null, message: null, summary: null, interrupted: null,
 };
 
 /** Most steps one live run may take: 5000 is the learning recipe's full length. */
@@ -68,6 +71,8 @@ export function summarize(c: Checkup | undefined, recipe: string): string {
 
 class LiveTraining {
   private snapshot = IDLE;
+  private seed = 0;
+  private checkedSaved = false;
   private controller: AbortController | null = null;
   private trainer: Trainer | null = null;
   private model: DiffusionLM | null = null;
@@ -144,6 +149,8 @@ class LiveTraining {
   async start(recipeName: string, steps: number, seed: number): Promise<void> {
     if (this.snapshot.phase === 'running' || this.snapshot.phase === 'measuring' || !this.validSteps(steps)) return;
     this.discardPaused();
+    void clearRun().catch(() => undefined);
+    this.seed = seed;
     this.publish({ ...IDLE, secPerStep: this.snapshot.secPerStep, phase: 'running', recipe: recipeName, totalSteps: steps, message: 'Starting…' });
     try {
       const { Trainer, getRecipe, fresh, learningRate } = await this.engine();
@@ -158,6 +165,62 @@ class LiveTraining {
       return;
     }
     await this.loop();
+  }
+
+  /** Look once for a run saved before a reload, and offer it. */
+  async checkSaved(): Promise<void> {
+    if (this.checkedSaved || this.snapshot.phase !== 'idle') return;
+    this.checkedSaved = true;
+    const run = await loadRun().catch(() => null);
+    if (run) this.publish({ interrupted: { recipe: run.recipe, step: run.trainer.step, totalSteps: run.totalSteps } });
+  }
+
+  discardSaved(): void {
+    void clearRun().catch(() => undefined);
+    this.publish({ interrupted: null, message: null });
+  }
+
+  /** Carry on a saved run exactly where its last save left it. */
+  async resumeSaved(): Promise<void> {
+    if (this.snapshot.phase === 'running' || this.snapshot.phase === 'measuring') return;
+    try {
+      const run = await loadRun();
+      if (!run) throw new Error('the saved run is gone or unreadable');
+      const { Trainer, getRecipe, fresh, learningRate } = await this.engine();
+      const recipe = getRecipe(run.recipe);
+      this.discardPaused();
+      this.model = fresh(recipe, run.seed);
+      this.model.loadStateDict(run.weights);
+      this.trainer = new Trainer(this.model, recipe, { steps: run.totalSteps, seed: run.seed });
+      this.trainer.setState(run.trainer);
+      this.seed = run.seed;
+      const lrs = Array.from({ length: run.totalSteps }, (_, i) => learningRate(recipe.schedule, i, run.totalSteps));
+      this.publish({
+        ...IDLE, secPerStep: this.snapshot.secPerStep, phase: 'running', recipe: run.recipe, totalSteps: run.totalSteps, step: run.trainer.step,
+        losses: run.losses, checkups: run.checkups, lrs, message: `Resumed from the save at step ${run.trainer.step}.`,
+      });
+    } catch (e) {
+      this.discardPaused();
+      this.publish({ phase: 'idle', interrupted: null, message: `Could not resume the saved run: ${e instanceof Error ? e.message : String(e)}` });
+      void clearRun().catch(() => undefined);
+      return;
+    }
+    await this.loop();
+  }
+
+  /** Save everything needed to carry on (best effort: a full disk only costs the save). */
+  private async save(losses: number[], checkups: Checkup[]): Promise<void> {
+    const trainer = this.trainer;
+    const model = this.model;
+    if (!trainer || !model) return;
+    try {
+      await saveRun({
+        version: 1, recipe: this.snapshot.recipe ?? '', totalSteps: trainer.totalSteps, seed: this.seed,
+        trainer: await trainer.getState(), weights: await model.stateDict(), losses: [...losses], checkups: [...checkups], savedAt: Date.now(),
+      });
+    } catch (e) {
+      console.warn('Could not save the training run:', e);
+    }
   }
 
   pause(): void {
@@ -204,9 +267,11 @@ class LiveTraining {
         if (result.reason === 'non-finite') return this.finish(result.message);
         if (result.reason === 'aborted' && controller.signal.aborted) break;
         await checkup();
+        if (trainer.step < trainer.totalSteps) await this.save(losses, checkups);
       }
       this.publish({ losses: [...losses] });
       if (controller.signal.aborted && !this.stopping) {
+        await this.save(losses, checkups);
         this.publish({ phase: 'paused', message: `Paused after step ${trainer.step} of ${trainer.totalSteps}.` });
         return;
       }
@@ -223,6 +288,7 @@ class LiveTraining {
 
   /** Hand the model over (if it trained at all) and say what it learned. */
   private async finish(message: string): Promise<void> {
+    void clearRun().catch(() => undefined);
     const trainer = this.trainer;
     const model = this.model;
     this.trainer = null;
@@ -231,7 +297,7 @@ class LiveTraining {
     const recipe = this.snapshot.recipe ?? '';
     if (model && trainer && trainer.step > 0) {
       models.replace(model, `trained here: ${trainer.step} steps of the ${recipe} recipe`);
-      this.publish({ phase: 'done', message, summary: summarize(this.snapshot.checkups.at(-1), recipe) });
+      this.publish({ phase: 'done', message, interrupted: null, summary: summarize(this.snapshot.checkups.at(-1), recipe) });
     } else {
       model?.dispose();
       this.publish({ phase: 'idle', message });

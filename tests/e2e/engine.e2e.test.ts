@@ -90,6 +90,34 @@ describe('a longer live run', () => {
   }, 240_000);
 });
 
+describe('a run survives a reload', () => {
+  it('auto-saves to IndexedDB and resumes after a reload, losing only the steps since the save', async () => {
+    const { page, errors, cell } = await openAndRun('?backend=wasm&section=training', 'model-source');
+    await cell.getByRole('textbox', { name: 'Steps' }).fill('120');
+    await cell.getByRole('button', { name: 'Train 120 steps' }).click();
+    const step = async () => Number((await page.getByTestId('train-progress').textContent())?.match(/Step (\d+)/)?.[1] ?? 0);
+    await expect.poll(step, { timeout: 120_000 }).toBeGreaterThanOrEqual(55); // the first save is at step 50
+    await page.reload();
+    await page.locator('.cell[data-cell="model-source"]').getByRole('button', { name: 'Run', exact: true }).click();
+    const offer = page.getByTestId('train-interrupted');
+    await offer.waitFor({ timeout: 60_000 });
+    expect(await offer.textContent()).toContain('A run of the learns recipe was interrupted; it was saved at step 50 of 120.');
+    await offer.getByRole('button', { name: 'Resume it' }).click();
+    await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 180_000 }).toBe('Completed 120 steps.');
+    // The loss history carried over: 120 steps, raw and smoothed.
+    const loss = page.locator('.cell[data-cell="loss-curve"]').getByTestId('plot').first();
+    await expect.poll(() => loss.getAttribute('data-points'), { timeout: 30_000 }).toBe('240');
+    expect(await page.getByTestId('model-label').textContent()).toBe('trained here: 120 steps of the learns recipe');
+    // Finished runs are not offered again.
+    await page.reload();
+    await page.locator('.cell[data-cell="model-source"]').getByRole('button', { name: 'Run', exact: true }).click();
+    await page.locator('.cell[data-cell="model-source"][data-state="done"]').waitFor();
+    expect(await page.getByTestId('train-interrupted').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+});
+
 describe('weights in and out of the browser', () => {
   it('downloads the model as safetensors, loads it back, and keeps the model when a file is broken', async () => {
     const { page, errors, cell } = await openAndRun('?backend=wasm&section=training', 'model-source');

@@ -104,6 +104,17 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
           </button>
         )}
       </div>
+      {live.interrupted && live.phase === 'idle' && (
+        <div className="interrupted" role="status" data-testid="train-interrupted">
+          A run of the {live.interrupted.recipe} recipe was interrupted; it was saved at step {live.interrupted.step} of {live.interrupted.totalSteps}.{' '}
+          <button type="button" className="run" onClick={() => void liveTraining.resumeSaved()}>
+            Resume it
+          </button>{' '}
+          <button type="button" onClick={() => liveTraining.discardSaved()}>
+            Discard it
+          </button>
+        </div>
+      )}
       {!validSteps && <p className="error" role="alert">Steps must be a whole number from 1 to {MAX_LIVE_STEPS}.</p>}
       {live.secPerStep !== null && validSteps && !active && (
         <p data-testid="train-estimate">
@@ -210,7 +221,11 @@ export const cells = {
   'model-source': cell<{ backend: string; seed: number }>({
     title: 'Choose a model',
     source: () => import('../../core/training.ts?raw'),
-    run: async ({ seed }) => ({ backend: (await startEngine()).name, seed }),
+    run: async ({ seed }) => {
+      const backend = (await startEngine()).name;
+      await liveTraining.checkSaved();
+      return { backend, seed };
+    },
     View: ModelSource,
   }),
   'loss-curve': cell<null>({ title: 'Watching it learn', live: true, run: () => null, View: LossCurve }),
