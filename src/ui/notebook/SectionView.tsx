@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Section } from '../../lesson/sections.ts';
 import { loadCells } from '../cells/index.ts';
 import type { CellDef } from '../cells/types.ts';
-import { NarrationSlot } from '../narration/NarrationSlot.tsx';
+import { NarrationPlayers } from '../narration/NarrationPlayer.tsx';
 import { Cell } from './Cell.tsx';
 
 export interface SectionViewProps {
@@ -16,9 +16,11 @@ export interface SectionViewProps {
   /** Projector mode: run every cell as soon as the section shows. */
   readonly autoRun: boolean;
   readonly onRan: (key: string) => void;
+  /** Projector mode with auto-play on: start the section's narration when it opens. */
+  readonly autoPlayNarration?: boolean;
 }
 
-export function SectionView({ section, seed, rerun, runAll, autoRun, onRan }: SectionViewProps) {
+export function SectionView({ section, seed, rerun, runAll, autoRun, onRan, autoPlayNarration = false }: SectionViewProps) {
   const ref = useRef<HTMLElement>(null);
   const [visible, setVisible] = useState(autoRun);
   const [cells, setCells] = useState<Record<string, CellDef> | { error: string } | null>(null);
@@ -53,7 +55,7 @@ export function SectionView({ section, seed, rerun, runAll, autoRun, onRan }: Se
       <h2 id={`${section.id}-title`}>
         <span className="section-number">{section.index}.</span> {section.title}
       </h2>
-      <NarrationSlot section={section.id} title={section.title} />
+      <NarrationPlayers section={section.id} autoPlay={autoPlayNarration} />
       {section.parts.map((part, i) => {
         if ('html' in part) return <div key={i} className="prose" dangerouslySetInnerHTML={{ __html: part.html }} />;
         if (cells === null) return <p key={i} className="cell-loading" role="status">Loading cell…</p>;

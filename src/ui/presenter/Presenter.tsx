@@ -25,6 +25,13 @@ function isTyping(target: EventTarget | null): boolean {
 
 export function Presenter({ section, seed, onSection, onRan, onExit }: PresenterProps) {
   const [blank, setBlank] = useState(false);
+  const [autoNarrate, setAutoNarrate] = useState(() => {
+    try {
+      return localStorage.getItem('unmask.autoNarrate') === 'on';
+    } catch {
+      return false;
+    }
+  });
   const index = Math.max(0, SECTIONS.findIndex((s) => s.id === section));
   const current = SECTIONS[index];
 
@@ -96,10 +103,25 @@ export function Presenter({ section, seed, onSection, onRan, onExit }: Presenter
             <button type="button" onClick={onExit} aria-keyshortcuts="Escape">
               Leave projector mode
             </button>
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={autoNarrate}
+                onChange={(e) => {
+                  setAutoNarrate(e.target.checked);
+                  try {
+                    localStorage.setItem('unmask.autoNarrate', e.target.checked ? 'on' : 'off');
+                  } catch {
+                    // not remembered; still applies now
+                  }
+                }}
+              />{' '}
+              Auto-play narration
+            </label>
             <span className="keys-hint">←/→ or Space to move · B blank · F fullscreen · N notes · Esc leave</span>
           </div>
           <main className="lesson presenter-slide">
-            <SectionView key={current.id} section={current} seed={seed} rerun={NO_RERUN} runAll={0} autoRun onRan={onRan} />
+            <SectionView key={current.id} section={current} seed={seed} rerun={NO_RERUN} runAll={0} autoRun onRan={onRan} autoPlayNarration={autoNarrate} />
           </main>
         </>
       )}
