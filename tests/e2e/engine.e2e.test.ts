@@ -1,5 +1,6 @@
 /** The engine in the built app: backend choice and fallback, live training on every backend, and weights in and out. */
 import { readFileSync } from 'node:fs';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from './browser.ts';
 
@@ -22,6 +23,17 @@ async function openAndRun(query: string, cellId: string) {
   return { page, errors, cell };
 }
 
+/** Set the steps and press Train, as a learner does. */
+async function startTraining(cell: Locator, steps: number) {
+  await cell.getByRole('textbox', { name: 'Steps' }).fill(String(steps));
+  await cell.getByRole('button', { name: `Train ${steps} steps` }).click();
+}
+
+/** The step the progress line shows, 0 before it appears. */
+async function currentStep(page: Page): Promise<number> {
+  return Number((await page.getByTestId('train-progress').textContent().catch(() => ''))?.match(/Step (\d+)/)?.[1] ?? 0);
+}
+
 describe('engine in Chromium', () => {
   it('starts the best backend it can and says which', async () => {
     const { page, errors } = await openAndRun('', 'backend');
@@ -40,8 +52,7 @@ describe('engine in Chromium', () => {
 
   it.each(['wasm', 'cpu', 'webgl', 'webgpu'])('trains live on %s', async (backend) => {
     const { page, errors, cell } = await openAndRun(`?backend=${backend}&section=training`, 'model-source');
-    await cell.getByRole('textbox', { name: 'Steps' }).fill('2');
-    await cell.getByRole('button', { name: 'Train 2 steps' }).click();
+    await startTraining(cell, 2);
     await page.getByTestId('last-loss').waitFor({ timeout: 180_000 });
     expect(await page.getByTestId('train-message').textContent()).toBe('Completed 2 steps.');
     expect(await page.getByTestId('model-label').textContent()).toContain('trained here: 2 steps of the learns recipe');
@@ -64,10 +75,9 @@ describe('a longer live run', () => {
     await expect.poll(() => page.getByTestId('train-estimate').count(), { timeout: 60_000 }).toBe(1);
     expect(await page.getByTestId('train-estimate').textContent()).toMatch(/^Measured here: about [\d.]+ s a step, so 5000 steps take about [\d.]+ (s|min|h)\.$/);
 
-    await cell.getByRole('textbox', { name: 'Steps' }).fill('60');
-    await cell.getByRole('button', { name: 'Train 60 steps' }).click();
+    await startTraining(cell, 60);
     const progress = page.getByTestId('train-progress');
-    await expect.poll(async () => Number((await progress.textContent())?.match(/Step (\d+)/)?.[1] ?? 0), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => currentStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
     await cell.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 30_000 }).toMatch(/^Paused after step \d+ of 60\.$/);
     const pausedAt = Number((await page.getByTestId('train-message').textContent())!.match(/step (\d+)/)![1]);
@@ -93,10 +103,8 @@ describe('a longer live run', () => {
 describe('a run survives a reload', () => {
   it('auto-saves to IndexedDB and resumes after a reload, losing only the steps since the save', async () => {
     const { page, errors, cell } = await openAndRun('?backend=wasm&section=training', 'model-source');
-    await cell.getByRole('textbox', { name: 'Steps' }).fill('120');
-    await cell.getByRole('button', { name: 'Train 120 steps' }).click();
-    const step = async () => Number((await page.getByTestId('train-progress').textContent())?.match(/Step (\d+)/)?.[1] ?? 0);
-    await expect.poll(step, { timeout: 120_000 }).toBeGreaterThanOrEqual(55); // the first save is at step 50
+    await startTraining(cell, 120);
+    await expect.poll(() => currentStep(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(55); // the first save is at step 50
     await page.reload();
     // The cell ran before the reload, so it runs again by itself and finds the saved run.
     const offer = page.getByTestId('train-interrupted');
