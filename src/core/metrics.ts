@@ -9,6 +9,7 @@ import { bestPossibleAccuracy } from './bayes.ts';
 import { DEFAULT_DATA, type DataConfig } from './config.ts';
 import { generatePatterns } from './data.ts';
 import { maskArrays } from './masking.ts';
+import { linspace } from './numeric.ts';
 import type { DiffusionLM } from './model.ts';
 import { Rng } from './rng.ts';
 
@@ -44,10 +45,7 @@ export interface EvalOptions {
   readonly elbo?: boolean;
 }
 
-/** n evenly spaced values from lo to hi inclusive (numpy's linspace). */
-export function linspace(lo: number, hi: number, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => (n === 1 ? lo : lo + ((hi - lo) * i) / (n - 1)));
-}
+export { linspace };
 
 export const DEFAULT_RATIOS = Object.freeze(linspace(0.1, 0.95, 15));
 

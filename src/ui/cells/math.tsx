@@ -1,7 +1,7 @@
 /** Section 3: the worked examples as live calculators, and the ELBO's weighting against the pooled mean. */
 import { useState } from 'react';
 import { Plot } from '../plot/index.ts';
-import { binomialPmf, linspace } from './stats.ts';
+import { binomialPmf, linspace } from '../../core/numeric.ts';
 import { cell } from './types.ts';
 
 function NumberField(props: { id: string; label: string; value: number; min: number; max: number; step: number; onChange: (v: number) => void }) {

@@ -9,7 +9,7 @@ import { predictForLesson } from '../exercises/predictor.ts';
 import { models } from '../engine.ts';
 import { pct, TokenRow } from '../figures/Tokens.tsx';
 import { Plot } from '../plot/index.ts';
-import { linspace } from './stats.ts';
+import { linspace } from '../../core/numeric.ts';
 import { cell, rngFor } from './types.ts';
 
 interface AtRatio {

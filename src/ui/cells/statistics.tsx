@@ -7,7 +7,7 @@ import { NOTEBOOK } from '../../core/recipes.ts';
 import { Rng } from '../../core/rng.ts';
 import { sampleBatch } from '../../core/training.ts';
 import { Plot } from '../plot/index.ts';
-import { binomialPmf, linspace } from './stats.ts';
+import { binomialPmf, linspace } from '../../core/numeric.ts';
 import { cell, rngFor } from './types.ts';
 
 const L = DEFAULT_DATA.seqLen;

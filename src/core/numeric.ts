@@ -1,4 +1,7 @@
-/** Small exact formulas the figures compare simulations against. */
+/**
+ * Small exact formulas the lesson checks simulations against. Plain numbers, no
+ * tfjs: figures that need only these stay out of the tensor chunk.
+ */
 
 /** Binomial(n, p) probabilities for k = 0..n, computed in log space so large n stays finite. */
 export function binomialPmf(n: number, p: number): number[] {
@@ -13,7 +16,7 @@ export function binomialPmf(n: number, p: number): number[] {
   return out;
 }
 
-/** n evenly spaced values from lo to hi inclusive. */
+/** n evenly spaced values from lo to hi inclusive (numpy's linspace). */
 export function linspace(lo: number, hi: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => (n === 1 ? lo : lo + ((hi - lo) * i) / (n - 1)));
 }
