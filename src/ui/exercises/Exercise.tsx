@@ -32,7 +32,8 @@ function describeProblem(p: CodeProblem): string {
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
-const show = (x: unknown) => (typeof x === 'number' ? x.toFixed(4) : JSON.stringify(x) ?? String(x));
+// Counts print as counts, losses with four decimals.
+const show = (x: unknown) => (typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(4)) : (JSON.stringify(x) ?? String(x)));
 
 /** What the student's function returned on the public case; any shape at all must render. */
 function PublicOutput({ id, out }: { id: ExerciseId; out: unknown }) {
