@@ -109,7 +109,7 @@ export class AdamW {
 
   async getState(): Promise<AdamWState> {
     const flat = async (xs: tf.Variable[]) => {
-      const t = tf.concat(xs.map((x) => tf.reshape(x, [-1])));
+      const t = tf.tidy(() => tf.concat(xs.map((x) => tf.reshape(x, [-1])))); // the reshapes are views to free too
       try {
         return (await t.data()) as Float32Array;
       } finally {

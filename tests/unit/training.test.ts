@@ -50,6 +50,7 @@ describe('training (wasm)', () => {
 
   it('resumes exactly where it stopped', async () => {
     await useBackend('wasm');
+    const before = tf.memory().numTensors;
     const straight = new DiffusionLM(DEFAULT_MODEL, new Rng(5));
     const t1 = new Trainer(straight, small, { seed: 6, steps: 6 });
     await t1.run();
@@ -72,6 +73,7 @@ describe('training (wasm)', () => {
     expect(await weightsOf(resumed)).toEqual(expected);
     for (const x of [t1, t2, t3]) x.dispose();
     for (const m of [straight, first, resumed]) m.dispose();
+    expect(tf.memory().numTensors).toBe(before); // saving the state (getState, stateDict) frees what it reads
   });
 
   it('stops when asked, between steps', async () => {
