@@ -1,0 +1,44 @@
+/**
+ * What the assistant sends: one system message with the current section's
+ * text, the recent conversation, and the new question. This is everything
+ * the server sees; the consent notice describes exactly this.
+ */
+import type { Section } from '../../lesson/sections.ts';
+import { ASSISTANT } from './config.ts';
+
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+/** One finished exchange of the conversation. */
+export interface Exchange {
+  readonly question: string;
+  readonly answer: string;
+}
+
+export const LESSON_TITLE = 'Masked diffusion for text: the forward process';
+
+export function systemPrompt(section: Pick<Section, 'index' | 'title' | 'text'>): string {
+  return [
+    `You are a patient teaching assistant for the interactive lesson "${LESSON_TITLE}".`,
+    `The learner is reading section ${section.index}, "${section.title}". Its text follows between the lines of dashes; math is written in TeX.`,
+    'Answer questions about the lesson clearly and briefly, using the section where it helps. Use Markdown, and write math as $...$ or $$...$$.',
+    'If a question has nothing to do with the lesson, say so in a sentence.',
+    '-----',
+    section.text,
+    '-----',
+  ].join('\n');
+}
+
+export function buildMessages(section: Pick<Section, 'index' | 'title' | 'text'>, history: readonly Exchange[], question: string): ChatMessage[] {
+  const recent = history.slice(-ASSISTANT.maxExchanges);
+  return [
+    { role: 'system', content: systemPrompt(section) },
+    ...recent.flatMap((e): ChatMessage[] => [
+      { role: 'user', content: e.question },
+      { role: 'assistant', content: e.answer },
+    ]),
+    { role: 'user', content: question },
+  ];
+}
