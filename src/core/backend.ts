@@ -10,6 +10,12 @@ export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 /** Fastest first: GPU compute, GPU graphics, SIMD wasm, plain JS. */
 export const BACKEND_PREFERENCE: readonly BackendName[] = Object.freeze(['webgpu', 'webgl', 'wasm', 'cpu']);
 
+/** The backends a `?backend=a,b` query asks for (used to test fallbacks), or all of them, fastest first. */
+export function requestedBackends(search: string): string[] {
+  const wanted = new URLSearchParams(search).get('backend');
+  return wanted ? wanted.split(',').filter(Boolean) : [...BACKEND_PREFERENCE];
+}
+
 export interface BackendAttempt {
   readonly name: string;
   readonly ok: boolean;

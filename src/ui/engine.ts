@@ -10,7 +10,7 @@ let backend: Promise<BackendChoice> | null = null;
 
 /** Start tfjs once; every later call gets the same backend. */
 export function startEngine(): Promise<BackendChoice> {
-  backend ??= import('./tfjs-browser.ts')
+  backend ??= import('../worker/tfjs-browser.ts')
     .then((m) => m.startBackend())
     .catch((e: unknown) => {
       backend = null; // a failed start (say, a chunk that did not load) can be retried

@@ -1,25 +1,22 @@
 /**
- * Live training on the page's backend. The engine's Trainer yields to the page
- * every step, so the lesson stays responsive; everything published here is
- * plain numbers (never tensors), at most one update a frame. The run can be
- * paused and resumed; when it ends or is stopped, the trained model goes to
- * the model store, so every later figure uses it.
+ * The page's side of live training. The run itself happens in a worker (see
+ * training-client.ts); this store turns its events into a snapshot of plain
+ * numbers for the Training section, at most one update a frame. It saves the
+ * run to IndexedDB at each save point, carries it on from there after a
+ * reload or a lost GPU (on the next backend), and when the run ends hands the
+ * trained weights to the model store, so every later figure uses them.
  */
-import type { DiffusionLM } from '../core/model.ts';
-import type { Recipe } from '../core/recipes.ts';
-import type { Trainer } from '../core/training.ts';
+import { BACKEND_PREFERENCE, requestedBackends } from '../core/backend.ts';
+import { learningRate } from '../core/optim.ts';
+import { getRecipe } from '../core/recipes.ts';
+import type { Checkup, RunSpec, RunState, SessionEvent } from '../worker/protocol.ts';
 import { models, startEngine } from './engine.ts';
 import { clearRun, loadRun, saveRun } from './saved-run.ts';
+import { connect, type TrainingClient } from './training-client.ts';
 
 export type Phase = 'idle' | 'measuring' | 'running' | 'paused' | 'done';
 
-/** Accuracy at a few ratios, measured during the run. */
-export interface Checkup {
-  readonly step: number;
-  readonly t: readonly number[];
-  readonly accuracy: readonly number[];
-  readonly best: readonly number[];
-}
+export type { Checkup };
 
 export interface TrainingSnapshot {
   readonly phase: Phase;
@@ -37,17 +34,19 @@ export interface TrainingSnapshot {
   readonly summary: string | null;
   /** A run saved before the page was closed or reloaded, ready to resume. */
   readonly interrupted: { readonly recipe: string; readonly step: number; readonly totalSteps: number } | null;
+  /** Where training runs: the backend and whether in a worker or on the page; null until it starts. */
+  readonly backend: { readonly name: string; readonly where: 'worker' | 'page' } | null;
+  /** What went wrong on the way and how the run recovered (a lost GPU, a worker that would not start). */
+  readonly notice: string | null;
 }
 
 const IDLE: TrainingSnapshot = {
   phase: 'idle', recipe: null, step: 0, totalSteps: 0, losses: [], lrs: [], stepsPerSec: 0, checkups: [], secPerStep: null, message: null, summary: null, interrupted: null,
+  backend: null, notice: null,
 };
 
 /** Most steps one live run may take: 5000 is the learning recipe's full length. */
 export const MAX_LIVE_STEPS = 5000;
-/** Ratios of the accuracy check-ups: few and cheap, so they barely slow training. */
-const CHECK_T = [0.1, 0.3, 0.5, 0.7, 0.9];
-const CHECK_SEQS = 64;
 
 /** What a finished model learned, in words a learner can take in at a glance. */
 export function summarize(c: Checkup | undefined, recipe: string): string {
@@ -69,15 +68,27 @@ export function summarize(c: Checkup | undefined, recipe: string): string {
   return `After ${c.step} steps of the ${recipe} recipe, the model fills in ${at(0.1)}, ${at(0.5)} and ${at(0.9)}. ${verdict}`;
 }
 
+/** The last save point, kept in memory as well as in IndexedDB, to recover from a lost GPU. */
+interface SavePoint {
+  readonly state: RunState;
+  readonly losses: number[];
+  readonly checkups: Checkup[];
+}
+
 class LiveTraining {
   private snapshot = IDLE;
-  private seed = 0;
   private checkedSaved = false;
-  private controller: AbortController | null = null;
-  private trainer: Trainer | null = null;
-  private model: DiffusionLM | null = null;
   private readonly listeners = new Set<() => void>();
   private pending = false;
+
+  private client: TrainingClient | null = null;
+  /** Backends the client may use, fastest first; a lost GPU moves on to the next. */
+  private backends: string[] = [];
+  private spec: RunSpec | null = null;
+  private losses: number[] = [];
+  private checkups: Checkup[] = [];
+  private lastSave: SavePoint | null = null;
+  private generation = 0;
 
   subscribe = (fn: () => void): (() => void) => {
     this.listeners.add(fn);
@@ -101,19 +112,22 @@ class LiveTraining {
     for (const fn of this.listeners) fn();
   }
 
-  private async engine() {
-    await startEngine();
-    const [{ DiffusionLM }, { Trainer }, { getRecipe }, { DEFAULT_MODEL }, { Rng }, metrics, { learningRate }] = await Promise.all([
-      import('../core/model.ts'),
-      import('../core/training.ts'),
-      import('../core/recipes.ts'),
-      import('../core/config.ts'),
-      import('../core/rng.ts'),
-      import('../core/metrics.ts'),
-      import('../core/optim.ts'),
-    ]);
-    const fresh = (recipe: Recipe, seed: number) => new DiffusionLM(DEFAULT_MODEL, new Rng(seed), { embedStd: recipe.embedInitStd });
-    return { Trainer, getRecipe, fresh, evaluate: metrics.evaluate, learningRate };
+  private busy(): boolean {
+    return this.snapshot.phase === 'running' || this.snapshot.phase === 'measuring';
+  }
+
+  /** The worker (or page) that trains, started on first use. */
+  private async ensureClient(): Promise<TrainingClient> {
+    if (this.client) return this.client;
+    if (this.backends.length === 0) this.backends = requestedBackends(location.search);
+    // Events from a client already dropped (a lost GPU's worker, say) are ignored.
+    const generation = ++this.generation;
+    const { client, note } = await connect(this.backends, (e) => generation === this.generation && this.onEvent(e));
+    this.client = client;
+    const skipped = client.backend.attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.reason}`);
+    const fellBack = skipped.length > 0 ? `Training uses ${client.backend.name} (passed over ${skipped.join('; ')}).` : null;
+    this.publish({ backend: { name: client.backend.name, where: client.where }, notice: [note, fellBack].filter(Boolean).join(' ') || this.snapshot.notice });
+    return client;
   }
 
   private validSteps(steps: number): boolean {
@@ -122,49 +136,23 @@ class LiveTraining {
     return false;
   }
 
-  /** Time a few steps on a scratch model (the first compiles shaders and is not counted). */
+  /** Time a few steps on this device, so the learner knows what a run will cost before starting it. */
   async measure(recipeName: string): Promise<void> {
-    if (this.snapshot.phase === 'running' || this.snapshot.phase === 'measuring') return;
+    if (this.busy()) return;
     const before = this.snapshot.phase;
     this.publish({ phase: 'measuring', message: 'Timing a few steps on this device…' });
     try {
-      const { Trainer, getRecipe, fresh } = await this.engine();
-      const recipe = getRecipe(recipeName);
-      const model = fresh(recipe, 1);
-      const trainer = new Trainer(model, recipe, { steps: 4, seed: 1 });
-      const times: number[] = [];
-      try {
-        await trainer.run({}, (r) => times.push(1 / r.stepsPerSec));
-      } finally {
-        trainer.dispose();
-        model.dispose();
-      }
-      const timed = times.slice(1);
-      this.publish({ phase: before, secPerStep: timed.reduce((a, b) => a + b, 0) / timed.length, message: null });
+      const secPerStep = await (await this.ensureClient()).measure(recipeName);
+      this.publish({ phase: before, secPerStep, message: null });
     } catch (e) {
-      this.publish({ phase: before, message: `Could not time a step: ${e instanceof Error ? e.message : String(e)}` });
+      this.publish({ phase: before, message: `Could not time a step: ${errorText(e)}` });
     }
   }
 
-  async start(recipeName: string, steps: number, seed: number): Promise<void> {
-    if (this.snapshot.phase === 'running' || this.snapshot.phase === 'measuring' || !this.validSteps(steps)) return;
-    this.discardPaused();
+  async start(recipe: string, steps: number, seed: number): Promise<void> {
+    if (this.busy() || !this.validSteps(steps)) return;
     void clearRun().catch(() => undefined);
-    this.seed = seed;
-    this.publish({ ...IDLE, secPerStep: this.snapshot.secPerStep, phase: 'running', recipe: recipeName, totalSteps: steps, message: 'Starting…' });
-    try {
-      const { Trainer, getRecipe, fresh, learningRate } = await this.engine();
-      const recipe = getRecipe(recipeName);
-      this.model = fresh(recipe, seed);
-      this.trainer = new Trainer(this.model, recipe, { steps, seed });
-      const lrs = Array.from({ length: steps }, (_, i) => learningRate(recipe.schedule, i, steps));
-      this.publish({ lrs });
-    } catch (e) {
-      this.discardPaused();
-      this.publish({ phase: 'idle', message: `Training could not start: ${e instanceof Error ? e.message : String(e)}` });
-      return;
-    }
-    await this.loop();
+    await this.begin({ recipe, totalSteps: steps, seed }, null, { ...IDLE, secPerStep: this.snapshot.secPerStep, message: 'Starting…' });
   }
 
   /** Look once for a run saved before a reload, and offer it. */
@@ -182,134 +170,156 @@ class LiveTraining {
 
   /** Carry on a saved run exactly where its last save left it. */
   async resumeSaved(): Promise<void> {
-    if (this.snapshot.phase === 'running' || this.snapshot.phase === 'measuring') return;
-    try {
-      const run = await loadRun();
-      if (!run) throw new Error('the saved run is gone or unreadable');
-      const { Trainer, getRecipe, fresh, learningRate } = await this.engine();
-      const recipe = getRecipe(run.recipe);
-      this.discardPaused();
-      this.model = fresh(recipe, run.seed);
-      this.model.loadStateDict(run.weights);
-      this.trainer = new Trainer(this.model, recipe, { steps: run.totalSteps, seed: run.seed });
-      this.trainer.setState(run.trainer);
-      this.seed = run.seed;
-      const lrs = Array.from({ length: run.totalSteps }, (_, i) => learningRate(recipe.schedule, i, run.totalSteps));
-      this.publish({
-        ...IDLE, secPerStep: this.snapshot.secPerStep, phase: 'running', recipe: run.recipe, totalSteps: run.totalSteps, step: run.trainer.step,
-        losses: run.losses, checkups: run.checkups, lrs, message: `Resumed from the save at step ${run.trainer.step}.`,
-      });
-    } catch (e) {
-      this.discardPaused();
-      this.publish({ phase: 'idle', interrupted: null, message: `Could not resume the saved run: ${e instanceof Error ? e.message : String(e)}` });
+    if (this.busy()) return;
+    const run = await loadRun().catch(() => null);
+    if (!run) {
       void clearRun().catch(() => undefined);
+      this.publish({ interrupted: null, message: 'Could not resume the saved run: it is gone or unreadable.' });
       return;
     }
-    await this.loop();
+    const save: SavePoint = { state: { trainer: run.trainer, weights: [...run.weights] }, losses: run.losses, checkups: run.checkups };
+    await this.begin({ recipe: run.recipe, totalSteps: run.totalSteps, seed: run.seed }, save, {
+      ...IDLE, secPerStep: this.snapshot.secPerStep, message: `Resumed from the save at step ${run.trainer.step}.`,
+    });
   }
 
-  /** Save everything needed to carry on (best effort: a full disk only costs the save). */
-  private async save(losses: number[], checkups: Checkup[]): Promise<void> {
-    const trainer = this.trainer;
-    const model = this.model;
-    if (!trainer || !model) return;
+  /** Start a run on the client, fresh or from a save point. */
+  private async begin(spec: RunSpec, from: SavePoint | null, base: TrainingSnapshot): Promise<void> {
+    this.spec = spec;
+    this.lastSave = from;
+    this.losses = [...(from?.losses ?? [])];
+    this.checkups = [...(from?.checkups ?? [])];
+    let lrs: number[];
+    try {
+      const { schedule } = getRecipe(spec.recipe);
+      lrs = Array.from({ length: spec.totalSteps }, (_, i) => learningRate(schedule, i, spec.totalSteps));
+    } catch (e) {
+      this.publish({ message: `Training could not start: ${errorText(e)}` });
+      return;
+    }
+    this.publish({
+      ...base, backend: this.snapshot.backend, notice: null, phase: 'running', recipe: spec.recipe, totalSteps: spec.totalSteps,
+      step: from?.state.trainer.step ?? 0, losses: this.losses, checkups: this.checkups, lrs,
+    });
+    try {
+      (await this.ensureClient()).run(spec, from && copyState(from.state));
+    } catch (e) {
+      this.publish({ phase: 'idle', message: `Training could not start: ${errorText(e)}` });
+    }
+  }
+
+  pause(): void {
+    if (this.snapshot.phase === 'running') this.client?.pause();
+  }
+
+  async resume(): Promise<void> {
+    if (this.snapshot.phase !== 'paused' || !this.client) return;
+    this.publish({ phase: 'running', message: null });
+    this.client.run(null, null);
+  }
+
+  /** Stop for good: the weights so far become the current model. */
+  stop(): void {
+    if (this.snapshot.phase === 'running' || this.snapshot.phase === 'paused') this.client?.stop();
+  }
+
+  private onEvent(e: SessionEvent): void {
+    switch (e.type) {
+      case 'progress':
+        if (e.loss !== null) this.losses.push(e.loss);
+        return this.publish({ step: e.step, losses: this.losses, stepsPerSec: e.stepsPerSec, message: null }, false);
+      case 'checkup':
+        this.checkups.push(e.checkup);
+        return this.publish({ checkups: [...this.checkups] });
+      case 'saved':
+        return void this.save(e.state);
+      case 'ended':
+        if (e.reason === 'paused') return this.publish({ phase: 'paused', step: e.step, losses: [...this.losses], message: e.message });
+        return void this.finish(e.message, e.step, e.weights);
+      case 'lost':
+        return void this.recover(e.step, e.message);
+      case 'failed':
+        this.dropClient();
+        return this.publish({ phase: 'idle', message: e.message });
+    }
+  }
+
+  /** Keep the save point in memory and in IndexedDB (best effort: a full disk only costs the save). */
+  private async save(state: RunState): Promise<void> {
+    const spec = this.spec;
+    if (!spec) return;
+    this.lastSave = { state, losses: [...this.losses], checkups: [...this.checkups] };
     try {
       await saveRun({
-        version: 1, recipe: this.snapshot.recipe ?? '', totalSteps: trainer.totalSteps, seed: this.seed,
-        trainer: await trainer.getState(), weights: await model.stateDict(), losses: [...losses], checkups: [...checkups], savedAt: Date.now(),
+        version: 1, recipe: spec.recipe, totalSteps: spec.totalSteps, seed: spec.seed, trainer: state.trainer,
+        weights: new Map(state.weights), losses: this.lastSave.losses, checkups: this.lastSave.checkups, savedAt: Date.now(),
       });
     } catch (e) {
       console.warn('Could not save the training run:', e);
     }
   }
 
-  pause(): void {
-    if (this.snapshot.phase === 'running') this.controller?.abort();
-  }
-
-  async resume(): Promise<void> {
-    if (this.snapshot.phase !== 'paused' || !this.trainer) return;
-    this.publish({ phase: 'running', message: null });
-    await this.loop();
-  }
-
-  /** Stop for good: the weights so far become the current model. */
-  stop(): void {
-    if (this.snapshot.phase === 'running') {
-      this.stopping = true;
-      this.controller?.abort();
-    } else if (this.snapshot.phase === 'paused') void this.finish(`Stopped after step ${this.trainer?.step ?? 0}.`);
-  }
-
-  private stopping = false;
-
-  private async loop(): Promise<void> {
-    const trainer = this.trainer!;
-    const model = this.model!;
-    const { evaluate } = await this.engine();
-    const controller = new AbortController();
-    this.controller = controller;
-    const losses = [...this.snapshot.losses];
-    const checkups = [...this.snapshot.checkups];
-    const every = Math.max(50, Math.round(trainer.totalSteps / 10));
-    const checkup = async () => {
-      const e = await evaluate(model, { ratios: CHECK_T, seqsPerRatio: CHECK_SEQS, chunk: CHECK_SEQS * CHECK_T.length, seed: 7, elbo: false });
-      checkups.push({ step: trainer.step, t: CHECK_T, accuracy: e.ratios.map((r) => r.accuracy), best: e.ratios.map((r) => r.bestPossible) });
-      this.publish({ checkups: [...checkups] });
-    };
+  /** The GPU went away mid-run: carry on from the last save on the next backend, and say what happened. */
+  private async recover(step: number, why: string): Promise<void> {
+    const lost = this.client?.backend.name ?? 'unknown';
+    this.dropClient();
+    const spec = this.spec!;
+    const save = this.lastSave;
+    const savedAt = save?.state.trainer.step ?? 0;
+    const order = this.backends.length > 0 ? this.backends : [...BACKEND_PREFERENCE];
+    this.backends = order.slice(order.indexOf(lost) + 1);
+    const what = `${step === 0 ? 'During the first step' : `At step ${step}`}, ${why}.`;
+    if (this.backends.length === 0) {
+      this.publish({ phase: 'idle', notice: `${what} No other backend is allowed here, so training stopped; reload the page to resume from the save at step ${savedAt}.` });
+      if (save) this.publish({ interrupted: { recipe: spec.recipe, step: savedAt, totalSteps: spec.totalSteps } });
+      return;
+    }
     try {
-      while (trainer.step < trainer.totalSteps && !controller.signal.aborted) {
-        const until = Math.min(trainer.totalSteps, (Math.floor(trainer.step / every) + 1) * every);
-        const result = await trainer.run({ signal: controller.signal, untilStep: until }, (r) => {
-          if (!r.skipped) losses.push(r.loss);
-          this.publish({ step: r.step, losses, stepsPerSec: r.stepsPerSec, message: null }, false);
-        });
-        if (result.reason === 'non-finite') return this.finish(result.message);
-        if (result.reason === 'aborted' && controller.signal.aborted) break;
-        await checkup();
-        if (trainer.step < trainer.totalSteps) await this.save(losses, checkups);
-      }
-      this.publish({ losses: [...losses] });
-      if (controller.signal.aborted && !this.stopping) {
-        await this.save(losses, checkups);
-        this.publish({ phase: 'paused', message: `Paused after step ${trainer.step} of ${trainer.totalSteps}.` });
-        return;
-      }
-      if (checkups.at(-1)?.step !== trainer.step && trainer.step > 0) await checkup();
-      await this.finish(trainer.step >= trainer.totalSteps ? `Completed ${trainer.totalSteps} steps.` : `Stopped after step ${trainer.step}.`);
+      const client = await this.ensureClient();
+      this.losses = [...(save?.losses ?? [])];
+      this.checkups = [...(save?.checkups ?? [])];
+      this.publish({
+        step: savedAt, losses: this.losses, checkups: [...this.checkups],
+        notice: `${what} Training carried on from ${save ? `the save at step ${savedAt}` : 'the start'} on ${client.backend.name}${step > savedAt ? `, so ${step - savedAt} steps are done again` : ''}.`,
+      });
+      client.run(spec, save && copyState(save.state));
     } catch (e) {
-      this.discardPaused();
-      this.publish({ phase: 'idle', message: `Training failed: ${e instanceof Error ? e.message : String(e)}` });
-    } finally {
-      this.stopping = false;
-      this.controller = null;
+      this.publish({ phase: 'idle', notice: `${what} Training could not carry on elsewhere: ${errorText(e)}` });
     }
   }
 
-  /** Hand the model over (if it trained at all) and say what it learned. */
-  private async finish(message: string): Promise<void> {
+  /** Hand the weights over (if it trained at all) and say what it learned. */
+  private async finish(message: string, step: number, weights: [string, Float32Array][] | null): Promise<void> {
     void clearRun().catch(() => undefined);
-    const trainer = this.trainer;
-    const model = this.model;
-    this.trainer = null;
-    this.model = null;
-    trainer?.dispose();
+    this.lastSave = null;
     const recipe = this.snapshot.recipe ?? '';
-    if (model && trainer && trainer.step > 0) {
-      models.replace(model, `trained here: ${trainer.step} steps of the ${recipe} recipe`);
-      this.publish({ phase: 'done', message, interrupted: null, summary: summarize(this.snapshot.checkups.at(-1), recipe) });
-    } else {
-      model?.dispose();
-      this.publish({ phase: 'idle', message });
+    if (!weights || step === 0) return this.publish({ phase: 'idle', message, losses: [...this.losses] });
+    try {
+      await startEngine();
+      const [{ DiffusionLM }, { DEFAULT_MODEL }, { Rng }] = await Promise.all([import('../core/model.ts'), import('../core/config.ts'), import('../core/rng.ts')]);
+      const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0));
+      model.loadStateDict(new Map(weights));
+      models.replace(model, `trained here: ${step} steps of the ${recipe} recipe`);
+      this.publish({ phase: 'done', message, losses: [...this.losses], interrupted: null, summary: summarize(this.checkups.at(-1), recipe) });
+    } catch (e) {
+      this.publish({ phase: 'idle', message: `${message} But the trained weights could not be loaded on the page: ${errorText(e)}` });
     }
   }
 
-  private discardPaused(): void {
-    this.trainer?.dispose();
-    this.model?.dispose();
-    this.trainer = null;
-    this.model = null;
+  private dropClient(): void {
+    this.generation++;
+    this.client?.dispose();
+    this.client = null;
   }
+}
+
+/** A copy to send: the weights' buffers are transferred, and the save point must outlive the send. */
+function copyState(state: RunState): RunState {
+  return { trainer: state.trainer, weights: state.weights.map(([name, w]) => [name, w.slice()]) };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 export const liveTraining = new LiveTraining();

@@ -1,38 +1,11 @@
 /** The engine in the built app: backend choice and fallback, live training on every backend, and weights in and out. */
 import { readFileSync } from 'node:fs';
-import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from './browser.ts';
+import { currentStep, opener, startTraining } from './training-page.ts';
 
 const env = useBuiltApp();
-
-/** Open the lesson at a section and run one of its cells. */
-async function openAndRun(query: string, cellId: string) {
-  const page = await env.browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.goto(env.app.url + query);
-  const cell = page.locator(`.cell[data-cell="${cellId}"]`);
-  await cell.getByRole('button', { name: 'Run', exact: true }).click();
-  try {
-    await page.locator(`.cell[data-cell="${cellId}"][data-state="done"]`).waitFor({ timeout: 120_000 });
-  } catch (e) {
-    throw new Error(`cell ${cellId} never finished: "${await cell.textContent()}"; errors: ${JSON.stringify(errors)}`, { cause: e });
-  }
-  return { page, errors, cell };
-}
-
-/** Set the steps and press Train, as a learner does. */
-async function startTraining(cell: Locator, steps: number) {
-  await cell.getByRole('textbox', { name: 'Steps' }).fill(String(steps));
-  await cell.getByRole('button', { name: `Train ${steps} steps` }).click();
-}
-
-/** The step the progress line shows, 0 before it appears. */
-async function currentStep(page: Page): Promise<number> {
-  return Number((await page.getByTestId('train-progress').textContent().catch(() => ''))?.match(/Step (\d+)/)?.[1] ?? 0);
-}
+const openAndRun = opener(env);
 
 describe('engine in Chromium', () => {
   it('starts the best backend it can and says which', async () => {

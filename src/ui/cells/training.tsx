@@ -23,6 +23,7 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
   const validSteps = Number.isInteger(n) && n >= 1 && n <= MAX_LIVE_STEPS;
   const busy = live.phase === 'running' || live.phase === 'measuring';
   const active = busy || live.phase === 'paused';
+  const trainsOn = live.backend?.name ?? out.backend;
   const eta = live.phase === 'running' && live.stepsPerSec > 0 ? (live.totalSteps - live.step) / live.stepsPerSec : null;
   return (
     <div>
@@ -50,9 +51,21 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
         </button>
       </div>
       <h4>
-        Train one here <span className="badge" title={describeBackend(out.backend)}>{out.backend}</span>
+        Train one here{' '}
+        <span className="badge" data-testid="train-backend" title={describeBackend(trainsOn)}>
+          {trainsOn}
+          {live.backend?.where === 'page' ? ', on the page' : ''}
+        </span>
       </h4>
-      <p className="hint">{describeBackend(out.backend)}</p>
+      <p className="hint">
+        {describeBackend(trainsOn)}
+        {live.backend?.where === 'worker' && ' Training runs in a background worker, so the lesson stays responsive while it learns.'}
+      </p>
+      {live.notice && (
+        <p className="notice" role="status" data-testid="train-notice">
+          {live.notice}
+        </p>
+      )}
       <div className="button-row">
         <label className="inline">
           Recipe

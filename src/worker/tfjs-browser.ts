@@ -1,6 +1,7 @@
 /**
- * Browser entry for TensorFlow.js: register all four backends and the
- * gradients, point wasm at its bundled binaries, then pick the best backend.
+ * Browser entry for TensorFlow.js, for the page and its workers: register all
+ * four backends and the gradients, point wasm at its bundled binaries, then
+ * pick the best backend.
  */
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -11,7 +12,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { BACKEND_PREFERENCE, selectBackend, type BackendChoice } from '../core/backend.ts';
+import { requestedBackends, selectBackend, type BackendChoice } from '../core/backend.ts';
 
 // The threaded wasm build starts its workers from a blob of the bundled script,
 // which breaks once minified ("e is not defined"); and measured here, two
@@ -24,8 +25,7 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
 
-/** Pick a backend, honouring `?backend=a,b` in the URL (used to test fallbacks). */
-export function startBackend(search = globalThis.location?.search ?? ''): Promise<BackendChoice> {
-  const wanted = new URLSearchParams(search).get('backend');
-  return selectBackend(wanted ? wanted.split(',') : BACKEND_PREFERENCE);
+/** Start the first of `candidates` that works here (page or worker), and say why others were passed over. */
+export function startBackend(candidates: readonly string[] = requestedBackends(globalThis.location?.search ?? '')): Promise<BackendChoice> {
+  return selectBackend(candidates);
 }

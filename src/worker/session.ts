@@ -1,0 +1,193 @@
+/**
+ * One live training run on whatever tfjs backend is current: the engine's
+ * Trainer plus the lesson's habits around it (accuracy check-ups, save points,
+ * pause and stop, noticing a lost GPU). It speaks only in SessionEvents, so
+ * the same code runs in the training worker and, where workers are not
+ * available, on the page.
+ */
+import { DEFAULT_MODEL } from '../core/config.ts';
+import { evaluate } from '../core/metrics.ts';
+import { DiffusionLM } from '../core/model.ts';
+import { getRecipe, type Recipe } from '../core/recipes.ts';
+import { Rng } from '../core/rng.ts';
+import { Trainer } from '../core/training.ts';
+import type { RunSpec, RunState, SessionEvent } from './protocol.ts';
+
+/** Ratios of the accuracy check-ups: few and cheap, so they barely slow training. */
+export const CHECK_T: readonly number[] = Object.freeze([0.1, 0.3, 0.5, 0.7, 0.9]);
+const CHECK_SEQS = 64;
+/** A save point at most this many steps apart: what a lost GPU or a reload can cost. */
+export const SAVE_EVERY = 50;
+
+/** Steps between accuracy check-ups: ten a run, but never closer than 50 steps. */
+export function checkupEvery(totalSteps: number): number {
+  return Math.max(50, Math.round(totalSteps / 10));
+}
+
+function freshModel(recipe: Recipe, seed: number): DiffusionLM {
+  return new DiffusionLM(DEFAULT_MODEL, new Rng(seed), { embedStd: recipe.embedInitStd });
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export interface SessionOptions {
+  /** Says why the GPU is gone, or null while it is fine. */
+  readonly lost?: () => string | null;
+  /** Aborted when the GPU goes, so a step in flight stops at once. */
+  readonly lostSignal?: AbortSignal;
+  /** Looks a recipe up by name (tests pass smaller batches). */
+  readonly recipe?: (name: string) => Recipe;
+}
+
+export class TrainingSession {
+  private model: DiffusionLM | null = null;
+  private trainer: Trainer | null = null;
+  private controller: AbortController | null = null;
+  private stopping = false;
+
+  constructor(
+    private readonly emit: (event: SessionEvent) => void,
+    private readonly options: SessionOptions = {},
+  ) {}
+
+  private lost(): string | null {
+    return this.options.lost?.() ?? null;
+  }
+
+  private recipe(name: string): Recipe {
+    return (this.options.recipe ?? getRecipe)(name);
+  }
+
+  /** Seconds a step, from a few steps on a scratch model (the first compiles shaders and is not counted). */
+  async measure(recipeName: string): Promise<number> {
+    const recipe = this.recipe(recipeName);
+    const model = freshModel(recipe, 1);
+    const trainer = new Trainer(model, recipe, { steps: 4, seed: 1 });
+    const times: number[] = [];
+    try {
+      await trainer.run({}, (r) => times.push(1 / r.stepsPerSec));
+    } finally {
+      trainer.dispose();
+      model.dispose();
+    }
+    const lost = this.lost();
+    if (lost) throw new Error(lost);
+    const timed = times.slice(1);
+    return timed.reduce((a, b) => a + b, 0) / timed.length;
+  }
+
+  /**
+   * Train until the run ends or is paused. With a spec, a new run starts
+   * (from `from` if given); without one, the paused run carries on.
+   */
+  async run(spec: RunSpec | null, from: RunState | null): Promise<void> {
+    if (this.controller) return this.emit({ type: 'failed', message: 'a run is already going' });
+    try {
+      if (spec) this.begin(spec, from);
+      if (!this.trainer) throw new Error('there is no paused run to resume');
+    } catch (e) {
+      this.discard();
+      return this.emit({ type: 'failed', message: `Training could not start: ${message(e)}` });
+    }
+    await this.loop(this.trainer, this.model!);
+  }
+
+  pause(): void {
+    this.controller?.abort();
+  }
+
+  /** Stop for good. A paused run ends at once; a running one at the end of its step. */
+  stop(): void {
+    if (this.controller) {
+      this.stopping = true;
+      this.controller.abort();
+    } else if (this.trainer) void this.end('stopped', `Stopped after step ${this.trainer.step}.`);
+  }
+
+  dispose(): void {
+    this.controller?.abort();
+    this.discard();
+  }
+
+  private begin(spec: RunSpec, from: RunState | null): void {
+    this.discard();
+    const recipe = this.recipe(spec.recipe);
+    this.model = freshModel(recipe, spec.seed);
+    if (from) this.model.loadStateDict(new Map(from.weights));
+    this.trainer = new Trainer(this.model, recipe, { steps: spec.totalSteps, seed: spec.seed });
+    if (from) this.trainer.setState(from.trainer);
+  }
+
+  private async loop(trainer: Trainer, model: DiffusionLM): Promise<void> {
+    const controller = new AbortController();
+    this.controller = controller;
+    const signal = this.options.lostSignal ? AbortSignal.any([controller.signal, this.options.lostSignal]) : controller.signal;
+    const every = checkupEvery(trainer.totalSteps);
+    const next = (step: number, n: number) => (Math.floor(step / n) + 1) * n;
+    try {
+      while (trainer.step < trainer.totalSteps && !signal.aborted) {
+        const until = Math.min(trainer.totalSteps, next(trainer.step, every), next(trainer.step, SAVE_EVERY));
+        const result = await trainer.run({ signal, untilStep: until }, (r) =>
+          this.emit({ type: 'progress', step: r.step, loss: r.skipped ? null : r.loss, stepsPerSec: r.stepsPerSec }),
+        );
+        if (this.reportLost(trainer.step)) return;
+        if (result.reason === 'non-finite') return await this.end('non-finite', result.message);
+        if (signal.aborted) break;
+        if (trainer.step % every === 0 || trainer.step === trainer.totalSteps) await this.checkup(trainer, model);
+        if (trainer.step < trainer.totalSteps) await this.save(trainer, model);
+        if (this.reportLost(trainer.step)) return;
+      }
+      if (this.stopping || trainer.step >= trainer.totalSteps) {
+        const done = trainer.step >= trainer.totalSteps;
+        if (!done && trainer.step > 0) await this.checkup(trainer, model);
+        return await this.end(done ? 'completed' : 'stopped', done ? `Completed ${trainer.totalSteps} steps.` : `Stopped after step ${trainer.step}.`);
+      }
+      await this.save(trainer, model);
+      this.emit({ type: 'ended', reason: 'paused', step: trainer.step, message: `Paused after step ${trainer.step} of ${trainer.totalSteps}.`, weights: null });
+    } catch (e) {
+      if (this.reportLost(trainer.step)) return;
+      this.discard();
+      this.emit({ type: 'failed', message: `Training failed: ${message(e)}` });
+    } finally {
+      this.stopping = false;
+      this.controller = null;
+    }
+  }
+
+  /** If the GPU has gone, say so and drop the run: its tensors went with the device. */
+  private reportLost(step: number): boolean {
+    const lost = this.lost();
+    if (!lost) return false;
+    this.model = null; // nothing left to dispose on a dead device
+    this.trainer = null;
+    this.emit({ type: 'lost', step, message: lost });
+    return true;
+  }
+
+  private async checkup(trainer: Trainer, model: DiffusionLM): Promise<void> {
+    const e = await evaluate(model, { ratios: [...CHECK_T], seqsPerRatio: CHECK_SEQS, chunk: CHECK_SEQS * CHECK_T.length, seed: 7, elbo: false });
+    this.emit({ type: 'checkup', checkup: { step: trainer.step, t: CHECK_T, accuracy: e.ratios.map((r) => r.accuracy), best: e.ratios.map((r) => r.bestPossible) } });
+  }
+
+  private async save(trainer: Trainer, model: DiffusionLM): Promise<void> {
+    const [state, weights] = await Promise.all([trainer.getState(), model.stateDict()]);
+    this.emit({ type: 'saved', state: { trainer: state, weights: [...weights] } });
+  }
+
+  /** The run is over: hand its weights out (if it trained at all) and free everything. */
+  private async end(reason: 'completed' | 'stopped' | 'non-finite', text: string): Promise<void> {
+    const trainer = this.trainer;
+    const weights = this.model && trainer && trainer.step > 0 ? [...(await this.model.stateDict())] : null;
+    this.discard();
+    this.emit({ type: 'ended', reason, step: trainer?.step ?? 0, message: text, weights });
+  }
+
+  private discard(): void {
+    this.trainer?.dispose();
+    this.model?.dispose();
+    this.trainer = null;
+    this.model = null;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Live training in its worker, through the faults a learner's GPU can throw:
+ * a lost WebGL context and a destroyed WebGPU device. Each is forced with the
+ * real API (WEBGL_lose_context, GPUDevice.destroy) inside the training worker;
+ * the run must carry on from its last save on the next backend and say so.
+ */
+import { describe, expect, it } from 'vitest';
+import { useBuiltApp } from './browser.ts';
+import { currentStep, opener, startTraining, trainingWorker } from './training-page.ts';
+
+const env = useBuiltApp();
+const openAndRun = opener(env);
+
+/** Lose the GPU inside the training worker, as a driver reset would. */
+async function loseDevice(page: Parameters<typeof trainingWorker>[0]): Promise<string> {
+  const worker = await trainingWorker(page);
+  return worker.evaluate(() => (self as unknown as { unmaskFaults: { loseDevice: () => string } }).unmaskFaults.loseDevice());
+}
+
+describe('training through GPU faults', () => {
+  it('carries on from the last save on wasm when the WebGL context is lost', async () => {
+    const { page, errors, cell } = await openAndRun('?backend=webgl,wasm&section=training', 'model-source');
+    await startTraining(cell, 8);
+    await expect.poll(() => currentStep(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId('train-backend').textContent()).toBe('webgl');
+    expect(await cell.textContent()).toContain('Training runs in a background worker');
+
+    // A pause is a save point; then lose the context mid-run, after it.
+    await cell.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 60_000 }).toMatch(/^Paused after step \d+ of 8\.$/);
+    const savedAt = Number((await page.getByTestId('train-message').textContent())!.match(/step (\d+)/)![1]);
+    await cell.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => currentStep(page), { timeout: 120_000 }).toBeGreaterThan(savedAt);
+    expect(await loseDevice(page)).toBe('lost the WebGL context');
+
+    const notice = page.getByTestId('train-notice');
+    await expect.poll(() => notice.textContent(), { timeout: 60_000 }).toMatch(
+      new RegExp(`^At step \\d+, the WebGL context was lost \\(the GPU was reset or taken by another program\\)\\. Training carried on from the save at step ${savedAt} on wasm(, so \\d+ steps are done again)?\\.$`),
+    );
+    await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 120_000 }).toBe('Completed 8 steps.');
+    expect(await page.getByTestId('train-backend').textContent()).toBe('wasm');
+    expect(await page.getByTestId('model-label').textContent()).toBe('trained here: 8 steps of the learns recipe');
+    // Steps redone after the loss replace the lost ones: one loss a step, raw and smoothed.
+    const loss = page.locator('.cell[data-cell="loss-curve"]').getByTestId('plot').first();
+    await expect.poll(() => loss.getAttribute('data-points'), { timeout: 30_000 }).toBe('16');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  it('starts over on wasm when the WebGPU device is destroyed before the first save', async () => {
+    const { page, errors, cell } = await openAndRun('?backend=webgpu,wasm&section=training', 'model-source');
+    await startTraining(cell, 3);
+    // As soon as the worker has its device (it answers 'no GPU in use' until then), destroy it.
+    await expect.poll(() => loseDevice(page), { timeout: 120_000, intervals: [100] }).toBe('lost the WebGPU device');
+    await expect.poll(() => page.getByTestId('train-notice').textContent(), { timeout: 60_000 }).toMatch(
+      /^(During the first step|At step \d+), the WebGPU device was lost \(destroyed\)\. Training carried on from the start on wasm(, so \d+ steps are done again)?\.$/,
+    );
+    await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 120_000 }).toBe('Completed 3 steps.');
+    expect(await page.getByTestId('train-backend').textContent()).toBe('wasm');
+    expect(await page.getByTestId('model-label').textContent()).toBe('trained here: 3 steps of the learns recipe');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+});
