@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import { EXERCISES, type ExerciseId } from '../../exercises/exercises.ts';
 import { exerciseStore } from '../exercises/store.ts';
 import { SECTIONS } from '../../lesson/sections.ts';
+import { useLessonHelp } from '../assistant/LessonHelp.tsx';
 import { Presenter } from '../presenter/Presenter.tsx';
 import { INITIAL, loadProgress, parseSeed, parseUrl, saveProgress, shareUrl, type Progress } from './progress.ts';
 import { SectionView } from './SectionView.tsx';
@@ -37,6 +38,7 @@ export function Notebook() {
   const solved = useSyncExternalStore(exerciseStore.subscribe, () =>
     (Object.keys(EXERCISES) as ExerciseId[]).filter((id) => exerciseStore.get(id).solvedCode !== null).join(' '),
   );
+  const help = useLessonHelp(progress.section);
   const isDone = (section: string, cellId: string) => (section === 'exercises' ? solved.split(' ').includes(cellId) : ran.has(`${section}/${cellId}`));
 
   useEffect(() => saveProgress(progress), [progress]);
@@ -128,17 +130,21 @@ export function Notebook() {
 
   if (present) {
     return (
-      <Presenter
-        section={progress.section}
-        seed={progress.seed}
-        onSection={(section) => setProgress((p) => ({ ...p, section }))}
-        onRan={onRan}
-        onExit={() => setPresent(false)}
-      />
+      <>
+        <Presenter
+          section={progress.section}
+          seed={progress.seed}
+          onSection={(section) => setProgress((p) => ({ ...p, section }))}
+          onRan={onRan}
+          onExit={() => setPresent(false)}
+        />
+        {help.panels}
+      </>
     );
   }
 
-  return (
+  // The helpers sit outside the keyed notebook, so Reset does not wipe the assistant's conversation.
+  const notebook = (
     <div className="notebook" key={generation}>
       <a className="skip-link" href="#lesson">
         Skip to the lesson
@@ -169,6 +175,7 @@ export function Notebook() {
           <button type="button" onClick={() => setPresent(true)} title="Projector mode: one section per screen">
             Projector
           </button>
+          {help.buttons}
           <ThemeToggle />
         </div>
       </header>
@@ -220,5 +227,11 @@ export function Notebook() {
         </main>
       </div>
     </div>
+  );
+  return (
+    <>
+      {notebook}
+      {help.panels}
+    </>
   );
 }
