@@ -110,6 +110,7 @@ describe('asking', () => {
     await waitFor(() => expect(container.querySelector('.assistant-answer strong')?.textContent).toBe('t'));
     await waitFor(() => expect(container.querySelector('.assistant-answer .katex')).not.toBeNull());
     expect(container.querySelector('.assistant-answer')!.textContent).toContain('the chance');
+    await screen.findByText('Answer ready.'); // the stream has ended ([DONE]); only then is the box free again
 
     const [first] = stub.requests;
     expect(first.body.model).toBe('tiny');
