@@ -95,6 +95,26 @@ describe('the glossary in Chromium', () => {
   }, 120_000);
 });
 
+describe('the glossary in projector mode', () => {
+  it('opens over the slide and closes without leaving projector mode', async () => {
+    const { page, errors } = await open('?backend=wasm&present&section=why');
+    const title = page.locator('.presenter-slide .lesson-section > h2');
+    await expect.poll(() => title.textContent()).toContain('Why masking');
+    await page.keyboard.press('/');
+    const dialog = page.getByRole('dialog', { name: 'Glossary' });
+    await dialog.waitFor();
+    await page.keyboard.type('bert');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowRight'); // would move the slide if it escaped the dialog
+    await page.keyboard.press('Escape'); // would leave projector mode if it escaped the dialog
+    await dialog.waitFor({ state: 'detached' });
+    expect(await title.textContent()).toContain('Why masking');
+    expect(await page.locator('.presenter').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
+
 describe('the assistant in Chromium', () => {
   it('asks for consent, then streams an answer from a server on another origin', async () => {
     stub.requests.length = 0;

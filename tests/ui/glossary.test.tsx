@@ -151,6 +151,23 @@ describe('the glossary dialog', () => {
     }
   });
 
+  it('opens the best match on Enter in the search box', () => {
+    const followed: string[] = [];
+    const inPage = (e: MouseEvent) => {
+      e.preventDefault();
+      followed.push((e.target as Element).getAttribute('data-section-link') ?? '');
+    };
+    document.addEventListener('click', inPage);
+    onTestFinished(() => document.removeEventListener('click', inPage));
+    render(<Harness />);
+    fireEvent.keyDown(document.body, { key: '/' });
+    const search = screen.getByRole('searchbox');
+    fireEvent.change(search, { target: { value: 'perplexity' } });
+    fireEvent.keyDown(search, { key: 'Enter' });
+    expect(followed).toEqual(['math']);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
   it('closes when a section link is followed', () => {
     // Notebook.tsx turns these links into in-page moves; jsdom cannot navigate.
     const inPage = (e: MouseEvent) => e.preventDefault();

@@ -3,8 +3,8 @@
  * definition and a link to the section that explains it. No network.
  *
  * Keys: type to filter; ↓/↑ move through the results' links (↑ from the
- * first goes back to the search box); Enter follows a link; Esc closes, and
- * focus returns to where it was.
+ * first goes back to the search box); Enter follows a link (in the search
+ * box, the first one); Esc closes, and focus returns to where it was.
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { sectionById } from '../../lesson/sections.ts';
@@ -47,6 +47,12 @@ export default function GlossaryDialog({ onClose }: GlossaryDialogProps) {
       else all[next]?.focus();
       return;
     }
+    // Enter in the search box opens the best match, as in most search-as-you-type lists.
+    if (e.key === 'Enter' && e.target === input.current) {
+      e.preventDefault();
+      links()[0]?.click();
+      return;
+    }
     if (e.key === 'Tab') trapTab(e);
   };
 
@@ -85,7 +91,7 @@ export default function GlossaryDialog({ onClose }: GlossaryDialogProps) {
           onChange={(e) => setQuery(e.target.value)}
         />
         <p id="glossary-keys" className="hint">
-          ↓ and ↑ move through the results, Enter opens the section, Esc closes.
+          ↓ and ↑ move through the results, Enter opens a section (the first from here), Esc closes.
         </p>
         <p id="glossary-count" className="glossary-count" role="status">
           {results.length === 0 ? `No term matches "${query.trim()}". Try a shorter word.` : `${results.length} ${results.length === 1 ? 'term' : 'terms'}`}
