@@ -6,8 +6,8 @@
  *   button answering a click, median of 5 cold loads, against the 1.5 s target
  *   and against a blank page served by the same server in the same run.
  * - Every lazy chunk's gzip size, largest first, so growth is visible.
- * - The longest main-thread task while the Training section trains 20 steps
- *   (PerformanceObserver 'longtask'), per backend, against the 50 ms target.
+ * Training's speed and the longest main-thread task while it trains are in
+ * bench/browser.ts (`npm run bench:browser`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,39 +54,6 @@ try {
     base.push(await blank());
   }
 
-  /** Train live in the page and report the longest main-thread task and ms/step. */
-  const longestTask = async (backend: string): Promise<{ longest: number; msPerStep: number } | null> => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    try {
-      await page.addInitScript(() => {
-        const w = window as unknown as { longest: number };
-        w.longest = 0;
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) w.longest = Math.max(w.longest, e.duration);
-        }).observe({ type: 'longtask', buffered: true });
-      });
-      await page.goto(app.url + `?backend=${backend}&section=training`);
-      const cell = page.locator('.cell[data-cell="model-source"]');
-      await cell.getByRole('button', { name: 'Run', exact: true }).click();
-      await cell.getByRole('textbox', { name: 'Steps' }).fill('20');
-      // Start counting once the page and the backend are up: loading is not training.
-      await page.evaluate(() => ((window as unknown as { longest: number }).longest = 0));
-      const t0 = Date.now();
-      await cell.getByRole('button', { name: 'Train 20 steps' }).click();
-      await page.getByTestId('train-summary').waitFor({ timeout: 600_000 });
-      const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest);
-      return { longest, msPerStep: (Date.now() - t0) / 20 };
-    } catch (e) {
-      console.error(`  (${backend} training failed: ${(e as Error).message.split('\n')[0]})`);
-      return null;
-    } finally {
-      await context.close();
-    }
-  };
-  const tasks: [string, Awaited<ReturnType<typeof longestTask>>][] = [];
-  for (const backend of ['wasm', 'webgl']) tasks.push([backend, await longestTask(backend)]);
-
   const chunks = readdirSync(join(app.outDir, 'assets'))
     .filter((f) => f.endsWith('.js') || f.endsWith('.wasm'))
     .map((f) => ({ f, kb: gz(join('assets', f)) / KB }))
@@ -95,9 +62,6 @@ try {
   console.log(`initial JavaScript: ${(initialBytes / KB).toFixed(1)} KB gzip in ${initial.length} file(s); budget 350 KB (ratio ${(initialBytes / KB / 350).toFixed(2)})`);
   console.log(`time to interactive: median ${median(tti).toFixed(0)} ms of ${tti.map((x) => x.toFixed(0)).join(', ')}; target 1500 ms (ratio ${(median(tti) / 1500).toFixed(2)})`);
   console.log(`blank page on the same server: median ${median(base).toFixed(0)} ms (lesson / blank: ${(median(tti) / median(base)).toFixed(1)}x)`);
-  for (const [backend, r] of tasks) {
-    if (r) console.log(`training on ${backend}: longest main-thread task ${r.longest.toFixed(0)} ms (target 50 ms, ratio ${(r.longest / 50).toFixed(1)}); ${r.msPerStep.toFixed(0)} ms/step including check-ups`);
-  }
   console.log('lazy chunks, gzip KB:');
   for (const c of chunks.slice(0, 12)) console.log(`  ${c.kb.toFixed(1).padStart(7)}  ${c.f}`);
 } finally {

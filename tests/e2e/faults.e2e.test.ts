@@ -51,7 +51,7 @@ describe('training through GPU faults', () => {
     const { page, errors, cell } = await openAndRun('?backend=webgpu,wasm&section=training', 'model-source');
     await startTraining(cell, 3);
     // As soon as the worker has its device (it answers 'no GPU in use' until then), destroy it.
-    await expect.poll(() => loseDevice(page), { timeout: 120_000, intervals: [100] }).toBe('lost the WebGPU device');
+    await expect.poll(() => loseDevice(page), { timeout: 120_000, interval: 100 }).toBe('lost the WebGPU device');
     await expect.poll(() => page.getByTestId('train-notice').textContent(), { timeout: 60_000 }).toMatch(
       /^(During the first step|At step \d+), the WebGPU device was lost \(destroyed\)\. Training carried on from the start on wasm(, so \d+ steps are done again)?\.$/,
     );

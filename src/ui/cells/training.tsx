@@ -177,6 +177,9 @@ function smooth(xs: readonly number[], window: number): number[] {
   return out;
 }
 
+/** Live charts redraw at most this often: a Plotly draw costs tens of milliseconds on a slow laptop. */
+const LIVE_CHART_MS = 250;
+
 function LossCurve() {
   const live = useSyncExternalStore(liveTraining.subscribe, liveTraining.getSnapshot);
   if (live.losses.length === 0) {
@@ -203,6 +206,7 @@ function LossCurve() {
         label={`Training loss over ${live.losses.length} steps of the ${live.recipe} recipe`}
         filename="training-loss"
         height={300}
+        minIntervalMs={LIVE_CHART_MS}
       />
       <Plot
         traces={[
@@ -213,6 +217,7 @@ function LossCurve() {
         label={`The ${live.recipe} recipe's learning-rate schedule over ${live.totalSteps} steps`}
         filename="learning-rate"
         height={220}
+        minIntervalMs={LIVE_CHART_MS}
       />
       {last && (
         <Plot

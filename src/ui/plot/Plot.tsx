@@ -1,11 +1,13 @@
 /**
  * The one chart component of the lesson. Plotly arrives lazily; until then (or if it never
  * does) the reader gets a sized placeholder and the data table. Updates go through
- * Plotly.react, at most once an animation frame, always with the newest props.
+ * Plotly.react, one chart an animation frame page-wide (draw-queue.ts), always with the
+ * newest props.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { saveText } from './download.ts';
 import { DataTable } from './DataTable.tsx';
+import { enqueueDraw } from './draw-queue.ts';
 import { PLOT_CONFIG, toPlotlyFigure } from './figure.ts';
 import { loadPlotly, type PlotlyApi } from './plotly.ts';
 import { useReducedMotion, useTheme } from './preferences.ts';
@@ -25,13 +27,15 @@ export interface PlotProps {
   readonly table?: PlotTable;
   /** Pixels; the placeholder has the same height, so nothing jumps when Plotly arrives. */
   readonly height?: number;
+  /** Least time between two draws, for charts fed many times a second (live training). */
+  readonly minIntervalMs?: number;
 }
 
 const NO_LAYOUT: PlotLayout = {};
 
 const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, height = 320 }: PlotProps) {
+export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, height = 320, minIntervalMs = 0 }: PlotProps) {
   const graph = useRef<HTMLDivElement>(null);
   const theme = useTheme();
   const reducedMotion = useReducedMotion();
@@ -43,7 +47,9 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
   // What the next frame draws. Frames read it when they run, so a burst of updates
   // (or updates made while Plotly was still loading) draws once, with the newest data.
   const latest = useRef({ traces, layout, theme, reducedMotion, height });
-  const frame = useRef(0);
+  /** Cancels the draw waiting in the queue (or its throttle timer); null when none is pending. */
+  const pending = useRef<(() => void) | null>(null);
+  const lastDraw = useRef(-Infinity);
   // Bumped by every draw and by unmount: a draw that finishes late only reports if still newest.
   const version = useRef(0);
 
@@ -66,9 +72,10 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
   useEffect(() => {
     latest.current = { traces, layout, theme, reducedMotion, height };
     const gd = graph.current;
-    if (!plotly || !gd || frame.current) return;
-    frame.current = requestAnimationFrame(() => {
-      frame.current = 0;
+    if (!plotly || !gd || pending.current) return;
+    const draw = () => {
+      pending.current = null;
+      lastDraw.current = performance.now();
       const now = latest.current;
       const v = ++version.current;
       const figure = toPlotlyFigure(now.traces, now.layout, {
@@ -82,8 +89,19 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
         () => v === version.current && setDrawnPoints(countPoints(now.traces)),
         (e: unknown) => v === version.current && fail(e),
       );
-    });
-  }, [plotly, traces, layout, theme, reducedMotion, height, fail]);
+    };
+    const wait = lastDraw.current + minIntervalMs - performance.now();
+    if (wait <= 0) {
+      pending.current = enqueueDraw(draw);
+    } else {
+      let cancelDraw = () => {};
+      const timer = setTimeout(() => (cancelDraw = enqueueDraw(draw)), wait);
+      pending.current = () => {
+        clearTimeout(timer);
+        cancelDraw();
+      };
+    }
+  }, [plotly, traces, layout, theme, reducedMotion, height, minIntervalMs, fail]);
 
   // Follow the container's width (sidebars, window), then purge on unmount.
   useEffect(() => {
@@ -104,8 +122,8 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
     return () => {
       observer?.disconnect();
       cancelAnimationFrame(resizeFrame);
-      cancelAnimationFrame(frame.current);
-      frame.current = 0;
+      pending.current?.();
+      pending.current = null;
       version.current++;
       plotly.purge(gd);
     };

@@ -1,0 +1,41 @@
+/**
+ * A bare training loop: the engine's Trainer on a fresh model, nothing else (no
+ * check-ups, saves or messages to a page). Times `steps` steps after `warm`
+ * untimed ones, which compile the shaders.
+ */
+import { DEFAULT_MODEL } from '../../src/core/config.ts';
+import { DiffusionLM } from '../../src/core/model.ts';
+import { getRecipe } from '../../src/core/recipes.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { Trainer } from '../../src/core/training.ts';
+import { startBackend } from '../../src/worker/tfjs-browser.ts';
+
+export interface BareRequest {
+  readonly backend: string;
+  readonly warm: number;
+  readonly steps: number;
+}
+
+export interface BareResult {
+  readonly backend: string;
+  readonly msPerStep: number;
+}
+
+self.onmessage = async (e: MessageEvent<BareRequest>) => {
+  const { backend, warm, steps } = e.data;
+  try {
+    const choice = await startBackend([backend]);
+    const recipe = getRecipe('learns');
+    const model = new DiffusionLM(DEFAULT_MODEL, new Rng(42), { embedStd: recipe.embedInitStd });
+    const trainer = new Trainer(model, recipe, { steps: warm + steps + 1, seed: 42 });
+    await trainer.run({ untilStep: warm });
+    const t0 = performance.now();
+    await trainer.run({ untilStep: warm + steps });
+    const msPerStep = (performance.now() - t0) / steps;
+    trainer.dispose();
+    model.dispose();
+    self.postMessage({ backend: choice.name, msPerStep } satisfies BareResult);
+  } catch (err) {
+    self.postMessage({ error: err instanceof Error ? err.message : String(err) });
+  }
+};
