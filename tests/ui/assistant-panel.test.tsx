@@ -58,7 +58,9 @@ describe('before anything is sent', () => {
     fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'tiny' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
 
-    const notice = screen.getByRole('heading', { name: 'Before you ask' }).parentElement!;
+    const heading = screen.getByRole('heading', { name: 'Before you ask' });
+    expect(document.activeElement).toBe(heading); // read first; agreeing is a deliberate step
+    const notice = heading.parentElement!;
     expect(notice.textContent).toContain(`${stub.base}/chat/completions`);
     expect(notice.textContent).toContain('tiny');
     expect(notice.textContent).toContain('3. The math');

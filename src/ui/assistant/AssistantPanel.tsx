@@ -43,7 +43,7 @@ export default function AssistantPanel({ open, section, onClose, timeoutMs }: As
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
-    const target = root.current?.querySelector<HTMLElement>(view === 'chat' ? '#assistant-question' : view === 'settings' ? '#assistant-endpoint' : '.assistant-consent button');
+    const target = root.current?.querySelector<HTMLElement>(view === 'chat' ? '#assistant-question' : view === 'settings' ? '#assistant-endpoint' : '#assistant-consent-title');
     target?.focus();
   }, [open, view]);
 

@@ -14,7 +14,10 @@ export interface ConsentNoticeProps {
 export function ConsentNotice({ endpoint, model, hasKey, sectionTitle, onAgree, onSettings, onDecline }: ConsentNoticeProps) {
   return (
     <div className="assistant-consent">
-      <h3 id="assistant-consent-title">Before you ask</h3>
+      {/* Focus lands here, not on "Agree": the notice is read first, and agreeing takes a deliberate move. */}
+      <h3 id="assistant-consent-title" tabIndex={-1}>
+        Before you ask
+      </h3>
       <p>
         Each question you ask here is sent to <strong className="assistant-url">{endpoint}/chat/completions</strong> for the model{' '}
         <strong>{model}</strong>. With it go:
