@@ -5,12 +5,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadWeights, saveWeights } from '../core/checkpoint.ts';
-import { DEFAULT_MODEL } from '../core/config.ts';
+import { ConfigError, DEFAULT_DATA, DEFAULT_MODEL } from '../core/config.ts';
 import { evaluate, type Evaluation } from '../core/metrics.ts';
 import { predictMasked } from '../core/predict.ts';
+import { isPerfectlyPeriodic, minimalPeriod, periodicDefect, sampleQuality, type SampleQuality } from '../core/periodicity.ts';
 import { DiffusionLM } from '../core/model.ts';
 import { getRecipe, RECIPES, type Recipe } from '../core/recipes.ts';
 import { Rng } from '../core/rng.ts';
+import { sample, SAMPLERS, TIME_GRIDS } from '../core/sampling.ts';
 import { Trainer } from '../core/training.ts';
 import { WeightsError } from '../core/weights.ts';
 import { useNodeBackend } from './node.ts';
@@ -21,6 +23,8 @@ const USAGE = `unmask: the masked-diffusion lesson's engine on the command line
   unmask train   [--steps N] [--seed S] [--preset ${Object.keys(RECIPES).join('|')}] [--backend wasm|cpu] [--out FILE.safetensors]
   unmask eval    --weights FILE [--seqs N] [--seed S] [--json] [--backend wasm|cpu]
   unmask predict --weights FILE --tokens "3 0 5 ..." --t T [--top-k K] [--json] [--backend wasm|cpu]
+  unmask sample  --weights FILE [--sampler ${SAMPLERS.join('|')}] [--steps N] [--temperature T] [--grid ${TIME_GRIDS.join('|')}]
+                 [--batch B] [--seed S] [--show N] [--json] [--backend wasm|cpu]
 
 Token 0 is [MASK]. Weights are safetensors with PyTorch's names: they load in the notebook too.`;
 
@@ -200,12 +204,86 @@ async function predictCommand(args: string[]): Promise<number> {
   }
 }
 
+async function sampleCommand(args: string[]): Promise<number> {
+  const v = parse(args, {
+    weights: { type: 'string' }, sampler: { type: 'string' }, steps: { type: 'string' }, temperature: { type: 'string' },
+    grid: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' }, show: { type: 'string' },
+    json: { type: 'boolean' }, backend: { type: 'string' },
+  });
+  if (v.help) return help();
+  if (!v.weights) throw new UsageError('sample needs --weights FILE');
+  const sampler = choiceArg('sampler', v.sampler, SAMPLERS, 'ancestral');
+  const grid = choiceArg('grid', v.grid, TIME_GRIDS, 'uniform');
+  const steps = intArg('steps', v.steps, 32);
+  const batch = intArg('batch', v.batch, 32);
+  const seed = intArg('seed', v.seed, 0, 0);
+  const show = intArg('show', v.show, batch, 0);
+  const temperature = v.temperature === undefined ? 1 : Number(v.temperature);
+  if (v.temperature === '' || !Number.isFinite(temperature) || temperature < 0) {
+    throw new UsageError(`--temperature must be a finite number >= 0 (0 = greedy), got "${v.temperature}"`);
+  }
+  await useNodeBackend(v.backend as string | undefined);
+  const { model, ignoreTime } = loadModel(v.weights as string);
+  try {
+    const L = DEFAULT_DATA.seqLen;
+    const result = await sample(model, new Rng(seed), { sampler, grid, steps, temperature, batch, seqLen: L, ignoreTime, keepTrajectory: false });
+    const quality = sampleQuality(result.tokens);
+    const sequences = Array.from({ length: batch }, (_, b) => Array.from(result.tokens.subarray(b * L, (b + 1) * L)));
+    if (v.json) {
+      console.log(JSON.stringify({ sampler, steps, grid, temperature, seed, sequences, quality: roundQuality(quality) }));
+    } else {
+      console.log(`${sampler} sampler, ${steps} steps, ${grid} grid, temperature ${temperature}, seed ${seed}: ${batch} sequences`);
+      for (const seq of sequences.slice(0, show)) {
+        const mark = isPerfectlyPeriodic(seq) ? `periodic, period ${minimalPeriod(seq)}` : `not periodic (${periodicDefect(seq)} tokens off)`;
+        console.log(`${seq.map((x) => String(x).padStart(2)).join(' ')}   ${mark}`);
+      }
+      if (show < batch) console.log(`(${batch - show} more not shown)`);
+      console.log(qualityTable(quality));
+    }
+    return 0;
+  } finally {
+    model.dispose();
+  }
+}
+
+function choiceArg<T extends string>(name: string, raw: unknown, choices: readonly T[], fallback: T): T {
+  if (raw === undefined) return fallback;
+  if (!choices.includes(raw as T)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+function roundQuality(q: SampleQuality) {
+  const r = (x: number) => Number(x.toFixed(4));
+  return {
+    periodicFraction: r(q.periodicFraction),
+    periodFractions: q.periodFractions.map(r),
+    longerFraction: r(q.periods.longer / q.sequences),
+    dataPeriodFractions: q.dataPeriodFractions.map(r),
+    distinct: q.distinct,
+    meanDefect: r(q.meanDefect),
+  };
+}
+
+function qualityTable(q: SampleQuality): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(7);
+  const n = q.sequences;
+  const periodic = Math.round(q.periodicFraction * n);
+  const header = q.periodFractions.map((_, k) => String(k + 1).padStart(7)).join('') + `${'longer'.padStart(8)}`;
+  return [
+    `perfectly periodic: ${periodic}/${n} (${(100 * q.periodicFraction).toFixed(1)}%)`,
+    `minimal period ${header}`,
+    `samples        ${q.periodFractions.map(pct).join('')} ${pct(q.periods.longer / n)}`,
+    `data (exact)   ${q.dataPeriodFractions.map(pct).join('')} ${pct(0)}`,
+    `distinct samples: ${q.distinct}/${n}; mean tokens off the nearest data sequence: ${q.meanDefect.toFixed(2)}`,
+  ].join('\n');
+}
+
 function help(): number {
   console.log(USAGE);
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { train: trainCommand, eval: evalCommand, predict: predictCommand };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { train: trainCommand, eval: evalCommand, predict: predictCommand, sample: sampleCommand };
 
 /** Run the CLI; returns the exit code. Errors become one clear line on stderr. */
 export async function main(argv: string[]): Promise<number> {
@@ -220,7 +298,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`unmask: ${e.message}\n\n${USAGE}`);
       return 2;
     }
-    if (e instanceof WeightsError || e instanceof RangeError) {
+    if (e instanceof WeightsError || e instanceof RangeError || e instanceof ConfigError) {
       console.error(`unmask: ${e.message}`);
       return 1;
     }

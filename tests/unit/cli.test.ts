@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadWeights } from '../../src/core/checkpoint.ts';
 import { DEFAULT_MODEL } from '../../src/core/config.ts';
 import { DiffusionLM } from '../../src/core/model.ts';
+import { sampleQuality, type SampleQuality } from '../../src/core/periodicity.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { fixture, useBackend } from '../helpers/backends.ts';
 
@@ -21,6 +22,19 @@ function unmask(...args: string[]): Promise<{ code: number; stdout: string; stde
       resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
     });
   });
+}
+
+/** The JSON's quality block: the summary at 4 decimals. */
+function roundedQuality(q: SampleQuality) {
+  const r = (x: number) => Number(x.toFixed(4));
+  return {
+    periodicFraction: r(q.periodicFraction),
+    periodFractions: q.periodFractions.map(r),
+    longerFraction: r(q.periods.longer / q.sequences),
+    dataPeriodFractions: q.dataPeriodFractions.map(r),
+    distinct: q.distinct,
+    meanDefect: r(q.meanDefect),
+  };
 }
 
 describe('unmask CLI', () => {
@@ -78,6 +92,46 @@ describe('unmask CLI', () => {
     expect(table.stdout).toMatch(/ELBO .* bits\/token/);
   });
 
+  it('sample prints generated sequences and their quality; greedy confidence decoding is one sequence whatever the seed', async () => {
+    const LEARNS = fileURLToPath(new URL('../../public/pretrained/learns-5000.safetensors', import.meta.url));
+    const run = async (...extra: string[]) => {
+      const r = await unmask('sample', '--weights', LEARNS, '--batch', '6', '--steps', '8', '--json', ...extra);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    const a = await run('--seed', '4');
+    expect(Object.keys(a)).toEqual(['sampler', 'steps', 'grid', 'temperature', 'seed', 'sequences', 'quality']);
+    expect(a).toMatchObject({ sampler: 'ancestral', steps: 8, grid: 'uniform', temperature: 1, seed: 4 });
+    expect(a.sequences).toHaveLength(6);
+    for (const seq of a.sequences) {
+      expect(seq).toHaveLength(32);
+      for (const v of seq) expect(v >= 1 && v <= 15, `token ${v}`).toBe(true); // [MASK] is never emitted
+    }
+    // The summary is the one periodicity.ts computes from the printed sequences.
+    expect(a.quality).toEqual(roundedQuality(sampleQuality(a.sequences.flat())));
+    expect(await run('--seed', '4')).toEqual(a);
+    const g1 = await run('--sampler', 'confidence', '--temperature', '0', '--seed', '1', '--grid', 'cosine');
+    const g2 = await run('--sampler', 'confidence', '--temperature', '0', '--seed', '2', '--grid', 'cosine');
+    expect(g2.sequences).toEqual(g1.sequences);
+    expect(g1.quality.distinct).toBe(1);
+
+    const table = await unmask('sample', '--weights', LEARNS, '--batch', '4', '--steps', '4', '--show', '2');
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trim().split('\n');
+    expect(lines[0]).toBe('ancestral sampler, 4 steps, uniform grid, temperature 1, seed 0: 4 sequences');
+    for (const line of lines.slice(1, 3)) {
+      const m = /^(.+?) {3}(periodic, period \d|not periodic \(\d+ tokens off\))$/.exec(line);
+      expect(m, line).not.toBeNull();
+      const tokens = m![1].trim().split(/\s+/).map(Number);
+      expect(tokens).toHaveLength(32);
+      for (const v of tokens) expect(v >= 1 && v <= 15, line).toBe(true);
+    }
+    expect(lines[3]).toBe('(2 more not shown)');
+    expect(table.stdout).toMatch(/perfectly periodic: \d\/4/);
+    expect(table.stdout).toMatch(/data \(exact\) +2\.4% +31\.2% +33\.2% +33\.2%/);
+    expect(table.stdout).toMatch(/distinct samples: \d\/4/);
+  });
+
   it('fails clearly, with a non-zero exit, on bad arguments and bad files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'unmask-'));
     const corrupt = join(dir, 'corrupt.safetensors');
@@ -94,6 +148,11 @@ describe('unmask CLI', () => {
       [['predict', '--weights', WEIGHTS, '--tokens', '1 0 99', '--t', '0.5'], 2, /--tokens must be integers in 0..15/],
       [['predict', '--weights', WEIGHTS, '--tokens', '1 0', '--t', '1.5'], 2, /--t must be a number in \[0, 1\]/],
       [['predict', '--weights', WEIGHTS, '--tokens', '1 0'], 2, /--t must be a number/],
+      [['sample'], 2, /sample needs --weights/],
+      [['sample', '--weights', WEIGHTS, '--sampler', 'greedy'], 2, /--sampler must be one of ancestral, confidence/],
+      [['sample', '--weights', WEIGHTS, '--grid', 'log'], 2, /--grid must be one of uniform, cosine/],
+      [['sample', '--weights', WEIGHTS, '--temperature=-1'], 2, /--temperature must be a finite number >= 0/],
+      [['sample', '--weights', WEIGHTS, '--steps', '0'], 2, /--steps must be an integer >= 1/],
     ];
     for (const [args, code, message] of cases) {
       const r = await unmask(...args);
