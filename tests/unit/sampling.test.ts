@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { drawCategorical, gumbelMax, openUniform53, realTokenProb, realTokenProbs } from '../../src/core/categorical.ts';
 import { loadWeights } from '../../src/core/checkpoint.ts';
+import { bayesPosterior } from '../../src/core/bayes.ts';
 import { ConfigError, DEFAULT_DATA, DEFAULT_MODEL, MASK_ID } from '../../src/core/config.ts';
 import { bayesDenoiser, type Denoiser } from '../../src/core/denoiser.ts';
 import { DiffusionLM } from '../../src/core/model.ts';
@@ -134,6 +135,18 @@ describe('the float64 categorical', () => {
     expect(Math.min(...us)).toBeGreaterThan(0);
     expect(Math.max(...us)).toBeLessThan(1);
     expect(us.some((u) => Math.round(u * 2 ** 32) !== u * 2 ** 32)).toBe(true); // finer than 32 bits
+  });
+});
+
+describe('bayesDenoiser', () => {
+  it('hands the sampler the exact posterior as log-probabilities, row by row', async () => {
+    const xt = Int32Array.from({ length: 2 * L }, (_, i) => (i % 5 === 0 ? MASK_ID : i < L ? 1 + (i % 2) : 3)); // [2*L]
+    const logits = await bayesDenoiser().logits(xt, 2, 0.5); // [2*L*V]
+    for (let b = 0; b < 2; b++) {
+      const probs = bayesPosterior(xt.subarray(b * L, (b + 1) * L)); // [L, V]
+      probs.forEach((p, j) => expect(Math.exp(logits[b * L * V + j])).toBeCloseTo(p, 14));
+    }
+    expect(logits[MASK_ID]).toBe(-Infinity);
   });
 });
 
