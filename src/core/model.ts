@@ -1,7 +1,8 @@
 /**
  * DiffusionLM, the notebook's bidirectional Transformer, in TensorFlow.js.
  *
- *   h = token_embed(x_t) + pe[:L] + time_mlp(t)        [B, L, d]
+ *   h = token_embed(x_t) + pe[:L] + time(t)            [B, L, d]
+ *     time(t) = time_mlp(t) (the notebook), fixed sinusoids of 1000·t, or nothing
  *   3 x pre-LN encoder layer (no causal mask):
  *     h = h + Dropout(SelfAttn(LN1(h)))
  *     h = h + Dropout(W2 Dropout(ReLU(W1 LN2(h))))
@@ -17,6 +18,21 @@ import { dense, embed, layerNorm } from './ops.ts';
 import { paramSpecs, sinusoidalTable, sizeOf } from './params.ts';
 import type { Rng } from './rng.ts';
 
+/**
+ * How the model hears the masking ratio t:
+ *  - 'learned': the notebook's MLP, Linear(1,64) -> SiLU -> Linear(64,64);
+ *  - 'sinusoidal': fixed sinusoids of 1000·t, like the position table, no weights;
+ *  - 'none': no time term. Masked diffusion can do without one (MDLM): the
+ *    share of [MASK] tokens in x_t already says roughly what t is.
+ * The time MLP's weights exist in every variant, so the parameter names and
+ * count (and the files) stay the notebook's; only 'learned' uses them.
+ */
+export type TimeInput = 'learned' | 'sinusoidal' | 'none';
+export const TIME_INPUTS: readonly TimeInput[] = Object.freeze(['learned', 'sinusoidal', 'none']);
+
+/** The sinusoidal time input reads t as a position in 0..1000, as DDPM reads its timestep. */
+const TIME_POSITIONS = 1000;
+
 export interface InitOptions {
   /** Std of the token embedding's N(0, std²) init; PyTorch's nn.Embedding uses 1. */
   readonly embedStd?: number;
@@ -25,6 +41,8 @@ export interface InitOptions {
    * with identical weights. True reproduces that; false draws each layer anew.
    */
   readonly cloneLayers?: boolean;
+  /** How t enters the model; the notebook's 'learned' MLP by default. */
+  readonly timeInput?: TimeInput;
 }
 
 export interface ForwardOptions {
@@ -34,7 +52,7 @@ export interface ForwardOptions {
   readonly rng?: Rng;
   /** Add a causal mask (the GPT contrast the lesson shows); the model itself never uses one. */
   readonly causal?: boolean;
-  /** Feed t = 0 to the time MLP instead of t (for recipes that drop the time input). */
+  /** Feed t = 0 to the time input instead of t (for recipes that drop the time input). */
   readonly ignoreTime?: boolean;
   /** Dropout rate in train mode; defaults to the config's (0.1). */
   readonly dropout?: number;
@@ -51,11 +69,18 @@ export class DiffusionLM {
   readonly config: ModelConfig;
   /** Trainable variables by PyTorch name, in state_dict order. Linear weights are [in, out]. */
   readonly params: ReadonlyMap<string, tf.Variable>;
+  readonly timeInput: TimeInput;
   private readonly pe: tf.Tensor2D; // [maxLen, d]
+  /** Frequencies of the sinusoidal time input [1, d/2]; null for the other variants. */
+  private readonly timeFreq: tf.Tensor2D | null;
   private disposed = false;
 
   constructor(config: ModelConfig = DEFAULT_MODEL, rng: Rng, init: InitOptions = {}) {
     this.config = validateModelConfig(config);
+    this.timeInput = init.timeInput ?? 'learned';
+    if (!TIME_INPUTS.includes(this.timeInput)) {
+      throw new RangeError(`unknown time input "${String(this.timeInput)}"; choose one of: ${TIME_INPUTS.join(', ')}`);
+    }
     const values = initialValues(this.config, rng, init);
     const params = new Map<string, tf.Variable>();
     // Variables survive tidy; their initial-value tensors do not need to.
@@ -66,6 +91,7 @@ export class DiffusionLM {
     });
     this.params = params;
     this.pe = tf.tensor2d(sinusoidalTable(this.config.maxLen, this.config.dModel), [this.config.maxLen, this.config.dModel]);
+    this.timeFreq = this.timeInput === 'sinusoidal' ? tf.tensor2d(sinusoidFrequencies(this.config.dModel), [1, this.config.dModel / 2]) : null;
   }
 
   /** Logits [B, L, V] for x_t int32 [B, L] and t [B, 1]. The caller owns the result. */
@@ -84,13 +110,11 @@ export class DiffusionLM {
       const N = B * L;
       const oneHot = tf.cast(tf.oneHot(tf.reshape(xt, [N]), V), 'float32') as tf.Tensor2D; // [N, V]
       const tok = embed(oneHot, this.matrix('token_embed.weight')); // [N, d]
-      const tIn = opts.ignoreTime ? tf.zerosLike(t) : tf.cast(t, 'float32');
-      const tEmb = this.linear(silu(this.linear(tIn, 'time_mlp.0')), 'time_mlp.2'); // [B, d]
       const pos = tf.slice(this.pe, [0, 0], [L, d]); // [L, d]
-      let h = tf.reshape(
-        tf.add(tf.add(tf.reshape(tok, [B, L, d]), pos), tf.expandDims(tEmb, 1)),
-        [N, d],
-      ) as tf.Tensor2D;
+      let h0 = tf.add(tf.reshape(tok, [B, L, d]), pos); // [B, L, d]
+      const tEmb = this.timeEmbedding(opts.ignoreTime ? tf.zerosLike(t) : tf.cast(t, 'float32')); // [B, d] or null
+      if (tEmb) h0 = tf.add(h0, tf.expandDims(tEmb, 1));
+      let h = tf.reshape(h0, [N, d]) as tf.Tensor2D;
       for (let i = 0; i < nLayers; i++) {
         const pre = `transformer.layers.${i}`;
         const att = this.selfAttention(norm(h, `${pre}.norm1`), B, L, pre, dropout, opts);
@@ -100,6 +124,17 @@ export class DiffusionLM {
       }
       const logits = this.linear(h, 'output_head'); // [N, V]
       return tf.reshape(logits, [B, L, V]) as tf.Tensor3D;
+    });
+  }
+
+  /** The time term added to every position [B, d] for t [B, 1], or null when the model has none. The caller owns it. */
+  timeEmbedding(t: tf.Tensor2D): tf.Tensor2D | null {
+    if (this.timeInput === 'none') return null;
+    return tf.tidy(() => {
+      if (this.timeInput === 'learned') return this.linear(silu(this.linear(t, 'time_mlp.0')), 'time_mlp.2');
+      const angles = tf.mul(tf.mul(t, TIME_POSITIONS), this.timeFreq!); // [B, d/2]
+      // Interleaved sin, cos, as the position table lays them out.
+      return tf.reshape(tf.stack([tf.sin(angles), tf.cos(angles)], 2), [t.shape[0], this.config.dModel]) as tf.Tensor2D;
     });
   }
 
@@ -178,9 +213,16 @@ export class DiffusionLM {
     });
   }
 
-  /** The variables in state_dict order: what the optimizer updates. */
+  /**
+   * The variables the forward pass uses, in state_dict order: what the
+   * optimizer updates. Without the learned time input the time MLP sits out,
+   * neither stepped nor decayed, as PyTorch's AdamW skips a parameter whose
+   * gradient is None.
+   */
   variables(): tf.Variable[] {
-    return [...this.params.values()];
+    const all = [...this.params.entries()];
+    const used = this.timeInput === 'learned' ? all : all.filter(([name]) => !name.startsWith('time_mlp.'));
+    return used.map(([, v]) => v);
   }
 
   dispose(): void {
@@ -188,6 +230,7 @@ export class DiffusionLM {
     this.disposed = true;
     for (const v of this.params.values()) v.dispose();
     this.pe.dispose();
+    this.timeFreq?.dispose();
   }
 
   private assertLive(): void {
@@ -208,6 +251,13 @@ function transpose2d(data: Float32Array, rows: number, cols: number): Float32Arr
   const out = new Float32Array(data.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
   return out;
+}
+
+/** The position table's frequencies exp(-2j ln(10000) / d), j < d/2, in the same float32 steps (params.ts). */
+function sinusoidFrequencies(dModel: number): Float32Array {
+  const freq = new Float32Array(dModel / 2);
+  for (let j = 0; j < dModel / 2; j++) freq[j] = Math.exp(Math.fround(2 * j * Math.fround(-Math.log(10000) / dModel)));
+  return freq;
 }
 
 function silu(x: tf.Tensor2D): tf.Tensor2D {

@@ -3,6 +3,7 @@
  * *what* it is. The architecture and parameter count never change, so any
  * recipe's weights load in the notebook and vice versa.
  */
+import { TIME_INPUTS, type InitOptions, type TimeInput } from './model.ts';
 import type { LossWeighting } from './objective.ts';
 import { TORCH_ADAMW, type AdamWConfig, type ScheduleConfig } from './optim.ts';
 
@@ -24,6 +25,8 @@ export interface Recipe {
   readonly embedInitStd: number;
   /** Feed t = 0 to the time MLP: the masked fraction is visible in x_t anyway. */
   readonly ignoreTime: boolean;
+  /** How the model hears t (a property of the model it trains; see model.ts). */
+  readonly timeInput: TimeInput;
 }
 
 /** The seed notebook's recipe, exactly: it plateaus near 38% accuracy at every t. */
@@ -41,6 +44,7 @@ export const NOTEBOOK: Recipe = Object.freeze({
   loss: 'masked-mean',
   embedInitStd: 1,
   ignoreTime: false,
+  timeInput: 'learned',
 });
 
 /**
@@ -72,4 +76,43 @@ export function getRecipe(name: string): Recipe {
   const r = RECIPES[name];
   if (!r) throw new RangeError(`unknown recipe "${name}"; choose one of: ${Object.keys(RECIPES).join(', ')}`);
   return r;
+}
+
+/** How to build a fresh model for a recipe: its init and its time input. */
+export function initOptions(recipe: Recipe): InitOptions {
+  return { embedStd: recipe.embedInitStd, timeInput: recipe.timeInput };
+}
+
+/**
+ * The parts of a recipe an experiment may change without naming a new one:
+ * the challenges compare time inputs and objectives on the same recipe.
+ */
+export type RecipeOverrides = Partial<Pick<Recipe, 'timeInput' | 'loss' | 'batchSize' | 'dropout' | 'ignoreTime'>>;
+
+const LOSSES: readonly LossWeighting[] = ['masked-mean', 'elbo'];
+
+const OVERRIDE_CHECKS: { readonly [K in keyof Required<RecipeOverrides>]: (v: unknown) => string | null } = {
+  timeInput: (v) => (TIME_INPUTS.includes(v as TimeInput) ? null : `one of ${TIME_INPUTS.join(', ')}`),
+  loss: (v) => (LOSSES.includes(v as LossWeighting) ? null : `one of ${LOSSES.join(', ')}`),
+  batchSize: (v) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 4096 ? null : 'a whole number from 1 to 4096'),
+  dropout: (v) => (typeof v === 'number' && v >= 0 && v < 1 ? null : 'a number in [0, 1)'),
+  ignoreTime: (v) => (typeof v === 'boolean' ? null : 'true or false'),
+};
+
+/**
+ * `recipe` with `overrides` on top, each checked: an unknown key or a bad
+ * value throws a RangeError that names it. (Overrides arrive as plain data
+ * from the page, so the types alone do not guarantee them.)
+ */
+export function withOverrides(recipe: Recipe, overrides: RecipeOverrides | undefined): Recipe {
+  if (!overrides) return recipe;
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    const check = OVERRIDE_CHECKS[key as keyof RecipeOverrides];
+    if (!check) throw new RangeError(`cannot override "${key}"; a recipe's overridable settings are: ${Object.keys(OVERRIDE_CHECKS).join(', ')}`);
+    const wanted = check(value);
+    if (wanted) throw new RangeError(`${key} must be ${wanted}, got ${JSON.stringify(value)}`);
+  }
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return Object.freeze({ ...recipe, ...defined });
 }

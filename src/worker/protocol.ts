@@ -4,6 +4,7 @@
  * boundary by structured clone, and weights travel as transferable buffers.
  */
 import type { BackendChoice } from '../core/backend.ts';
+import type { RecipeOverrides } from '../core/recipes.ts';
 import type { TrainerState } from '../core/training.ts';
 
 /** What to train: the recipe by name, its length and the seed of model and data. */
@@ -11,6 +12,8 @@ export interface RunSpec {
   readonly recipe: string;
   readonly totalSteps: number;
   readonly seed: number;
+  /** Settings changed on top of the named recipe (an experiment's variant), checked by the session. */
+  readonly overrides?: RecipeOverrides;
 }
 
 /** Accuracy at a few ratios, measured during the run. */

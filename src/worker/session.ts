@@ -8,7 +8,7 @@
 import { DEFAULT_MODEL } from '../core/config.ts';
 import { evaluate } from '../core/metrics.ts';
 import { DiffusionLM } from '../core/model.ts';
-import { getRecipe, type Recipe } from '../core/recipes.ts';
+import { getRecipe, initOptions, withOverrides, type Recipe } from '../core/recipes.ts';
 import { Rng } from '../core/rng.ts';
 import { Trainer } from '../core/training.ts';
 import type { RunSpec, RunState, SessionEvent } from './protocol.ts';
@@ -25,7 +25,7 @@ export function checkupEvery(totalSteps: number): number {
 }
 
 function freshModel(recipe: Recipe, seed: number): DiffusionLM {
-  return new DiffusionLM(DEFAULT_MODEL, new Rng(seed), { embedStd: recipe.embedInitStd });
+  return new DiffusionLM(DEFAULT_MODEL, new Rng(seed), initOptions(recipe));
 }
 
 function message(e: unknown): string {
@@ -113,7 +113,7 @@ export class TrainingSession {
 
   private begin(spec: RunSpec, from: RunState | null): void {
     this.discard();
-    const recipe = this.recipe(spec.recipe);
+    const recipe = withOverrides(this.recipe(spec.recipe), spec.overrides);
     this.model = freshModel(recipe, spec.seed);
     if (from) this.model.loadStateDict(new Map(from.weights));
     this.trainer = new Trainer(this.model, recipe, { steps: spec.totalSteps, seed: spec.seed });
