@@ -22,6 +22,7 @@ export const SEGMENTS: readonly Segment[] = [
   { id: '10-todo2', section: 'exercises', title: 'TODO 2' },
   { id: '11-results', section: 'results', title: 'Results' },
   { id: '12-accuracy', section: 'results', title: 'Accuracy against masking ratio' },
+  { id: '12b-beyond', section: 'beyond', title: 'Beyond the notebook' },
   { id: '13-closing', section: 'reflection', title: 'Closing' },
 ];
 

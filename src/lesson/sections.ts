@@ -15,7 +15,8 @@ import transformer from './content/07-transformer.md';
 import training from './content/08-training.md';
 import exercises from './content/09-exercises.md';
 import results from './content/10-results.md';
-import reflection from './content/11-reflection.md';
+import beyond from './content/11-beyond.md';
+import reflection from './content/12-reflection.md';
 
 export interface Section extends CompiledSection {
   readonly id: string;
@@ -37,6 +38,7 @@ const ORDER: readonly [string, CompiledSection][] = [
   ['training', training],
   ['exercises', exercises],
   ['results', results],
+  ['beyond', beyond],
   ['reflection', reflection],
 ];
 

@@ -31,7 +31,7 @@ describe('the prose compiler', () => {
 
 describe('the section registry', () => {
   it('has the lesson in order, each section with a title', () => {
-    expect(SECTIONS.map((s) => s.id)).toEqual(['setup', 'why', 'intuition', 'math', 'data', 'masking', 'statistics', 'transformer', 'training', 'exercises', 'results', 'reflection']);
+    expect(SECTIONS.map((s) => s.id)).toEqual(['setup', 'why', 'intuition', 'math', 'data', 'masking', 'statistics', 'transformer', 'training', 'exercises', 'results', 'beyond', 'reflection']);
     for (const s of SECTIONS) expect(s.title.length).toBeGreaterThan(3);
   });
 

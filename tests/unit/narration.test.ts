@@ -20,7 +20,7 @@ describe('narration', () => {
     for (const s of SECTIONS.slice(1)) expect(SEGMENTS.some((g) => g.section === s.id), s.id).toBe(true);
     const positions = SEGMENTS.map((g) => order.indexOf(g.section));
     expect(positions.every((p, i) => p >= 0 && (i === 0 || p >= positions[i - 1]))).toBe(true);
-    expect(SEGMENTS).toHaveLength(13);
+    expect(SEGMENTS).toHaveLength(14);
   });
 
   it.each(SEGMENTS.map((s) => s.id))('%s: script, audio and captions exist, and the audio is from this script', (id) => {

@@ -15,6 +15,7 @@ const LOADERS: Record<string, () => CellModule> = {
   training: () => import('./training.tsx'),
   exercises: () => import('./exercises.tsx'),
   results: () => import('./results.tsx'),
+  beyond: () => import('./beyond.tsx'),
 };
 
 export async function loadCells(section: string): Promise<Record<string, CellDef>> {

@@ -1,6 +1,5 @@
 /** Section 7: the bidirectional Transformer, its positions, its size, and what its attention looks at. */
 import { useState } from 'react';
-import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_DATA, DEFAULT_MODEL } from '../../core/config.ts';
 import { generatePatterns } from '../../core/data.ts';
 import { maskArrays } from '../../core/masking.ts';
@@ -8,6 +7,7 @@ import { DiffusionLM } from '../../core/model.ts';
 import { countParams, sinusoidalTable } from '../../core/params.ts';
 import { Rng } from '../../core/rng.ts';
 import { models, startEngine } from '../engine.ts';
+import { asRows, attentionMaps, NumberSelect } from '../figures/attention.tsx';
 import { TokenRow } from '../figures/Tokens.tsx';
 import { Plot } from '../plot/index.ts';
 import { cell, rngFor } from './types.ts';
@@ -63,41 +63,12 @@ interface Attention {
   readonly label: string;
 }
 
-async function attentionMaps(model: DiffusionLM, xt: Int32Array, t: number, causal: boolean): Promise<Float32Array[][]> {
-  const kept: tf.Tensor3D[] = [];
-  try {
-    tf.tidy(() => {
-      model.forward(tf.tensor2d(xt, [1, L], 'int32'), tf.tensor2d([t], [1, 1]), { causal, attention: kept });
-    });
-    const layers = await Promise.all(kept.map((a) => a.data() as Promise<Float32Array>)); // each [H*1, L, L]
-    return layers.map((w) => Array.from({ length: H }, (_, h) => w.slice(h * L * L, (h + 1) * L * L)));
-  } finally {
-    tf.dispose(kept);
-  }
-}
-
-/** A labelled choice of 1..count, with 0-based values. */
-function NumberSelect({ label, count, value, onChange }: { label: string; count: number; value: number; onChange: (v: number) => void }) {
-  return (
-    <label className="inline">
-      {label}
-      <select value={value} onChange={(e) => onChange(Number(e.target.value))}>
-        {Array.from({ length: count }, (_, i) => (
-          <option key={i} value={i}>
-            {i + 1}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
-
 function AttentionView({ out }: { out: Attention }) {
   const [layer, setLayer] = useState(0);
   const [head, setHead] = useState(0);
   const [causal, setCausal] = useState(false);
   const w = out.maps[causal ? 1 : 0][layer][head];
-  const z = Array.from({ length: L }, (_, q) => Array.from(w.subarray(q * L, (q + 1) * L)));
+  const z = asRows(w, L);
   let future = 0;
   for (let q = 0; q < L; q++) for (let k = q + 1; k < L; k++) future += w[q * L + k];
   return (

@@ -1,0 +1,170 @@
+/**
+ * The attention explorer: any sequence you choose, every layer and head, with
+ * or without a causal mask, and a summary of what attends to what: how much of
+ * a blank's attention lands on positions in the same place of the pattern
+ * (same position mod the period), against what attention spread evenly would give.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { bayesDenoise } from '../../../core/bayes.ts';
+import { DEFAULT_DATA, MASK_ID } from '../../../core/config.ts';
+import { models } from '../../engine.ts';
+import { asRows, attentionMaps, NumberSelect } from '../../figures/attention.tsx';
+import { TokenRow } from '../../figures/Tokens.tsx';
+import { Plot } from '../../plot/index.ts';
+import { cell } from '../types.ts';
+import { formatTokens, parseTokens } from './token-input.ts';
+
+export interface Explored {
+  readonly tokens: Int32Array;
+  /** The period the summary uses: the likeliest one given the visible tokens. */
+  readonly period: number;
+  /** [causal ? 1 : 0][layer][head] -> L×L. */
+  readonly maps: Float32Array[][][];
+  readonly label: string;
+}
+
+const PRESETS: readonly { readonly name: string; readonly text: string }[] = [
+  { name: 'period 3', text: '6 _ 13 6 2 _ 6 2 13 _ 2 13 6 _ _ 6 2 13 _ 2 13 6 _ 13 _ 2 13 6 2 _ 6 2' },
+  { name: 'period 2', text: '8 3 _ 3 8 _ 8 3 _ 3 8 3 _ _ 8 3 8 _ 8 3 _ 3 8 3 8 _ _ 3 8 3 8 _' },
+  { name: 'period 4', text: '1 _ 12 9 1 5 _ 9 _ 5 12 9 1 5 12 _ 1 _ 12 9 _ 5 12 9 1 5 _ 9 1 5 12 _' },
+];
+
+async function explore(tokens: Int32Array): Promise<Explored> {
+  const blanks = tokens.reduce((n, v) => n + (v === MASK_ID ? 1 : 0), 0);
+  const t = blanks / tokens.length;
+  const best = bayesDenoise(tokens, { ...DEFAULT_DATA, seqLen: tokens.length });
+  let k = 0;
+  best.periodPosterior.forEach((p, i) => (k = p > best.periodPosterior[k] ? i : k));
+  const period = best.periods[k];
+  return models.use(async (model, label) => ({
+    tokens,
+    period,
+    label,
+    maps: [await attentionMaps(model, tokens, t, false), await attentionMaps(model, tokens, t, true)],
+  }));
+}
+
+/**
+ * For one L×L map: the share of the blanks' attention that goes to other
+ * positions with the same residue mod p, and what uniform attention would give.
+ */
+export function samePhaseShare(w: Float32Array, tokens: ArrayLike<number>, p: number): { share: number; uniform: number } {
+  const L = tokens.length;
+  let share = 0;
+  let uniform = 0;
+  let queries = 0;
+  for (let q = 0; q < L; q++) {
+    if (tokens[q] !== MASK_ID) continue;
+    queries++;
+    let same = 0;
+    for (let k = 0; k < L; k++) {
+      if (k !== q && (k - q) % p === 0) {
+        share += w[q * L + k];
+        same++;
+      }
+    }
+    uniform += same / L;
+  }
+  return queries === 0 ? { share: 0, uniform: 0 } : { share: share / queries, uniform: uniform / queries };
+}
+
+function ExplorerView({ out: first }: { out: Explored }) {
+  const [out, setOut] = useState(first);
+  const [text, setText] = useState(formatTokens(first.tokens));
+  const [error, setError] = useState<string | null>(null);
+  const [layer, setLayer] = useState(0);
+  const [head, setHead] = useState(0);
+  const [causal, setCausal] = useState(false);
+  const version = useRef(0);
+  useEffect(() => setOut(first), [first]);
+
+  const show = (next: string) => {
+    setText(next);
+    const parsed = parseTokens(next);
+    if (parsed.error !== undefined) return setError(parsed.error);
+    setError(null);
+    const v = ++version.current;
+    explore(parsed.tokens).then(
+      (e) => v === version.current && setOut(e),
+      (e: unknown) => v === version.current && setError(e instanceof Error ? e.message : String(e)),
+    );
+  };
+
+  const L = out.tokens.length;
+  const maps = out.maps[causal ? 1 : 0];
+  const w = maps[layer][head];
+  const heads = maps[0].length;
+  const summary = maps.map((layerMaps) => layerMaps.map((m) => samePhaseShare(m, out.tokens, out.period)));
+  const names = summary.flatMap((hs, l) => hs.map((_, h) => `L${l + 1} H${h + 1}`));
+  const uniform = summary[0][0].uniform;
+  return (
+    <div>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          show(text);
+        }}
+      >
+        <label className="block-label" htmlFor="attention-input">
+          A sequence of token ids 1–15, with _ for each blank
+        </label>
+        <textarea id="attention-input" rows={2} cols={70} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} aria-invalid={error !== null} />
+        <div className="button-row">
+          <button type="submit" className="run">
+            Show its attention
+          </button>
+          {PRESETS.map((p) => (
+            <button key={p.name} type="button" onClick={() => show(p.text)}>
+              {p.name}
+            </button>
+          ))}
+        </div>
+      </form>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <TokenRow tokens={out.tokens} label="The sequence whose attention is shown" />
+      <div className="button-row">
+        <NumberSelect label="Layer" count={maps.length} value={layer} onChange={setLayer} />
+        <NumberSelect label="Head" count={heads} value={head} onChange={setHead} />
+        <label className="inline">
+          <input type="checkbox" checked={causal} onChange={(e) => setCausal(e.target.checked)} /> Causal mask (each position sees only its left)
+        </label>
+      </div>
+      <Plot
+        traces={[{ type: 'heatmap', z: asRows(w, L), x: Array.from({ length: L }, (_, i) => i + 1), y: Array.from({ length: L }, (_, i) => i + 1), colorscale: 'Viridis', name: 'attention weight' }]}
+        layout={{ xTitle: 'key position (attended to)', yTitle: 'query position', yReversed: true }}
+        label={`Attention of layer ${layer + 1}, head ${head + 1}${causal ? ' under a causal mask' : ''} for the sequence above`}
+        filename={`explorer-layer${layer + 1}-head${head + 1}${causal ? '-causal' : ''}`}
+        height={400}
+      />
+      <p data-testid="explorer-phase">
+        With period {out.period}, a blank at position i is best filled from positions i ± {out.period}, i ± {2 * out.period}, …: the same place in the pattern. Evenly
+        spread attention would put {(100 * uniform).toFixed(0)}% there. The chart shows how much each head really does
+        {causal ? ', with the causal mask on: only the same-place positions to the left remain' : ''}.
+      </p>
+      <Plot
+        traces={[
+          { type: 'bar', x: names, y: summary.flat().map((s) => 100 * s.share), name: 'same place in the pattern' },
+          { type: 'scatter', mode: 'lines', x: names, y: names.map(() => 100 * uniform), name: 'if attention were even', dash: 'dash' },
+        ]}
+        layout={{ xTitle: 'layer and head', yTitle: "share of a blank's attention (%)", yRange: [0, 100] }}
+        label={`Share of the blanks' attention on positions with the same place in a period-${out.period} pattern, per layer and head${causal ? ', causal mask on' : ''}`}
+        filename="attention-same-place"
+        height={280}
+      />
+      <p className="hint">Model: {out.label}.</p>
+    </div>
+  );
+}
+
+export const attentionCells = {
+  'attention-explorer': cell<Explored>({
+    title: 'Attention explorer',
+    needsModel: true,
+    run: () => explore(parseTokens(PRESETS[0].text).tokens!),
+    View: ExplorerView,
+  }),
+};
