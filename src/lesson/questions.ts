@@ -49,6 +49,11 @@ export const SUGGESTED_QUESTIONS: Readonly<Record<string, readonly string[]>> = 
     'How does the best-possible curve know what no model can beat?',
     'Why is the gap to the ceiling largest between t = 0.7 and 0.85?',
   ],
+  beyond: [
+    'Why does surest-first decoding write so many identical sequences?',
+    'Why is a token revealed with probability (t − s)/t in the ancestral sampler?',
+    'Why do few generation steps hurt even the best possible denoiser?',
+  ],
   reflection: [
     'How will the reverse process use a model trained at every ratio?',
     'How would I plot the loss per masked token at each t?',
