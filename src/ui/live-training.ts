@@ -88,6 +88,8 @@ class LiveTraining {
   private losses: number[] = [];
   private checkups: Checkup[] = [];
   private lastSave: SavePoint | null = null;
+  /** Set when a paused run lost its GPU: Resume starts it again from this save, or from the start. */
+  private resumeFrom: SavePoint | 'start' | null = null;
   private generation = 0;
 
   subscribe = (fn: () => void): (() => void) => {
@@ -187,6 +189,7 @@ class LiveTraining {
   private async begin(spec: RunSpec, from: SavePoint | null, base: TrainingSnapshot): Promise<void> {
     this.spec = spec;
     this.lastSave = from;
+    this.resumeFrom = null;
     this.losses = [...(from?.losses ?? [])];
     this.checkups = [...(from?.checkups ?? [])];
     let lrs: number[];
@@ -215,7 +218,11 @@ class LiveTraining {
   async resume(): Promise<void> {
     if (this.snapshot.phase !== 'paused' || !this.client) return;
     this.publish({ phase: 'running', message: null });
-    this.client.run(null, null);
+    // After a lost GPU the paused run lives only in its last save.
+    const from = this.resumeFrom;
+    this.resumeFrom = null;
+    if (from) this.client.run(this.spec, from === 'start' ? null : copyState(from.state));
+    else this.client.run(null, null);
   }
 
   /** Stop for good: the weights so far become the current model. */
@@ -259,15 +266,25 @@ class LiveTraining {
     }
   }
 
-  /** The GPU went away mid-run: carry on from the last save on the next backend, and say what happened. */
+  /**
+   * The GPU went away. A running run carries on from its last save on the next
+   * backend; a paused one will, when resumed; otherwise only the next backend
+   * is remembered. Either way the learner is told what happened.
+   */
   private async recover(step: number, why: string): Promise<void> {
     const lost = this.client?.backend.name ?? 'unknown';
     this.dropClient();
-    const spec = this.spec!;
-    const save = this.lastSave;
-    const savedAt = save?.state.trainer.step ?? 0;
     const order = this.backends.length > 0 ? this.backends : [...BACKEND_PREFERENCE];
     this.backends = order.slice(order.indexOf(lost) + 1);
+    const phase = this.snapshot.phase;
+    const spec = this.spec;
+    if (!spec || (phase !== 'running' && phase !== 'paused')) {
+      const next = this.backends.length > 0 ? ` Training will use ${this.backends[0]} from now on.` : '';
+      this.publish({ phase: phase === 'measuring' ? 'idle' : phase, notice: `The ${lost} backend stopped working: ${why}.${next}` });
+      return;
+    }
+    const save = this.lastSave;
+    const savedAt = save?.state.trainer.step ?? 0;
     const what = `${step === 0 ? 'During the first step' : `At step ${step}`}, ${why}.`;
     if (this.backends.length === 0) {
       this.publish({ phase: 'idle', notice: `${what} No other backend is allowed here, so training stopped; reload the page to resume from the save at step ${savedAt}.` });
@@ -278,10 +295,14 @@ class LiveTraining {
       const client = await this.ensureClient();
       this.losses = [...(save?.losses ?? [])];
       this.checkups = [...(save?.checkups ?? [])];
-      this.publish({
-        step: savedAt, losses: this.losses, checkups: [...this.checkups],
-        notice: `${what} Training carried on from ${save ? `the save at step ${savedAt}` : 'the start'} on ${client.backend.name}${step > savedAt ? `, so ${step - savedAt} steps are done again` : ''}.`,
-      });
+      const from = `${save ? `the save at step ${savedAt}` : 'the start'} on ${client.backend.name}`;
+      if (phase === 'paused') {
+        this.resumeFrom = save ?? 'start';
+        this.publish({ step: savedAt, losses: this.losses, checkups: [...this.checkups], notice: `While paused, ${why}. Resume carries on from ${from}.` });
+        return;
+      }
+      const redone = step > savedAt ? `, so ${step - savedAt} steps are done again` : '';
+      this.publish({ step: savedAt, losses: this.losses, checkups: [...this.checkups], notice: `${what} Training carried on from ${from}${redone}.` });
       client.run(spec, save && copyState(save.state));
     } catch (e) {
       this.publish({ phase: 'idle', notice: `${what} Training could not carry on elsewhere: ${errorText(e)}` });

@@ -95,7 +95,11 @@ function connectWorker(backends: readonly string[], onEvent: Listener): Promise<
       run: (spec, from) => send({ type: 'run', spec, from }),
       pause: () => send({ type: 'pause' }),
       stop: () => send({ type: 'stop' }),
-      dispose: () => worker.terminate(),
+      dispose: () => {
+        worker.terminate();
+        measuring?.reject(new Error('the training worker was stopped'));
+        measuring = null;
+      },
     };
   }
 }

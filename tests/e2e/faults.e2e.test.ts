@@ -47,6 +47,26 @@ describe('training through GPU faults', () => {
     await page.close();
   }, 300_000);
 
+  it('waits for Resume when the context is lost while paused, then carries on from the pause', async () => {
+    const { page, errors, cell } = await openAndRun('?backend=webgl,wasm&section=training', 'model-source');
+    await startTraining(cell, 5);
+    await expect.poll(() => currentStep(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(1);
+    await cell.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 60_000 }).toMatch(/^Paused after step \d+ of 5\.$/);
+    const savedAt = Number((await page.getByTestId('train-message').textContent())!.match(/step (\d+)/)![1]);
+    expect(await loseDevice(page)).toBe('lost the WebGL context');
+    await expect.poll(() => page.getByTestId('train-notice').textContent(), { timeout: 60_000 }).toBe(
+      `While paused, the WebGL context was lost (the GPU was reset or taken by another program). Resume carries on from the save at step ${savedAt} on wasm.`,
+    );
+    await page.waitForTimeout(1000);
+    expect(await currentStep(page)).toBe(savedAt); // still paused
+    await cell.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 120_000 }).toBe('Completed 5 steps.');
+    expect(await page.getByTestId('train-backend').textContent()).toBe('wasm');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
   it('starts over on wasm when the WebGPU device is destroyed before the first save', async () => {
     const { page, errors, cell } = await openAndRun('?backend=webgpu,wasm&section=training', 'model-source');
     await startTraining(cell, 3);
