@@ -1,0 +1,137 @@
+/**
+ * Challenge: does the model need to be told t? The precomputed runs (learned
+ * MLP, fixed sinusoids, no time input; same recipe, seed and batches) drawn at
+ * once, and a short comparison to train here.
+ */
+import type { TimeInput } from '../../../core/model.ts';
+import { pct } from '../../figures/Tokens.tsx';
+import { Plot } from '../../plot/index.ts';
+import { accuracyAt, movingAverage, TIME_INPUT_LABELS, type TimeInputCurves } from './challenge-data.ts';
+import type { Variant } from './comparison.ts';
+import { TrainHere } from './train-here.tsx';
+
+export const TIME_INPUT_VARIANTS: readonly Variant[] = (['learned', 'sinusoidal', 'none'] as const satisfies readonly TimeInput[]).map((timeInput) => ({
+  id: timeInput,
+  label: TIME_INPUT_LABELS[timeInput],
+  overrides: { timeInput },
+}));
+
+/** Every n-th point: a 3000-step curve needs no more than ~500 points to draw. */
+function thin<T>(xs: readonly T[], most = 500): { index: number[]; values: T[] } {
+  const every = Math.max(1, Math.ceil(xs.length / most));
+  const index: number[] = [];
+  for (let i = every - 1; i < xs.length; i += every) index.push(i);
+  return { index, values: index.map((i) => xs[i]) };
+}
+
+function Precomputed({ data }: { data: TimeInputCurves }) {
+  const { variants, steps } = data;
+  const smoothed = variants.map((v) => thin(movingAverage(v.losses, 50)));
+  const mid = data.checkT.indexOf(0.5);
+  const best = variants[0].ratios;
+  return (
+    <div>
+      <Plot
+        traces={variants.map((v, i) => ({
+          type: 'scatter' as const, mode: 'lines' as const, name: TIME_INPUT_LABELS[v.timeInput],
+          x: smoothed[i].index.map((s) => s + 1), y: smoothed[i].values,
+        }))}
+        layout={{ xTitle: 'training step', yTitle: 'loss (nats), smoothed' }}
+        label={`Training loss of the ${data.recipe} recipe with each time input, ${steps} steps, seed ${data.seed} (precomputed)`}
+        filename="time-input-loss"
+        height={300}
+      />
+      <Plot
+        traces={variants.map((v) => ({
+          type: 'scatter' as const, mode: 'lines+markers' as const, name: TIME_INPUT_LABELS[v.timeInput],
+          x: v.checkups.map((c) => c.step), y: v.checkups.map((c) => 100 * c.accuracy[mid]),
+        }))}
+        layout={{ xTitle: 'training step', yTitle: 'accuracy at t = 0.5 (%)', yRange: [0, 102] }}
+        label={`Accuracy at masking ratio 0.5 during training, for each time input (64 sequences a check-up, precomputed)`}
+        filename="time-input-accuracy-during-training"
+        height={260}
+      />
+      <Plot
+        traces={[
+          ...variants.map((v) => ({
+            type: 'scatter' as const, mode: 'lines+markers' as const, name: TIME_INPUT_LABELS[v.timeInput],
+            x: v.ratios.map((r) => r.t), y: v.ratios.map((r) => 100 * r.accuracy),
+          })),
+          { type: 'scatter' as const, mode: 'lines' as const, name: 'best possible', dash: 'dash' as const, x: best.map((r) => r.t), y: best.map((r) => 100 * r.bestPossible) },
+        ]}
+        layout={{ xTitle: 'masking ratio t', yTitle: 'accuracy at masked positions (%)', xRange: [0, 1], yRange: [0, 102] }}
+        label={`Accuracy against masking ratio after ${steps} steps for each time input, next to the best possible (${data.evalSeqsPerRatio} sequences a ratio, precomputed)`}
+        filename="time-input-accuracy"
+        height={320}
+      />
+      <table className="data-table" data-testid="time-input-summary">
+        <caption>
+          After {steps} steps of the {data.recipe} recipe (batch {data.batchSize}, seed {data.seed}, {data.backend} in Node)
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">time input</th>
+            <th scope="col">t = 0.1</th>
+            <th scope="col">t = 0.5</th>
+            <th scope="col">t = 0.8</th>
+            <th scope="col">ELBO (bits/token)</th>
+            <th scope="col">training time</th>
+          </tr>
+        </thead>
+        <tbody>
+          {variants.map((v) => (
+            <tr key={v.timeInput}>
+              <th scope="row">{TIME_INPUT_LABELS[v.timeInput]}</th>
+              {[0.1, 0.5, 0.8].map((t) => {
+                const a = accuracyAt(v.ratios, t);
+                return <td key={t}>{a === null ? 'n/a' : pct(a)}</td>;
+              })}
+              <td>{v.elboBitsPerToken.toFixed(3)}</td>
+              <td>{Math.round(v.seconds)} s</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint">
+        Made with <code>{data.command}</code>. Accuracy is at masked positions, {data.evalSeqsPerRatio} sequences a ratio; the best possible is{' '}
+        {[0.1, 0.5, 0.8].map((t) => `${pct(best.find((r) => Math.abs(r.t - t) < 1e-6)?.bestPossible ?? Number.NaN)} at t = ${t}`).join(', ')}.
+      </p>
+    </div>
+  );
+}
+
+export interface TimeInputOut {
+  readonly data: TimeInputCurves | null;
+  readonly error: string | null;
+  readonly seed: number;
+}
+
+export async function loadTimeInputCurves(seed: number): Promise<TimeInputOut> {
+  try {
+    const response = await fetch('challenges/time-input.json');
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return { data: (await response.json()) as TimeInputCurves, error: null, seed };
+  } catch (e) {
+    return { data: null, error: e instanceof Error ? e.message : String(e), seed };
+  }
+}
+
+export function TimeInputView({ out }: { out: TimeInputOut }) {
+  return (
+    <div>
+      {out.data ? (
+        <Precomputed data={out.data} />
+      ) : (
+        <p className="error" role="alert">
+          The precomputed curves could not be loaded ({out.error}); you can still train the three variants below.
+        </p>
+      )}
+      <h4>Train them here</h4>
+      <p className="hint">
+        The same recipe three times from the same seed (the toolbar's, {out.seed}), one variant after another in the background worker. A few hundred steps show
+        the start of the curves above; the loss falls the same way for all three.
+      </p>
+      <TrainHere experiment="time-input" recipe="learns" variants={TIME_INPUT_VARIANTS} seed={out.seed} defaultSteps={300} />
+    </div>
+  );
+}
