@@ -5,7 +5,7 @@
  */
 import { DEFAULT_MODEL } from '../../src/core/config.ts';
 import { DiffusionLM } from '../../src/core/model.ts';
-import { getRecipe } from '../../src/core/recipes.ts';
+import { getRecipe, initOptions } from '../../src/core/recipes.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { Trainer } from '../../src/core/training.ts';
 import { startBackend } from '../../src/worker/tfjs-browser.ts';
@@ -26,7 +26,7 @@ self.onmessage = async (e: MessageEvent<BareRequest>) => {
   try {
     const choice = await startBackend([backend]);
     const recipe = getRecipe('learns');
-    const model = new DiffusionLM(DEFAULT_MODEL, new Rng(42), { embedStd: recipe.embedInitStd });
+    const model = new DiffusionLM(DEFAULT_MODEL, new Rng(42), initOptions(recipe)); // as the lesson builds it (session.ts)
     const trainer = new Trainer(model, recipe, { steps: warm + steps + 1, seed: 42 });
     await trainer.run({ untilStep: warm });
     const t0 = performance.now();

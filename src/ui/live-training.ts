@@ -8,7 +8,7 @@
  */
 import { BACKEND_PREFERENCE, requestedBackends } from '../core/backend.ts';
 import { learningRate } from '../core/optim.ts';
-import { getRecipe } from '../core/recipes.ts';
+import { getRecipe, initOptions, withOverrides } from '../core/recipes.ts';
 import type { Checkup, RunSpec, RunState, SessionEvent } from '../worker/protocol.ts';
 import { models, startEngine } from './engine.ts';
 import { clearRun, loadRun, saveRun } from './saved-run.ts';
@@ -88,6 +88,8 @@ class LiveTraining {
   private losses: number[] = [];
   private checkups: Checkup[] = [];
   private lastSave: SavePoint | null = null;
+  /** Pause or Stop pressed before the worker was ready. */
+  private asked: 'pause' | 'stop' | null = null;
   /** Set when a paused run lost its GPU: Resume starts it again from this save, or from the start. */
   private resumeFrom: SavePoint | 'start' | null = null;
   private generation = 0;
@@ -190,6 +192,7 @@ class LiveTraining {
     this.spec = spec;
     this.lastSave = from;
     this.resumeFrom = null;
+    this.asked = null;
     this.losses = [...(from?.losses ?? [])];
     this.checkups = [...(from?.checkups ?? [])];
     let lrs: number[];
@@ -205,14 +208,26 @@ class LiveTraining {
       step: from?.state.trainer.step ?? 0, losses: this.losses, checkups: this.checkups, lrs,
     });
     try {
-      (await this.ensureClient()).run(spec, from && copyState(from.state));
+      const client = await this.ensureClient();
+      client.run(spec, from && copyState(from.state));
+      this.applyAsked(client);
     } catch (e) {
       this.publish({ phase: 'idle', message: `Training could not start: ${errorText(e)}` });
     }
   }
 
+  /** Pause or Stop pressed while the worker was still starting: pass it on now that it runs. */
+  private applyAsked(client: TrainingClient): void {
+    const asked = this.asked;
+    this.asked = null;
+    if (asked === 'pause') client.pause();
+    if (asked === 'stop') client.stop();
+  }
+
   pause(): void {
-    if (this.snapshot.phase === 'running') this.client?.pause();
+    if (this.snapshot.phase !== 'running') return;
+    if (this.client) this.client.pause();
+    else this.asked = 'pause';
   }
 
   async resume(): Promise<void> {
@@ -227,7 +242,17 @@ class LiveTraining {
 
   /** Stop for good: the weights so far become the current model. */
   stop(): void {
-    if (this.snapshot.phase === 'running' || this.snapshot.phase === 'paused') this.client?.stop();
+    if (this.snapshot.phase !== 'running' && this.snapshot.phase !== 'paused') return;
+    const from = this.resumeFrom;
+    if (from) {
+      // The paused run's GPU is gone: what it had is its last save, so that is what Stop keeps.
+      this.resumeFrom = null;
+      if (from === 'start') return this.publish({ phase: 'idle', message: 'Stopped before the first save, so there are no weights to keep.' });
+      void this.finish(`Stopped after step ${from.state.trainer.step}.`, from.state.trainer.step, copyState(from.state).weights);
+      return;
+    }
+    if (this.client) this.client.stop();
+    else this.asked = 'stop';
   }
 
   private onEvent(e: SessionEvent): void {
@@ -245,9 +270,14 @@ class LiveTraining {
         return void this.finish(e.message, e.step, e.weights);
       case 'lost':
         return void this.recover(e.step, e.message);
-      case 'failed':
+      case 'failed': {
         this.dropClient();
-        return this.publish({ phase: 'idle', message: e.message });
+        // The last save survives a crashed worker: offer it, as after a reload.
+        const save = this.lastSave;
+        const spec = this.spec;
+        const interrupted = save && spec ? { recipe: spec.recipe, step: save.state.trainer.step, totalSteps: spec.totalSteps } : this.snapshot.interrupted;
+        return this.publish({ phase: 'idle', message: e.message, interrupted });
+      }
     }
   }
 
@@ -304,6 +334,7 @@ class LiveTraining {
       const redone = step > savedAt ? `, so ${step - savedAt} steps are done again` : '';
       this.publish({ step: savedAt, losses: this.losses, checkups: [...this.checkups], notice: `${what} Training carried on from ${from}${redone}.` });
       client.run(spec, save && copyState(save.state));
+      this.applyAsked(client);
     } catch (e) {
       this.publish({ phase: 'idle', notice: `${what} Training could not carry on elsewhere: ${errorText(e)}` });
     }
@@ -312,13 +343,17 @@ class LiveTraining {
   /** Hand the weights over (if it trained at all) and say what it learned. */
   private async finish(message: string, step: number, weights: [string, Float32Array][] | null): Promise<void> {
     void clearRun().catch(() => undefined);
+    // The run is over now, before any await: a GPU lost meanwhile must not start it again.
+    const spec = this.spec;
+    this.spec = null;
     this.lastSave = null;
     const recipe = this.snapshot.recipe ?? '';
-    if (!weights || step === 0) return this.publish({ phase: 'idle', message, losses: [...this.losses] });
+    if (!weights || step === 0 || !spec) return this.publish({ phase: 'idle', message, losses: [...this.losses] });
     try {
       await startEngine();
       const [{ DiffusionLM }, { DEFAULT_MODEL }, { Rng }] = await Promise.all([import('../core/model.ts'), import('../core/config.ts'), import('../core/rng.ts')]);
-      const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0));
+      // The same model options the run trained with (its time input, say).
+      const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0), initOptions(withOverrides(getRecipe(spec.recipe), spec.overrides)));
       model.loadStateDict(new Map(weights));
       models.replace(model, `trained here: ${step} steps of the ${recipe} recipe`);
       this.publish({ phase: 'done', message, losses: [...this.losses], interrupted: null, summary: summarize(this.checkups.at(-1), recipe) });

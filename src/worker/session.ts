@@ -103,7 +103,14 @@ export class TrainingSession {
     if (this.controller) {
       this.stopping = true;
       this.controller.abort();
-    } else if (this.trainer) void this.end('stopped', `Stopped after step ${this.trainer.step}.`);
+    } else if (this.trainer) {
+      const step = this.trainer.step;
+      this.end('stopped', `Stopped after step ${step}.`).catch((e: unknown) => {
+        if (this.reportLost(step)) return;
+        this.discard();
+        this.emit({ type: 'failed', message: `Stopping failed: ${message(e)}` });
+      });
+    }
   }
 
   dispose(): void {
@@ -126,6 +133,13 @@ export class TrainingSession {
     const signal = this.options.lostSignal ? AbortSignal.any([controller.signal, this.options.lostSignal]) : controller.signal;
     const every = checkupEvery(trainer.totalSteps);
     const next = (step: number, n: number) => (Math.floor(step / n) + 1) * n;
+    // The step of the last check-up, so a boundary is checked once, even when a pause lands on it.
+    let checkedAt = -1;
+    const checkup = async () => {
+      if (checkedAt === trainer.step) return;
+      checkedAt = trainer.step;
+      await this.checkup(trainer, model);
+    };
     try {
       while (trainer.step < trainer.totalSteps && !signal.aborted) {
         const until = Math.min(trainer.totalSteps, next(trainer.step, every), next(trainer.step, SAVE_EVERY));
@@ -134,14 +148,15 @@ export class TrainingSession {
         );
         if (this.reportLost(trainer.step)) return;
         if (result.reason === 'non-finite') return await this.end('non-finite', result.message);
+        // A pause asked for during a boundary's last step still gets that boundary's check-up.
+        if (trainer.step % every === 0 || trainer.step === trainer.totalSteps) await checkup();
         if (signal.aborted) break;
-        if (trainer.step % every === 0 || trainer.step === trainer.totalSteps) await this.checkup(trainer, model);
         if (trainer.step < trainer.totalSteps) await this.save(trainer, model);
         if (this.reportLost(trainer.step)) return;
       }
       if (this.stopping || trainer.step >= trainer.totalSteps) {
         const done = trainer.step >= trainer.totalSteps;
-        if (!done && trainer.step > 0) await this.checkup(trainer, model);
+        if (trainer.step > 0) await checkup(); // the summary describes the weights handed out
         return await this.end(done ? 'completed' : 'stopped', done ? `Completed ${trainer.totalSteps} steps.` : `Stopped after step ${trainer.step}.`);
       }
       await this.save(trainer, model);

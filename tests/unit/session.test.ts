@@ -100,6 +100,15 @@ describe('training session (wasm)', () => {
     expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
 
+  it('still checks up on a boundary when the pause lands on its last step', async () => {
+    const { session, of, until } = recorded();
+    void until((e) => e.type === 'progress' && e.step === 50).then(() => session.pause());
+    await session.run(spec, null);
+    expect(of('checkup').map((e) => e.checkup.step)).toEqual([50]);
+    expect(of('ended').at(-1)).toMatchObject({ reason: 'paused', step: 50 });
+    session.dispose();
+  }, 60_000);
+
   it('stops a paused run for good, handing out the weights so far', async () => {
     const before = tf.memory().numTensors;
     const { session, of, until } = recorded();

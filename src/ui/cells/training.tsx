@@ -61,11 +61,14 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
         {describeBackend(trainsOn)}
         {live.backend?.where === 'worker' && ' Training runs in a background worker, so the lesson stays responsive while it learns.'}
       </p>
-      {live.notice && (
-        <p className="notice" role="status" data-testid="train-notice">
-          {live.notice}
-        </p>
-      )}
+      {/* Always mounted, so screen readers announce a notice when it appears. */}
+      <div role="status">
+        {live.notice && (
+          <p className="notice" data-testid="train-notice">
+            {live.notice}
+          </p>
+        )}
+      </div>
       <div className="button-row">
         <label className="inline">
           Recipe
@@ -135,7 +138,11 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
         </p>
       )}
       {(live.phase === 'running' || live.phase === 'paused') && (
-        <div role="status" data-testid="train-progress">
+        <div data-testid="train-progress">
+          {/* The line below changes every step; screen readers hear only every tenth of the run. */}
+          <span className="visually-hidden" role="status">
+            {live.phase === 'paused' ? 'Paused' : `${Math.floor((10 * live.step) / Math.max(1, live.totalSteps)) * 10}% of the steps done`}
+          </span>
           <progress max={live.totalSteps} value={live.step} aria-label="Training progress" />{' '}
           Step {live.step} of {live.totalSteps}
           {live.losses.length > 0 && `, loss ${live.losses[live.losses.length - 1].toFixed(3)}`}

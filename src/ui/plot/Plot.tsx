@@ -78,14 +78,11 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
       lastDraw.current = performance.now();
       const now = latest.current;
       const v = ++version.current;
-      const figure = toPlotlyFigure(now.traces, now.layout, {
-        theme: THEMES[now.theme],
-        height: now.height,
-        reducedMotion: now.reducedMotion,
-        revision: v,
-      });
-      // Wrapped so a synchronous throw from Plotly lands in the same place as a rejection.
-      new Promise((done) => done(plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG))).then(
+      // Wrapped so a synchronous throw (building the figure, or in Plotly) lands in the same place as a rejection.
+      new Promise((done) => {
+        const figure = toPlotlyFigure(now.traces, now.layout, { theme: THEMES[now.theme], height: now.height, reducedMotion: now.reducedMotion, revision: v });
+        done(plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG));
+      }).then(
         () => v === version.current && setDrawnPoints(countPoints(now.traces)),
         (e: unknown) => v === version.current && fail(e),
       );

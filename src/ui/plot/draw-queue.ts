@@ -12,8 +12,11 @@ function pump(): void {
   if (frame || queue.length === 0) return;
   frame = requestAnimationFrame(() => {
     frame = 0;
-    queue.shift()?.();
-    pump();
+    try {
+      queue.shift()?.();
+    } finally {
+      pump(); // one chart that throws must not stall the others
+    }
   });
 }
 

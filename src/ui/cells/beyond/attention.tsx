@@ -18,6 +18,8 @@ export interface Explored {
   readonly tokens: Int32Array;
   /** The period the summary uses: the likeliest one given the visible tokens. */
   readonly period: number;
+  /** Its posterior probability: below 1 the visible tokens leave the period open. */
+  readonly periodProb: number;
   /** [causal ? 1 : 0][layer][head] -> L×L. */
   readonly maps: Float32Array[][][];
   readonly label: string;
@@ -39,16 +41,19 @@ async function explore(tokens: Int32Array): Promise<Explored> {
   return models.use(async (model, label) => ({
     tokens,
     period,
+    periodProb: best.periodPosterior[k],
     label,
     maps: [await attentionMaps(model, tokens, t, false), await attentionMaps(model, tokens, t, true)],
   }));
 }
 
 /**
- * For one L×L map: the share of the blanks' attention that goes to other
- * positions with the same residue mod p, and what uniform attention would give.
+ * For one L×L map: the share of the blanks' attention that lands on visible
+ * tokens at the same place in the pattern (other positions ≡ q mod p), and
+ * the share attention spread evenly over the keys a blank can see (all of
+ * them, or only those to its left under a causal mask) would put there.
  */
-export function samePhaseShare(w: Float32Array, tokens: ArrayLike<number>, p: number): { share: number; uniform: number } {
+export function samePhaseShare(w: Float32Array, tokens: ArrayLike<number>, p: number, causal: boolean): { share: number; uniform: number } {
   const L = tokens.length;
   let share = 0;
   let uniform = 0;
@@ -56,14 +61,15 @@ export function samePhaseShare(w: Float32Array, tokens: ArrayLike<number>, p: nu
   for (let q = 0; q < L; q++) {
     if (tokens[q] !== MASK_ID) continue;
     queries++;
+    const seen = causal ? q + 1 : L;
     let same = 0;
-    for (let k = 0; k < L; k++) {
-      if (k !== q && (k - q) % p === 0) {
+    for (let k = 0; k < seen; k++) {
+      if (k !== q && (k - q) % p === 0 && tokens[k] !== MASK_ID) {
         share += w[q * L + k];
         same++;
       }
     }
-    uniform += same / L;
+    uniform += same / seen;
   }
   return queries === 0 ? { share: 0, uniform: 0 } : { share: share / queries, uniform: uniform / queries };
 }
@@ -76,7 +82,12 @@ function ExplorerView({ out: first }: { out: Explored }) {
   const [head, setHead] = useState(0);
   const [causal, setCausal] = useState(false);
   const version = useRef(0);
-  useEffect(() => setOut(first), [first]);
+  // A new cell result (another model) resets the explorer and drops answers still on their way.
+  useEffect(() => {
+    version.current++;
+    setOut(first);
+    setText(formatTokens(first.tokens));
+  }, [first]);
 
   const show = (next: string) => {
     setText(next);
@@ -94,7 +105,7 @@ function ExplorerView({ out: first }: { out: Explored }) {
   const maps = out.maps[causal ? 1 : 0];
   const w = maps[layer][head];
   const heads = maps[0].length;
-  const summary = maps.map((layerMaps) => layerMaps.map((m) => samePhaseShare(m, out.tokens, out.period)));
+  const summary = maps.map((layerMaps) => layerMaps.map((m) => samePhaseShare(m, out.tokens, out.period, causal)));
   const names = summary.flatMap((hs, l) => hs.map((_, h) => `L${l + 1} H${h + 1}`));
   const uniform = summary[0][0].uniform;
   return (
@@ -141,9 +152,13 @@ function ExplorerView({ out: first }: { out: Explored }) {
         height={400}
       />
       <p data-testid="explorer-phase">
-        With period {out.period}, a blank at position i is best filled from positions i ± {out.period}, i ± {2 * out.period}, …: the same place in the pattern. Evenly
-        spread attention would put {(100 * uniform).toFixed(0)}% there. The chart shows how much each head really does
-        {causal ? ', with the causal mask on: only the same-place positions to the left remain' : ''}.
+        {out.periodProb < 0.99 &&
+          (out.periodProb > 0
+            ? `The visible tokens leave the period open; period ${out.period} is the likeliest (${(100 * out.periodProb).toFixed(0)}%). `
+            : 'No pattern of 2 to 4 tokens fits these tokens; the summary below assumes period 2. ')}
+        With period {out.period}, a blank at position i is best filled from the visible tokens at i ± {out.period}, i ± {2 * out.period}, …: the same place in the
+        pattern. Attention spread evenly over what a blank can see would put {(100 * uniform).toFixed(0)}% there. The chart shows how much each head really does
+        {causal ? ', with the causal mask on: every blank has lost the same-place tokens to its right' : ''}.
       </p>
       <Plot
         traces={[

@@ -107,7 +107,7 @@ function ReverseProcess({ out }: { out: Generated }) {
           Step
           <input type="range" min={0} max={K} value={k} onChange={(e) => (setPlaying(false), setK(Number(e.target.value)))} />
         </label>
-        <span data-testid="generate-step" role="status">
+        <span data-testid="generate-step" aria-live={playing ? 'off' : 'polite'}>
           Step {k} of {K}, t = {out.times[k].toFixed(2)}: {masked} of {SHOWN * L} shown tokens still masked
         </span>
       </div>
@@ -154,7 +154,13 @@ function GenerationView({ out: first, ctx }: { out: Generated; ctx: { seed: numb
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const latest = useRef<AbortController | null>(null);
-  useEffect(() => setOut(first), [first]);
+  // A new cell result (another model or seed) wins over a Generate still running.
+  useEffect(() => {
+    latest.current?.abort();
+    latest.current = null;
+    setBusy(false);
+    setOut(first);
+  }, [first]);
   useEffect(() => () => latest.current?.abort(), []);
 
   const settings: Settings = { sampler: draft.sampler, grid: draft.grid, steps: Number(draft.steps), temperature: Number(draft.temperature) };

@@ -28,7 +28,7 @@ export interface Infilled {
 
 export const PRESETS: readonly { readonly name: string; readonly text: string }[] = [
   { name: 'period 3, a few blanks', text: '4 9 2 4 _ 2 4 9 _ 4 9 2 _ 9 2 4 9 2 4 _ 2 4 9 2 4 9 _ 4 9 2 4 9' },
-  { name: 'period 2, mostly blank', text: '7 _ _ _ _ _ _ _ _ _ _ 11 _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _' },
+  { name: 'mostly blank: two tokens', text: '7 _ _ _ _ _ _ _ _ _ _ 11 _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _' },
   { name: 'ambiguous: which period?', text: '5 1 5 _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _' },
   { name: 'not from the data', text: '1 2 3 4 5 6 _ 8 9 10 11 12 13 14 15 1 2 3 4 5 6 _ 8 9 10 11 12 13 14 15 1 2' },
 ];
@@ -62,7 +62,12 @@ function InfillView({ out: first }: { out: Infilled }) {
   const [out, setOut] = useState(first);
   const [error, setError] = useState<string | null>(null);
   const version = useRef(0);
-  useEffect(() => setOut(first), [first]);
+  // A new cell result (another model) resets the playground and drops answers still on their way.
+  useEffect(() => {
+    version.current++;
+    setOut(first);
+    setText(formatTokens(first.tokens));
+  }, [first]);
 
   // Live: recompute shortly after the learner stops typing; an older answer never replaces a newer one.
   useEffect(() => {
