@@ -80,7 +80,7 @@ describe('beyond the notebook, in Chromium', () => {
   it('explores attention for a chosen sequence, bidirectional and causal', async () => {
     const { page, errors } = await openWithModel('attention-explorer');
     const cell = page.locator('.cell[data-cell="attention-explorer"]');
-    expect(await page.getByTestId('explorer-phase').textContent()).toMatch(/^With period 3, a blank at position i is best filled from positions i ± 3, i ± 6/);
+    expect(await page.getByTestId('explorer-phase').textContent()).toMatch(/^With period 3, a blank at position i is best filled from the visible tokens at i ± 3, i ± 6/);
     const plots = cell.getByTestId('plot');
     await expect.poll(() => plots.nth(1).getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
     expect(await plots.nth(0).getAttribute('data-points')).toBe(String(32 * 32));
@@ -89,7 +89,7 @@ describe('beyond the notebook, in Chromium', () => {
     await cell.getByRole('button', { name: 'period 2' }).click();
     await expect.poll(() => page.getByTestId('explorer-phase').textContent(), { timeout: 30_000 }).toMatch(/^With period 2,/);
     await cell.getByRole('checkbox', { name: /Causal mask/ }).check();
-    expect(await page.getByTestId('explorer-phase').textContent()).toContain('with the causal mask on');
+    expect(await page.getByTestId('explorer-phase').textContent()).toContain('with the causal mask on: every blank has lost the same-place tokens to its right');
     await cell.getByRole('combobox', { name: 'Layer' }).selectOption({ label: '3' });
     await expect.poll(() => plots.nth(0).getAttribute('aria-label')).toBe('Attention of layer 3, head 1 under a causal mask for the sequence above');
     expect(errors).toEqual([]);
