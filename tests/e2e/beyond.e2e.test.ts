@@ -48,9 +48,10 @@ describe('beyond the notebook, in Chromium', () => {
     expect(await cell.getByRole('button', { name: 'Generate' }).isDisabled()).toBe(true);
     await cell.getByRole('textbox', { name: 'Steps' }).fill('8');
     await cell.getByRole('combobox', { name: 'Sampler' }).selectOption('confidence');
+    await cell.getByRole('textbox', { name: 'Seed' }).fill('7');
     await cell.getByRole('button', { name: 'Generate' }).click();
     await expect.poll(() => page.getByTestId('generate-step').textContent(), { timeout: 60_000 }).toMatch(/^Step 8 of 8, t = 0\.00: 0 of 192/);
-    expect(await cell.locator('.hint').first().textContent()).toContain('confidence-based (surest first), 8 steps');
+    expect(await cell.locator('.hint').first().textContent()).toContain('confidence-based (surest first), 8 steps on a uniform time grid, temperature 1, seed 7');
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);

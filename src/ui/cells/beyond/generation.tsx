@@ -148,9 +148,9 @@ function QualityTable({ rows }: { rows: Row[] }) {
   );
 }
 
-function GenerationView({ out: first, ctx }: { out: Generated; ctx: { seed: number } }) {
+function GenerationView({ out: first }: { out: Generated }) {
   const [out, setOut] = useState(first);
-  const [draft, setDraft] = useState({ ...first.settings, steps: String(first.settings.steps), temperature: String(first.settings.temperature) });
+  const [draft, setDraft] = useState({ ...first.settings, steps: String(first.settings.steps), temperature: String(first.settings.temperature), seed: String(first.seed) });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const latest = useRef<AbortController | null>(null);
@@ -160,11 +160,14 @@ function GenerationView({ out: first, ctx }: { out: Generated; ctx: { seed: numb
     latest.current = null;
     setBusy(false);
     setOut(first);
+    setDraft((d) => ({ ...d, seed: String(first.seed) }));
   }, [first]);
   useEffect(() => () => latest.current?.abort(), []);
 
   const settings: Settings = { sampler: draft.sampler, grid: draft.grid, steps: Number(draft.steps), temperature: Number(draft.temperature) };
-  const problem = settingsProblem(settings);
+  const seed = Number(draft.seed);
+  const seedOk = /^\d+$/.test(draft.seed.trim()) && seed <= 0xffffffff;
+  const problem = settingsProblem(settings) ?? (seedOk ? null : 'Seed must be a whole number from 0 to 4294967295.');
   const run = async () => {
     if (problem) return;
     latest.current?.abort(); // a newer run wins
@@ -173,7 +176,7 @@ function GenerationView({ out: first, ctx }: { out: Generated; ctx: { seed: numb
     setBusy(true);
     setError(null);
     try {
-      const next = await models.use((model, label) => generate(model, label, settings, ctx.seed, controller.signal));
+      const next = await models.use((model, label) => generate(model, label, settings, seed, controller.signal));
       if (latest.current === controller) setOut(next);
     } catch (e) {
       if (latest.current === controller && !controller.signal.aborted) setError(e instanceof Error ? e.message : String(e));
@@ -220,6 +223,10 @@ function GenerationView({ out: first, ctx }: { out: Generated; ctx: { seed: numb
               </option>
             ))}
           </select>
+        </label>
+        <label className="inline">
+          Seed
+          <input value={draft.seed} onChange={(e) => setDraft({ ...draft, seed: e.target.value })} inputMode="numeric" size={10} aria-invalid={!seedOk} />
         </label>
         <button type="submit" className="run" disabled={problem !== null || busy}>
           {busy ? 'Generating…' : 'Generate'}
