@@ -198,6 +198,8 @@ function LossCurve() {
     );
   }
   const steps = live.losses.map((_, i) => i + 1);
+  // Axes fixed for the whole run: nothing jumps as points arrive, and Plotly skips the autorange work on every redraw.
+  const lossTop = Math.max(3, Math.ceil(Math.max(...live.losses.slice(0, 20)) * 2) / 2);
   const window = Math.min(50, Math.max(1, Math.floor(live.losses.length / 10)));
   const last = live.checkups.at(-1);
   const every = Math.max(1, Math.floor(live.lrs.length / 300)); // a schedule needs no more than ~300 points to draw
@@ -209,7 +211,7 @@ function LossCurve() {
           { type: 'scatter', mode: 'lines', x: steps, y: [...live.losses], name: 'loss per step' },
           { type: 'scatter', mode: 'lines', x: steps, y: smooth(live.losses, window), name: `moving average (${window} steps)` },
         ]}
-        layout={{ xTitle: 'training step', yTitle: 'loss (nats)' }}
+        layout={{ xTitle: 'training step', yTitle: 'loss (nats)', xRange: [0, live.totalSteps], yRange: [0, lossTop] }}
         label={`Training loss over ${live.losses.length} steps of the ${live.recipe} recipe`}
         filename="training-loss"
         height={300}
@@ -220,7 +222,7 @@ function LossCurve() {
           { type: 'scatter', mode: 'lines', x: lrSteps, y: lrSteps.map((s) => live.lrs[s - 1]), name: 'learning rate' },
           { type: 'scatter', mode: 'markers', x: [Math.max(1, live.step)], y: [live.lrs[Math.max(0, live.step - 1)]], name: 'now' },
         ]}
-        layout={{ xTitle: 'training step', yTitle: 'learning rate' }}
+        layout={{ xTitle: 'training step', yTitle: 'learning rate', xRange: [0, live.totalSteps], yRange: [0, 1.05 * Math.max(...live.lrs)] }}
         label={`The ${live.recipe} recipe's learning-rate schedule over ${live.totalSteps} steps`}
         filename="learning-rate"
         height={220}
