@@ -31,11 +31,22 @@ self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)));
 });
 
+// The previous version's cache is kept until the next deploy: a tab still running
+// that version (open since before the update) can load its lazy chunks from it.
+const META = 'unmask-meta';
+const CURRENT = '__unmask_current_cache__';
+
 self.addEventListener('activate', (event) => {
   event.waitUntil(
-    caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('unmask-') && k !== CACHE).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()),
+    caches.open(META).then((meta) =>
+      meta.match(CURRENT)
+        .then((r) => (r ? r.text() : null))
+        .then((previous) =>
+          caches.keys()
+            .then((keys) => Promise.all(keys.filter((k) => k.startsWith('unmask-') && k !== CACHE && k !== META && k !== previous).map((k) => caches.delete(k))))
+            .then(() => meta.put(CURRENT, new Response(CACHE))),
+        ),
+    ).then(() => self.clients.claim()),
   );
 });
 
@@ -50,9 +61,11 @@ self.addEventListener('fetch', (event) => {
   // Every page of the lesson is index.html with a query (?section=…&seed=…).
   const key = request.mode === 'navigate' ? new URL('./', self.location.href).href : request;
   event.respondWith(
-    caches.open(CACHE).then((cache) =>
-      cache.match(key, { ignoreSearch: request.mode === 'navigate' }).then((hit) => hit || fetch(request)),
-    ),
+    caches.open(CACHE)
+      .then((cache) => cache.match(key, { ignoreSearch: request.mode === 'navigate' }))
+      // A file of the previous version, for a tab that still runs it.
+      .then((hit) => hit || (request.mode === 'navigate' ? undefined : caches.match(request)))
+      .then((hit) => hit || fetch(request)),
   );
 });
 `;
