@@ -100,6 +100,7 @@ const out: TimeInputCurves = {
   evalSeqsPerRatio: seqs,
   evalSeed: 1234,
   checkT: CHECK_T,
+  checkupEvery,
   variants,
 };
 mkdirSync(dirname(values.out!), { recursive: true });

@@ -41,8 +41,9 @@ export interface TimeInputCurves {
   readonly backend: string;
   readonly evalSeqsPerRatio: number;
   readonly evalSeed: number;
-  /** Ratios of the check-ups during training. */
+  /** Ratios of the check-ups during training, and the steps between them. */
   readonly checkT: readonly number[];
+  readonly checkupEvery: number;
   readonly variants: readonly VariantCurves[];
 }
 
@@ -75,4 +76,55 @@ export function movingAverage(xs: readonly (number | null)[], window: number): (
 /** Accuracy at ratio t from a curve, or null if t is not on its grid. */
 export function accuracyAt(ratios: readonly RatioPoint[], t: number): number | null {
   return ratios.find((r) => Math.abs(r.t - t) < 1e-6)?.accuracy ?? null;
+}
+
+/** A curve has broken away from the plateau once it fills this share at t = 0.1 ("which tokens occur" gives about 40%). */
+export const BREAKAWAY_ACCURACY = 0.6;
+
+/** The first check-up step at which a variant fills more than BREAKAWAY_ACCURACY at the lowest check-up ratio; null if it never does. */
+export function breakawayStep(v: VariantCurves): number | null {
+  return v.checkups.find((c) => c.accuracy[0] > BREAKAWAY_ACCURACY)?.step ?? null;
+}
+
+const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/**
+ * What the precomputed runs show, in sentences computed from the file, so the
+ * words stay true if the file is made again with another seed or length.
+ */
+export function describeTimeInputRuns(data: TimeInputCurves): string[] {
+  const { variants, steps } = data;
+  const name = (v: VariantCurves) => TIME_INPUT_LABELS[v.timeInput];
+  const at = (v: VariantCurves, t: number) => accuracyAt(v.ratios, t) ?? Number.NaN;
+  const jumps = variants.map((v) => ({ v, step: breakawayStep(v) }));
+  const first = Math.min(...jumps.map((j) => j.step ?? Infinity));
+  const out: string[] = [];
+  if (Number.isFinite(first)) {
+    // The plateau: the second half of the steps before anyone broke away, at the check-up ratios up to 0.7.
+    const upTo = data.checkT.filter((t) => t <= 0.7).length;
+    const plateau = variants.flatMap((v) => v.checkups.filter((c) => c.step >= first / 2 && c.step < first - data.checkupEvery).flatMap((c) => c.accuracy.slice(0, upTo)));
+    if (plateau.length > 0) {
+      const mean = plateau.reduce((a, b) => a + b, 0) / plateau.length;
+      out.push(
+        `For the first ${first - data.checkupEvery} steps all three sit on the same plateau, about ${percent(mean)} at every ratio up to t = 0.7: ` +
+          'they have learned which tokens occur in a sequence, not where they go.',
+      );
+    }
+    const order = [...jumps].sort((a, b) => (a.step ?? Infinity) - (b.step ?? Infinity));
+    out.push(`Then they break away (over ${percent(BREAKAWAY_ACCURACY)} at t = ${data.checkT[0]}): ${order.map((j) => (j.step === null ? `${name(j.v)} not within ${steps} steps` : `${name(j.v)} by step ${j.step}`)).join(', ')}.`);
+  }
+  const ranked = [...variants].sort((a, b) => at(b, 0.5) - at(a, 0.5));
+  const best = variants[0].ratios.find((r) => Math.abs(r.t - 0.5) < 1e-6)?.bestPossible ?? Number.NaN;
+  out.push(`After ${steps} steps, at t = 0.5: ${ranked.map((v) => `${name(v)} ${percent(at(v, 0.5))}`).join(', ')} (best possible ${percent(best)}).`);
+  const none = variants.find((v) => v.timeInput === 'none');
+  const learned = variants.find((v) => v.timeInput === 'learned');
+  if (none && learned) {
+    const gap = at(none, 0.5) - at(learned, 0.5);
+    out.push(
+      gap >= -0.02
+        ? `Taking the time input away cost nothing: the model with no time input did ${gap > 0.02 ? 'better than' : 'as well as'} the notebook's learned MLP.`
+        : `In this run the model without a time input is ${(100 * -gap).toFixed(1)} points behind the learned MLP at t = 0.5.`,
+    );
+  }
+  return out;
 }

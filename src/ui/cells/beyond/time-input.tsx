@@ -6,7 +6,7 @@
 import type { TimeInput } from '../../../core/model.ts';
 import { pct } from '../../figures/Tokens.tsx';
 import { Plot } from '../../plot/index.ts';
-import { accuracyAt, movingAverage, TIME_INPUT_LABELS, type TimeInputCurves } from './challenge-data.ts';
+import { accuracyAt, describeTimeInputRuns, movingAverage, TIME_INPUT_LABELS, type TimeInputCurves } from './challenge-data.ts';
 import type { Variant } from './comparison.ts';
 import { TrainHere } from './train-here.tsx';
 
@@ -96,6 +96,33 @@ function Precomputed({ data }: { data: TimeInputCurves }) {
         Made with <code>{data.command}</code>. Accuracy is at masked positions, {data.evalSeqsPerRatio} sequences a ratio; the best possible is{' '}
         {[0.1, 0.5, 0.8].map((t) => `${pct(best.find((r) => Math.abs(r.t - t) < 1e-6)?.bestPossible ?? Number.NaN)} at t = ${t}`).join(', ')}.
       </p>
+      <Reading data={data} />
+    </div>
+  );
+}
+
+/** What the curves show (computed from the file), why, and how far one run can be trusted. */
+function Reading({ data }: { data: TimeInputCurves }) {
+  const worst = [...data.variants].sort((a, b) => (accuracyAt(a.ratios, 0.5) ?? 0) - (accuracyAt(b.ratios, 0.5) ?? 0))[0];
+  return (
+    <div data-testid="time-input-reading">
+      <p>{describeTimeInputRuns(data).join(' ')}</p>
+      <p>
+        Why can the model do without t? Because x_t already says it: the share of [MASK] tokens in a sequence of 32 is t give or take a few tokens, and what
+        the model needs to fill a blank is the visible tokens, not the exact time. This is the point MDLM makes (Sahoo et al., 2024): for masked diffusion a
+        time input adds nothing the input does not already carry, so their models leave it out with no loss of quality.
+      </p>
+      {worst.timeInput === 'sinusoidal' && (
+        <p>
+          The fixed sinusoids did worst here. Our guess, not a measured fact: they add a vector as large as the position signal (norm about 5.7) to every
+          position, while this recipe starts the token embeddings tiny (std 0.03) so that positions stand out; the time vector, the same at every position,
+          blurs exactly the signal the model needs first. The learned MLP starts small and grows only as far as it helps.
+        </p>
+      )}
+      <p className="hint">
+        One run, one seed ({data.seed}). When a model breaks away from the plateau varies from seed to seed, by hundreds of steps, so read the ordering as
+        what happened here, not a law; the robust finding is that leaving t out does not hold the model back.
+      </p>
     </div>
   );
 }
@@ -128,8 +155,9 @@ export function TimeInputView({ out }: { out: TimeInputOut }) {
       )}
       <h4>Train them here</h4>
       <p className="hint">
-        The same recipe three times from the same seed (the toolbar's, {out.seed}), one variant after another in the background worker. A few hundred steps show
-        the start of the curves above; the loss falls the same way for all three.
+        The same recipe three times from the same seed (the toolbar's, {out.seed}), one variant after another in the background worker. A few hundred steps
+        show the start of the curves above: the losses fall alike onto the plateau, and the sinusoids start higher. The variants part only after a thousand
+        steps or more, which takes minutes a variant on a fast GPU and far longer on a CPU; the precomputed curves above show that part.
       </p>
       <TrainHere experiment="time-input" recipe="learns" variants={TIME_INPUT_VARIANTS} seed={out.seed} defaultSteps={300} />
     </div>
