@@ -112,10 +112,10 @@ export function ElboView({ out }: { out: ObjectiveOut }) {
         </p>
       ) : (
         <p data-testid="elbo-summary">
-          The bars add up to <strong>{total.toFixed(3)} nats a masked token</strong>: the notebook's training loss for this model. Each ratio counts in
+          The bars add up to <strong>{total.toFixed(3)} nats a masked token</strong>: what the notebook's training loss reads for this model. Each ratio counts in
           proportion to how many tokens it masks, so the heavily masked bins on the right carry most of it. It is not an entropy: even the best possible model
           scores {sum(floor).toFixed(3)} here, against the data's {ENTROPY_NATS.toFixed(4)} nats ({ENTROPY_BITS.toFixed(3)} bits) a token. Switch to the ELBO to
-          see that number.
+          set this model against the entropy.
         </p>
       )}
     </div>
