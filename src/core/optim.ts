@@ -158,15 +158,9 @@ export interface ScheduleConfig {
   readonly lr: number;
   /** Steps of linear warm-up from 0 before the schedule (0 for none, as in the notebook). */
   readonly warmupSteps: number;
-  /**
-   * 'cosine' is PyTorch's CosineAnnealingLR(T_max = total steps, eta_min = 0).
-   * 'constant-cosine' holds the peak, then follows a cosine to minLr over the
-   * last `decayFraction` of the post-warm-up steps.
-   */
-  readonly kind: 'cosine' | 'linear' | 'constant' | 'constant-cosine';
+  /** 'cosine' is PyTorch's CosineAnnealingLR(T_max = total steps, eta_min = 0). */
+  readonly kind: 'cosine' | 'linear' | 'constant';
   readonly minLr: number;
-  /** For 'constant-cosine': the share of the steps spent decaying (1 is plain cosine). */
-  readonly decayFraction?: number;
 }
 
 /** Learning rate for optimizer step `step` (0-based) of `total`. */
@@ -181,10 +175,5 @@ export function learningRate(s: ScheduleConfig, step: number, total: number): nu
       return s.minLr + (s.lr - s.minLr) * (1 - progress);
     case 'cosine':
       return s.minLr + ((s.lr - s.minLr) * (1 + Math.cos(Math.PI * progress))) / 2;
-    case 'constant-cosine': {
-      const f = s.decayFraction ?? 1;
-      const q = Math.max(0, (progress - (1 - f)) / f); // 0 until the decay starts, then up to 1
-      return s.minLr + ((s.lr - s.minLr) * (1 + Math.cos(Math.PI * q))) / 2;
-    }
   }
 }

@@ -63,21 +63,21 @@ export interface TrainOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The upper bound of t at loop step `step` (0-based): tMax, or lower early in a curriculum. */
-export function tUpper(recipe: Recipe, step: number): number {
-  const K = recipe.tCurriculumSteps;
+/** The upper bound of t at loop step `step` (0-based) of `totalSteps`: tMax, or lower early in a curriculum. */
+export function tUpper(recipe: Recipe, step: number, totalSteps: number): number {
+  const K = Math.round(recipe.tCurriculum * totalSteps);
   const c0 = recipe.tCurriculumStart;
   const frac = K > 0 ? Math.min(1, c0 + ((1 - c0) * step) / K) : 1;
   return recipe.tMin + (recipe.tMax - recipe.tMin) * frac;
 }
 
-/** Draw one batch under a recipe at loop step `step`: data, t, mask and loss weights. */
-export function sampleBatch(rng: Rng, recipe: Recipe, data: DataConfig, step = Number.POSITIVE_INFINITY): Batch {
+/** Draw one batch under a recipe at loop step `step` of `totalSteps`: data, t, mask and loss weights. */
+export function sampleBatch(rng: Rng, recipe: Recipe, data: DataConfig, step = Number.POSITIVE_INFINITY, totalSteps = recipe.steps): Batch {
   const B = recipe.batchSize;
   const { x0 } = generatePatterns(rng, B, data);
   const t = new Float32Array(B);
   const offset = rng.next();
-  const hi = tUpper(recipe, step);
+  const hi = tUpper(recipe, step, totalSteps);
   for (let b = 0; b < B; b++) {
     const u = recipe.stratifiedT ? (b + offset) / B : rng.next();
     t[b] = recipe.tMin + (hi - recipe.tMin) * (recipe.tWarp === 1 ? u : u ** recipe.tWarp);
@@ -165,7 +165,7 @@ export class Trainer {
       // loop would never let timers, signals (Ctrl-C) or the page run.
       await yieldToEventLoop();
       if (options.signal?.aborted) return { reason: 'aborted', step: this.step, message: `Stopped by request after step ${this.step}.` };
-      const batch = sampleBatch(this.rng, this.recipe, this.data, this.step);
+      const batch = sampleBatch(this.rng, this.recipe, this.data, this.step, this.totalSteps);
       const lr = this.currentLr();
       // No masked token: nothing to predict, and the notebook skips the optimizer and scheduler.
       const outcome = batch.maskedCount === 0 ? null : await trainStep(this.model, this.opt, batch, lr, this.recipe, this.rng);
