@@ -45,8 +45,10 @@ describe('the challenges, in Chromium', () => {
     expect(plots[1].points).toBe(curves.variants.reduce((n, v) => n + v.checkups.length, 0));
     expect(plots[2].points).toBe(4 * 19); // three variants and the best possible at 19 ratios
     const rows = await page.getByTestId('time-input-summary').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? '')));
-    expect(rows.map((r) => r[0])).toEqual(['learned MLP (the notebook)', 'fixed sinusoids of t', 'no time input']);
-    for (const r of rows) for (const a of r.slice(1, 4)) expect(a).toMatch(/^\d+\.\d%$/);
+    // Each time input from the shipped seed and from the second draw.
+    expect(rows.map((r) => `${r[0]}, ${r[1]}`)).toEqual(['learned MLP (the notebook), 42', 'learned MLP (the notebook), 7', 'fixed sinusoids of t, 42', 'fixed sinusoids of t, 7', 'no time input, 42', 'no time input, 7']);
+    for (const r of rows) for (const a of r.slice(2, 5)) expect(a).toMatch(/^\d+\.\d%$/);
+    expect(await page.getByTestId('time-input-reading').textContent()).toContain('A second run from seed 7');
 
     // Three steps each, in the worker, one variant after another.
     await cell.getByRole('textbox', { name: 'Steps for each' }).fill('3');

@@ -128,3 +128,11 @@ export function describeTimeInputRuns(data: TimeInputCurves): string[] {
   }
   return out;
 }
+
+/** One sentence on a second run of the same experiment from another seed: did it end in the same order? */
+export function describeRepeat(main: TimeInputCurves, repeat: TimeInputCurves): string {
+  const order = (d: TimeInputCurves) => [...d.variants].sort((a, b) => (accuracyAt(b.ratios, 0.5) ?? 0) - (accuracyAt(a.ratios, 0.5) ?? 0));
+  const same = order(main).map((v) => v.timeInput).join() === order(repeat).map((v) => v.timeInput).join();
+  const list = order(repeat).map((v) => `${TIME_INPUT_LABELS[v.timeInput]} ${percent(accuracyAt(v.ratios, 0.5) ?? Number.NaN)}`).join(', ');
+  return `A second run from seed ${repeat.seed}, otherwise the same, ended in ${same ? 'the same' : 'a different'} order at t = 0.5: ${list}.`;
+}

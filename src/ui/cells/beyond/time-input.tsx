@@ -6,7 +6,7 @@
 import type { TimeInput } from '../../../core/model.ts';
 import { pct } from '../../figures/Tokens.tsx';
 import { Plot } from '../../plot/index.ts';
-import { accuracyAt, describeTimeInputRuns, movingAverage, TIME_INPUT_LABELS, type TimeInputCurves } from './challenge-data.ts';
+import { accuracyAt, describeRepeat, describeTimeInputRuns, movingAverage, TIME_INPUT_LABELS, type TimeInputCurves, type VariantCurves } from './challenge-data.ts';
 import type { Variant } from './comparison.ts';
 import { TrainHere } from './train-here.tsx';
 
@@ -24,7 +24,7 @@ function thin<T>(xs: readonly T[], most = 500): { index: number[]; values: T[] }
   return { index, values: index.map((i) => xs[i]) };
 }
 
-function Precomputed({ data }: { data: TimeInputCurves }) {
+function Precomputed({ data, repeat }: { data: TimeInputCurves; repeat: TimeInputCurves | null }) {
   const { variants, steps } = data;
   const smoothed = variants.map((v) => thin(movingAverage(v.losses, 50)));
   const mid = data.checkT.indexOf(0.5);
@@ -66,11 +66,12 @@ function Precomputed({ data }: { data: TimeInputCurves }) {
       />
       <table className="data-table" data-testid="time-input-summary">
         <caption>
-          After {steps} steps of the {data.recipe} recipe (batch {data.batchSize}, seed {data.seed}, {data.backend} in Node)
+          Accuracy at masked positions after {steps} steps of the {data.recipe} recipe (batch {data.batchSize}, {data.backend} in Node), by time input and seed
         </caption>
         <thead>
           <tr>
             <th scope="col">time input</th>
+            <th scope="col">seed</th>
             <th scope="col">t = 0.1</th>
             <th scope="col">t = 0.5</th>
             <th scope="col">t = 0.8</th>
@@ -79,34 +80,45 @@ function Precomputed({ data }: { data: TimeInputCurves }) {
           </tr>
         </thead>
         <tbody>
-          {variants.map((v) => (
-            <tr key={v.timeInput}>
-              <th scope="row">{TIME_INPUT_LABELS[v.timeInput]}</th>
-              {[0.1, 0.5, 0.8].map((t) => {
-                const a = accuracyAt(v.ratios, t);
-                return <td key={t}>{a === null ? 'n/a' : pct(a)}</td>;
-              })}
-              <td>{v.elboBitsPerToken.toFixed(3)}</td>
-              <td>{Math.round(v.seconds)} s</td>
-            </tr>
-          ))}
+          {variants.flatMap((v) => {
+            const again = repeat?.variants.find((r) => r.timeInput === v.timeInput);
+            return [<SummaryRow key={`${v.timeInput}-${data.seed}`} v={v} seed={data.seed} />, again && <SummaryRow key={`${v.timeInput}-${repeat!.seed}`} v={again} seed={repeat!.seed} />];
+          })}
         </tbody>
       </table>
       <p className="hint">
         Made with <code>{data.command}</code>. Accuracy is at masked positions, {data.evalSeqsPerRatio} sequences a ratio; the best possible is{' '}
         {[0.1, 0.5, 0.8].map((t) => `${pct(best.find((r) => Math.abs(r.t - t) < 1e-6)?.bestPossible ?? Number.NaN)} at t = ${t}`).join(', ')}.
       </p>
-      <Reading data={data} />
+      <Reading data={data} repeat={repeat} />
     </div>
   );
 }
 
+function SummaryRow({ v, seed }: { v: VariantCurves; seed: number }) {
+  return (
+    <tr>
+      <th scope="row">{TIME_INPUT_LABELS[v.timeInput]}</th>
+      <td>{seed}</td>
+      {[0.1, 0.5, 0.8].map((t) => {
+        const a = accuracyAt(v.ratios, t);
+        return <td key={t}>{a === null ? 'n/a' : pct(a)}</td>;
+      })}
+      <td>{v.elboBitsPerToken.toFixed(3)}</td>
+      <td>{Math.round(v.seconds)} s</td>
+    </tr>
+  );
+}
+
 /** What the curves show (computed from the file), why, and how far one run can be trusted. */
-function Reading({ data }: { data: TimeInputCurves }) {
+function Reading({ data, repeat }: { data: TimeInputCurves; repeat: TimeInputCurves | null }) {
   const worst = [...data.variants].sort((a, b) => (accuracyAt(a.ratios, 0.5) ?? 0) - (accuracyAt(b.ratios, 0.5) ?? 0))[0];
   return (
     <div data-testid="time-input-reading">
-      <p>{describeTimeInputRuns(data).join(' ')}</p>
+      <p>
+        {describeTimeInputRuns(data).join(' ')}
+        {repeat && ` ${describeRepeat(data, repeat)}`}
+      </p>
       <p>
         Why can the model do without t? Because x_t already says it: the share of [MASK] tokens in a sequence of 32 is t give or take a few tokens, and what
         the model needs to fill a blank is the visible tokens, not the exact time. This is the point MDLM makes (Sahoo et al., 2024): for masked diffusion a
@@ -121,8 +133,9 @@ function Reading({ data }: { data: TimeInputCurves }) {
         </p>
       )}
       <p className="hint">
-        One run, one seed ({data.seed}). When a model breaks away from the plateau varies from seed to seed, by hundreds of steps, so read the ordering as
-        what happened here, not a law; the robust finding is that leaving t out does not hold the model back.
+        {repeat ? `Two runs, seeds ${data.seed} and ${repeat.seed}.` : `One run, one seed (${data.seed}).`} When a model breaks away from the plateau varies
+        from seed to seed, by hundreds of steps, so read the ordering as what happened in these runs, not a law; the robust finding is that leaving t out does
+        not hold the model back.
       </p>
     </div>
   );
@@ -130,25 +143,33 @@ function Reading({ data }: { data: TimeInputCurves }) {
 
 export interface TimeInputOut {
   readonly data: TimeInputCurves | null;
+  /** The same experiment from a second seed, if it loaded. */
+  readonly repeat: TimeInputCurves | null;
   readonly error: string | null;
   readonly seed: number;
 }
 
+async function fetchCurves(path: string): Promise<TimeInputCurves> {
+  const response = await fetch(path);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return (await response.json()) as TimeInputCurves;
+}
+
 export async function loadTimeInputCurves(seed: number): Promise<TimeInputOut> {
-  try {
-    const response = await fetch('challenges/time-input.json');
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return { data: (await response.json()) as TimeInputCurves, error: null, seed };
-  } catch (e) {
-    return { data: null, error: e instanceof Error ? e.message : String(e), seed };
-  }
+  const [main, repeat] = await Promise.allSettled([fetchCurves('challenges/time-input.json'), fetchCurves('challenges/time-input-seed7.json')]);
+  return {
+    data: main.status === 'fulfilled' ? main.value : null,
+    repeat: repeat.status === 'fulfilled' ? repeat.value : null,
+    error: main.status === 'rejected' ? (main.reason instanceof Error ? main.reason.message : String(main.reason)) : null,
+    seed,
+  };
 }
 
 export function TimeInputView({ out }: { out: TimeInputOut }) {
   return (
     <div>
       {out.data ? (
-        <Precomputed data={out.data} />
+        <Precomputed data={out.data} repeat={out.repeat} />
       ) : (
         <p className="error" role="alert">
           The precomputed curves could not be loaded ({out.error}); you can still train the three variants below.
