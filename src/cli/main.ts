@@ -10,7 +10,7 @@ import { evaluate, type Evaluation } from '../core/metrics.ts';
 import { predictMasked } from '../core/predict.ts';
 import { isPerfectlyPeriodic, minimalPeriod, periodicDefect, sampleQuality, type SampleQuality } from '../core/periodicity.ts';
 import { DiffusionLM } from '../core/model.ts';
-import { getRecipe, RECIPES, type Recipe } from '../core/recipes.ts';
+import { getRecipe, initOptions, RECIPES, type Recipe } from '../core/recipes.ts';
 import { Rng } from '../core/rng.ts';
 import { sample, SAMPLERS, TIME_GRIDS } from '../core/sampling.ts';
 import { Trainer } from '../core/training.ts';
@@ -98,7 +98,7 @@ async function trainCommand(args: string[]): Promise<number> {
   console.error(`training "${recipe.name}" for ${steps} steps, seed ${seed}, on ${backend.name}`);
 
   // The trainer applies the recipe's dropout; the model config stays the notebook's.
-  const model = new DiffusionLM(DEFAULT_MODEL, new Rng(seed), { embedStd: recipe.embedInitStd });
+  const model = new DiffusionLM(DEFAULT_MODEL, new Rng(seed), initOptions(recipe));
   const trainer = new Trainer(model, recipe, { seed: seed + 1, steps });
   const abort = new AbortController();
   // Ctrl-C (or a polite kill) finishes the current step, then saves.
