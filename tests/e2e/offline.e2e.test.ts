@@ -32,13 +32,13 @@ describe('the lesson offline', () => {
       const prompt = page.locator('.update-prompt');
       await prompt.waitFor({ timeout: 60_000 });
       expect(await page.evaluate(() => caches.keys())).toContain(`unmask-${oldVersion}`);
-      await prompt.getByRole('button', { name: 'Reload to update' }).click();
       // Either the page reloads into the new version at once, or (when the old version is still
       // busy) the prompt says it will load next time. Both are honest; a silent swap is not.
-      const outcome = await Promise.race([
-        page.waitForEvent('framenavigated', { timeout: 30_000 }).then(() => 'reloaded'),
-        prompt.getByText('will load the next time the lesson opens').waitFor({ timeout: 30_000 }).then(() => 'deferred'),
-      ]);
+      // The reload can come before click() returns, so listen for it first.
+      const reloaded = page.waitForEvent('framenavigated', { timeout: 30_000 }).then(() => 'reloaded', () => 'no reload');
+      await prompt.getByRole('button', { name: 'Reload to update' }).click();
+      const deferred = prompt.getByText('will load the next time the lesson opens').waitFor({ timeout: 30_000 }).then(() => 'deferred', () => 'no deferral');
+      const outcome = await Promise.race([reloaded, deferred]);
       expect(['reloaded', 'deferred']).toContain(outcome);
       // Closing the lesson and opening it again always lands on the new version.
       await page.close();
