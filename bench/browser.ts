@@ -103,7 +103,7 @@ try {
       console.log(
         `${plan.backend.padEnd(6)} bare loop ${reference.toFixed(0)} ms/step (${before.toFixed(0)} before, ${after.toFixed(0)} after); ` +
           `lesson ${ours.msPerStep.toFixed(0)} ms/step in a ${ours.where}: overhead ${(100 * overhead).toFixed(1)}% (target 10%, ratio ${(overhead / 0.1).toFixed(2)}); ` +
-          `longest main-thread task ${ours.longest.toFixed(0)} ms (target 50 ms, ratio ${(ours.longest / 50).toFixed(2)}); ${plan.steps} timed steps after ${plan.warm}`,
+          `${ours.longest > 0 ? `longest main-thread task ${ours.longest.toFixed(0)} ms (target 50 ms, ratio ${(ours.longest / 50).toFixed(2)})` : 'no main-thread task of 50 ms or more (the long-task observer reports only those; target 50 ms)'}; ${plan.steps} timed steps after ${plan.warm}`,
       );
     } catch (e) {
       console.log(`${plan.backend.padEnd(6)} failed: ${(e as Error).message.split('\n')[0]}`);
