@@ -75,7 +75,13 @@ describe('the lesson in Chromium', () => {
     const lowT = Number(summary.match(/: ([\d.]+)% at t = 0\.10/)![1]);
     expect(lowT).toBeGreaterThan(95); // the learning recipe's checkpoint recovers the pattern at low t
 
-    // Every chart drew real data.
+    // Every chart drew real data. Charts draw one per animation frame page-wide, so give the queue time to drain.
+    await page
+      .waitForFunction(() => [...document.querySelectorAll('[data-testid="plot"]')].every((e) => e.getAttribute('data-ready') === 'true'), undefined, { timeout: 60_000, polling: 250 })
+      .catch(async () => {
+        const pending = await page.getByTestId('plot').evaluateAll((els) => els.filter((e) => e.getAttribute('data-ready') !== 'true').map((e) => e.getAttribute('aria-label') ?? e.closest('.cell')?.getAttribute('data-cell')));
+        throw new Error(`charts never drawn: ${JSON.stringify(pending)}`);
+      });
     const plots = await page.getByTestId('plot').evaluateAll((els) => els.map((e) => ({ ready: e.getAttribute('data-ready'), points: Number(e.getAttribute('data-points')) })));
     expect(plots.length).toBeGreaterThanOrEqual(8);
     for (const p of plots) {
