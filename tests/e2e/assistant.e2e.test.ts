@@ -5,16 +5,14 @@
  * COEP page, which CORS must allow). axe checks both; screenshots in light and
  * dark land in .artifacts/screenshots.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sectionById } from '../../src/lesson/sections.ts';
 import { startChatStub, type ChatStub } from '../helpers/chat-stub.ts';
-import { useBuiltApp } from './browser.ts';
+import { axe, useBuiltApp } from './browser.ts';
 
 const SHOTS = '.artifacts/screenshots';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const env = useBuiltApp();
 let stub: ChatStub;
@@ -34,16 +32,6 @@ async function open(query = '?backend=wasm') {
   return { page, errors };
 }
 
-async function axe(page: Page, selector: string): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-  return page.evaluate(async (sel) => {
-    const run = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run;
-    const result = await run({ include: [sel] }, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  }, selector);
-}
 
 const setTheme = (page: Page, theme: 'light' | 'dark') => page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
 

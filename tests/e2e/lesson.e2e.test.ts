@@ -4,15 +4,13 @@
  * problem, and projector mode moves by keyboard. Screenshots of each section
  * land in .artifacts/screenshots for a human to look at.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SECTIONS } from '../../src/lesson/sections.ts';
-import { useBuiltApp } from './browser.ts';
+import { axe, useBuiltApp } from './browser.ts';
 
 const SHOTS = '.artifacts/screenshots';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const env = useBuiltApp();
 beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
@@ -33,16 +31,6 @@ async function settle(page: Page, timeout = 150_000) {
   await page.waitForFunction(() => document.querySelectorAll('.cell[data-state="running"]').length === 0, undefined, { timeout, polling: 250 });
 }
 
-async function axe(page: Page, selector: string) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-  return page.evaluate(async (sel) => {
-    const run = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run;
-    const result = await run({ include: [sel] }, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  }, selector);
-}
 
 describe('the lesson in Chromium', () => {
   it('runs every cell of every section, with the pretrained model, and reads right', async () => {
