@@ -4,6 +4,7 @@
  * Node cpu and wasm); this module only chooses among the registered ones.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { installWasmKernels } from './kernels/install.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -24,6 +25,8 @@ export interface BackendAttempt {
 
 export interface BackendChoice {
   readonly name: string;
+  /** Kernels of our own in use on this backend, in words (wasm only), else absent. */
+  readonly kernels?: string;
   /** Every backend tried, in order, with why it was passed over. */
   readonly attempts: readonly BackendAttempt[];
 }
@@ -44,7 +47,7 @@ export async function selectBackend(candidates: readonly string[] = BACKEND_PREF
       if (await tf.setBackend(name)) {
         await tf.ready();
         attempts.push({ name, ok: true });
-        return { name, attempts };
+        return name === 'wasm' ? { name, attempts, kernels: installWasmKernels() } : { name, attempts };
       }
       attempts.push({ name, ok: false, reason: 'failed to initialise (no device or no support)' });
     } catch (e) {

@@ -1,15 +1,15 @@
 /** Test helpers: the Node backends and the fixtures, loaded the way users load them. */
-import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { selectBackend } from '../../src/core/backend.ts';
 
 export const NODE_BACKENDS = ['cpu', 'wasm'] as const;
 
+/** Start `name` as the app and CLI do, our own wasm kernels included. */
 export async function useBackend(name: string): Promise<void> {
-  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to start`);
-  await tf.ready();
+  await selectBackend([name]);
 }
 
 export function fixture(name: string): Uint8Array {

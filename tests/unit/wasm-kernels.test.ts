@@ -1,0 +1,182 @@
+/**
+ * Our kernels for the wasm backend (src/core/kernels) against tfjs' cpu
+ * backend, which computes the same ops its own way, in plain JavaScript.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../src/core/backend.ts';
+import '../helpers/backends.ts'; // registers the cpu and wasm backends
+import { WASM_BYTES } from '../../src/core/kernels/batch-matmul.wasm.ts';
+import { planBatchMatMul } from '../../src/core/kernels/wasm-batch-matmul.ts';
+import { copyBlock } from '../../src/core/kernels/wasm-slice.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { assemble, readWat } from '../../src/cli/assemble-kernels.ts';
+
+/** Values from our Rng, so both backends see the very same inputs. */
+function values(shape: number[], seed: number): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(-1, 1));
+}
+
+/** Run `f` on a backend and read its output back as numbers. */
+async function on(backend: 'cpu' | 'wasm', f: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+  await selectBackend([backend]);
+  const out = tf.tidy(f);
+  const list = Array.isArray(out) ? out : [out];
+  const data = await Promise.all(list.map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose(list);
+  return data;
+}
+
+/** The worst error of `got` = op(a) op(b) against float64, in units of 2^-24 * sum_k |a_ik b_kj|. */
+function productErrors(got: Float32Array, a: Float32Array, sa: number[], b: Float32Array, sb: number[], ta: boolean, tb: boolean): { worst: number; k: number } {
+  const [a0, a1] = sa.slice(-2), [b0, b1] = sb.slice(-2);
+  const [m, k] = ta ? [a1, a0] : [a0, a1];
+  const n = tb ? b0 : b1;
+  const batch = a.length / (m * k);
+  let worst = 0;
+  for (let p = 0; p < batch; p++) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let exact = 0, scale = 0;
+        for (let q = 0; q < k; q++) {
+          const x = a[p * m * k + (ta ? q * m + i : i * k + q)] * b[p * k * n + (tb ? j * k + q : q * n + j)];
+          exact += x;
+          scale += Math.abs(x);
+        }
+        worst = Math.max(worst, Math.abs(got[(p * m + i) * n + j] - exact) / (scale * 2 ** -24 + 1e-30));
+      }
+    }
+  }
+  return { worst, k };
+}
+
+function maxRelDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
+  return worst;
+}
+
+describe('wasm kernels', () => {
+  let kernels = '';
+  beforeAll(async () => {
+    kernels = (await selectBackend(['wasm'])).kernels ?? '';
+  });
+  afterEach(async () => {
+    await selectBackend(['cpu']);
+  });
+
+  it('are in use on wasm, and say so', () => {
+    expect(kernels).toContain('SIMD matrix products');
+    expect(kernels).toContain('in-place Slice and Unpack');
+  });
+
+  it('ship the bytes their WebAssembly text assembles to', async () => {
+    expect(Array.from(await assemble('batch-matmul.wat', readWat('batch-matmul.wat')))).toEqual(Array.from(WASM_BYTES));
+  });
+
+  it('take every float32 product with matching batch dims and whole SIMD rows, and leave the rest to tfjs', () => {
+    const info = (shape: number[], dtype: tf.DataType = 'float32') => ({ dataId: {}, shape, dtype });
+    expect(planBatchMatMul(info([256, 32, 32]), info([256, 32, 16]), false, false)).toMatchObject({ batch: 256, m: 32, k: 32, n: 16 });
+    expect(planBatchMatMul(info([2048, 64]), info([2048, 256]), true, false)).toMatchObject({ batch: 1, m: 64, k: 2048, n: 256 });
+    expect(planBatchMatMul(info([2048, 64]), info([256, 64]), false, true)).toMatchObject({ batch: 1, m: 2048, k: 64, n: 256 });
+    expect(planBatchMatMul(info([2, 3, 5, 7]), info([2, 3, 7, 8]), false, false)?.outShape).toEqual([2, 3, 5, 8]);
+    expect(planBatchMatMul(info([4, 5]), info([5, 6]), false, false)).toBeNull(); // 6 columns: not whole lanes
+    expect(planBatchMatMul(info([2, 4, 5]), info([5, 8]), false, false)).toBeNull(); // broadcast batch
+    expect(planBatchMatMul(info([3, 4, 5]), info([2, 5, 8]), false, false)).toBeNull(); // different batches
+    expect(planBatchMatMul(info([4, 5], 'int32'), info([5, 8], 'int32'), false, false)).toBeNull();
+  });
+
+  const products: Array<[number[], number[], boolean, boolean]> = [
+    [[256, 32, 32], [256, 32, 16], false, false], // attention: probabilities x values
+    [[256, 32, 16], [256, 32, 16], false, true], //  scores, q k^T
+    [[256, 32, 32], [256, 32, 16], true, false], //  values' gradient
+    [[2048, 64], [2048, 256], true, false], //       a weight gradient: long k, done in slices
+    [[2048, 64], [256, 64], false, true], //         an input gradient
+    [[1, 4100], [4100, 4], false, false], //         a long k that does not divide into slices
+    [[7, 5, 3], [7, 3, 20], false, false], //        odd rows, 16 + 4 columns
+    [[7, 3, 5], [7, 20, 3], true, true],
+    [[2, 3, 9, 1], [2, 3, 1, 12], false, false], //  k = 1, 4-D
+    [[4, 5], [5, 6], false, false], //               left to tfjs
+  ];
+  for (const [sa, sb, ta, tb] of products) {
+    it(`multiply [${sa}]${ta ? 'ᵀ' : ''} x [${sb}]${tb ? 'ᵀ' : ''} to float32 accuracy`, async () => {
+      const a = values(sa, 1), b = values(sb, 2);
+      const f = () => tf.matMul(tf.tensor(a, sa), tf.tensor(b, sb), ta, tb);
+      await selectBackend(['wasm']);
+      const before = tf.memory().numTensors;
+      const [wasm] = await on('wasm', f);
+      expect(tf.memory().numTensors).toBe(before);
+      // Each output's error against the float64 product, in units of 2^-24 * sum |a b|
+      // over its k terms. Summing in float32 is bounded by k of those and typically
+      // gives about sqrt(k); a wrong index or stride gives millions.
+      const { worst, k } = productErrors(wasm, a, sa, b, sb, ta, tb);
+      expect(worst).toBeLessThan(Math.max(4, 2 * Math.sqrt(k)));
+    });
+  }
+
+  it("give matMul's gradients as the cpu backend does", async () => {
+    const f = () => {
+      const a = tf.tensor(values([6, 8, 12], 3), [6, 8, 12]);
+      const b = tf.tensor(values([6, 16, 12], 4), [6, 16, 12]);
+      const g = tf.grads((x, y) => tf.sum(tf.square(tf.matMul(x, y, false, true))))([a, b]);
+      return g;
+    };
+    const cpu = await on('cpu', f);
+    const wasm = await on('wasm', f);
+    cpu.forEach((c, i) => expect(maxRelDiff(wasm[i], c)).toBeLessThan(1e-5));
+  });
+
+  const slices: Array<[number[], number[], number[]]> = [
+    [[3, 256, 32, 16], [1, 0, 0, 0], [1, 256, 32, 16]], // q, k or v: one contiguous block
+    [[5, 7], [1, 2], [3, 4]],
+    [[4, 6, 5], [1, 0, 2], [2, 6, 3]],
+    [[2, 3, 4, 5, 6], [1, 1, 0, 2, 1], [1, 2, 4, 3, 5]],
+    [[6, 4], [2, 0], [0, 4]], // empty
+  ];
+  for (const [shape, begin, size] of slices) {
+    it(`slice [${shape}] from [${begin}] by [${size}] as the cpu backend does`, async () => {
+      const f = () => tf.slice(tf.tensor(values(shape, 5), shape), begin, size);
+      const [cpu] = await on('cpu', f);
+      const [wasm] = await on('wasm', f);
+      expect(Array.from(wasm)).toEqual(Array.from(cpu));
+    });
+  }
+
+  it('unpack along any axis as the cpu backend does, shapes included', async () => {
+    for (const axis of [0, 1, 2, -1]) {
+      const shape = [3, 4, 5];
+      const f = () => tf.unstack(tf.tensor(values(shape, 6), shape), axis);
+      const cpu = await on('cpu', f);
+      await selectBackend(['wasm']);
+      const parts = tf.tidy(() => tf.unstack(tf.tensor(values(shape, 6), shape), axis).map((t) => tf.keep(t)));
+      expect(parts.map((t) => t.shape)).toEqual(tf.unstack(tf.zeros(shape), axis).map((t) => t.shape));
+      const wasm = await Promise.all(parts.map((t) => t.data()));
+      tf.dispose(parts);
+      wasm.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(cpu[i])));
+    }
+  });
+
+  it('copy a block of any rank as index arithmetic says', () => {
+    const rng = new Rng(9);
+    for (let trial = 0; trial < 200; trial++) {
+      const rank = rng.int(1, 5);
+      const shape = Array.from({ length: rank }, () => rng.int(1, 5));
+      const begin = shape.map((d) => rng.int(0, d - 1));
+      const size = shape.map((d, i) => rng.int(0, d - begin[i]));
+      const x = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i);
+      const out = new Float32Array(size.reduce((a, b) => a * b, 1));
+      copyBlock(x, shape, begin, size, out);
+      // The naive way: walk every output index.
+      const expected: number[] = [];
+      const walk = (d: number, flat: number) => {
+        if (d === rank) return void expected.push(flat);
+        const stride = shape.slice(d + 1).reduce((a, b) => a * b, 1);
+        for (let i = begin[d]; i < begin[d] + size[d]; i++) walk(d + 1, flat + i * stride);
+      };
+      walk(0, 0);
+      expect(Array.from(out)).toEqual(expected);
+    }
+  });
+});
