@@ -277,11 +277,7 @@ function causalBias(L: number): tf.Tensor2D {
  * tfjs' randomUniform on wasm and is the same on every backend.
  */
 function applyDropout<T extends tf.Tensor>(x: T, rate: number, rng: Rng): T {
-  const n = x.size;
-  const keep = new Float32Array(n);
-  const threshold = rate * 4294967296;
-  const scale = 1 / (1 - rate);
-  for (let i = 0; i < n; i++) keep[i] = rng.nextUint32() >= threshold ? scale : 0;
+  const keep = rng.keepMask(new Float32Array(x.size), rate, 1 / (1 - rate));
   return tf.mul(x, tf.tensor(keep, x.shape)) as T;
 }
 

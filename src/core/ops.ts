@@ -1,10 +1,11 @@
 /**
  * The few differentiable building blocks the model needs, each with a
- * hand-written gradient. Why not tfjs' own gradients: they use matmuls with
- * transposeA/transposeB, which the wasm backend runs on a slow path (about 8x
- * slower than a plain matmul here), and autodiff of layer norm and
- * cross-entropy launches many more kernels than the closed forms below.
- * Every matmul here is a plain [m,k] x [k,n] with transposes made explicit.
+ * hand-written gradient: autodiff of layer norm and cross-entropy launches many
+ * more kernels than the closed forms below, and a dense layer's bias gradient
+ * is cheaper as a matmul than as tfjs' Sum. Transposed products are asked for
+ * with matMul's flags, never with tf.transpose: every backend reads a
+ * transposed operand in place (on wasm, through kernels/wasm-batch-matmul.ts),
+ * where a transpose would copy it.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -32,8 +33,8 @@ const denseOp = customOp(([x, w, b], save) => {
   return {
     value: tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b),
     gradFunc: (dy, [xs, ws]) => [
-      tf.matMul(dy as tf.Tensor2D, tf.transpose(ws as tf.Tensor2D)), // dx [N, in]
-      tf.matMul(tf.transpose(xs as tf.Tensor2D), dy as tf.Tensor2D), // dW [in, out]
+      tf.matMul(dy as tf.Tensor2D, ws as tf.Tensor2D, false, true), // dx [N, in] = dy W^T
+      tf.matMul(xs as tf.Tensor2D, dy as tf.Tensor2D, true, false), //  dW [in, out] = x^T dy
       columnSum(dy as tf.Tensor2D), //                                  db [out]
     ],
   };
@@ -54,7 +55,7 @@ export function embed(oneHot: tf.Tensor2D, table: tf.Tensor2D): tf.Tensor2D {
     save([oneHot]);
     return {
       value: tf.matMul(oneHot, e as tf.Tensor2D),
-      gradFunc: (dy, [oh]) => [tf.matMul(tf.transpose(oh as tf.Tensor2D), dy as tf.Tensor2D)],
+      gradFunc: (dy, [oh]) => [tf.matMul(oh as tf.Tensor2D, dy as tf.Tensor2D, true, false)], // onehot^T dy
     };
   });
   return op(table) as tf.Tensor2D;

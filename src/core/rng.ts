@@ -68,6 +68,39 @@ export class Rng {
     return out;
   }
 
+  /**
+   * Inverted-dropout mask: out[i] = scale where the next draw is kept (at or
+   * above `rate` of the 32-bit range, as nextUint32() >= rate * 2^32), else 0.
+   * Exactly the draws of out.length nextUint32() calls, but with the state in
+   * int32 locals, which V8 keeps in registers: about ten times faster, and
+   * dropout draws three million of these a training step.
+   */
+  keepMask(out: Float32Array, rate: number, scale: number): Float32Array {
+    const cut = Math.max(0, Math.ceil(rate * 4294967296)); // keep r >= cut
+    const kept = cut >= 4294967296 ? 0 : scale; // rate 1: nothing kept
+    const cutSigned = (Math.min(cut, 4294967295) ^ 0x80000000) | 0; // compare unsigned values as signed ones
+    let s0 = this.s0 | 0, s1 = this.s1 | 0, s2 = this.s2 | 0, s3 = this.s3 | 0;
+    for (let i = 0; i < out.length; i++) {
+      const x = Math.imul(s1, 5);
+      const r = Math.imul((x << 7) | (x >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = (r ^ 0x80000000) >= cutSigned ? kept : 0;
+    }
+    if (out.length === 0) return out;
+    // Stored as nextUint32 leaves them, so getState() cannot tell the two paths apart.
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3 >>> 0;
+    return out;
+  }
+
   /** A 32-bit seed for a tfjs random op (dropout), drawn from this stream. */
   seed(): number {
     return this.nextUint32();

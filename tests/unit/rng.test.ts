@@ -51,3 +51,24 @@ describe('Rng', () => {
     expect(() => new Rng(1).int(5, 4)).toThrow(/range/);
   });
 });
+
+describe('Rng.keepMask', () => {
+  it('makes exactly the masks, and leaves exactly the state, that one nextUint32 a value would', () => {
+    for (const rate of [0, 1e-12, 0.1, 0.5, 0.999, 1]) {
+      const a = new Rng(7), b = new Rng(7);
+      a.nextUint32(); // state words in both representations
+      b.nextUint32();
+      const cut = rate * 4294967296;
+      const expected = Float32Array.from({ length: 10_001 }, () => (a.nextUint32() >= cut ? 1.25 : 0));
+      expect(Array.from(b.keepMask(new Float32Array(10_001), rate, 1.25))).toEqual(Array.from(rate === 1 ? expected.fill(0) : expected));
+      expect(b.getState()).toEqual(a.getState());
+      expect(b.nextUint32()).toBe(a.nextUint32());
+    }
+  });
+
+  it('keeps about 1 - rate of the values', () => {
+    const n = 100_000;
+    const kept = new Rng(3).keepMask(new Float32Array(n), 0.1, 1 / 0.9).filter((x) => x > 0).length / n;
+    expect(Math.abs(kept - 0.9)).toBeLessThan(4 * Math.sqrt((0.9 * 0.1) / n));
+  });
+});
