@@ -8,7 +8,7 @@
  */
 import { BACKEND_PREFERENCE, requestedBackends } from '../core/backend.ts';
 import { learningRate } from '../core/optim.ts';
-import { getRecipe, initOptions, withOverrides } from '../core/recipes.ts';
+import { getRecipe, initOptions, RECIPES, withOverrides } from '../core/recipes.ts';
 import type { Checkup, RunSpec, RunState, SessionEvent } from '../worker/protocol.ts';
 import { models, startEngine } from './engine.ts';
 import { clearRun, loadRun, saveRun } from './saved-run.ts';
@@ -38,11 +38,13 @@ export interface TrainingSnapshot {
   readonly backend: { readonly name: string; readonly where: 'worker' | 'page' } | null;
   /** What went wrong on the way and how the run recovered (a lost GPU, a worker that would not start). */
   readonly notice: string | null;
+  /** The run the controls describe: the charts draw its frame before it starts, so starting redraws nothing. */
+  readonly plan: { readonly recipe: string; readonly totalSteps: number };
 }
 
 const IDLE: TrainingSnapshot = {
   phase: 'idle', recipe: null, step: 0, totalSteps: 0, losses: [], lrs: [], stepsPerSec: 0, checkups: [], secPerStep: null, message: null, summary: null, interrupted: null,
-  backend: null, notice: null,
+  backend: null, notice: null, plan: { recipe: 'learns', totalSteps: RECIPES.learns.steps },
 };
 
 /** Most steps one live run may take: 5000 is the learning recipe's full length. */
@@ -101,6 +103,12 @@ class LiveTraining {
 
   getSnapshot = (): TrainingSnapshot => this.snapshot;
 
+  /** The controls now describe this run (not started yet). */
+  planRun(recipe: string, totalSteps: number): void {
+    const { plan } = this.snapshot;
+    if (plan.recipe !== recipe || plan.totalSteps !== totalSteps) this.publish({ plan: { recipe, totalSteps } });
+  }
+
   private publish(patch: Partial<TrainingSnapshot>, now = true): void {
     this.snapshot = { ...this.snapshot, ...patch };
     if (now) return this.notify();
@@ -156,7 +164,7 @@ class LiveTraining {
   async start(recipe: string, steps: number, seed: number): Promise<void> {
     if (this.busy() || !this.validSteps(steps)) return;
     void clearRun().catch(() => undefined);
-    await this.begin({ recipe, totalSteps: steps, seed }, null, { ...IDLE, secPerStep: this.snapshot.secPerStep, message: 'Starting…' });
+    await this.begin({ recipe, totalSteps: steps, seed }, null, { ...IDLE, plan: this.snapshot.plan, secPerStep: this.snapshot.secPerStep, message: 'Starting…' });
   }
 
   /** Look once for a run saved before a reload, and offer it. */
@@ -183,7 +191,7 @@ class LiveTraining {
     }
     const save: SavePoint = { state: { trainer: run.trainer, weights: [...run.weights] }, losses: run.losses, checkups: run.checkups };
     await this.begin({ recipe: run.recipe, totalSteps: run.totalSteps, seed: run.seed }, save, {
-      ...IDLE, secPerStep: this.snapshot.secPerStep, message: `Resumed from the save at step ${run.trainer.step}.`,
+      ...IDLE, plan: this.snapshot.plan, secPerStep: this.snapshot.secPerStep, message: `Resumed from the save at step ${run.trainer.step}.`,
     });
   }
 

@@ -48,23 +48,36 @@ describe('a longer live run', () => {
     await expect.poll(() => page.getByTestId('train-estimate').count(), { timeout: 60_000 }).toBe(1);
     expect(await page.getByTestId('train-estimate').textContent()).toMatch(/^Measured here: about [\d.]+ s a step, so 5000 steps take about [\d.]+ (s|min|h)\.$/);
 
-    await startTraining(cell, 60);
+    // By keyboard: focus stays on the controls as Train turns into Pause, Pause into Resume, and back.
+    const focused = () => page.evaluate(() => document.activeElement?.textContent);
+    const plots = page.locator('.cell[data-cell="loss-curve"]').getByTestId('plot');
+    await cell.getByRole('textbox', { name: 'Steps' }).fill('60');
+    await cell.getByRole('button', { name: 'Train 60 steps' }).focus();
+    await page.keyboard.press('Enter');
     const progress = page.getByTestId('train-progress');
     await expect.poll(() => currentStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
-    await cell.getByRole('button', { name: 'Pause' }).click();
+    expect(await focused()).toBe('Pause');
+    // While the run streams, the lines are painted on the live canvas over Plotly's frame.
+    await expect.poll(() => plots.nth(0).getAttribute('data-live'), { timeout: 10_000 }).toBe('true');
+    expect(Number(await plots.nth(0).getAttribute('data-points'))).toBeGreaterThan(0);
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 30_000 }).toMatch(/^Paused after step \d+ of 60\.$/);
+    expect(await focused()).toBe('Resume');
+    await expect.poll(() => plots.nth(0).getAttribute('data-live'), { timeout: 10_000 }).toBeNull(); // Plotly has the data again
     const pausedAt = Number((await page.getByTestId('train-message').textContent())!.match(/step (\d+)/)![1]);
     await page.waitForTimeout(1500);
     expect(await progress.textContent()).toContain(`Step ${pausedAt} of 60`); // nothing moves while paused
     expect(await page.getByTestId('model-label').textContent()).toBe('none yet');
 
-    await cell.getByRole('button', { name: 'Resume' }).click();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused()).toBe('Pause');
     await expect.poll(() => page.getByTestId('train-message').count(), { timeout: 120_000 }).toBe(1);
     await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 120_000 }).toBe('Completed 60 steps.');
     expect(await page.getByTestId('train-summary').textContent()).toMatch(/^After 60 steps of the learns recipe, the model fills in \d+% at t = 0.1 \(best possible 100%\)/);
-    // Loss, learning rate, and the accuracy check-up at steps 50 and 60.
-    const plots = page.locator('.cell[data-cell="loss-curve"]').getByTestId('plot');
+    expect(await focused()).toBe('Train 60 steps');
+    // Loss, learning rate, and the accuracy check-up at steps 50 and 60, all drawn by Plotly again.
     await expect.poll(() => plots.count()).toBe(3);
+    await expect.poll(() => plots.evaluateAll((els) => els.filter((e) => e.hasAttribute('data-live')).length), { timeout: 10_000 }).toBe(0);
     await expect.poll(() => plots.nth(2).getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
     expect(await plots.nth(0).getAttribute('data-points')).toBe('120');
     expect(await page.getByTestId('model-label').textContent()).toBe('trained here: 60 steps of the learns recipe');

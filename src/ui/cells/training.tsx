@@ -1,13 +1,14 @@
 /** Section 8: train live here, or load a shipped checkpoint; watch the loss. */
-import { useState, useSyncExternalStore } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FocusEvent } from 'react';
 import { exactBestPossibleAccuracy } from '../../core/bayes.ts';
 import { describeBackend } from '../../core/backend.ts';
+import { learningRate } from '../../core/optim.ts';
 import { RECIPES } from '../../core/recipes.ts';
 import { models, startEngine } from '../engine.ts';
-import { liveTraining, MAX_LIVE_STEPS } from '../live-training.ts';
+import { liveTraining, MAX_LIVE_STEPS, type Checkup } from '../live-training.ts';
 import { CHECK_T } from '../../worker/session.ts';
 import { ModelPicker } from '../notebook/Cell.tsx';
-import { Plot } from '../plot/index.ts';
+import { Plot, type PlotLayout, type PlotTrace } from '../plot/index.ts';
 import { cell } from './types.ts';
 
 function formatSeconds(sec: number): string {
@@ -27,6 +28,26 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
   const active = busy || live.phase === 'paused';
   const trainsOn = live.backend?.name ?? out.backend;
   const eta = live.phase === 'running' && live.stepsPerSec > 0 ? (live.totalSteps - live.step) / live.stepsPerSec : null;
+  useEffect(() => {
+    if (validSteps) liveTraining.planRun(recipe, n);
+  }, [recipe, n, validSteps]);
+  // Start, Pause/Resume and Stop replace one another as a run starts and ends: when the
+  // button that had focus goes, focus moves to the one that takes its place, instead of
+  // falling back to the page.
+  const controls = useRef<HTMLDivElement>(null);
+  const hadFocus = useRef(false);
+  useEffect(() => {
+    const box = controls.current;
+    if (!box) return;
+    const focused = document.activeElement;
+    if (hadFocus.current && (!focused || focused === document.body)) box.querySelector<HTMLButtonElement>('button:not(:disabled)')?.focus();
+    hadFocus.current = box.contains(document.activeElement);
+  });
+  const onControlsFocus = () => (hadFocus.current = true);
+  // Focus moved elsewhere on purpose (not a button vanishing under it): let it go.
+  const onControlsBlur = (e: FocusEvent) => {
+    if (e.target.isConnected && !controls.current?.contains(e.relatedTarget)) hadFocus.current = false;
+  };
   return (
     <div>
       <p>
@@ -94,7 +115,7 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
           <input value={steps} onChange={(e) => setSteps(e.target.value)} inputMode="numeric" size={6} disabled={active} aria-invalid={!validSteps} />
         </label>
       </div>
-      <div className="button-row">
+      <div className="button-row" ref={controls} onFocus={onControlsFocus} onBlur={onControlsBlur}>
         {!active && (
           <>
             <button type="button" className="run" disabled={!validSteps} onClick={() => void liveTraining.start(recipe, n, out.seed)}>
@@ -106,14 +127,14 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
           </>
         )}
         {live.phase === 'measuring' && <span role="status">Timing a few steps…</span>}
-        {live.phase === 'running' && (
-          <button type="button" onClick={() => liveTraining.pause()}>
-            Pause
-          </button>
-        )}
-        {live.phase === 'paused' && (
-          <button type="button" className="run" onClick={() => void liveTraining.resume()}>
-            Resume
+        {(live.phase === 'running' || live.phase === 'paused') && (
+          // One button that turns from Pause into Resume and back, so keyboard focus stays on it.
+          <button
+            type="button"
+            className={live.phase === 'paused' ? 'run' : undefined}
+            onClick={live.phase === 'paused' ? () => void liveTraining.resume() : () => liveTraining.pause()}
+          >
+            {live.phase === 'paused' ? 'Resume' : 'Pause'}
           </button>
         )}
         {(live.phase === 'running' || live.phase === 'paused') && (
@@ -186,64 +207,104 @@ function smooth(xs: readonly number[], window: number): number[] {
   return out;
 }
 
+/** The notebook smooths its loss curve over 50 steps; the first 49 points average what there is. */
+const SMOOTHING = 50;
+
+/** The best-possible accuracy (%) at the check-up ratios: exact, and computed once, not on every progress message. */
+let bestPossible: number[] | null = null;
+const bestPossiblePercent = () => (bestPossible ??= CHECK_T.map((t) => 100 * exactBestPossibleAccuracy(t)));
+
 /** Live charts redraw at most this often: a Plotly draw costs tens of milliseconds on a slow laptop. */
 const LIVE_CHART_MS = 250;
 
 function LossCurve() {
   const live = useSyncExternalStore(liveTraining.subscribe, liveTraining.getSnapshot);
-  if (live.losses.length === 0) {
-    return (
-      <p className="hint">
-        No live run yet. Start one above and the loss appears here step by step, with the learning rate and an accuracy check-up every few hundred steps. For
-        reference, the notebook recipe's smoothed loss falls from 2.61 to about 1.41 over 3000 steps and stays there; the learning recipe keeps going down.
-      </p>
-    );
-  }
+  // Before a run, the charts already show the planned run's frame (its steps, its schedule),
+  // so starting it redraws nothing: Plotly's first draw of a chart is its slowest.
+  const run = live.phase !== 'idle' || live.losses.length > 0;
+  const recipe = run ? live.recipe ?? live.plan.recipe : live.plan.recipe;
+  const totalSteps = run ? live.totalSteps : live.plan.totalSteps;
+  const lrs = useSchedule(run ? live.lrs : null, live.plan.recipe, live.plan.totalSteps);
+  const streaming = live.phase === 'running';
   const steps = live.losses.map((_, i) => i + 1);
-  // Axes fixed for the whole run: nothing jumps as points arrive, and Plotly skips the autorange work on every redraw.
-  const lossTop = Math.max(3, Math.ceil(Math.max(...live.losses.slice(0, 20)) * 2) / 2);
-  const window = Math.min(50, Math.max(1, Math.floor(live.losses.length / 10)));
-  const last = live.checkups.at(-1);
-  const every = Math.max(1, Math.floor(live.lrs.length / 300)); // a schedule needs no more than ~300 points to draw
-  const lrSteps = live.lrs.map((_, i) => i + 1).filter((_, i) => i % every === 0);
+  // Axes fixed for the whole run: nothing jumps as points arrive, and the lines can go on the live canvas.
+  const lossTop = Math.max(3, Math.ceil(Math.max(0, ...live.losses.slice(0, 20)) * 2) / 2);
+  const every = Math.max(1, Math.floor(lrs.length / 300)); // a schedule needs no more than ~300 points to draw
+  const lrSteps = lrs.map((_, i) => i + 1).filter((_, i) => i % every === 0);
   return (
     <div>
+      {live.losses.length === 0 && (
+        <p className="hint">
+          No live run yet. Start one above and the loss appears here step by step, with the learning rate and an accuracy check-up every few hundred steps. For
+          reference, the notebook recipe's smoothed loss falls from 2.61 to about 1.41 over 3000 steps and stays there; the learning recipe keeps going down.
+        </p>
+      )}
       <Plot
         traces={[
           { type: 'scatter', mode: 'lines', x: steps, y: [...live.losses], name: 'loss per step' },
-          { type: 'scatter', mode: 'lines', x: steps, y: smooth(live.losses, window), name: `moving average (${window} steps)` },
+          { type: 'scatter', mode: 'lines', x: steps, y: smooth(live.losses, SMOOTHING), name: `moving average (${SMOOTHING} steps)` },
         ]}
-        layout={{ xTitle: 'training step', yTitle: 'loss (nats)', xRange: [0, live.totalSteps], yRange: [0, lossTop] }}
-        label={`Training loss over ${live.losses.length} steps of the ${live.recipe} recipe`}
+        layout={{ xTitle: 'training step', yTitle: 'loss (nats)', xRange: [0, totalSteps], yRange: [0, lossTop] }}
+        label={live.losses.length > 0 ? `Training loss over ${live.losses.length} steps of the ${recipe} recipe` : `Training loss of the ${recipe} recipe: no steps yet`}
         filename="training-loss"
         height={300}
         minIntervalMs={LIVE_CHART_MS}
+        live={streaming}
       />
       <Plot
         traces={[
-          { type: 'scatter', mode: 'lines', x: lrSteps, y: lrSteps.map((s) => live.lrs[s - 1]), name: 'learning rate' },
-          { type: 'scatter', mode: 'markers', x: [Math.max(1, live.step)], y: [live.lrs[Math.max(0, live.step - 1)]], name: 'now' },
+          { type: 'scatter', mode: 'lines', x: lrSteps, y: lrSteps.map((s) => lrs[s - 1]), name: 'learning rate' },
+          { type: 'scatter', mode: 'markers', x: [Math.max(1, live.step)], y: [lrs[Math.max(0, live.step - 1)]], name: 'now' },
         ]}
-        layout={{ xTitle: 'training step', yTitle: 'learning rate', xRange: [0, live.totalSteps], yRange: [0, 1.05 * Math.max(...live.lrs)] }}
-        label={`The ${live.recipe} recipe's learning-rate schedule over ${live.totalSteps} steps`}
+        layout={{ xTitle: 'training step', yTitle: 'learning rate', xRange: [0, totalSteps], yRange: [0, 1.05 * Math.max(...lrs)] }}
+        label={`The ${recipe} recipe's learning-rate schedule over ${totalSteps} steps`}
         filename="learning-rate"
         height={220}
         minIntervalMs={LIVE_CHART_MS}
+        live={streaming}
       />
-      {/* Drawn from the start (the best possible only), so a check-up updates a chart instead of creating one mid-run. */}
-      <Plot
-        traces={[
-          ...(last ? [{ type: 'scatter' as const, mode: 'lines+markers' as const, x: [...last.t], y: last.accuracy.map((a) => 100 * a), name: `this run at step ${last.step}` }] : []),
-          { type: 'scatter', mode: 'lines', x: [...CHECK_T], y: CHECK_T.map((t) => 100 * exactBestPossibleAccuracy(t)), name: 'best possible', dash: 'dash' },
-        ]}
-        layout={{ xTitle: 'masking ratio t', yTitle: 'accuracy at masked positions (%)', xRange: [0, 1], yRange: [0, 102], showLegend: true }}
-        label={last ? `Accuracy against masking ratio at step ${last.step}, next to the best possible` : 'Accuracy against masking ratio: the best possible, until the first check-up of this run'}
-        filename="training-accuracy"
-        height={280}
-      />
+      <AccuracyChart last={live.checkups.at(-1)} live={streaming} />
     </div>
   );
 }
+
+/** The run's learning-rate schedule, or the planned run's, computed once per plan. */
+function useSchedule(running: readonly number[] | null, recipe: string, totalSteps: number): readonly number[] {
+  const planned = useMemo(() => {
+    const { schedule } = RECIPES[recipe] ?? RECIPES.learns;
+    return Array.from({ length: totalSteps }, (_, i) => learningRate(schedule, i, totalSteps));
+  }, [recipe, totalSteps]);
+  return running && running.length > 0 ? running : planned;
+}
+
+/**
+ * Accuracy against masking ratio at the latest check-up. Drawn from the start (the best
+ * possible only), so a check-up updates a chart instead of creating one mid-run; memoised,
+ * so the progress messages in between redraw nothing.
+ */
+const AccuracyChart = memo(function AccuracyChart({ last, live }: { last: Checkup | undefined; live: boolean }) {
+  // The run's series keeps one name (the step is in the label), so a check-up changes no legend
+  // and, while the run streams, only repaints the live canvas.
+  const traces = useMemo<PlotTrace[]>(
+    () => [
+      { type: 'scatter', mode: 'lines+markers', x: last ? [...last.t] : [], y: last ? last.accuracy.map((a) => 100 * a) : [], name: 'this run' },
+      { type: 'scatter', mode: 'lines', x: [...CHECK_T], y: bestPossiblePercent(), name: 'best possible', dash: 'dash' },
+    ],
+    [last],
+  );
+  return (
+    <Plot
+      traces={traces}
+      layout={ACCURACY_LAYOUT}
+      label={last ? `Accuracy against masking ratio at step ${last.step}, next to the best possible` : 'Accuracy against masking ratio: the best possible, until the first check-up of this run'}
+      filename="training-accuracy"
+      height={280}
+      live={live}
+    />
+  );
+});
+
+const ACCURACY_LAYOUT: PlotLayout = { xTitle: 'masking ratio t', yTitle: 'accuracy at masked positions (%)', xRange: [0, 1], yRange: [0, 102], showLegend: true };
 
 export const cells = {
   'model-source': cell<{ backend: string; seed: number }>({

@@ -9,6 +9,7 @@ import { saveText } from './download.ts';
 import { DataTable } from './DataTable.tsx';
 import { enqueueDraw } from './draw-queue.ts';
 import { PLOT_CONFIG, toPlotlyFigure } from './figure.ts';
+import { canPaintLive, paintLive, withLegendAnchors, type PlotArea } from './live-canvas.ts';
 import { loadPlotly, type PlotlyApi } from './plotly.ts';
 import { useReducedMotion, useTheme } from './preferences.ts';
 import { countPoints, deriveTable, toCsv } from './table.ts';
@@ -29,14 +30,24 @@ export interface PlotProps {
   readonly height?: number;
   /** Least time between two draws, for charts fed many times a second (live training). */
   readonly minIntervalMs?: number;
+  /**
+   * Data is streaming in (live training): while the axes stay fixed, Plotly draws the frame
+   * once and the lines are painted on a canvas over it every frame (live-canvas.ts). Plotly
+   * draws everything again once this turns false.
+   */
+  readonly live?: boolean;
 }
+
+/** Plotly's private record of where the plot area sits, read to lay the live canvas over it. */
+type PlotlyHost = HTMLDivElement & { _fullLayout?: { _size?: PlotArea } };
 
 const NO_LAYOUT: PlotLayout = {};
 
 const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, height = 320, minIntervalMs = 0 }: PlotProps) {
+export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, height = 320, minIntervalMs = 0, live = false }: PlotProps) {
   const graph = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
   const theme = useTheme();
   const reducedMotion = useReducedMotion();
   const [plotly, setPlotly] = useState<PlotlyApi | null>(null);
@@ -52,6 +63,31 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
   const lastDraw = useRef(-Infinity);
   // Bumped by every draw and by unmount: a draw that finishes late only reports if still newest.
   const version = useRef(0);
+  /** The frame (frameKey) of Plotly's last draw, when the live canvas can paint over it; else null. */
+  const drawnFrame = useRef<string | null>(null);
+  /** True while the newest props are live and the canvas carries the lines. */
+  const streaming = useRef(false);
+  const paintRequest = useRef(0);
+
+  /** Paint the newest traces on the live canvas, over the plot area of the frame Plotly drew. */
+  const paint = useCallback(() => {
+    paintRequest.current = 0;
+    const gd = graph.current as PlotlyHost | null;
+    const c = canvas.current;
+    const area = gd?._fullLayout?._size;
+    const now = latest.current;
+    if (!streaming.current || drawnFrame.current === null) return; // Plotly has the data again
+    const ctx = c?.getContext('2d');
+    if (!gd || !c || !area || !ctx || !canPaintLive(now.traces, now.layout)) return;
+    const ratio = window.devicePixelRatio || 1;
+    Object.assign(c.style, { left: `${area.l}px`, top: `${area.t}px`, width: `${area.w}px`, height: `${area.h}px` });
+    const [w, h] = [Math.round(area.w * ratio), Math.round(area.h * ratio)];
+    if (c.width !== w) c.width = w;
+    if (c.height !== h) c.height = h;
+    paintLive(ctx, area, ratio, now.traces, now.layout, THEMES[now.theme]);
+    gd.dataset.live = 'true'; // hides Plotly's own (stale) lines and hover: plot.css
+    setDrawnPoints(countPoints(now.traces));
+  }, []);
 
   const fail = useCallback((e: unknown) => {
     setFailure(describe(e));
@@ -72,18 +108,42 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
   useEffect(() => {
     latest.current = { traces, layout, theme, reducedMotion, height };
     const gd = graph.current;
-    if (!plotly || !gd || pending.current) return;
+    if (!plotly || !gd) return;
+    const paintable = canPaintLive(traces, layout);
+    const frame = paintable ? frameKey(traces, layout, theme, height) : null;
+    streaming.current = live && paintable;
+    if (streaming.current && frame === drawnFrame.current) {
+      // Only the data moved: repaint the canvas next frame, and leave Plotly alone.
+      paintRequest.current ||= requestAnimationFrame(paint);
+      return;
+    }
+    cancelAnimationFrame(paintRequest.current);
+    paintRequest.current = 0;
+    if (pending.current) return;
     const draw = () => {
       pending.current = null;
       lastDraw.current = performance.now();
       const now = latest.current;
       const v = ++version.current;
       // Wrapped so a synchronous throw (building the figure, or in Plotly) lands in the same place as a rejection.
+      const paintableNow = canPaintLive(now.traces, now.layout);
       new Promise((done) => {
-        const figure = toPlotlyFigure(now.traces, now.layout, { theme: THEMES[now.theme], height: now.height, reducedMotion: now.reducedMotion, revision: v });
+        // A series with no points yet still gets its legend entry, so the frame is final from the start.
+        const shown = paintableNow ? withLegendAnchors(now.traces, now.layout) : now.traces;
+        const figure = toPlotlyFigure(shown, now.layout, { theme: THEMES[now.theme], height: now.height, reducedMotion: now.reducedMotion, revision: v });
         done(plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG));
       }).then(
-        () => v === version.current && setDrawnPoints(countPoints(now.traces)),
+        () => {
+          if (v !== version.current) return;
+          drawnFrame.current = paintableNow ? frameKey(now.traces, now.layout, now.theme, now.height) : null;
+          if (streaming.current) return paint();
+          // Plotly drew the data itself: the canvas steps aside.
+          if (gd.dataset.live) {
+            delete gd.dataset.live;
+            canvas.current?.getContext('2d')?.clearRect(0, 0, canvas.current.width, canvas.current.height);
+          }
+          setDrawnPoints(countPoints(now.traces));
+        },
         (e: unknown) => v === version.current && fail(e),
       );
     };
@@ -98,7 +158,7 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
         cancelDraw();
       };
     }
-  }, [plotly, traces, layout, theme, reducedMotion, height, minIntervalMs, fail]);
+  }, [plotly, traces, layout, theme, reducedMotion, height, minIntervalMs, live, fail, paint]);
 
   // Follow the container's width (sidebars, window), then purge on unmount.
   useEffect(() => {
@@ -111,7 +171,10 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
             if (resizeFrame || !version.current) return; // nothing drawn yet: the first draw sizes itself
             resizeFrame = requestAnimationFrame(() => {
               resizeFrame = 0;
-              plotly.Plots.resize(gd).catch(() => {}); // rejects while hidden; the next resize catches up
+              plotly.Plots
+                .resize(gd)
+                .then(() => paint()) // the plot area moved
+                .catch(() => {}); // rejects while hidden; the next resize catches up
             });
           })
         : null;
@@ -119,12 +182,15 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
     return () => {
       observer?.disconnect();
       cancelAnimationFrame(resizeFrame);
+      cancelAnimationFrame(paintRequest.current);
+      paintRequest.current = 0;
+      drawnFrame.current = null;
       pending.current?.();
       pending.current = null;
       version.current++;
       plotly.purge(gd);
     };
-  }, [plotly]);
+  }, [plotly, paint]);
 
   const tableData = useCallback(() => table ?? deriveTable(traces, layout), [table, traces, layout]);
 
@@ -150,6 +216,7 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
           data-ready={ready ? 'true' : 'false'}
           data-points={drawnPoints ?? 0}
         />
+        <canvas ref={canvas} className="plot-live" aria-hidden="true" />
         {failure ? (
           <p className="plot-error" role="alert">
             <span>
@@ -178,4 +245,10 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
       <DataTable table={tableData} caption={label} open={tableOpen} onToggle={setTableOpen} />
     </div>
   );
+}
+
+/** What Plotly's frame depends on, besides the points: while it stays the same, the canvas can carry the lines. */
+function frameKey(traces: readonly PlotTrace[], layout: PlotLayout, theme: string, height: number): string {
+  const series = traces.map((t) => [t.type, t.name, t.type === 'scatter' ? [t.mode, t.color, t.dash] : null]);
+  return JSON.stringify([series, layout, theme, height]);
 }

@@ -3,7 +3,7 @@
  * motion and accessibility choices are tested without a browser.
  */
 import type { PlotTheme } from './theme.ts';
-import type { LineDash, MarkerSymbol, PlotLayout, PlotTrace } from './types.ts';
+import type { BarTrace, LineDash, MarkerSymbol, PlotLayout, PlotTrace, ScatterTrace } from './types.ts';
 
 /** Plotly's own shapes are untyped here on purpose: only this file builds them. */
 export type PlotlyObject = Record<string, unknown>;
@@ -52,7 +52,7 @@ function toPlotlyTrace(trace: PlotTrace, series: number, theme: PlotTheme, layou
       colorbar: { title: { text: trace.zTitle ?? '' }, outlinewidth: 0, tickcolor: theme.axis },
     };
   }
-  const color = trace.color ?? theme.palette[series % theme.palette.length];
+  const { color, dash, symbol } = seriesStyle(trace, series, theme);
   if (trace.type === 'bar') {
     return {
       type: 'bar',
@@ -70,8 +70,20 @@ function toPlotlyTrace(trace: PlotTrace, series: number, theme: PlotTheme, layou
     x: trace.x,
     y: trace.y,
     name: trace.name,
-    line: { color, width: 2, dash: trace.dash ?? DASHES[series % DASHES.length] },
-    marker: { color, size: 7, symbol: trace.symbol ?? SYMBOLS[series % SYMBOLS.length] },
+    line: { color, width: LINE_WIDTH, dash },
+    marker: { color, size: MARKER_SIZE, symbol },
+  };
+}
+
+export const LINE_WIDTH = 2;
+export const MARKER_SIZE = 7;
+
+/** Colour, dash and marker of series number `series`: the live canvas paints with these too. */
+export function seriesStyle(trace: ScatterTrace | BarTrace, series: number, theme: PlotTheme): { color: string; dash: LineDash; symbol: MarkerSymbol } {
+  return {
+    color: trace.color ?? theme.palette[series % theme.palette.length],
+    dash: (trace.type === 'scatter' && trace.dash) || DASHES[series % DASHES.length],
+    symbol: (trace.type === 'scatter' && trace.symbol) || SYMBOLS[series % SYMBOLS.length],
   };
 }
 
