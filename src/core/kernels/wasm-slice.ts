@@ -7,6 +7,7 @@
  * These read the source in place through a view of wasm memory.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { overrideWasmKernel } from './override.ts';
 
 /** The parts of tfjs-backend-wasm's BackendWasm used here. */
 interface WasmBackend {
@@ -54,44 +55,29 @@ function slice(backend: WasmBackend, x: tf.TensorInfo, begin: number[], size: nu
 
 /** Put in-place Slice and Unpack in front of the wasm backend's. Call once the wasm backend is ready. */
 export function installWasmSlice(): string {
-  const originalSlice = tf.getKernel('Slice', 'wasm');
-  const originalUnpack = tf.getKernel('Unpack', 'wasm');
-  if (!originalSlice || !originalUnpack) return 'tfjs Slice (the wasm backend is not registered)';
-  tf.unregisterKernel('Slice', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Slice',
-    backendName: 'wasm',
-    setupFunc: originalSlice.setupFunc,
-    kernelFunc: (args) => {
-      const x = args.inputs.x as tf.TensorInfo;
-      if (x.dtype === 'string' || x.dtype === 'complex64') return originalSlice.kernelFunc(args);
-      const { begin, size } = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
-      const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
-      return slice(args.backend as unknown as WasmBackend, x, b, s);
-    },
+  const plain = (x: tf.TensorInfo) => x.dtype !== 'string' && x.dtype !== 'complex64';
+  const sliced = overrideWasmKernel('Slice', ({ inputs, attrs, backend }) => {
+    const x = inputs.x as tf.TensorInfo;
+    if (!plain(x)) return null;
+    const { begin, size } = attrs as unknown as { begin: number | number[]; size?: number | number[] };
+    const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+    return slice(backend as unknown as WasmBackend, x, b, s);
   });
-  tf.unregisterKernel('Unpack', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Unpack',
-    backendName: 'wasm',
-    setupFunc: originalUnpack.setupFunc,
-    kernelFunc: (args) => {
-      const x = args.inputs.value as tf.TensorInfo;
-      if (x.dtype === 'string' || x.dtype === 'complex64') return originalUnpack.kernelFunc(args);
-      const backend = args.backend as unknown as WasmBackend;
-      const rank = x.shape.length;
-      const axis = ((args.attrs as unknown as { axis: number }).axis + rank) % rank;
-      const size = x.shape.slice();
-      size[axis] = 1;
-      const outShape = x.shape.filter((_, d) => d !== axis);
-      return Array.from({ length: x.shape[axis] }, (_, i) => {
-        const begin = new Array<number>(rank).fill(0);
-        begin[axis] = i;
-        const out = slice(backend, x, begin, size);
-        out.shape = outShape; // same values, the unpacked axis dropped
-        return out;
-      });
-    },
+  const unpacked = overrideWasmKernel('Unpack', ({ inputs, attrs, backend }) => {
+    const x = inputs.value as tf.TensorInfo;
+    if (!plain(x)) return null;
+    const rank = x.shape.length;
+    const axis = ((attrs as unknown as { axis: number }).axis + rank) % rank;
+    const size = x.shape.slice();
+    size[axis] = 1;
+    const outShape = x.shape.filter((_, d) => d !== axis);
+    return Array.from({ length: x.shape[axis] }, (_, i) => {
+      const begin = new Array<number>(rank).fill(0);
+      begin[axis] = i;
+      const out = slice(backend as unknown as WasmBackend, x, begin, size);
+      out.shape = outShape; // same values, the unpacked axis dropped
+      return out;
+    });
   });
-  return 'in-place Slice and Unpack';
+  return sliced && unpacked ? 'in-place Slice and Unpack' : "tfjs' Slice and Unpack (the wasm backend is not registered)";
 }
