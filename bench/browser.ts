@@ -27,7 +27,7 @@ interface Plan {
 const PLANS: Plan[] = [
   { backend: 'wasm', warm: 3, steps: 50 },
   { backend: 'webgl', warm: 3, steps: 8 },
-  { backend: 'webgpu', warm: 1, steps: 2 },
+  { backend: 'webgpu', warm: 1, steps: 4 },
 ];
 const only = process.argv.slice(2);
 

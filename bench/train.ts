@@ -46,7 +46,11 @@ if (existsSync(python) && run(python, ['-c', 'import torch; print("{}")']) !== n
   console.error('PyTorch not found (apt-get install python3-torch libopenblas0-pthread): no reference this run');
 }
 
-const ref = rows.find((r) => r.backend.endsWith('-2t')) ?? rows.find((r) => r.backend.startsWith('pytorch'));
+// The reference is PyTorch at its fastest here. The issue names 2 threads, but on this
+// 2-core machine 2 threads are slower than 1 (they fight the other core's work), so the
+// faster of the two is the honest bar; both rows are printed.
+const torch = rows.filter((r) => r.backend.startsWith('pytorch'));
+const ref = torch.length > 0 ? torch.reduce((a, b) => (b.medianMs < a.medianMs ? b : a)) : undefined;
 console.log(`\ntraining step, batch 64, recipe "${values.recipe}" (median of ${steps} after warm-up)`);
 console.log('backend                     ms/step   first step   vs ' + (ref?.backend ?? 'no reference'));
 for (const r of rows) {
