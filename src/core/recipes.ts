@@ -70,7 +70,7 @@ export const NOTEBOOK: Recipe = Object.freeze({
  * 38%), but not reliably all the way: in PyTorch one seed in four came within
  * 2 points of the best possible at every t <= 0.8 (by step 3500); the others,
  * and this engine's own seed-42 run, stall on a second plateau 9-12 points
- * short at t = 0.7-0.83, where period 3 is the weak spot. Still open work.
+ * short at t = 0.7-0.83, where period 3 is the weak spot. CURRICULUM closes it.
  */
 export const LEARNS: Recipe = Object.freeze({
   ...NOTEBOOK,
@@ -86,7 +86,10 @@ export const LEARNS: Recipe = Object.freeze({
  * The recipe that reaches the best possible: within 2 points of it at every
  * t <= 0.8. Found in PyTorch on the same model (bench/recipe-search/): 11 of
  * 12 seeds on target at 5000 steps, the twelfth 2.2 points short; LEARNS got
- * 0 of 6. LEARNS plus two changes:
+ * 0 of 6. In this engine 5000 steps left seeds 42, 1 and 2 at 2.0, 2.5 and
+ * 2.2 points short at t = 0.77, so the recipe runs 6500: every seed tried
+ * (1, 2, 3, 42) then ends within 1.4 points (unmask eval, 1000 sequences).
+ * LEARNS plus two changes:
  *  - a curriculum over t: t's upper bound ramps from 0.31 to 1 over the first
  *    40% of the run. Early batches are mostly visible, so the one strong signal
  *    is "copy the token p positions away", and the positional attention forms
@@ -100,7 +103,8 @@ export const LEARNS: Recipe = Object.freeze({
 export const CURRICULUM: Recipe = Object.freeze({
   ...LEARNS,
   name: 'curriculum',
-  description: 'The learns recipe with a curriculum over t (its upper bound ramps from 0.31 to 1 over the first 40% of the run) and t weighted towards high values.',
+  description: 'The learns recipe over 6500 steps, with a curriculum over t (its upper bound ramps from 0.31 to 1 over the first 40% of the run) and t weighted towards high values.',
+  steps: 6500,
   tCurriculum: 0.4,
   tCurriculumStart: 0.3,
   tWarp: 0.5,

@@ -20,7 +20,7 @@ export function startEngine(): Promise<BackendChoice> {
 }
 
 export interface PretrainedInfo {
-  readonly id: 'learns-5000' | 'notebook-3000' | 'curriculum-5000';
+  readonly id: 'learns-5000' | 'notebook-3000' | 'curriculum-6500';
   readonly label: string;
   readonly recipe: string;
   readonly steps: number;
@@ -29,7 +29,7 @@ export interface PretrainedInfo {
 export const PRETRAINED: readonly PretrainedInfo[] = [
   { id: 'learns-5000', label: 'the learning recipe, 5000 steps', recipe: 'learns', steps: 5000 },
   { id: 'notebook-3000', label: "the notebook's recipe, 3000 steps", recipe: 'notebook', steps: 3000 },
-  { id: 'curriculum-5000', label: 'the curriculum recipe, 5000 steps', recipe: 'curriculum', steps: 5000 },
+  { id: 'curriculum-6500', label: 'the curriculum recipe, 6500 steps', recipe: 'curriculum', steps: 6500 },
 ];
 
 export interface ModelSnapshot {

@@ -47,8 +47,8 @@ const IDLE: TrainingSnapshot = {
   backend: null, notice: null, plan: { recipe: 'learns', totalSteps: RECIPES.learns.steps },
 };
 
-/** Most steps one live run may take: 5000 is the learning recipe's full length. */
-export const MAX_LIVE_STEPS = 5000;
+/** Most steps one live run may take: 6500 is the curriculum recipe's full length. */
+export const MAX_LIVE_STEPS = 6500;
 
 /** What a finished model learned, in words a learner can take in at a glance. */
 export function summarize(c: Checkup | undefined, recipe: string): string {
