@@ -7,7 +7,7 @@ import { sampleBatch, tUpper } from '../../src/core/training.ts';
 
 describe('the curriculum recipe', () => {
   it('ramps the upper bound of t from 0.31 to 1 over the first 40% of the run, and leaves other recipes alone', () => {
-    expect(CURRICULUM.steps).toBe(5000);
+    expect(CURRICULUM.steps).toBe(6500); // 5000 left three of three seeds 2.0-2.5 points short at t = 0.77
     expect(tUpper(CURRICULUM, 0, 5000)).toBeCloseTo(0.02 + 0.98 * 0.3, 12);
     expect(tUpper(CURRICULUM, 1000, 5000)).toBeCloseTo(0.02 + 0.98 * 0.65, 12);
     expect(tUpper(CURRICULUM, 2000, 5000)).toBe(1);
