@@ -163,6 +163,11 @@ export interface ScheduleConfig {
   readonly minLr: number;
 }
 
+/** The whole schedule: the learning rate of every optimizer step of a `total`-step run. */
+export function learningRates(s: ScheduleConfig, total: number): number[] {
+  return Array.from({ length: total }, (_, step) => learningRate(s, step, total));
+}
+
 /** Learning rate for optimizer step `step` (0-based) of `total`. */
 export function learningRate(s: ScheduleConfig, step: number, total: number): number {
   if (step < s.warmupSteps) return (s.lr * (step + 1)) / s.warmupSteps;

@@ -7,7 +7,7 @@
  * trained weights to the model store, so every later figure uses them.
  */
 import { BACKEND_PREFERENCE, requestedBackends } from '../core/backend.ts';
-import { learningRate } from '../core/optim.ts';
+import { learningRates } from '../core/optim.ts';
 import { getRecipe, initOptions, RECIPES, withOverrides } from '../core/recipes.ts';
 import type { Checkup, RunSpec, RunState, SessionEvent } from '../worker/protocol.ts';
 import { models, startEngine } from './engine.ts';
@@ -206,7 +206,7 @@ class LiveTraining {
     let lrs: number[];
     try {
       const { schedule } = getRecipe(spec.recipe);
-      lrs = Array.from({ length: spec.totalSteps }, (_, i) => learningRate(schedule, i, spec.totalSteps));
+      lrs = learningRates(schedule, spec.totalSteps);
     } catch (e) {
       this.publish({ message: `Training could not start: ${errorText(e)}` });
       return;

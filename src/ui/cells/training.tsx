@@ -2,7 +2,7 @@
 import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FocusEvent } from 'react';
 import { exactBestPossibleAccuracy } from '../../core/bayes.ts';
 import { describeBackend } from '../../core/backend.ts';
-import { learningRate } from '../../core/optim.ts';
+import { learningRates } from '../../core/optim.ts';
 import { RECIPES } from '../../core/recipes.ts';
 import { models, startEngine } from '../engine.ts';
 import { liveTraining, MAX_LIVE_STEPS, type Checkup } from '../live-training.ts';
@@ -229,8 +229,7 @@ function LossCurve() {
   const steps = live.losses.map((_, i) => i + 1);
   // Axes fixed for the whole run: nothing jumps as points arrive, and the lines can go on the live canvas.
   const lossTop = Math.max(3, Math.ceil(Math.max(0, ...live.losses.slice(0, 20)) * 2) / 2);
-  const every = Math.max(1, Math.floor(lrs.length / 300)); // a schedule needs no more than ~300 points to draw
-  const lrSteps = lrs.map((_, i) => i + 1).filter((_, i) => i % every === 0);
+  const schedule = useMemo(() => scheduleLine(lrs), [lrs]);
   return (
     <div>
       {live.losses.length === 0 && (
@@ -253,10 +252,10 @@ function LossCurve() {
       />
       <Plot
         traces={[
-          { type: 'scatter', mode: 'lines', x: lrSteps, y: lrSteps.map((s) => lrs[s - 1]), name: 'learning rate' },
+          schedule.line,
           { type: 'scatter', mode: 'markers', x: [Math.max(1, live.step)], y: [lrs[Math.max(0, live.step - 1)]], name: 'now' },
         ]}
-        layout={{ xTitle: 'training step', yTitle: 'learning rate', xRange: [0, totalSteps], yRange: [0, 1.05 * Math.max(...lrs)] }}
+        layout={{ xTitle: 'training step', yTitle: 'learning rate', xRange: [0, totalSteps], yRange: [0, 1.05 * schedule.top] }}
         label={`The ${recipe} recipe's learning-rate schedule over ${totalSteps} steps`}
         filename="learning-rate"
         height={220}
@@ -268,12 +267,16 @@ function LossCurve() {
   );
 }
 
+/** The schedule as a line: it changes with the plan, not with every progress message, and needs no more than ~300 points. */
+function scheduleLine(lrs: readonly number[]): { line: PlotTrace; top: number } {
+  const every = Math.max(1, Math.floor(lrs.length / 300));
+  const steps = lrs.map((_, i) => i + 1).filter((_, i) => i % every === 0);
+  return { line: { type: 'scatter', mode: 'lines', x: steps, y: steps.map((s) => lrs[s - 1]), name: 'learning rate' }, top: Math.max(...lrs) };
+}
+
 /** The run's learning-rate schedule, or the planned run's, computed once per plan. */
 function useSchedule(running: readonly number[] | null, recipe: string, totalSteps: number): readonly number[] {
-  const planned = useMemo(() => {
-    const { schedule } = RECIPES[recipe] ?? RECIPES.learns;
-    return Array.from({ length: totalSteps }, (_, i) => learningRate(schedule, i, totalSteps));
-  }, [recipe, totalSteps]);
+  const planned = useMemo(() => learningRates((RECIPES[recipe] ?? RECIPES.learns).schedule, totalSteps), [recipe, totalSteps]);
   return running && running.length > 0 ? running : planned;
 }
 

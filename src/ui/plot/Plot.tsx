@@ -125,8 +125,8 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
       lastDraw.current = performance.now();
       const now = latest.current;
       const v = ++version.current;
-      // Wrapped so a synchronous throw (building the figure, or in Plotly) lands in the same place as a rejection.
       const paintableNow = canPaintLive(now.traces, now.layout);
+      // Wrapped so a synchronous throw (building the figure, or in Plotly) lands in the same place as a rejection.
       new Promise((done) => {
         // A series with no points yet still gets its legend entry, so the frame is final from the start.
         const shown = paintableNow ? withLegendAnchors(now.traces, now.layout) : now.traces;
