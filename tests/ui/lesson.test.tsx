@@ -6,6 +6,8 @@ import { SECTIONS } from '../../src/lesson/sections.ts';
 import { loadCells, SECTIONS_WITH_CELLS } from '../../src/ui/cells/index.ts';
 import { cell } from '../../src/ui/cells/types.ts';
 import { Cell } from '../../src/ui/notebook/Cell.tsx';
+import { models } from '../../src/ui/engine.ts';
+import type { DiffusionLM } from '../../src/core/model.ts';
 import { DEFAULT_SEED, loadProgress, parseSeed, parseUrl, shareUrl } from '../../src/ui/notebook/progress.ts';
 
 describe('the prose compiler', () => {
@@ -87,6 +89,18 @@ describe('a cell', () => {
     const def = cell<number>({ title: 'Broken', run: () => Promise.reject(new Error('no GPU today')), View: () => <p>never</p> });
     render(<Cell id="broken" def={def} seed={1} runSignal={1} showCodeByDefault={false} onRan={noop} />);
     expect((await screen.findByRole('alert')).textContent).toBe('This cell failed: no GPU today');
+  });
+
+  it('runs a requested run that needed a model as soon as one is loaded, and only then', async () => {
+    let calls = 0;
+    const def = cell<string>({ title: 'Needs a model', needsModel: true, run: () => `run ${++calls}`, View: ({ out }) => <p>{out}</p> });
+    render(<Cell id="needs" def={def} seed={1} runSignal={1} showCodeByDefault={false} onRan={noop} />);
+    expect(screen.getByText(/This cell needs a trained model|Load one of the shipped checkpoints/)).toBeTruthy();
+    expect(calls).toBe(0);
+    await act(async () => models.replace({ dispose: noop } as unknown as DiffusionLM, 'pretrained: a stand-in'));
+    expect(await screen.findByText('run 1')).toBeTruthy();
+    await act(async () => models.replace({ dispose: noop } as unknown as DiffusionLM, 'pretrained: another'));
+    expect(calls).toBe(1); // a later model marks the output stale; it does not run again by itself
   });
 
   it('shows only the newest run when an older one finishes late', async () => {

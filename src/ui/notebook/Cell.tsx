@@ -77,11 +77,20 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
   // Abort whatever is in flight when the cell goes away.
   useEffect(() => () => controller.current?.abort(), []);
 
-  // Runs requested from outside (Run all, projector, reload).
+  // Runs requested from outside (Run all, projector, reload). One asked for before any model
+  // was loaded waits for it: an instructor who opens Results and then loads a checkpoint
+  // sees the outputs without pressing Run on every cell.
+  const waitingForModel = useRef(false);
   useEffect(() => {
-    if (runSignal > 0 && !needsModel) run();
+    if (runSignal > 0 && needsModel) waitingForModel.current = true;
+    else if (runSignal > 0) run();
     // Only a new signal should trigger a run, not a new `run` identity.
   }, [runSignal]);
+  useEffect(() => {
+    if (needsModel || !waitingForModel.current) return;
+    waitingForModel.current = false;
+    run();
+  }, [needsModel, run]);
 
   // A new seed redraws what this cell shows or is computing (a run in flight with the old seed is superseded).
   const lastSeed = useRef(seed);
