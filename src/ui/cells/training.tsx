@@ -6,7 +6,7 @@ import { learningRates } from '../../core/optim.ts';
 import { RECIPES } from '../../core/recipes.ts';
 import { CHECK_T } from '../../worker/protocol.ts';
 import { describeBackend } from '../backend/backend-request.ts';
-import { formatDuration } from '../format.ts';
+import { formatDuration } from '../figures/format.ts';
 import { backends, compute, models } from '../models/index.ts';
 import { ModelPicker } from '../models/ModelPicker.tsx';
 import { LIVE_CHART_MS, Plot, type PlotLayout, type PlotTrace } from '../plot/index.ts';
