@@ -68,7 +68,7 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
         if (mine === version.current && total > 0) setProgress(Math.min(1, done / total));
       },
     };
-    serially(async () => {
+    void serially(async () => {
       if (mine !== version.current || ac.signal.aborted) return; // superseded or unmounted while queued
       const modelVersion = models.getSnapshot().version;
       try {
@@ -99,10 +99,14 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
   // was loaded waits for it: an instructor who opens Results and then loads a checkpoint
   // sees the outputs without pressing Run on every cell.
   const waitingForModel = useRef(false);
+  // The effect below reacts to a new signal only, not to a new `run` or model: it reads those through a ref.
+  const latest = useRef({ run, needsModel });
   useEffect(() => {
-    if (runSignal > 0 && needsModel) waitingForModel.current = true;
-    else if (runSignal > 0) run();
-    // Only a new signal should trigger a run, not a new `run` identity.
+    latest.current = { run, needsModel };
+  });
+  useEffect(() => {
+    if (runSignal > 0 && latest.current.needsModel) waitingForModel.current = true;
+    else if (runSignal > 0) latest.current.run();
   }, [runSignal]);
   useEffect(() => {
     if (needsModel || !waitingForModel.current) return;
