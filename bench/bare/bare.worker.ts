@@ -3,6 +3,7 @@
  * check-ups, saves or messages to a page). Times `steps` steps after `warm`
  * untimed ones, which compile the shaders.
  */
+import { errorMessage } from '../../src/core/error-message.ts';
 import { freshModel, trainerFor } from '../../src/core/model-factory.ts';
 import { getRecipe } from '../../src/core/recipes.ts';
 import { startBackend } from '../../src/worker/tfjs-browser.ts';
@@ -33,6 +34,6 @@ self.onmessage = async (e: MessageEvent<BareRequest>) => {
     model.dispose();
     self.postMessage({ backend: choice.name, msPerStep } satisfies BareResult);
   } catch (err) {
-    self.postMessage({ error: err instanceof Error ? err.message : String(err) });
+    self.postMessage({ error: errorMessage(err) });
   }
 };

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_PREFERENCE } from './backend-names.ts';
+import { errorMessage } from './error-message.ts';
 import { installWasmKernels } from './kernels/install.ts';
 
 export { BACKEND_PREFERENCE, type BackendName } from './backend-names.ts';
@@ -44,7 +45,7 @@ export async function selectBackend(candidates: readonly string[] = BACKEND_PREF
       }
       attempts.push({ name, ok: false, reason: 'failed to initialise (no device or no support)' });
     } catch (e) {
-      attempts.push({ name, ok: false, reason: e instanceof Error ? e.message : String(e) });
+      attempts.push({ name, ok: false, reason: errorMessage(e) });
     }
   }
   const tried = attempts.map((a) => `${a.name}: ${a.reason}`).join('; ');

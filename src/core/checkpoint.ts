@@ -5,6 +5,7 @@
  * from one variant does not come back as another.
  */
 import { DEFAULT_MODEL, type ModelConfig } from './config.ts';
+import { errorMessage } from './error-message.ts';
 import type { DiffusionLM } from './model.ts';
 import { optionsFromMetadata, optionsMetadata, type ModelOptions } from './model-options.ts';
 import { decodeSafetensors, readWeights, WeightsError, writeWeights } from './weights.ts';
@@ -23,7 +24,7 @@ export function readCheckpoint(bytes: Uint8Array, config: ModelConfig = DEFAULT_
   try {
     return { weights, options: optionsFromMetadata(metadata), metadata };
   } catch (e) {
-    throw new WeightsError(`weights file metadata: ${e instanceof Error ? e.message : String(e)}`);
+    throw new WeightsError(`weights file metadata: ${errorMessage(e)}`);
   }
 }
 
