@@ -4,9 +4,9 @@
  * model, plain arguments and a context (cancel, progress) and returns plain
  * data. The page imports only this file's types, so tfjs stays in the worker.
  */
+import { exactBestPossibleAccuracy } from '../core/bayes.ts';
 import { DEFAULT_MODEL } from '../core/config.ts';
-import type { DiffusionLM } from '../core/model.ts';
-import { DiffusionLM as Model } from '../core/model.ts';
+import { DiffusionLM } from '../core/model.ts';
 import { Rng } from '../core/rng.ts';
 import { bothMaps, explore } from './attention.ts';
 import { generate } from './generation.ts';
@@ -28,20 +28,26 @@ export const JOBS = {
 
 /** Jobs about the architecture, not a trained model: they run on a scratch model. */
 export const MODEL_FREE_JOBS = {
+  /** The exact best possible accuracy at each t: its first call enumerates 4096 mask classes (seconds on a slow CPU). */
+  bestPossible: ({ t }: { t: readonly number[] }) => t.map((x) => exactBestPossibleAccuracy(x)),
   paramCounts: () => {
-    const model = new Model(DEFAULT_MODEL, new Rng(0));
+    const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0));
     try {
       return paramCounts(model);
     } finally {
       model.dispose();
     }
   },
-} satisfies Record<string, () => unknown>;
+} satisfies Record<string, (args: never) => unknown>;
 
 export type ModelJobName = keyof typeof JOBS;
 export type FreeJobName = keyof typeof MODEL_FREE_JOBS;
 export type JobName = ModelJobName | FreeJobName;
-export type JobArgs<N extends JobName> = N extends ModelJobName ? Parameters<(typeof JOBS)[N]>[1] : Record<string, never>;
+export type JobArgs<N extends JobName> = N extends ModelJobName
+  ? Parameters<(typeof JOBS)[N]>[1]
+  : N extends FreeJobName
+    ? Parameters<(typeof MODEL_FREE_JOBS)[N]> extends [infer A] ? A : Record<string, never>
+    : never;
 export type JobResult<N extends JobName> = N extends ModelJobName ? Awaited<ReturnType<(typeof JOBS)[N]>> : N extends FreeJobName ? ReturnType<(typeof MODEL_FREE_JOBS)[N]> : never;
 
 export function isModelJob(name: string): name is ModelJobName {
@@ -54,7 +60,7 @@ export function isFreeJob(name: string): name is FreeJobName {
 
 /** Run a job by name: what the worker and the page fallback both call. */
 export async function runJob(name: string, model: DiffusionLM | null, args: unknown, ctx: JobContext): Promise<unknown> {
-  if (isFreeJob(name)) return MODEL_FREE_JOBS[name]();
+  if (isFreeJob(name)) return (MODEL_FREE_JOBS[name] as (args: unknown) => unknown)(args);
   if (!isModelJob(name)) throw new Error(`no compute job is called "${name}"`);
   if (!model) throw new Error('no trained model is loaded');
   const job = JOBS[name] as (model: DiffusionLM, args: unknown, ctx: JobContext) => unknown;
