@@ -22,13 +22,26 @@ export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     // Playwright gives every launch a fresh, temporary user-data dir.
     args: FLAGS,
   });
+  // Playwright's default of 30 s an action is a wall-clock budget: on a loaded
+  // 2-core machine a page load, or a first step on software WebGPU, takes longer.
+  // Every context (browser.newPage makes one too) waits as a hang guard instead.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(ACTION_HANG_GUARD_MS);
+    return context;
+  };
+  return browser;
 }
+
+/** How long any one page action may wait before the test calls it hung. */
+const ACTION_HANG_GUARD_MS = 240_000;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
