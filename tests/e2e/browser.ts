@@ -7,6 +7,7 @@ import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
+import { parseHeadersFile } from '../../src/build/csp.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -39,7 +40,8 @@ const TYPES: Record<string, string> = {
 /**
  * Build the app into a temp folder and serve it from 127.0.0.1 under a sub-path
  * (/unmask/), as a plain static host would: no rewrites, no fallbacks, only the
- * cross-origin isolation headers the wasm backend asks for.
+ * headers the build's `_headers` file asks for (cross-origin isolation for the
+ * wasm backend, and the Content-Security-Policy).
  */
 export async function serveBuiltApp(): Promise<{ url: string; outDir: string; close: () => Promise<void> }> {
   const outDir = mkdtempSync(join(tmpdir(), 'unmask-dist-'));
@@ -52,6 +54,7 @@ export async function serveBuiltApp(): Promise<{ url: string; outDir: string; cl
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
+  const headers = parseHeadersFile(readFileSync(join(outDir, '_headers'), 'utf8'));
   const prefix = '/unmask/';
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -62,8 +65,7 @@ export async function serveBuiltApp(): Promise<{ url: string; outDir: string; cl
     }
     res.writeHead(200, {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
+      ...headers,
       'Cache-Control': 'no-cache',
     });
     createReadStream(file).pipe(res);

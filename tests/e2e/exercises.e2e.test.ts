@@ -70,7 +70,7 @@ describe('exercises in Chromium', () => {
     // No loop to guard: catastrophic regex backtracking. The worker is stopped and replaced.
     await typeCode(page, 'todo-1', "function computeSingleLoss() {\n  return /(a+)+b/.test('a'.repeat(40));\n}");
     await page.keyboard.press('Shift+Enter');
-    await page.getByText('Running your code in a worker…').waitFor();
+    await page.getByText('Running your code in a sandbox…').waitFor();
     // Meanwhile the page answers: the theme button works.
     const theme = page.getByRole('button', { name: /^Theme: / });
     const before = await theme.textContent();

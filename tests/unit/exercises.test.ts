@@ -4,15 +4,21 @@
  * throws, endless loops, unfilled blanks, leaked tensors) gets a clear message
  * with its line, never a hang.
  */
+import { runInThisContext } from 'node:vm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL } from '../../src/core/config.ts';
 import { DiffusionLM } from '../../src/core/model.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { checkLoss, checkPredictions, type CheckCase, type CheckResult } from '../../src/exercises/checks.ts';
-import { compile, exerciseCases, runCase } from '../../src/exercises/execute.ts';
+import { exerciseCases } from '../../src/exercises/cases.ts';
+import type { CheckResult } from '../../src/exercises/checks.ts';
+import { runJob } from '../../src/exercises/execute.ts';
 import { EXERCISES, type ExerciseId } from '../../src/exercises/exercises.ts';
-import { instrument, StudentCodeError } from '../../src/exercises/instrument.ts';
+import { FACTORY_GLOBAL } from '../../src/exercises/guards.ts';
+import { instrument, prepare, StudentCodeError } from '../../src/exercises/instrument.ts';
+import { decodeReport, encodeReport, type Leaks } from '../../src/exercises/protocol.ts';
+import { caseLogits } from '../../src/exercises/reference.ts';
+import { verdict } from '../../src/exercises/verdict.ts';
 import { useBackend } from '../helpers/backends.ts';
 
 let model: DiffusionLM;
@@ -29,28 +35,37 @@ afterAll(() => {
   expect(tf.memory().numTensors).toBe(tensorsBefore);
 });
 
-/** Run code on every fixed case and check each; the first problem or failed check wins. */
-async function grade(exercise: ExerciseId, code: string, limitMs = 2000): Promise<{ results: CheckResult[]; problem?: string; line?: number | null; leaked: number }> {
-  let fn;
+let scripts = 0;
+
+/**
+ * Grade code as the lesson does, minus the browser: prepare it on the "trusted
+ * side", define its factory as the sandbox's script would (here as a named
+ * script, so stack traces map to the student's lines), run it with the
+ * sandbox's runtime, send the report through the wire format, and judge it
+ * against logits computed separately.
+ */
+async function grade(exercise: ExerciseId, code: string, limitMs = 2000): Promise<{ results: readonly CheckResult[]; problem?: string; line?: number | null; column?: number | null; leaks: Leaks; passed: boolean }> {
+  let prepared;
   try {
-    fn = compile(exercise, code, model, limitMs);
+    prepared = prepare(exercise, code);
   } catch (e) {
-    if (e instanceof StudentCodeError) return { results: [], problem: e.problem.message, line: e.problem.line, leaked: 0 };
+    if (e instanceof StudentCodeError) return { results: [], problem: e.problem.message, line: e.problem.line, column: e.problem.column, leaks: { undisposed: 0, kept: 0, inTimers: 0 }, passed: false };
     throw e;
   }
-  const results: CheckResult[] = [];
-  let leaked = 0;
-  for (const { label, hidden, c } of exerciseCases()) {
-    const out = await runCase(exercise, fn, model, c);
-    leaked += out.leaked;
-    if (out.problem) return { results, problem: out.problem.message, line: out.problem.line, leaked };
-    const checkCase: CheckCase = { label, hidden, ...c, logits: out.logits, V: DEFAULT_MODEL.vocabSize };
-    results.push(exercise === 'todo-1' ? checkLoss(checkCase, out.output) : checkPredictions(checkCase, out.output));
-  }
-  return { results, leaked };
+  const script = `student-${++scripts}.js`;
+  runInThisContext(prepared.block, { filename: script });
+  const factory = (globalThis as Record<string, unknown>)[FACTORY_GLOBAL];
+  const cases = exerciseCases();
+  const place = { firstLine: prepared.firstLine, lineCount: prepared.lineCount };
+  const report = await runJob({ exercise, cases: cases.map((c) => c.c), weights: [], limitMs, ...place }, model, factory, { script, ...place });
+  const decoded = decodeReport(encodeReport(report), cases.length);
+  if (!decoded.ok) throw new Error(decoded.why);
+  const logits = await Promise.all(cases.map(({ c }) => caseLogits(model, c.xt, c.t)));
+  const v = verdict(exercise, cases, logits, decoded.report, DEFAULT_MODEL.vocabSize);
+  return { results: v.checks, problem: v.problem?.message, line: v.problem?.line, column: v.problem?.column, leaks: v.leaks, passed: v.passed };
 }
 
-const firstFailure = (r: { results: CheckResult[]; problem?: string }) => r.problem ?? r.results.find((x) => !x.passed)?.message ?? 'all passed';
+const firstFailure = (r: { results: readonly CheckResult[]; problem?: string }) => r.problem ?? r.results.find((x) => !x.passed)?.message ?? 'all passed';
 
 /** The reference with one line swapped for a mistake. */
 const variant = (exercise: ExerciseId, from: string, to: string) => {
@@ -175,7 +190,7 @@ describe('running student code safely', () => {
     const leaky = EXERCISES['todo-1'].solution.replace('const V = logits.shape[2];', 'const V = logits.shape[2]; for (let i = 0; i < 10; i++) tf.zeros([100]);');
     const r = await grade('todo-1', leaky);
     expect(r.results.every((x) => x.passed)).toBe(true);
-    expect(r.leaked).toBeGreaterThanOrEqual(40);
+    expect(r.leaks.undisposed).toBeGreaterThanOrEqual(40);
     expect(tf.memory().numTensors).toBe(before);
   });
 

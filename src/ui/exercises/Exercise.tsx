@@ -4,26 +4,15 @@
  * what was tested and, when it fails, which mistake it looks like.
  */
 import { useState, useSyncExternalStore } from 'react';
-import { DEFAULT_MODEL } from '../../core/config.ts';
-import { checkLoss, checkPredictions, type CheckResult } from '../../exercises/checks.ts';
-import { exerciseCases } from '../../exercises/execute.ts';
+import { exerciseCases } from '../../exercises/cases.ts';
 import { API_DOC, EXERCISES, type ExerciseId } from '../../exercises/exercises.ts';
-import type { CodeProblem } from '../../exercises/instrument.ts';
+import type { CodeProblem } from '../../exercises/guards.ts';
+import { describeLeaks, type CheckReport } from '../../exercises/verdict.ts';
 import { models } from '../engine.ts';
 import { ModelPicker } from '../notebook/Cell.tsx';
 import { CodeEditor } from './CodeEditor.tsx';
 import { exerciseRunner } from './runner-instance.ts';
 import { exerciseStore, solutionsHidden } from './store.ts';
-
-interface Report {
-  readonly problem?: CodeProblem;
-  readonly checks: CheckResult[];
-  readonly publicOutput?: unknown;
-  readonly leaked: number;
-}
-
-/** Tensors left behind over the four checks before we mention it. */
-const LEAK_NOTICE = 100;
 
 const HINT_NAMES = ['The idea', 'The API', 'Nearly the answer'];
 
@@ -58,7 +47,7 @@ export function Exercise({ id }: { id: ExerciseId }) {
   const ex = EXERCISES[id];
   const st = useSyncExternalStore(exerciseStore.subscribe, () => exerciseStore.get(id));
   const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
-  const [report, setReport] = useState<Report | null>(null);
+  const [report, setReport] = useState<CheckReport | null>(null);
   const [running, setRunning] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const hideSolutions = solutionsHidden();
@@ -74,27 +63,11 @@ export function Exercise({ id }: { id: ExerciseId }) {
     const code = exerciseStore.get(id).code;
     exerciseStore.update(id, { attempts: exerciseStore.get(id).attempts + 1 });
     try {
-      const cases = exerciseCases();
-      const { problem, outcomes } = await models.use((model) =>
-        exerciseRunner.run(
-          id,
-          code,
-          cases.map((c) => c.c),
-          { version: models.getSnapshot().version, weights: () => model.stateDict() },
-        ),
+      const report = await models.use((model) =>
+        exerciseRunner.check(id, code, exerciseCases(), { version: models.getSnapshot().version, vocabSize: model.config.vocabSize, weights: () => model.stateDict() }),
       );
-      const checks: CheckResult[] = [];
-      let caseProblem: CodeProblem | undefined = problem;
-      for (const [i, o] of outcomes.entries()) {
-        if (o.problem) {
-          caseProblem = o.problem;
-          break;
-        }
-        const c = { label: cases[i].label, hidden: cases[i].hidden, ...cases[i].c, logits: o.logits, V: DEFAULT_MODEL.vocabSize };
-        checks.push(id === 'todo-1' ? checkLoss(c, o.output) : checkPredictions(c, o.output));
-      }
-      setReport({ problem: caseProblem, checks, publicOutput: outcomes[0]?.problem ? undefined : outcomes[0]?.output, leaked: outcomes.reduce((n, o) => n + o.leaked, 0) });
-      if (!caseProblem && checks.length === cases.length && checks.every((c) => c.passed)) exerciseStore.update(id, { solvedCode: code });
+      setReport(report);
+      if (report.passed) exerciseStore.update(id, { solvedCode: code });
     } catch (e) {
       setFailure(`The checker itself failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
@@ -103,7 +76,8 @@ export function Exercise({ id }: { id: ExerciseId }) {
   };
 
   const solved = st.solvedCode !== null;
-  const allPassed = report && !report.problem && report.checks.length > 0 && report.checks.every((c) => c.passed);
+  const allPassed = report?.passed === true;
+  const leakNote = report ? describeLeaks(report.leaks) : null;
   return (
     <div className="exercise" data-exercise={id}>
       <p className="exercise-status" data-testid={`${id}-status`}>
@@ -171,7 +145,7 @@ export function Exercise({ id }: { id: ExerciseId }) {
       <div aria-live="polite">
         {running && (
           <p role="status" className="running">
-            <span className="spinner" aria-hidden="true" /> Running your code in a worker…
+            <span className="spinner" aria-hidden="true" /> Running your code in a sandbox…
           </p>
         )}
         {failure && <p className="error" role="alert">{failure}</p>}
@@ -180,7 +154,7 @@ export function Exercise({ id }: { id: ExerciseId }) {
             {describeProblem(report.problem)}
           </p>
         )}
-        {report?.publicOutput !== undefined && <PublicOutput id={id} out={report.publicOutput} />}
+        {report?.outputs[0] !== undefined && <PublicOutput id={id} out={report.outputs[0]} />}
         {report && report.checks.length > 0 && (
           <ul className="checks" data-testid={`${id}-checks`}>
             {report.checks.map((c) => (
@@ -192,9 +166,10 @@ export function Exercise({ id }: { id: ExerciseId }) {
           </ul>
         )}
         {allPassed && <p className="good" role="status">All checks pass. {id === 'todo-2' ? 'The Results section now uses your predictMasked.' : 'Well done.'}</p>}
-        {/* A few intermediates per call are normal in a short function; hundreds mean a loop that needs tf.tidy. */}
-        {report && report.leaked > LEAK_NOTICE && (
-          <p className="hint">Your code left {report.leaked} tensors undisposed; they were cleaned up. In a loop, tf.tidy (or disposing what you no longer need) keeps memory flat.</p>
+        {leakNote && (
+          <p className="hint" data-testid={`${id}-leaks`}>
+            {leakNote}
+          </p>
         )}
       </div>
     </div>

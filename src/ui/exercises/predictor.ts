@@ -1,12 +1,13 @@
 /**
  * Results uses the student's own predictMasked once TODO 2 is solved, the
- * reference before that, and always says which. If the student's code fails on
- * a new input, Results falls back to the reference and says why.
+ * reference before that, and always says which. The student's code runs only
+ * in the exercise sandbox, and its answer is used only if it passes the same
+ * check as the exercise, against the trusted reference's logits, on this very
+ * input. If it fails, Results falls back to the reference and says why.
  */
 import { MASK_ID } from '../../core/config.ts';
 import type { DiffusionLM } from '../../core/model.ts';
 import { predictMasked, type MaskPrediction } from '../../core/predict.ts';
-import { checkPredictions } from '../../exercises/checks.ts';
 import { models } from '../engine.ts';
 import { exerciseRunner } from './runner-instance.ts';
 import { exerciseStore } from './store.ts';
@@ -23,18 +24,14 @@ export async function predictForLesson(model: DiffusionLM, x0: Int32Array, xt: I
   const mask = Uint8Array.from(xt, (v) => (v === MASK_ID ? 1 : 0));
   let why: string;
   try {
-    const { problem, outcomes } = await exerciseRunner.run('todo-2', code, [{ x0, xt, mask, t, k }], {
+    const report = await exerciseRunner.check('todo-2', code, [{ label: 'results', hidden: false, c: { x0, xt, mask, t, k } }], {
       version: models.getSnapshot().version,
+      vocabSize: model.config.vocabSize,
       weights: () => model.stateDict(),
     });
-    const o = outcomes[0];
-    const p = problem ?? o?.problem;
-    if (!p && o) {
-      // Trust, but verify: the same checks as the exercise, on this input.
-      const verdict = checkPredictions({ label: 'results', hidden: false, x0, mask, t, k, logits: o.logits, V: model.config.vocabSize }, o.output);
-      if (verdict.passed) return { preds: o.output as MaskPrediction[], by: 'your predictMasked from TODO 2' };
-      why = verdict.message;
-    } else why = p?.message ?? 'it returned nothing';
+    // The check has validated the shape: one { position, top: [{ token, prob }] } per mask.
+    if (report.passed) return { preds: report.outputs[0] as unknown as MaskPrediction[], by: 'your predictMasked from TODO 2' };
+    why = report.problem?.message ?? report.checks[0]?.message ?? 'it returned nothing';
   } catch (e) {
     why = e instanceof Error ? e.message : String(e);
   }
