@@ -3,16 +3,15 @@
  *
  * - `securityHeaders()`: what a static host should send with every file (and
  *   what `vite preview` and the e2e server send): COOP/COEP, the policy, nosniff.
- * - the build puts the same policy in a <meta> of index.html (so it holds on a
- *   host that sends no headers), followed by a small inline script that narrows
- *   connect-src to the lesson itself plus, only if the learner has agreed to it,
- *   the assistant's server (see CONNECT_POLICY_SCRIPT);
+ * - the build puts the policy in a <meta> of index.html too, so it holds on a
+ *   host that sends no headers;
  * - `dist/_headers` (Netlify / Cloudflare Pages format) with the headers.
  *
- * Scripts: only the lesson's own files, plus two inline scripts by hash (the
- * connect-src one, and the exercise sandbox frame's bootstrap, which a srcdoc
- * frame runs under the page's inherited policy). 'wasm-unsafe-eval' is there
- * for tfjs' wasm backend on the page. Runs in Node (Vite), never in the browser.
+ * Scripts: only the lesson's own files, plus one inline script by hash: the
+ * exercise sandbox frame's bootstrap, which a srcdoc frame runs under the
+ * page's policy (it inherits it, and adds its own stricter one).
+ * 'wasm-unsafe-eval' is there for tfjs' wasm backend on the page. Runs in Node
+ * (Vite), never in the browser.
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -22,35 +21,21 @@ import { FRAME_BOOTSTRAP } from '../exercises/sandbox/frame.ts';
 
 const sha256 = (text: string) => `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;
 
-/**
- * Narrows connect-src before any other script runs. A policy can only be made
- * stricter, never looser, so this runs at every load: 'self', and the origin of
- * the assistant's server only if the learner agreed to it (the assistant's
- * settings in localStorage: see src/ui/assistant/settings.ts). Agreeing to a new
- * server takes effect at the next load; the assistant says so.
- */
-export const CONNECT_POLICY_SCRIPT = `(function () {
-  var allow = "'self'";
-  try {
-    var s = JSON.parse(localStorage.getItem("unmask.assistant.v1") || "null");
-    var u = s && typeof s.consentedTo === "string" ? new URL(s.consentedTo) : null;
-    if (u && (u.protocol === "http:" || u.protocol === "https:") && /^[a-z0-9.-]+$/i.test(u.hostname)) allow += " " + u.origin;
-  } catch (e) {}
-  var m = document.createElement("meta");
-  m.httpEquiv = "Content-Security-Policy";
-  m.id = "unmask-connect-policy";
-  m.content = "connect-src " + allow;
-  document.head.appendChild(m);
-})();`;
-
 export const SANDBOX_BOOTSTRAP_HASH = sha256(FRAME_BOOTSTRAP);
-export const CONNECT_SCRIPT_HASH = sha256(CONNECT_POLICY_SCRIPT);
 
-/** The lesson's policy. `where` = 'header' adds what a <meta> policy may not hold (frame-ancestors). */
+/**
+ * The lesson's policy, as a header or as a <meta>. They differ in two places:
+ * - frame-ancestors exists only as a header;
+ * - connect-src: the page (under both) may connect only to the lesson itself.
+ *   The assistant's server, wherever the learner points it, is reached from
+ *   the assistant's own worker (src/ui/assistant/transport.worker.ts). A worker
+ *   started from a file of the lesson is under the headers of that file, not
+ *   under the page's <meta>: the header allows http(s) so that it can.
+ */
 export function lessonPolicy(where: 'meta' | 'header'): string {
   const directives = [
     "default-src 'self'",
-    `script-src 'self' 'wasm-unsafe-eval' '${SANDBOX_BOOTSTRAP_HASH}' '${CONNECT_SCRIPT_HASH}'`,
+    `script-src 'self' 'wasm-unsafe-eval' '${SANDBOX_BOOTSTRAP_HASH}'`,
     // KaTeX and Plotly set inline styles.
     "style-src 'self' 'unsafe-inline'",
     // Plotly's image export and the download buttons use data: and blob: URLs.
@@ -59,8 +44,7 @@ export function lessonPolicy(where: 'meta' | 'header'): string {
     "media-src 'self' data: blob:",
     // Training and reference workers are files of the lesson; the exercise sandbox's worker is a blob: made inside its frame.
     "worker-src 'self' blob:",
-    // Any http(s) server here, narrowed at load by CONNECT_POLICY_SCRIPT to the lesson and the agreed assistant.
-    "connect-src 'self' http: https:",
+    where === 'header' ? "connect-src 'self' http: https:" : "connect-src 'self'",
     "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
@@ -123,8 +107,7 @@ export function contentSecurityPolicy(): Plugin {
       handler: (html) => {
         const charset = /<meta charset="[^"]*"\s*\/?>/i;
         if (!charset.test(html)) throw new Error('index.html needs a <meta charset> for the policy to follow');
-        const policy = `<meta http-equiv="Content-Security-Policy" content="${lessonPolicy('meta')}" />\n    <script>${CONNECT_POLICY_SCRIPT}</script>`;
-        return html.replace(charset, (m) => `${m}\n    ${policy}`);
+        return html.replace(charset, (m) => `${m}\n    <meta http-equiv="Content-Security-Policy" content="${lessonPolicy('meta')}" />`);
       },
     },
     closeBundle() {

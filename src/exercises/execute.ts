@@ -45,18 +45,23 @@ function globalTimers(): Timers {
   };
 }
 
-/** Timers that remember what is pending, and report what their callbacks throw instead of losing it. */
-function trackTimers(base: Timers, onError: (e: unknown) => void): TrackedTimers {
+/**
+ * Timers that remember what is pending, and report what their callbacks throw
+ * instead of losing it. `around` runs each callback (to count what it makes).
+ */
+function trackTimers(base: Timers, onError: (e: unknown) => void, around: (run: () => void) => void): TrackedTimers {
   const pending = new Set<unknown>();
   const all: { id: unknown; repeats: boolean }[] = [];
   const call = (fn: unknown, args: unknown[]) => {
     if (typeof fn !== 'function') return; // a string would be eval'd: the sandbox's policy forbids that anyway
-    try {
-      const r: unknown = fn(...args);
-      if (r instanceof Promise) r.catch(onError);
-    } catch (e) {
-      onError(e);
-    }
+    around(() => {
+      try {
+        const r: unknown = fn(...args);
+        if (r instanceof Promise) r.catch(onError);
+      } catch (e) {
+        onError(e);
+      }
+    });
   };
   const set = (repeats: boolean) => (fn: unknown, ms?: number, ...args: unknown[]) => {
     const id: unknown = (repeats ? base.setInterval : base.setTimeout)(() => {
@@ -144,6 +149,8 @@ interface RunContext {
   readonly sleep: (ms: number) => Promise<void>;
   readonly deadline: number;
   readonly leaks: { undisposed: number; kept: number; inTimers: number };
+  /** Set once the case's function has returned: tensors its timers make from then on are counted as made in a timer. */
+  afterReturn: boolean;
   readonly problemOf: (e: unknown) => CodeProblem;
   /** The first error a timer's callback threw, taken once. */
   readonly takeTimerProblem: () => CodeProblem | undefined;
@@ -181,13 +188,11 @@ async function runCase(fn: StudentFn, c: ExerciseCase, ctx: RunContext): Promise
   }
   for (const r of returned) if (!r.isDisposed) r.dispose();
   // What outlived the scope was kept (tf.keep): a scope cannot free it.
-  const afterScope = tf.memory().numTensors;
-  ctx.leaks.kept += Math.max(0, afterScope - before);
+  ctx.leaks.kept += Math.max(0, tf.memory().numTensors - before);
+  // Timers still to fire: what they make is counted (and freed) as they run.
+  ctx.afterReturn = true;
   await settle(ctx);
-  // What appeared since was made by a timer, after the function returned.
-  const late = Math.max(0, tf.memory().numTensors - afterScope);
-  ctx.leaks.inTimers += late;
-  ctx.leaks.undisposed += late;
+  ctx.afterReturn = false;
   tf.dispose([x0, xt, mask, t]);
   problem ??= ctx.takeTimerProblem();
   return { ...(output !== undefined ? { output } : {}), ...(problem ? { problem } : {}) };
@@ -212,19 +217,38 @@ export async function runJob(job: SandboxJob, model: DiffusionLM, factory: unkno
     return { message, line: errorLine(e, place.script, place.firstLine, place.lineCount), column: null };
   };
   let timerProblem: CodeProblem | undefined;
-  const timers = trackTimers(base, (e) => (timerProblem ??= problemOf(e)));
+  let ctx: RunContext | null = null;
+  const timers = trackTimers(
+    base,
+    (e) => (timerProblem ??= problemOf(e)),
+    (run) => {
+      if (!ctx?.afterReturn) return run();
+      // After the function returned: count what the timer makes, then free it (a sandbox dies anyway; a test's engine does not).
+      const before = tf.memory().numTensors;
+      tf.engine().startScope();
+      try {
+        run();
+      } finally {
+        const made = Math.max(0, tf.memory().numTensors - before);
+        tf.engine().endScope();
+        leaks.inTimers += made;
+        leaks.undisposed += made;
+      }
+    },
+  );
   if (options.replaceGlobalTimers) {
     // `self.setTimeout(…)` reaches the global, not the parameter: track those too.
     const { setTimeout, setInterval, clearTimeout, clearInterval } = timers;
     Object.assign(globalThis, { setTimeout, setInterval, clearTimeout, clearInterval });
   }
-  const ctx: RunContext = {
+  ctx = {
     exercise: job.exercise,
     runModel: modelFunction(model),
     timers,
     sleep: (ms) => new Promise((resolve) => base.setTimeout(resolve, ms)),
     deadline: performance.now() + job.limitMs,
     leaks,
+    afterReturn: false,
     problemOf,
     takeTimerProblem: () => {
       const p = timerProblem;

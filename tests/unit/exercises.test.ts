@@ -194,6 +194,60 @@ describe('running student code safely', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('counts tensors kept with tf.keep and tensors made in a timer after the function returned, and frees them all', async () => {
+    const before = tf.memory().numTensors;
+    // (The kept ones also go into a list, so that this test, which shares its engine with the code, can free them.)
+    const leaky = variant('todo-1', 'const V = logits.shape[2];', 'const V = logits.shape[2];\n  globalThis.keptByTest.push(tf.keep(tf.zeros([2])));\n  setTimeout(() => tf.ones([3]), 0);\n  setTimeout(() => tf.ones([3]), 5);');
+    const kept: tf.Tensor[] = [];
+    (globalThis as Record<string, unknown>).keptByTest = kept;
+    const r = await grade('todo-1', leaky);
+    expect(r.passed).toBe(true);
+    expect(r.leaks.kept).toBe(4); // one a case
+    expect(r.leaks.inTimers).toBe(8); // two a case
+    expect(r.leaks.undisposed).toBeGreaterThanOrEqual(12);
+    // The timers' tensors were counted and freed as they were made; only the kept ones outlive the run.
+    expect(tf.memory().numTensors - before).toBe(4);
+    tf.dispose(kept);
+  });
+
+  it('reports what a timer of the code throws, with its line, against that check', async () => {
+    const r = await grade('todo-1', 'setTimeout(() => { null.x; }, 0);\nfunction computeSingleLoss() {\n  return { loss: 0, nMasked: 0 };\n}');
+    expect(r.problem).toMatch(/^TypeError: Cannot read properties of null/);
+    expect(r.line).toBe(1);
+  });
+
+  it('stops an array that grows without end, with its line, before it fills memory', async () => {
+    const r = await grade('todo-1', 'function computeSingleLoss() {\n  const a = [];\n  while (true) a.push(new Array(1e6).fill(1.5));\n}');
+    expect(r.problem).toMatch(/^Your code used too much memory: it asked for more than 34 million array elements in one check/);
+    expect(r.line).toBe(3);
+  });
+
+  it('stops tensors that pile up in a loop, with its line', async () => {
+    const before = tf.memory().numTensors;
+    const r = await grade('todo-1', 'function computeSingleLoss() {\n  const a = [];\n  for (;;) a.push(tf.zeros([1 << 20]));\n}', 20_000);
+    expect(r.problem).toMatch(/^Your code used too much memory: its tensors hold \d+ MB in this loop/);
+    expect(r.line).toBe(3);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses code that closes its function early to run outside it', async () => {
+    const r = await grade('todo-1', "function computeSingleLoss() {}\n}; globalThis.escaped = true; (function () {");
+    expect(r.problem).toMatch(/^Syntax error/);
+    expect((globalThis as Record<string, unknown>).escaped).toBeUndefined();
+    expect(() => prepare('todo-1', '}; globalThis.escaped = true; (function () {')).toThrow(StudentCodeError);
+  });
+
+  it('reports, with its line, what strict mode refuses though plain JavaScript allows it', async () => {
+    const r = await grade('todo-1', 'function computeSingleLoss() {\n  with (Math) { return { loss: PI, nMasked: 1 }; }\n}');
+    expect(r.problem).toMatch(/^Syntax error: .*strict mode/);
+    expect(r.line).toBe(2);
+  });
+
+  it('counts the sizes of arrays made by size, nested or not, and leaves other calls alone', () => {
+    const out = instrument('const a = new Array(n);\nconst b = Float32Array.from(new Array(Array(3).length));\nconst c = f(Array);\nconst d = new Array(1, 2);');
+    expect(out).toBe('const a = new Array(__unmaskAlloc(n, 1));\nconst b = Float32Array.from(__unmaskAlloc(new Array(__unmaskAlloc(Array(__unmaskAlloc(3, 2)).length, 2)), 2));\nconst c = f(Array);\nconst d = new Array(1, 2);');
+  });
+
   it('guards every kind of loop without changing what the code does', () => {
     const code = 'for (;;) x();\nwhile (a) { b(); }\ndo c(); while (d);\nfor (const e of f) g();';
     const out = instrument(code);
