@@ -18,9 +18,18 @@ export interface ExerciseCase {
   readonly k: number;
 }
 
+/** The trusted side's logits for an input, handed in so the sandbox need not run the model on it. */
+export interface KnownLogits {
+  readonly xt: Int32Array; // [L]
+  readonly t: number;
+  readonly logits: Float32Array; // [L, V]
+}
+
 export interface SandboxJob {
   readonly exercise: ExerciseId;
   readonly cases: readonly ExerciseCase[];
+  /** The model's logits on each case's input, as the trusted reference computed them (never sent back). */
+  readonly known: readonly KnownLogits[];
   readonly weights: readonly (readonly [string, Float32Array])[];
   /** The loop guard's limit; the trusted side's hard limit is a little longer. */
   readonly limitMs: number;

@@ -102,11 +102,17 @@ export class ExerciseRunner {
     // The block starts on the line after the runtime's last.
     const runtimeLines = runtimeSource.split('\n').length;
     const place = { firstLine: runtimeLines + prepared.firstLine, lineCount: prepared.lineCount };
-    const job: SandboxJob = { exercise, cases: cases.map((c) => c.c), weights, limitMs: TIME_LIMIT_MS, ...place };
-    const [logits, outcome] = await Promise.all([
-      this.logits(model.version, weights, cases),
-      runInSandbox(frameHtml, `${runtimeSource}\n${prepared.block}`, job, SANDBOX_LIMITS),
-    ]);
+    // The reference's logits go to the sandbox too (a cold realm runs the model slowly), and stay here for the verdict.
+    const logits = this.logits(model.version, weights, cases);
+    const job = logits.then((l): SandboxJob => ({
+      exercise,
+      cases: cases.map((c) => c.c),
+      known: cases.map(({ c }, i) => ({ xt: c.xt, t: c.t, logits: l[i] })),
+      weights,
+      limitMs: TIME_LIMIT_MS,
+      ...place,
+    }));
+    const [trusted, outcome] = await Promise.all([logits, runInSandbox(frameHtml, `${runtimeSource}\n${prepared.block}`, job, SANDBOX_LIMITS)]);
     if (outcome.kind !== 'report') return problemReport(outcomeProblem(outcome, place));
     const decoded = decodeReport(outcome.json, cases.length);
     if (!decoded.ok) {
@@ -116,7 +122,7 @@ export class ExerciseRunner {
         column: null,
       });
     }
-    return verdict(exercise, cases, logits, decoded.report, model.vocabSize);
+    return verdict(exercise, cases, trusted, decoded.report, model.vocabSize);
   }
 
   private async weightsOf(model: ModelSource): Promise<Weights> {

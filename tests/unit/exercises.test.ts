@@ -44,7 +44,7 @@ let scripts = 0;
  * sandbox's runtime, send the report through the wire format, and judge it
  * against logits computed separately.
  */
-async function grade(exercise: ExerciseId, code: string, limitMs = 2000): Promise<{ results: readonly CheckResult[]; problem?: string; line?: number | null; column?: number | null; leaks: Leaks; passed: boolean }> {
+async function grade(exercise: ExerciseId, code: string, limitMs = 2000, getModel = () => model): Promise<{ results: readonly CheckResult[]; problem?: string; line?: number | null; column?: number | null; leaks: Leaks; passed: boolean }> {
   let prepared;
   try {
     prepared = prepare(exercise, code);
@@ -57,10 +57,11 @@ async function grade(exercise: ExerciseId, code: string, limitMs = 2000): Promis
   const factory = (globalThis as Record<string, unknown>)[FACTORY_GLOBAL];
   const cases = exerciseCases();
   const place = { firstLine: prepared.firstLine, lineCount: prepared.lineCount };
-  const report = await runJob({ exercise, cases: cases.map((c) => c.c), weights: [], limitMs, ...place }, model, factory, { script, ...place });
+  const logits = await Promise.all(cases.map(({ c }) => caseLogits(model, c.xt, c.t)));
+  const known = cases.map(({ c }, i) => ({ xt: c.xt, t: c.t, logits: logits[i] }));
+  const report = await runJob({ exercise, cases: cases.map((c) => c.c), known, weights: [], limitMs, ...place }, getModel, factory, { script, ...place });
   const decoded = decodeReport(encodeReport(report), cases.length);
   if (!decoded.ok) throw new Error(decoded.why);
-  const logits = await Promise.all(cases.map(({ c }) => caseLogits(model, c.xt, c.t)));
   const v = verdict(exercise, cases, logits, decoded.report, DEFAULT_MODEL.vocabSize);
   return { results: v.checks, problem: v.problem?.message, line: v.problem?.line, column: v.problem?.column, leaks: v.leaks, passed: v.passed };
 }
@@ -85,6 +86,8 @@ describe('TODO 1: the loss of one sequence', () => {
     ['tf.losses.softmaxCrossEntropy', 'const loss = tf.neg(tf.mean(picked));', 'const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(maskedTargets, V), maskedLogits);'],
     ['a plain number', 'const loss = tf.neg(tf.mean(picked));', 'const loss = -(await tf.mean(picked).data())[0];'],
     ['log of softmax', 'const logp = tf.logSoftmax(maskedLogits);', 'const logp = tf.log(tf.softmax(maskedLogits));'],
+    // A batch of two is not an input the trusted side computed: the sandbox runs the model itself.
+    ['the model run on a batch', 'const logits = model(xt, t); // [1, L, V]', 'const logits = tf.slice(model(tf.concat([xt, xt]), tf.concat([t, t])), [0, 0, 0], [1, -1, -1]);'],
   ])('accepts a correct variant: %s', async (_, from, to) => {
     expect(firstFailure(await grade('todo-1', variant('todo-1', from, to)))).toBe('all passed');
   });
@@ -97,6 +100,16 @@ describe('TODO 1: the loss of one sequence', () => {
     ['unmasked positions', async () => grade('todo-1', variant('todo-1', 'const keep = tf.reshape(mask, [-1]);', 'const keep = tf.logicalNot(tf.reshape(mask, [-1]));')), /unmasked positions/],
   ])('diagnoses the loss taken %s', async (_, run, message) => {
     expect(firstFailure(await run())).toMatch(message);
+  });
+
+  it("answers the cases' own inputs with the trusted logits, without building the model in the sandbox", async () => {
+    const unbuilt = () => {
+      throw new Error('the sandbox built the model');
+    };
+    expect(firstFailure(await grade('todo-1', EXERCISES['todo-1'].solution, 2000, unbuilt))).toBe('all passed');
+    // Another input does need the model, and says so here.
+    const batch = variant('todo-1', 'const logits = model(xt, t); // [1, L, V]', 'const logits = tf.slice(model(tf.concat([xt, xt]), tf.concat([t, t])), [0, 0, 0], [1, -1, -1]);');
+    expect(firstFailure(await grade('todo-1', batch, 2000, unbuilt))).toBe('Error: the sandbox built the model');
   });
 
   it('diagnoses a count of every position', async () => {

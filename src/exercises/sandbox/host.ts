@@ -45,9 +45,11 @@ function nonce(): string {
 
 /**
  * Run `source` (the runtime and the student's code) on `job` in a new sandbox
- * frame. `frameHtml` is the frame's document (frame.ts). Never rejects.
+ * frame. `frameHtml` is the frame's document (frame.ts). The job may still be
+ * on its way (the frame starts meanwhile); if it never comes, the sandbox is
+ * unavailable. Never rejects.
  */
-export function runInSandbox(frameHtml: string, source: string, job: unknown, limits: SandboxLimits): Promise<SandboxOutcome> {
+export function runInSandbox(frameHtml: string, source: string, job: Promise<unknown>, limits: SandboxLimits): Promise<SandboxOutcome> {
   const runNonce = nonce();
   const frame = document.createElement('iframe');
   // allow-scripts and nothing else: above all not allow-same-origin.
@@ -67,6 +69,7 @@ export function runInSandbox(frameHtml: string, source: string, job: unknown, li
     let sent = false;
 
     const finish = (outcome: SandboxOutcome) => {
+      performance.mark('sandbox:end');
       clearInterval(watchdog);
       removeEventListener('message', onMessage);
       frame.remove(); // ends the worker, and the frame's process with it
@@ -83,13 +86,20 @@ export function runInSandbox(frameHtml: string, source: string, job: unknown, li
       }
       if (m.type === 'ready') {
         if (sent) return;
+        performance.mark('sandbox:ready');
         sent = true;
         lastBeat = performance.now();
-        frame.contentWindow!.postMessage({ type: 'run', nonce: runNonce, source, job } satisfies RunInFrame, '*');
+        job.then(
+          (j) => frame.contentWindow?.postMessage({ type: 'run', nonce: runNonce, source, job: j } satisfies RunInFrame, '*'),
+          () => finish({ kind: 'unavailable' }),
+        );
         return;
       }
       if (!('nonce' in m) || m.nonce !== runNonce) return;
-      if (m.type === 'started') runningSince ??= performance.now();
+      if (m.type === 'started') {
+        performance.mark('sandbox:started');
+        runningSince ??= performance.now();
+      }
       else if (m.type === 'report' && typeof m.json === 'string') finish({ kind: 'report', json: m.json });
       else if (m.type === 'too-large') finish({ kind: 'too-large' });
       else if (m.type === 'worker-error') {
@@ -110,6 +120,8 @@ export function runInSandbox(frameHtml: string, source: string, job: unknown, li
     }, TICK_MS);
 
     addEventListener('message', onMessage);
+    // Marks for profiling a check (DevTools' Performance panel, or bench scripts): frame, ready, started, end.
+    performance.mark('sandbox:frame');
     document.body.append(frame);
   });
 }

@@ -26,12 +26,19 @@ const script = scope.location.href;
 async function run(job: SandboxJob): Promise<void> {
   await tf.setBackend('cpu');
   await tf.ready();
-  const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0));
-  model.loadStateDict(new Map(job.weights.map(([name, w]) => [name, w])));
+  // Built only if the code runs the model on an input the trusted side did not (see execute.ts).
+  let model: DiffusionLM | null = null;
+  const getModel = () => {
+    if (!model) {
+      model = new DiffusionLM(DEFAULT_MODEL, new Rng(0));
+      model.loadStateDict(new Map(job.weights.map(([name, w]) => [name, w])));
+    }
+    return model;
+  };
   const factory = (globalThis as Record<string, unknown>)[FACTORY_GLOBAL];
   // The page's time limit starts now, not while tfjs and the model were set up.
   post({ type: 'started' });
-  const report = await runJob(job, model, factory, { script, firstLine: job.firstLine, lineCount: job.lineCount }, { replaceGlobalTimers: true });
+  const report = await runJob(job, getModel, factory, { script, firstLine: job.firstLine, lineCount: job.lineCount }, { replaceGlobalTimers: true });
   post({ type: 'report', json: encodeReport(report, stringify) });
 }
 
