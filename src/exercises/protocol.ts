@@ -6,6 +6,7 @@
  * field can say "passed": the verdict is computed from these outputs on the
  * trusted side, against logits the trusted side computed itself.
  */
+import type { ModelOptions } from '../core/model-options.ts';
 import type { ExerciseId } from './exercises.ts';
 import type { CodeProblem } from './guards.ts';
 
@@ -31,6 +32,7 @@ export interface SandboxJob {
   /** The model's logits on each case's input, as the trusted reference computed them (never sent back). */
   readonly known: readonly KnownLogits[];
   readonly weights: readonly (readonly [string, Float32Array])[];
+  readonly options: ModelOptions;
   /** The loop guard's limit; the trusted side's hard limit is a little longer. */
   readonly limitMs: number;
   /** Line of the sandbox's script that holds the student's line 1, and how many lines they wrote. */

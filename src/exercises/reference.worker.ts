@@ -5,13 +5,12 @@
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { DEFAULT_MODEL } from '../core/config.ts';
-import { DiffusionLM } from '../core/model.ts';
-import { Rng } from '../core/rng.ts';
+import type { DiffusionLM } from '../core/model.ts';
+import { loadedModel, type ModelOptions } from '../core/model-factory.ts';
 import { caseLogits } from './reference.ts';
 
 export type ToReference =
-  | { readonly type: 'model'; readonly version: number; readonly weights: [string, Float32Array][] }
+  | { readonly type: 'model'; readonly version: number; readonly weights: [string, Float32Array][]; readonly options: ModelOptions }
   | { readonly type: 'logits'; readonly id: number; readonly inputs: { readonly xt: Int32Array; readonly t: number }[] };
 
 export type FromReference = { readonly type: 'logits'; readonly id: number; readonly logits: Float32Array[] } | { readonly type: 'failed'; readonly id: number; readonly message: string };
@@ -24,8 +23,8 @@ self.onmessage = async (e: MessageEvent<ToReference>) => {
   await ready;
   if (msg.type === 'model') {
     model?.dispose();
-    model = new DiffusionLM(DEFAULT_MODEL, new Rng(0));
-    model.loadStateDict(new Map(msg.weights));
+    model = null;
+    model = loadedModel(new Map(msg.weights), msg.options);
     return;
   }
   try {

@@ -14,6 +14,7 @@
  * waits behind another.
  */
 import type { LabeledCase } from './cases.ts';
+import type { ModelOptions } from '../core/model-options.ts';
 import type { ExerciseId } from './exercises.ts';
 import { TOO_MUCH_MEMORY, type CodeProblem } from './guards.ts';
 import { decodeReport, type SandboxJob } from './protocol.ts';
@@ -25,6 +26,8 @@ import { problemReport, verdict, type CheckReport } from './verdict.ts';
 export interface ModelSource {
   readonly version: number;
   readonly vocabSize: number;
+  /** How the model hears t: the sandbox and the reference build it the same way. */
+  readonly options: ModelOptions;
   weights(): Promise<Map<string, Float32Array>>;
 }
 
@@ -103,12 +106,13 @@ export class ExerciseRunner {
     const runtimeLines = runtimeSource.split('\n').length;
     const place = { firstLine: runtimeLines + prepared.firstLine, lineCount: prepared.lineCount };
     // The reference's logits go to the sandbox too (a cold realm runs the model slowly), and stay here for the verdict.
-    const logits = this.logits(model.version, weights, cases);
+    const logits = this.logits(model, weights, cases);
     const job = logits.then((l): SandboxJob => ({
       exercise,
       cases: cases.map((c) => c.c),
       known: cases.map(({ c }, i) => ({ xt: c.xt, t: c.t, logits: l[i] })),
       weights,
+      options: model.options,
       limitMs: TIME_LIMIT_MS,
       ...place,
     }));
@@ -131,14 +135,14 @@ export class ExerciseRunner {
   }
 
   /** The trusted reference's logits for each case, from its own copy of the model. */
-  private logits(version: number, weights: Weights, cases: readonly LabeledCase[]): Promise<Float32Array[]> {
+  private logits({ version, options }: ModelSource, weights: Weights, cases: readonly LabeledCase[]): Promise<Float32Array[]> {
     if (!this.reference) {
       this.reference = new Worker(new URL('./reference.worker.ts', import.meta.url), { type: 'module', name: 'unmask-reference' });
       this.referenceVersion = -1;
     }
     const worker = this.reference;
     if (this.referenceVersion !== version) {
-      worker.postMessage({ type: 'model', version, weights } satisfies ToReference);
+      worker.postMessage({ type: 'model', version, weights, options } satisfies ToReference);
       this.referenceVersion = version;
     }
     const id = this.nextId++;

@@ -68,6 +68,8 @@ export async function serveBuiltApp(): Promise<{ url: string; outDir: string; cl
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       ...headers,
       'Cache-Control': 'no-cache',
+      // As vite preview sends it: the service worker's cache must not trip over it offline.
+      Vary: 'Origin',
     });
     createReadStream(file).pipe(res);
   });

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL } from '../../src/core/config.ts';
 import { DiffusionLM } from '../../src/core/model.ts';
+import { NOTEBOOK_MODEL_OPTIONS } from '../../src/core/model-options.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { exerciseCases } from '../../src/exercises/cases.ts';
 import type { CheckResult } from '../../src/exercises/checks.ts';
@@ -59,7 +60,7 @@ async function grade(exercise: ExerciseId, code: string, limitMs = 2000, getMode
   const place = { firstLine: prepared.firstLine, lineCount: prepared.lineCount };
   const logits = await Promise.all(cases.map(({ c }) => caseLogits(model, c.xt, c.t)));
   const known = cases.map(({ c }, i) => ({ xt: c.xt, t: c.t, logits: logits[i] }));
-  const report = await runJob({ exercise, cases: cases.map((c) => c.c), known, weights: [], limitMs, ...place }, getModel, factory, { script, ...place });
+  const report = await runJob({ exercise, cases: cases.map((c) => c.c), known, weights: [], options: NOTEBOOK_MODEL_OPTIONS, limitMs, ...place }, getModel, factory, { script, ...place });
   const decoded = decodeReport(encodeReport(report), cases.length);
   if (!decoded.ok) throw new Error(decoded.why);
   const v = verdict(exercise, cases, logits, decoded.report, DEFAULT_MODEL.vocabSize);

@@ -11,9 +11,8 @@
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { DEFAULT_MODEL } from '../../core/config.ts';
-import { DiffusionLM } from '../../core/model.ts';
-import { Rng } from '../../core/rng.ts';
+import type { DiffusionLM } from '../../core/model.ts';
+import { loadedModel } from '../../core/model-factory.ts';
 import { runJob } from '../execute.ts';
 import { FACTORY_GLOBAL } from '../guards.ts';
 import { encodeReport, type SandboxJob } from '../protocol.ts';
@@ -29,10 +28,7 @@ async function run(job: SandboxJob): Promise<void> {
   // Built only if the code runs the model on an input the trusted side did not (see execute.ts).
   let model: DiffusionLM | null = null;
   const getModel = () => {
-    if (!model) {
-      model = new DiffusionLM(DEFAULT_MODEL, new Rng(0));
-      model.loadStateDict(new Map(job.weights.map(([name, w]) => [name, w])));
-    }
+    model ??= loadedModel(new Map(job.weights), job.options);
     return model;
   };
   const factory = (globalThis as Record<string, unknown>)[FACTORY_GLOBAL];

@@ -8,10 +8,10 @@ import { exerciseCases } from '../../exercises/cases.ts';
 import { API_DOC, EXERCISES, type ExerciseId } from '../../exercises/exercises.ts';
 import type { CodeProblem } from '../../exercises/guards.ts';
 import { describeLeaks, type CheckReport } from '../../exercises/verdict.ts';
-import { models } from '../engine.ts';
-import { ModelPicker } from '../notebook/Cell.tsx';
+import { models } from '../models/index.ts';
+import { ModelPicker } from '../models/ModelPicker.tsx';
 import { CodeEditor } from './CodeEditor.tsx';
-import { exerciseRunner } from './runner-instance.ts';
+import { exerciseModel, exerciseRunner } from './runner-instance.ts';
 import { exerciseStore, solutionsHidden } from './store.ts';
 
 const HINT_NAMES = ['The idea', 'The API', 'Nearly the answer'];
@@ -54,7 +54,8 @@ export function Exercise({ id }: { id: ExerciseId }) {
 
   const check = async () => {
     if (running) return;
-    if (models.current() === null) {
+    const model = models.current();
+    if (model === null) {
       setFailure('Load or train a model first (the buttons below): the checks run your code on it.');
       return;
     }
@@ -63,9 +64,7 @@ export function Exercise({ id }: { id: ExerciseId }) {
     const code = exerciseStore.get(id).code;
     exerciseStore.update(id, { attempts: exerciseStore.get(id).attempts + 1 });
     try {
-      const report = await models.use((model) =>
-        exerciseRunner.check(id, code, exerciseCases(), { version: models.getSnapshot().version, vocabSize: model.config.vocabSize, weights: () => model.stateDict() }),
-      );
+      const report = await exerciseRunner.check(id, code, exerciseCases(), exerciseModel(model));
       setReport(report);
       if (report.passed) exerciseStore.update(id, { solvedCode: code });
     } catch (e) {
