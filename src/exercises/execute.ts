@@ -16,9 +16,11 @@ import { DEFAULT_DATA, DEFAULT_MODEL, MASK_ID } from '../core/config.ts';
 import { maskTokens } from '../core/masking.ts';
 import type { DiffusionLM } from '../core/model.ts';
 import { Rng } from '../core/rng.ts';
+import { revealProbs } from './checks.ts';
 import { EXERCISES, type ExerciseId } from './exercises.ts';
 import { allocGuard, errorLine, loopGuard, StudentCodeError, type CodeProblem } from './guards.ts';
 import type { CaseReport, ExerciseCase, KnownLogits, Leaks, Plain, RunReport, SandboxJob } from './protocol.ts';
+import { caseLogits } from './reference.ts';
 
 export interface Timers {
   readonly setTimeout: (fn: unknown, ms?: number, ...args: unknown[]) => unknown;
@@ -90,6 +92,35 @@ function trackTimers(base: Timers, onError: (e: unknown) => void, around: (run: 
 }
 
 type StudentFn = (...args: unknown[]) => unknown;
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/**
+ * For "tf.logSoftMax is not a function": the name most likely meant, from
+ * tfjs' own exports (or, for `x.softMax`, a tensor's methods), as " Did you mean …?".
+ */
+function didYouMean(message: string): string {
+  const m = /^([\w$]+)\.([\w$]+) is not a function$/.exec(message);
+  if (!m) return '';
+  const [, owner, name] = m;
+  const lower = name.toLowerCase();
+  const tensorMethods = Object.getOwnPropertyNames(tf.Tensor.prototype).filter((n) => n !== 'constructor');
+  if (owner !== 'tf') {
+    const same = tensorMethods.find((n) => n.toLowerCase() === lower);
+    return same ? ` (If ${owner} is a tensor: did you mean ${owner}.${same}?)` : '';
+  }
+  const exported = Object.keys(tf).filter((n) => typeof (tf as unknown as Record<string, unknown>)[n] === 'function');
+  const best = exported.find((n) => n.toLowerCase() === lower) ?? exported.map((n) => [n, editDistance(n.toLowerCase(), lower)] as const).filter(([, d]) => d <= 2).sort((a, b) => a[1] - b[1])[0]?.[0];
+  return best ? `. Did you mean tf.${best}?` : '';
+}
 
 /**
  * The model as students call it: model(xt, t) -> logits [B, L, V], eval mode,
@@ -163,6 +194,8 @@ export interface ScriptPlace {
 interface RunContext {
   readonly exercise: ExerciseId;
   readonly runModel: ReturnType<typeof modelFunction>;
+  readonly getModel: () => DiffusionLM;
+  readonly known: readonly KnownLogits[];
   readonly timers: TrackedTimers;
   readonly sleep: (ms: number) => Promise<void>;
   readonly deadline: number;
@@ -180,6 +213,19 @@ async function settle(ctx: RunContext): Promise<void> {
   while (ctx.timers.pending() > 0 && performance.now() < ctx.deadline) await ctx.sleep(5);
 }
 
+/**
+ * What the student's function is called with: tensors for TODOs 1 and 2; for
+ * TODO 3, about the idea rather than the API, plain arrays, with the model's
+ * probabilities already worked out (from the trusted logits when they are known).
+ */
+async function studentArgs(c: ExerciseCase, ctx: RunContext, tensors: { x0: tf.Tensor2D; xt: tf.Tensor2D; mask: tf.Tensor2D; t: tf.Tensor2D }): Promise<unknown[]> {
+  const { x0, xt, mask, t } = tensors;
+  if (ctx.exercise === 'todo-1') return [ctx.runModel, x0, xt, mask, t];
+  if (ctx.exercise === 'todo-2') return [ctx.runModel, xt, mask, t, c.k];
+  const logits = lookUp(ctx.known, c.xt, Math.fround(c.t))?.logits ?? (await caseLogits(ctx.getModel(), c.xt, c.t));
+  return [Array.from(c.xt), revealProbs(logits, DEFAULT_MODEL.vocabSize), c.t, c.s, Array.from(c.u ?? []), Array.from(c.g ?? [])];
+}
+
 async function runCase(fn: StudentFn, c: ExerciseCase, ctx: RunContext): Promise<CaseReport> {
   const L = c.xt.length;
   const x0 = tf.tensor2d(c.x0, [1, L], 'int32');
@@ -192,8 +238,7 @@ async function runCase(fn: StudentFn, c: ExerciseCase, ctx: RunContext): Promise
   let returned = new Set<tf.Tensor>();
   tf.engine().startScope();
   try {
-    const args: unknown[] = ctx.exercise === 'todo-1' ? [ctx.runModel, x0, xt, mask, t] : [ctx.runModel, xt, mask, t, c.k];
-    const result = await fn(...args);
+    const result = await fn(...(await studentArgs(c, ctx, { x0, xt, mask, t })));
     output = await plain(result);
     returned = returnedTensors(result);
     const alive = [...returned].filter((r) => !r.isDisposed).length;
@@ -228,7 +273,7 @@ export async function runJob(job: SandboxJob, getModel: () => DiffusionLM, facto
     if (e instanceof StudentCodeError) return e.problem;
     let message: string;
     try {
-      message = e instanceof Error ? `${e.name}: ${e.message}` : `Your code threw ${String(e)}`;
+      message = e instanceof Error ? `${e.name}: ${e.message}${e instanceof TypeError ? didYouMean(e.message) : ''}` : `Your code threw ${String(e)}`;
     } catch {
       message = 'Your code threw something that cannot even be described.';
     }
@@ -262,6 +307,8 @@ export async function runJob(job: SandboxJob, getModel: () => DiffusionLM, facto
   ctx = {
     exercise: job.exercise,
     runModel: modelFunction(getModel, job.known),
+    getModel,
+    known: job.known,
     timers,
     sleep: (ms) => new Promise((resolve) => base.setTimeout(resolve, ms)),
     deadline: performance.now() + job.limitMs,

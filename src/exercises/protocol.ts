@@ -17,6 +17,10 @@ export interface ExerciseCase {
   readonly mask: Uint8Array; // [L]
   readonly t: number;
   readonly k: number;
+  /** TODO 3 only: the ratio after the step, and one uniform a position to decide what opens (u) and what it becomes (g). */
+  readonly s?: number;
+  readonly u?: Float64Array; // [L]
+  readonly g?: Float64Array; // [L]
 }
 
 /** The trusted side's logits for an input, handed in so the sandbox need not run the model on it. */

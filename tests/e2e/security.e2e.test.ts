@@ -10,6 +10,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lessonPolicy } from '../../src/build/csp.ts';
 import { EXERCISES } from '../../src/exercises/exercises.ts';
+import { SOLUTIONS } from '../../src/exercises/solutions.ts';
 import { launchBrowser, useBuiltApp } from './browser.ts';
 
 const env = useBuiltApp();
@@ -118,7 +119,7 @@ function probe(attacks: Record<string, string>): string {
   ].join('\n');
 }
 
-const SOLUTION_1 = EXERCISES['todo-1'].solution;
+const SOLUTION_1 = SOLUTIONS!['todo-1'];
 
 describe('the exercise sandbox in Chromium', () => {
   it('runs student code in an opaque-origin frame with no network: every way out fails, and no request arrives', async () => {
@@ -404,7 +405,7 @@ describe("the lesson's Content-Security-Policy", () => {
     const first = page.locator('[data-exercise="todo-1"]');
     await first.locator('.model-picker').getByRole('button', { name: /learning recipe/ }).click();
     await first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])')).waitFor({ timeout: 60_000 });
-    const solved = await submit(page, 'todo-2', EXERCISES['todo-2'].solution);
+    const solved = await submit(page, 'todo-2', SOLUTIONS!['todo-2']);
     expect(solved.allPass).toBe(true);
     await page.locator('#results').scrollIntoViewIfNeeded();
     await page.locator('.cell[data-cell="predictions"] button.run').click();

@@ -4,22 +4,27 @@
  * throws, endless loops, unfilled blanks, leaked tensors) gets a clear message
  * with its line, never a hang.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { runInThisContext } from 'node:vm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL } from '../../src/core/config.ts';
 import { DiffusionLM } from '../../src/core/model.ts';
 import { NOTEBOOK_MODEL_OPTIONS } from '../../src/core/model-options.ts';
+import { readCheckpoint } from '../../src/core/checkpoint.ts';
+import { loadedModel } from '../../src/core/model-factory.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { exerciseCases } from '../../src/exercises/cases.ts';
 import type { CheckResult } from '../../src/exercises/checks.ts';
 import { runJob } from '../../src/exercises/execute.ts';
 import { EXERCISES, type ExerciseId } from '../../src/exercises/exercises.ts';
+import { SOLUTIONS } from '../../src/exercises/solutions.ts';
 import { FACTORY_GLOBAL } from '../../src/exercises/guards.ts';
 import { instrument, prepare, StudentCodeError } from '../../src/exercises/instrument.ts';
 import { decodeReport, encodeReport, type Leaks } from '../../src/exercises/protocol.ts';
 import { caseLogits } from '../../src/exercises/reference.ts';
-import { verdict } from '../../src/exercises/verdict.ts';
+import { SAME_AS_ABOVE, verdict } from '../../src/exercises/verdict.ts';
 import { useBackend } from '../helpers/backends.ts';
 
 let model: DiffusionLM;
@@ -45,7 +50,13 @@ let scripts = 0;
  * sandbox's runtime, send the report through the wire format, and judge it
  * against logits computed separately.
  */
-async function grade(exercise: ExerciseId, code: string, limitMs = 2000, getModel = () => model): Promise<{ results: readonly CheckResult[]; problem?: string; line?: number | null; column?: number | null; leaks: Leaks; passed: boolean }> {
+async function grade(
+  exercise: ExerciseId,
+  code: string,
+  limitMs = 2000,
+  getModel = () => model,
+  trusted: DiffusionLM = model,
+): Promise<{ results: readonly CheckResult[]; problem?: string; line?: number | null; column?: number | null; leaks: Leaks; passed: boolean }> {
   let prepared;
   try {
     prepared = prepare(exercise, code);
@@ -56,9 +67,9 @@ async function grade(exercise: ExerciseId, code: string, limitMs = 2000, getMode
   const script = `student-${++scripts}.js`;
   runInThisContext(prepared.block, { filename: script });
   const factory = (globalThis as Record<string, unknown>)[FACTORY_GLOBAL];
-  const cases = exerciseCases();
+  const cases = exerciseCases(exercise);
   const place = { firstLine: prepared.firstLine, lineCount: prepared.lineCount };
-  const logits = await Promise.all(cases.map(({ c }) => caseLogits(model, c.xt, c.t)));
+  const logits = await Promise.all(cases.map(({ c }) => caseLogits(trusted, c.xt, c.t)));
   const known = cases.map(({ c }, i) => ({ xt: c.xt, t: c.t, logits: logits[i] }));
   const report = await runJob({ exercise, cases: cases.map((c) => c.c), known, weights: [], options: NOTEBOOK_MODEL_OPTIONS, limitMs, ...place }, getModel, factory, { script, ...place });
   const decoded = decodeReport(encodeReport(report), cases.length);
@@ -71,14 +82,14 @@ const firstFailure = (r: { results: readonly CheckResult[]; problem?: string }) 
 
 /** The reference with one line swapped for a mistake. */
 const variant = (exercise: ExerciseId, from: string, to: string) => {
-  const code = EXERCISES[exercise].solution;
+  const code = SOLUTIONS![exercise];
   if (!code.includes(from)) throw new Error(`reference has no "${from}"`);
   return code.replace(from, to);
 };
 
 describe('TODO 1: the loss of one sequence', () => {
   it('passes the reference on all four cases, one public and three hidden', async () => {
-    const r = await grade('todo-1', EXERCISES['todo-1'].solution);
+    const r = await grade('todo-1', SOLUTIONS!['todo-1']);
     expect(r.problem).toBeUndefined();
     expect(r.results.map((x) => [x.hidden, x.passed])).toEqual([[false, true], [true, true], [true, true], [true, true]]);
   });
@@ -99,6 +110,7 @@ describe('TODO 1: the loss of one sequence', () => {
     ['raw logits', async () => grade('todo-1', variant('todo-1', 'const logp = tf.logSoftmax(maskedLogits);', 'const logp = maskedLogits;')), /raw logits/],
     ['probabilities, no log', async () => grade('todo-1', variant('todo-1', 'const logp = tf.logSoftmax(maskedLogits);', 'const logp = tf.softmax(maskedLogits);')), /probabilities, not log-probabilities/],
     ['unmasked positions', async () => grade('todo-1', variant('todo-1', 'const keep = tf.reshape(mask, [-1]);', 'const keep = tf.logicalNot(tf.reshape(mask, [-1]));')), /unmasked positions/],
+    ['without [MASK] in the softmax', async () => grade('todo-1', variant('todo-1', 'const logp = tf.logSoftmax(maskedLogits);', 'const logp = tf.concat([tf.fill([maskedLogits.shape[0], 1], -1e9), tf.logSoftmax(tf.slice(maskedLogits, [0, 1], [-1, -1]))], 1);')), /leaves out token 0/],
   ])('diagnoses the loss taken %s', async (_, run, message) => {
     expect(firstFailure(await run())).toMatch(message);
   });
@@ -107,10 +119,51 @@ describe('TODO 1: the loss of one sequence', () => {
     const unbuilt = () => {
       throw new Error('the sandbox built the model');
     };
-    expect(firstFailure(await grade('todo-1', EXERCISES['todo-1'].solution, 2000, unbuilt))).toBe('all passed');
+    expect(firstFailure(await grade('todo-1', SOLUTIONS!['todo-1'], 2000, unbuilt))).toBe('all passed');
     // Another input does need the model, and says so here.
     const batch = variant('todo-1', 'const logits = model(xt, t); // [1, L, V]', 'const logits = tf.slice(model(tf.concat([xt, xt]), tf.concat([t, t])), [0, 0, 0], [1, -1, -1]);');
     expect(firstFailure(await grade('todo-1', batch, 2000, unbuilt))).toBe('Error: the sandbox built the model');
+  });
+
+  describe('with a trained model, where every loss is near zero', () => {
+    let trained: DiffusionLM;
+    beforeAll(() => {
+      const { weights, options } = readCheckpoint(new Uint8Array(readFileSync(fileURLToPath(new URL('../../public/pretrained/learns-5000.safetensors', import.meta.url)))));
+      trained = loadedModel(weights, options);
+    });
+    afterAll(() => trained.dispose());
+    const gradeTrained = (code: string) => grade('todo-1', code, 2000, () => trained, trained);
+
+    // (Leaving [MASK] out of the softmax changes nothing the check can see here: a trained model gives [MASK] next to no probability.)
+
+    it('still passes the reference', async () => {
+      expect(firstFailure(await gradeTrained(SOLUTIONS!['todo-1']))).toBe('all passed');
+    });
+
+    it.each([
+      ['base-10 logarithms', 'const loss = tf.neg(tf.mean(picked));', 'const loss = tf.div(tf.neg(tf.mean(picked)), Math.LN10);', /base-10 logarithms/],
+      ['base-2 logarithms', 'const loss = tf.neg(tf.mean(picked));', 'const loss = tf.div(tf.neg(tf.mean(picked)), Math.LN2);', /in bits, base-2/],
+      ['a sum divided by 32', 'const loss = tf.neg(tf.mean(picked));', 'const loss = tf.div(tf.neg(tf.sum(picked)), 32);', /divides by the sequence length/],
+    ])('diagnoses %s', async (_, from, to, message) => {
+      expect(firstFailure(await gradeTrained(variant('todo-1', from, to)))).toMatch(message);
+    });
+  });
+
+  it('diagnoses next-token targets, the habit of a left-to-right model', async () => {
+    const shifted = `async function computeSingleLoss(model, x0, xt, mask, t) {
+      const logits = tf.reshape(model(xt, t), [32, 16]);
+      const targets = tf.slice(tf.reshape(x0, [-1]), [1], [31]); // the next token
+      const keep = tf.slice(tf.reshape(mask, [-1]), [0], [31]);
+      const rows = await tf.booleanMaskAsync(tf.slice(logits, [0, 0], [31, 16]), keep);
+      const picked = tf.sum(tf.mul(tf.logSoftmax(rows), tf.oneHot(await tf.booleanMaskAsync(targets, keep), 16)), -1);
+      return { loss: tf.neg(tf.mean(picked)), nMasked: picked.shape[0] };
+    }`;
+    expect(firstFailure(await grade('todo-1', shifted))).toMatch(/against the token at position i \+ 1/);
+  });
+
+  it('says a diagnosis once, not once for every check it fails', async () => {
+    const r = await grade('todo-1', variant('todo-1', 'tf.mean(picked)', 'tf.sum(picked)'));
+    expect(r.results.map((x) => x.message)).toEqual([expect.stringMatching(/^Your loss is the sum/), SAME_AS_ABOVE, SAME_AS_ABOVE, SAME_AS_ABOVE]);
   });
 
   it('diagnoses a count of every position', async () => {
@@ -121,7 +174,7 @@ describe('TODO 1: the loss of one sequence', () => {
 
 describe('TODO 2: predict the masked tokens', () => {
   it('passes the reference on all four cases', async () => {
-    const r = await grade('todo-2', EXERCISES['todo-2'].solution);
+    const r = await grade('todo-2', SOLUTIONS!['todo-2']);
     expect(r.results.every((x) => x.passed)).toBe(true);
     expect(r.results).toHaveLength(4);
   });
@@ -153,8 +206,71 @@ describe('TODO 2: predict the masked tokens', () => {
     ['the wrong k', 'tf.topk(probs, k)', 'tf.topk(probs, 2)', /2 guesses; k = 3/],
     ['the best token repeated k times', '.map((token, j) => ({ token, prob: p[0][position][j] }));', '.map(() => ({ token: tok[0][position][0], prob: p[0][position][0] }));', /lists token \d+ twice/],
     ['a function where a number belongs', '.map((token, j) => ({ token, prob: p[0][position][j] }));', '.map((token) => ({ token, prob: values.dataSync }));', /not \{ token: whole number, prob: number \}.*forget to call it/],
+    ['[MASK] left out of the softmax', 'const probs = tf.softmax(logits);', 'const probs = tf.concat([tf.zerosLike(tf.slice(logits, [0, 0, 0], [-1, -1, 1])), tf.softmax(tf.slice(logits, [0, 0, 1], [-1, -1, -1]))], 2);', /leaves out token 0, \[MASK\]/],
+    ['a softmax given an axis', 'const probs = tf.softmax(logits);', 'const probs = tf.softmax(logits, 1);', /non-last dimension.*with no axis/],
+    ['tf.logSoftMax', 'const probs = tf.softmax(logits);', 'const probs = tf.exp(tf.logSoftMax(logits));', /tf.logSoftMax is not a function\. Did you mean tf\.logSoftmax\?/],
+    ['a position off the end', 'const top = tok[0][position].map(', 'const top = tok[0][position + 1].map(', /^TypeError: Cannot read properties of undefined.*not position \+ 1/],
+    ['top-k on the wrong axis', 'const { values, indices } = tf.topk(probs, k);', 'const { values, indices } = tf.topk(tf.transpose(probs, [0, 2, 1]), k);', /^TypeError: Cannot read properties of undefined.*along the last axis/],
   ])('diagnoses %s', async (_, from, to, message) => {
     expect(firstFailure(await grade('todo-2', variant('todo-2', from, to)))).toMatch(message);
+  });
+});
+
+describe('TODO 3: one step of generation', () => {
+  it('passes the reference on all four cases, the last step to s = 0 among them', async () => {
+    const r = await grade('todo-3', SOLUTIONS!['todo-3']);
+    expect(r.results.map((x) => [x.label, x.passed])).toEqual([
+      ['Public check: seed 0, t = 0.8 to s = 0.6', true],
+      ['Hidden check 1: t = 0.5 to s = 0.25', true],
+      ['Hidden check 2: t = 1 to s = 0.75', true],
+      ['Hidden check 3: the last step, t = 0.3 to s = 0', true],
+    ]);
+  });
+
+  it('accepts a written-out loop with an early break', async () => {
+    const code = `function revealStep(xt, probs, t, s, u, g) {
+      const xs = xt.slice();
+      for (let i = 0; i < xt.length; i++) {
+        if (xt[i] !== MASK_ID || u[i] >= 1 - s / t) continue;
+        let total = 0;
+        for (let v = 0; v < 16; v++) { total += probs[i][v]; if (total > g[i]) { xs[i] = v; break; } }
+      }
+      return xs;
+    }`;
+    expect(firstFailure(await grade('todo-3', code))).toBe('all passed');
+  });
+
+  it('points at its first blank', async () => {
+    const r = await grade('todo-3', EXERCISES['todo-3'].starter);
+    expect(r.problem).toBe('This blank is still to fill in: the probability that a token masked at t is visible at s.');
+    expect(r.line).toBe(13);
+  });
+
+  it.each([
+    ['the chance of staying hidden', 'const reveal = (t - s) / t;', 'const reveal = s / t;', /probability s \/ t\. That is the chance it stays hidden/],
+    ['t - s', 'const reveal = (t - s) / t;', 'const reveal = t - s;', /probability t − s\..*Divide by t/],
+    ['1 - s', 'const reveal = (t - s) / t;', 'const reveal = 1 - s;', /probability 1 − s/],
+    ['the test the wrong way round', 'if (u[i] >= reveal) return MASK_ID;', 'if (u[i] < reveal) return MASK_ID;', /at least the reveal probability/],
+    ['every blank at once', 'if (u[i] >= reveal) return MASK_ID;', '', /opens every blank at once/],
+    ['no blank', 'if (u[i] >= reveal) return MASK_ID;', 'return MASK_ID;', /opens no blank/],
+    ['the most likely token', 'if (g[i] < total) return v;', 'if (probs[i][v] === Math.max(...probs[i])) return v;', /most likely token/],
+
+    ['visible tokens redrawn', 'if (token !== MASK_ID) return token;', '', /changes tokens that were already visible/],
+  ])('diagnoses %s', async (_, from, to, message) => {
+    expect(firstFailure(await grade('todo-3', variant('todo-3', from, to)))).toMatch(message);
+  });
+
+  it('diagnoses u and g swapped', async () => {
+    const swapped = variant('todo-3', 'if (u[i] >= reveal) return MASK_ID;', 'if (g[i] >= reveal) return MASK_ID;').replace('if (g[i] < total) return v;', 'if (u[i] < total) return v;');
+    expect(firstFailure(await grade('todo-3', swapped))).toMatch(/Your step uses g\[i\] to decide/);
+  });
+
+  it.each([
+    ['no array', 'function revealStep() {\n  return 7;\n}', /^Return an array of 32 token ids; got number 7\./],
+    ['only the masked positions', 'function revealStep(xt) {\n  return xt.filter((v) => v === MASK_ID);\n}', /^Return all 32 positions/],
+    ['a probability where a token belongs', 'function revealStep(xt, probs) {\n  return xt.map((v, i) => probs[i][1]);\n}', /^Position 0 holds number/],
+  ])('explains a malformed answer: %s', async (_, code, message) => {
+    expect(firstFailure(await grade('todo-3', code))).toMatch(message);
   });
 });
 
@@ -201,7 +317,7 @@ describe('running student code safely', () => {
 
   it('cleans up the tensors student code leaks', async () => {
     const before = tf.memory().numTensors;
-    const leaky = EXERCISES['todo-1'].solution.replace('const V = logits.shape[2];', 'const V = logits.shape[2]; for (let i = 0; i < 10; i++) tf.zeros([100]);');
+    const leaky = SOLUTIONS!['todo-1'].replace('const V = logits.shape[2];', 'const V = logits.shape[2]; for (let i = 0; i < 10; i++) tf.zeros([100]);');
     const r = await grade('todo-1', leaky);
     expect(r.results.every((x) => x.passed)).toBe(true);
     expect(r.leaks.undisposed).toBeGreaterThanOrEqual(40);

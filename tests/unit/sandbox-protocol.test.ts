@@ -17,7 +17,8 @@ import { exerciseCases } from '../../src/exercises/cases.ts';
 import { lossVariants } from '../../src/exercises/checks.ts';
 import { decodeReport, encodeReport, REPORT_LIMITS, type RunReport } from '../../src/exercises/protocol.ts';
 import { caseLogits } from '../../src/exercises/reference.ts';
-import { describeLeaks, verdict } from '../../src/exercises/verdict.ts';
+import { describeLeaks, explainProblem, isTheSolution, verdict } from '../../src/exercises/verdict.ts';
+import { SOLUTIONS } from '../../src/exercises/solutions.ts';
 import { useBackend } from '../helpers/backends.ts';
 
 const NO_LEAKS = { undisposed: 0, kept: 0, inTimers: 0 };
@@ -123,6 +124,27 @@ describe('the verdict, on the trusted side', () => {
     // caseLogits frees what it makes: the reference worker runs for the whole lesson.
     const before = tf.memory().numTensors;
     return caseLogits(model, cases[0].c.xt, 0.5).then(() => expect(tf.memory().numTensors).toBe(before));
+  });
+});
+
+describe('problems, explained for the exercise', () => {
+  const problem = (message: string) => ({ message, line: 5, column: null });
+  it('adds what a tfjs or JavaScript error means here, once', () => {
+    expect(explainProblem('todo-2', problem('Error: Softmax along a non-last dimension is not yet supported. Logits was rank 3 and dim was 1')).message).toMatch(/with no axis\.$/);
+    const once = explainProblem('todo-2', problem("TypeError: Cannot read properties of undefined (reading 'map')"));
+    expect(once.message).toMatch(/tok\[0\]\[position\]\[j\]/);
+    expect(explainProblem('todo-2', once).message).toBe(once.message);
+    expect(explainProblem('todo-3', problem("TypeError: Cannot read properties of undefined (reading '3')")).message).toMatch(/probs\[i\] one per token/);
+    expect(explainProblem('todo-1', problem('ReferenceError: logits is not defined'))).toEqual(problem('ReferenceError: logits is not defined'));
+  });
+});
+
+describe('a pass with the solution shown', () => {
+  it('is the solution whatever its comments and spacing, and not once the code is really changed', () => {
+    const solution = SOLUTIONS!['todo-1'];
+    expect(isTheSolution(solution, solution)).toBe(true);
+    expect(isTheSolution(solution.replace(/\/\/[^\n]*/g, '').replace(/\n\s+/g, '\n    '), solution)).toBe(true);
+    expect(isTheSolution(solution.replace('tf.neg(tf.mean(picked))', 'tf.mean(tf.neg(picked))'), solution)).toBe(false);
   });
 });
 

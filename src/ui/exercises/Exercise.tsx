@@ -7,11 +7,12 @@ import { useState, useSyncExternalStore } from 'react';
 import { exerciseCases } from '../../exercises/cases.ts';
 import { API_DOC, EXERCISES, type ExerciseId } from '../../exercises/exercises.ts';
 import type { CodeProblem } from '../../exercises/guards.ts';
-import { describeLeaks, type CheckReport } from '../../exercises/verdict.ts';
+import { describeLeaks, isTheSolution, type CheckReport } from '../../exercises/verdict.ts';
 import { models } from '../models/index.ts';
 import { ModelPicker } from '../models/ModelPicker.tsx';
 import { CodeEditor } from './CodeEditor.tsx';
 import { exerciseModel, exerciseRunner } from './runner-instance.ts';
+import { loadSolution, SOLUTIONS_IN_BUILD } from './solutions.ts';
 import { exerciseStore, solutionsHidden } from './store.ts';
 
 const HINT_NAMES = ['The idea', 'The API', 'Nearly the answer'];
@@ -31,6 +32,10 @@ function PublicOutput({ id, out }: { id: ExerciseId; out: unknown }) {
     return <p className="output-text">Your function returned: {isObject(out) ? `loss = ${show(o.loss)}, nMasked = ${show(o.nMasked)}` : show(out)}</p>;
   }
   if (!Array.isArray(out)) return <p className="output-text">Your function returned {show(out)}.</p>;
+  if (id === 'todo-3') {
+    const tokens = out.map((v) => (v === 0 ? '[M]' : show(v))).join(' ');
+    return <p className="output-text">Your function returned x_s = {tokens}</p>;
+  }
   const line = (p: unknown) =>
     isObject(p) && Array.isArray(p.top)
       ? `position ${show(p.position)}: ${p.top.map((g) => (isObject(g) ? `${show(g.token)} (${show(g.prob)})` : show(g))).join(', ')}`
@@ -50,7 +55,9 @@ export function Exercise({ id }: { id: ExerciseId }) {
   const [report, setReport] = useState<CheckReport | null>(null);
   const [running, setRunning] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
-  const hideSolutions = solutionsHidden();
+  /** The last pass was the revealed solution's, which does not count as solved. */
+  const [passedWithSolution, setPassedWithSolution] = useState(false);
+  const hideSolutions = solutionsHidden() || !SOLUTIONS_IN_BUILD;
 
   const check = async () => {
     if (running) return;
@@ -64,9 +71,12 @@ export function Exercise({ id }: { id: ExerciseId }) {
     const code = exerciseStore.get(id).code;
     exerciseStore.update(id, { attempts: exerciseStore.get(id).attempts + 1 });
     try {
-      const report = await exerciseRunner.check(id, code, exerciseCases(), exerciseModel(model));
+      const report = await exerciseRunner.check(id, code, exerciseCases(id), exerciseModel(model));
+      const shown = exerciseStore.get(id).solutionShown ? await loadSolution(id) : null;
+      const borrowed = report.passed && shown !== null && isTheSolution(code, shown);
       setReport(report);
-      if (report.passed) exerciseStore.update(id, { solvedCode: code });
+      setPassedWithSolution(borrowed);
+      if (report.passed && !borrowed) exerciseStore.update(id, { solvedCode: code });
     } catch (e) {
       setFailure(`The checker itself failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
@@ -85,7 +95,7 @@ export function Exercise({ id }: { id: ExerciseId }) {
       <details className="api-doc">
         <summary>What your code can use</summary>
         <dl className="kv">
-          {API_DOC.map(([name, doc]) => (
+          {API_DOC[id].map(([name, doc]) => (
             <div key={name} style={{ display: 'contents' }}>
               <dt>
                 <code>{name}</code>
@@ -119,18 +129,21 @@ export function Exercise({ id }: { id: ExerciseId }) {
             type="button"
             disabled={st.attempts === 0}
             title={st.attempts === 0 ? 'Try checking your code once first' : undefined}
-            onClick={() => {
-              if (confirm('Show the reference solution in the editor? Your current code will be replaced.')) {
-                exerciseStore.update(id, { code: ex.solution, solutionShown: true });
-                setReport(null);
-              }
+            onClick={async () => {
+              if (!confirm('Show the reference solution in the editor? Your current code will be replaced. Checking it will not count as solving the TODO.')) return;
+              const solution = await loadSolution(id);
+              if (solution === null) return;
+              exerciseStore.update(id, { code: solution, solutionShown: true });
+              setReport(null);
             }}
           >
             Reveal the solution
           </button>
         )}
       </div>
-      {hideSolutions && <p className="hint">Your instructor has hidden the solutions for this session.</p>}
+      {hideSolutions && (
+        <p className="hint">{SOLUTIONS_IN_BUILD ? 'Your instructor has hidden the solutions for this session.' : 'This is a class build of the lesson: it has no solutions to reveal.'}</p>
+      )}
       {model.label === null && <ModelPicker />}
       {st.hints > 0 && (
         <ol className="hints">
@@ -164,7 +177,17 @@ export function Exercise({ id }: { id: ExerciseId }) {
             ))}
           </ul>
         )}
-        {allPassed && <p className="good" role="status">All checks pass. {id === 'todo-2' ? 'The Results section now uses your predictMasked.' : 'Well done.'}</p>}
+        {allPassed && !passedWithSolution && (
+          <p className="good" role="status">
+            All checks pass. {id === 'todo-2' ? 'The Results section now uses your predictMasked.' : 'Well done.'}
+          </p>
+        )}
+        {allPassed && passedWithSolution && (
+          <p className="hint" role="status" data-testid={`${id}-borrowed`}>
+            All checks pass: solved with the solution shown, so it does not count as solved. Reset to the starter code and write it yourself when you are ready
+            {id === 'todo-2' ? '; until then Results keeps using the reference predictMasked.' : '.'}
+          </p>
+        )}
         {leakNote && (
           <p className="hint" data-testid={`${id}-leaks`}>
             {leakNote}
