@@ -65,5 +65,5 @@ describe('a class build', () => {
     expect(await page.getByRole('button', { name: 'Reveal the solution' }).count()).toBe(0);
     expect(await page.getByText('This is a class build of the lesson: it has no solutions to reveal.').count()).toBe(3);
     await page.close();
-  }, 120_000);
+  });
 });

@@ -149,7 +149,7 @@ describe('the exercise sandbox in Chromium', () => {
     expect(await page.locator('iframe').count()).toBe(0);
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 240_000);
+  });
 
   it("gives student code none of the lesson's storage: the service worker's cache, IndexedDB, OPFS, localStorage, cookies", async () => {
     const context = await env.browser.newContext();
@@ -200,7 +200,7 @@ describe('the exercise sandbox in Chromium', () => {
     await p.locator('[data-exercise="todo-1"] .cm-content').waitFor();
     expect(await p.locator('h1', { hasText: 'pwned' }).count()).toBe(0);
     await context.close();
-  }, 240_000);
+  });
 
   it('cannot forge a pass by wrapping postMessage: a blank left as TODO, a syntax error and `return 42` all fail, here and in Results', async () => {
     const { page, pageErrors } = await openExercises();
@@ -235,7 +235,7 @@ describe('the exercise sandbox in Chromium', () => {
     expect(await page.getByTestId('predictions-by').textContent()).toContain('the reference predictMasked (solve TODO 2');
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 300_000);
+  });
 
   it('runs a "solved" TODO 2 from storage only in the sandbox, and uses it in Results only if it passes there', async () => {
     const page = await env.browser.newPage();
@@ -256,7 +256,7 @@ describe('the exercise sandbox in Chromium', () => {
     expect(by).toContain('the reference predictMasked (yours failed on this input:');
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 240_000);
+  });
 
   it('starts every check in a fresh realm: poisoned Math and prototypes, or a hanging timer, affect only their own check', async () => {
     const { page, pageErrors } = await openExercises();
@@ -284,7 +284,7 @@ describe('the exercise sandbox in Chromium', () => {
     expect(after.problem).toBe('');
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 300_000);
+  });
 
   it('stops an array that grows without end, and tensors that pile up, with their line; the page stays alive and the next check passes', async () => {
     const { page, pageErrors } = await openExercises();
@@ -300,7 +300,7 @@ describe('the exercise sandbox in Chromium', () => {
     expect(next.allPass).toBe(true);
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 300_000);
+  });
 
   it('counts tensors kept with tf.keep and tensors made in a timer, and does not call them freed', async () => {
     const { page } = await openExercises();
@@ -311,7 +311,7 @@ describe('the exercise sandbox in Chromium', () => {
     expect(note).toContain('(4 kept with tf.keep, which no tf.tidy frees; 4 made by a timer after your function had returned)');
     expect(note).not.toMatch(/cleaned up|were freed/);
     await page.close();
-  }, 240_000);
+  });
 
   it('checks code offline: the sandbox needs nothing from the network', async () => {
     const context = await env.browser.newContext();
@@ -325,7 +325,7 @@ describe('the exercise sandbox in Chromium', () => {
     expect(r.allPass).toBe(true);
     await context.setOffline(false);
     await context.close();
-  }, 240_000);
+  });
 });
 
 /** openExercises in a given browser context (for tests that need the service worker or offline mode). */
@@ -387,7 +387,7 @@ describe('a sandbox that runs out of memory', () => {
     await raw(cdp, `document.querySelector('[data-exercise="todo-1"] button.run').click()`);
     await pollRaw(cdp, `document.querySelector('[data-exercise="todo-1"]').textContent`, (v) => v.includes('All checks pass.'));
     await context.close();
-  }, 300_000);
+  });
 });
 
 describe("the lesson's Content-Security-Policy", () => {
@@ -413,7 +413,7 @@ describe("the lesson's Content-Security-Policy", () => {
     expect(await page.getByTestId('predictions-by').textContent()).toContain('your predictMasked from TODO 2');
     expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
     await page.close();
-  }, 240_000);
+  });
 
   it('refuses scripts injected into the page (inline, by attribute, from elsewhere), eval, and connections to other servers', async () => {
     spy.hits.length = 0;
@@ -448,5 +448,5 @@ describe("the lesson's Content-Security-Policy", () => {
     expect(outcome).toEqual({ inline: 'refused', handler: 'refused', external: 'refused', 'code from a string': 'refused', fetch: 'refused' });
     expect(spy.hits).toEqual([]);
     await page.close();
-  }, 120_000);
+  });
 });
