@@ -1,21 +1,19 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { classBuild } from './src/build/class-build.ts';
+import { contentSecurityPolicy, devHeaders, securityHeaders } from './src/build/csp.ts';
 import { lessonMarkdown } from './src/build/lesson-markdown.ts';
+import { exerciseSandbox } from './src/build/sandbox-runtime.ts';
 import { serviceWorker } from './src/build/service-worker.ts';
-
-// Cross-origin isolation lets the wasm backend use threads (SharedArrayBuffer).
-const isolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
 
 export default defineConfig({
   base: './',
-  plugins: [react(), lessonMarkdown(), serviceWorker()],
-  server: { headers: isolation },
+  // Cross-origin isolation (COOP/COEP) and the Content-Security-Policy: see src/build/csp.ts and the README's "Security".
+  plugins: [react(), lessonMarkdown(), classBuild(), exerciseSandbox(), contentSecurityPolicy(), serviceWorker()],
+  server: { headers: devHeaders() },
   // Plotly's partial bundle is CommonJS reached through a lazy import: pre-bundle it so dev does not reload on first use.
   optimizeDeps: { include: ['plotly.js/lib/core', 'plotly.js/lib/bar', 'plotly.js/lib/heatmap'] },
-  preview: { headers: isolation },
+  preview: { headers: securityHeaders() },
   test: {
     // Hang guards, not budgets: tests wait on states, and on a 2-core machine that is busy with
     // other work a cpu-backend training test can take minutes. A test that needs longer says so.

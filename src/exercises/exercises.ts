@@ -1,19 +1,21 @@
 /**
- * The lesson's two TODOs as data: what the student writes, the reference
- * solution, and a ladder of hints (the concept, then the API, then a
- * near-solution). Code is plain JavaScript run in a worker; see runner.worker.ts
- * for the names it can use.
+ * The lesson's TODOs as data: what the student writes and a ladder of hints
+ * (the concept, then the API, then a near-solution). The reference solutions
+ * live apart, in solutions.ts, so that a class build can leave them out. Code
+ * is plain JavaScript run in the exercise sandbox; API_DOC lists the names it
+ * can use.
  */
 
-export type ExerciseId = 'todo-1' | 'todo-2';
+export type ExerciseId = 'todo-1' | 'todo-2' | 'todo-3';
+
+export const EXERCISE_IDS: readonly ExerciseId[] = Object.freeze(['todo-1', 'todo-2', 'todo-3']);
 
 export interface Exercise {
   readonly id: ExerciseId;
   readonly title: string;
   /** The function the student's code must define. */
-  readonly fnName: 'computeSingleLoss' | 'predictMasked';
+  readonly fnName: 'computeSingleLoss' | 'predictMasked' | 'revealStep';
   readonly starter: string;
-  readonly solution: string;
   readonly hints: readonly [string, string, string];
 }
 
@@ -41,18 +43,6 @@ async function computeSingleLoss(model, x0, xt, mask, t) {
 }
 `;
 
-const TODO_1_SOLUTION = `async function computeSingleLoss(model, x0, xt, mask, t) {
-  const logits = model(xt, t); // [1, L, V]
-  const V = logits.shape[2];
-  const keep = tf.reshape(mask, [-1]); // [L]
-  const maskedLogits = await tf.booleanMaskAsync(tf.reshape(logits, [-1, V]), keep); // [M, V]
-  const maskedTargets = await tf.booleanMaskAsync(tf.reshape(x0, [-1]), keep); // [M]
-  const logp = tf.logSoftmax(maskedLogits); // over the vocabulary
-  const picked = tf.sum(tf.mul(logp, tf.oneHot(maskedTargets, V)), -1); // log p(x0_i | x_t), [M]
-  const loss = tf.neg(tf.mean(picked));
-  return { loss, nMasked: maskedTargets.shape[0] };
-}
-`;
 
 const TODO_2_STARTER = `/**
  * The model's top-k guesses at each masked position.
@@ -82,18 +72,31 @@ async function predictMasked(model, xt, mask, t, k) {
 }
 `;
 
-const TODO_2_SOLUTION = `async function predictMasked(model, xt, mask, t, k) {
-  const logits = model(xt, t); // [1, L, V]
-  const probs = tf.softmax(logits); // softmax over the last axis: the vocabulary
-  const { values, indices } = tf.topk(probs, k); // each [1, L, k], sorted
-  const [p, tok, isMasked] = await Promise.all([values.array(), indices.array(), mask.array()]);
-  const predictions = [];
-  for (let position = 0; position < isMasked[0].length; position++) {
-    if (!isMasked[0][position]) continue;
-    const top = tok[0][position].map((token, j) => ({ token, prob: p[0][position][j] }));
-    predictions.push({ position, top });
+
+const TODO_3_STARTER = `/**
+ * One step of generation: from masking ratio t down to s (0 <= s < t <= 1),
+ * the forward process run backwards.
+ *   xt:    32 token ids, MASK_ID where the token is still hidden
+ *   probs: 32 rows of 16 probabilities: the model's guess for the token at
+ *          each position ([MASK] itself has probability 0)
+ *   t, s:  the masking ratio before and after this step
+ *   u:     32 uniform numbers in [0, 1), one per position: to decide which blanks open
+ *   g:     32 uniform numbers in [0, 1), one per position: to draw what they become
+ * Return xs: the 32 token ids at ratio s.
+ */
+function revealStep(xt, probs, t, s, u, g) {
+  const reveal = TODO('the probability that a token masked at t is visible at s');
+  const xs = [];
+  for (let i = 0; i < xt.length; i++) {
+    if (xt[i] !== MASK_ID) {
+      xs.push(TODO('what becomes of a token that is already visible'));
+    } else if (u[i] < reveal) {
+      xs.push(TODO('a token drawn from probs[i] with g[i]'));
+    } else {
+      xs.push(MASK_ID);
+    }
   }
-  return predictions;
+  return xs;
 }
 `;
 
@@ -103,7 +106,6 @@ export const EXERCISES: Readonly<Record<ExerciseId, Exercise>> = Object.freeze({
     title: 'TODO 1: the loss of one sequence',
     fnName: 'computeSingleLoss',
     starter: TODO_1_STARTER,
-    solution: TODO_1_SOLUTION,
     hints: [
       'The model only gets graded where it had to guess: the masked positions. Everywhere else the answer was visible in x_t. So: logits at the masked positions, the true tokens there, then the average of −log p(true token).',
       'model(xt, t) gives logits [1, L, V]. Flatten to [L, V] with tf.reshape, pick rows with await tf.booleanMaskAsync(rows, tf.reshape(mask, [-1])), and get log-probabilities with tf.logSoftmax. tf.oneHot(targets, V) times the log-probabilities, summed over the last axis, picks each true token\'s log-probability.',
@@ -115,17 +117,26 @@ export const EXERCISES: Readonly<Record<ExerciseId, Exercise>> = Object.freeze({
     title: 'TODO 2: predict the masked tokens',
     fnName: 'predictMasked',
     starter: TODO_2_STARTER,
-    solution: TODO_2_SOLUTION,
     hints: [
       'At each masked position the model gives one score per vocabulary entry. Softmax turns those V scores into probabilities that sum to 1; the k largest are the guesses, largest first.',
       'tf.softmax(logits) works over the last axis, which is the vocabulary. tf.topk(probs, k) returns { values, indices }, each [1, L, k], already sorted from most to least probable. await tensor.array() turns a tensor into nested JavaScript arrays.',
       'const { values, indices } = tf.topk(tf.softmax(logits), k);\nconst [p, tok] = await Promise.all([values.array(), indices.array()]);\n// then at each masked position: tok[0][position][j] with probability p[0][position][j]',
     ],
   },
+  'todo-3': {
+    id: 'todo-3',
+    title: 'TODO 3: one step of generation',
+    fnName: 'revealStep',
+    starter: TODO_3_STARTER,
+    hints: [
+      "Give every token its own uniform number, as the forward process does: a token is masked at ratio t when its number is below t. Masked at t tells you the number is somewhere in [0, t); it is still masked at s < t only if it is also below s, which happens with probability s / t. So a masked token is revealed with probability (t − s) / t, and a token that is already visible stays exactly as it is: nothing is ever masked again.",
+      'For a uniform u[i], the test u[i] < p comes out true with probability p. To draw a token from a row of probabilities with one uniform g[i], add up the probabilities token by token and stop at the first token whose running total is larger than g[i] (the inverse of the cumulative distribution). probs[i][MASK_ID] is 0, so [MASK] is never drawn.',
+      'const reveal = (t - s) / t;\n// at a masked position i with u[i] < reveal:\nlet total = 0;\nfor (let v = 0; v < probs[i].length; v++) {\n  total += probs[i][v];\n  if (g[i] < total) { xs.push(v); break; }\n}',
+    ],
+  },
 });
 
-/** What the code can use, shown beside the editor. */
-export const API_DOC: readonly [string, string][] = [
+const TENSOR_API: readonly [string, string][] = [
   ['tf', 'TensorFlow.js ops: tf.reshape, tf.softmax, tf.logSoftmax, tf.oneHot, tf.topk, tf.booleanMaskAsync, tf.sum, tf.mean, tf.mul, tf.neg, …'],
   ['model(xt, t)', 'the current trained model in eval mode: int32 [B, L] and float32 [B, 1] in, logits [B, L, V] out'],
   ['maskTokens(x0, t, seed)', 'the forward process: { xt, mask } for an int32 [B, L] x0 and ratios t'],
@@ -133,3 +144,15 @@ export const API_DOC: readonly [string, string][] = [
   ['MASK_ID', '0, the [MASK] token'],
   ['TODO(what)', 'a blank still to fill: throws a reminder when reached'],
 ];
+
+/** What the code can use, shown beside the editor. */
+export const API_DOC: Readonly<Record<ExerciseId, readonly [string, string][]>> = Object.freeze({
+  'todo-1': TENSOR_API,
+  'todo-2': TENSOR_API,
+  'todo-3': [
+    ['plain JavaScript', 'arrays, loops, Math: xt, probs, u and g are ordinary arrays of numbers, and xs is one too'],
+    ['MASK_ID', '0, the [MASK] token'],
+    ['config', 'vocabSize 16, seqLen 32, …'],
+    ['TODO(what)', 'a blank still to fill: throws a reminder when reached'],
+  ],
+});

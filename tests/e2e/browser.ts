@@ -7,6 +7,7 @@ import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
+import { parseHeadersFile } from '../../src/build/csp.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -18,7 +19,8 @@ const FLAGS = [
   '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader',
 ];
 
-export async function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: more command-line flags (a test of a low-memory device passes a V8 heap limit). */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
@@ -26,7 +28,7 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     // Playwright gives every launch a fresh, temporary user-data dir.
-    args: FLAGS,
+    args: [...FLAGS, ...extraArgs],
   });
   // Playwright's default of 30 s an action is a wall-clock budget: on a loaded
   // 2-core machine a page load, or a first step on software WebGPU, takes longer.
@@ -52,7 +54,8 @@ const TYPES: Record<string, string> = {
 /**
  * Build the app into a temp folder and serve it from 127.0.0.1 under a sub-path
  * (/unmask/), as a plain static host would: no rewrites, no fallbacks, only the
- * cross-origin isolation headers the wasm backend asks for.
+ * headers the build's `_headers` file asks for (cross-origin isolation for the
+ * wasm backend, and the Content-Security-Policy).
  */
 export async function serveBuiltApp(): Promise<{ url: string; outDir: string; close: () => Promise<void> }> {
   const outDir = mkdtempSync(join(tmpdir(), 'unmask-dist-'));
@@ -65,6 +68,7 @@ export async function serveBuiltApp(): Promise<{ url: string; outDir: string; cl
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
+  const headers = parseHeadersFile(readFileSync(join(outDir, '_headers'), 'utf8'));
   const prefix = '/unmask/';
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -75,8 +79,7 @@ export async function serveBuiltApp(): Promise<{ url: string; outDir: string; cl
     }
     res.writeHead(200, {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
+      ...headers,
       'Cache-Control': 'no-cache',
       // As vite preview sends it: the service worker's cache must not trip over it offline.
       Vary: 'Origin',
@@ -122,7 +125,8 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 
 /** axe-core's serious and critical violations inside `selector`, one line each (empty when clean). */
 export async function axe(page: Page, selector: string): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+  // Through DevTools, not a <script> tag: the lesson's policy refuses inline scripts, as it should.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
   return page.evaluate(async (sel) => {
     const run = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run;
     const result = await run({ include: [sel] }, { resultTypes: ['violations'] });

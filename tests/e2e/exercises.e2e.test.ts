@@ -1,7 +1,7 @@
 /** The TODOs in Chromium: diagnose a mistake, pass once fixed, survive endless code, and feed Results. */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { EXERCISES } from '../../src/exercises/exercises.ts';
+import { SOLUTIONS } from '../../src/exercises/solutions.ts';
 import { useBuiltApp } from './browser.ts';
 
 const env = useBuiltApp();
@@ -36,19 +36,19 @@ describe('exercises in Chromium', () => {
     await ex.getByRole('button', { name: 'Check my code' }).click();
     expect(await page.getByTestId('todo-1-problem').textContent()).toBe('Line 12: This blank is still to fill in: run the model on xt and t.');
 
-    await typeCode(page, 'todo-1', EXERCISES['todo-1'].solution.replace('tf.mean(picked)', 'tf.sum(picked)'));
+    await typeCode(page, 'todo-1', SOLUTIONS!['todo-1'].replace('tf.mean(picked)', 'tf.sum(picked)'));
     await page.keyboard.press('Shift+Enter');
     const checks = page.getByTestId('todo-1-checks');
     await expect.poll(() => checks.textContent(), { timeout: 60_000 }).toContain('Failed');
-    expect(await checks.textContent()).toContain("sum over the masked positions. The lesson's loss is their mean");
+    expect(await checks.textContent()).toContain("Your loss is the sum over the masked positions. Section 3's formula is written as that sum");
     expect(await checks.textContent()).toContain('Public check: seed 0, t = 0.5 (public)');
     expect(await checks.textContent()).toContain('Hidden check 3: t = 0.8 (hidden');
 
-    await typeCode(page, 'todo-1', EXERCISES['todo-1'].solution);
+    await typeCode(page, 'todo-1', SOLUTIONS!['todo-1']);
     await page.keyboard.press('Shift+Enter');
     await ex.getByText('All checks pass.').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('todo-1-status').textContent()).toContain('✓ Solved.');
-    expect(await page.locator('nav.toc a', { hasText: 'Your turn' }).textContent()).toContain('1/2');
+    expect(await page.locator('nav.toc a', { hasText: 'Your turn' }).textContent()).toContain('1/3');
 
     // Code and progress survive a reload.
     await page.reload();
@@ -70,7 +70,7 @@ describe('exercises in Chromium', () => {
     // No loop to guard: catastrophic regex backtracking. The worker is stopped and replaced.
     await typeCode(page, 'todo-1', "function computeSingleLoss() {\n  return /(a+)+b/.test('a'.repeat(40));\n}");
     await page.keyboard.press('Shift+Enter');
-    await page.getByText('Running your code in a worker…').waitFor();
+    await page.getByText('Running your code in a sandbox…').waitFor();
     // Meanwhile the page answers: the theme button works.
     const theme = page.getByRole('button', { name: /^Theme: / });
     const before = await theme.textContent();
@@ -79,7 +79,7 @@ describe('exercises in Chromium', () => {
     await expect.poll(() => problem.textContent(), { timeout: 30_000 }).toContain('still running after 5 s, so it was stopped');
 
     // And the next run gets a fresh worker.
-    await typeCode(page, 'todo-1', EXERCISES['todo-1'].solution);
+    await typeCode(page, 'todo-1', SOLUTIONS!['todo-1']);
     await page.keyboard.press('Shift+Enter');
     await page.locator('[data-exercise="todo-1"]').getByText('All checks pass.').waitFor({ timeout: 60_000 });
     expect(errors).toEqual([]);
@@ -99,14 +99,54 @@ describe('exercises in Chromium', () => {
 
     const ex = page.locator('[data-exercise="todo-2"]');
     // A natural first attempt with unsorted guesses is diagnosed.
-    await typeCode(page, 'todo-2', EXERCISES['todo-2'].solution.replace(".map((token, j) => ({ token, prob: p[0][position][j] }));", ".map((token, j) => ({ token, prob: p[0][position][j] })).reverse();"));
+    await typeCode(page, 'todo-2', SOLUTIONS!['todo-2'].replace(".map((token, j) => ({ token, prob: p[0][position][j] }));", ".map((token, j) => ({ token, prob: p[0][position][j] })).reverse();"));
     await ex.getByRole('button', { name: 'Check my code' }).click();
     await expect.poll(() => page.getByTestId('todo-2-checks').textContent(), { timeout: 60_000 }).toContain('is not sorted');
 
-    await typeCode(page, 'todo-2', EXERCISES['todo-2'].solution);
+    await typeCode(page, 'todo-2', SOLUTIONS!['todo-2']);
     await ex.getByRole('button', { name: 'Check my code' }).click();
     await ex.getByText('All checks pass.').waitFor({ timeout: 60_000 });
     expect(await runPredictions()).toContain('your predictMasked from TODO 2');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('TODO 3, about the idea: points at its first blank, names a mistake, passes the reference', async () => {
+    const { page, errors } = await openExercises();
+    const ex = page.locator('[data-exercise="todo-3"]');
+    await ex.getByRole('button', { name: 'Check my code' }).click();
+    await expect.poll(() => page.getByTestId('todo-3-problem').textContent(), { timeout: 60_000 }).toBe('Line 13: This blank is still to fill in: the probability that a token masked at t is visible at s.');
+
+    await typeCode(page, 'todo-3', SOLUTIONS!['todo-3'].replace('const reveal = (t - s) / t;', 'const reveal = s / t;'));
+    await ex.getByRole('button', { name: 'Check my code' }).click();
+    const checks = page.getByTestId('todo-3-checks');
+    await expect.poll(() => checks.textContent(), { timeout: 60_000 }).toContain('That is the chance it stays hidden');
+    // Said once: the other checks point back to it.
+    expect(await checks.textContent()).toContain('The same mistake as above.');
+
+    await typeCode(page, 'todo-3', SOLUTIONS!['todo-3']);
+    await ex.getByRole('button', { name: 'Check my code' }).click();
+    await ex.getByText('All checks pass.').waitFor({ timeout: 60_000 });
+    expect(await ex.locator('.output-text').textContent()).toMatch(/^Your function returned x_s = (\d+|\[M\])( (\d+|\[M\])){31}$/);
+    expect(await page.locator('nav.toc a', { hasText: 'Your turn' }).textContent()).toContain('1/3');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('says "solved with the solution shown", and does not count it, when the revealed solution is checked', async () => {
+    const { page, errors } = await openExercises();
+    page.on('dialog', (d) => void d.accept());
+    const ex = page.locator('[data-exercise="todo-2"]');
+    await ex.getByRole('button', { name: 'Check my code' }).click(); // a first attempt unlocks Reveal
+    await page.getByTestId('todo-2-problem').waitFor({ timeout: 60_000 });
+    await ex.getByRole('button', { name: 'Reveal the solution' }).click();
+    await expect.poll(() => ex.locator('.cm-content').textContent()).toContain('tf.topk(probs, k)');
+    await ex.getByRole('button', { name: 'Check my code' }).click();
+    await page.getByTestId('todo-2-borrowed').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('todo-2-borrowed').textContent()).toContain('solved with the solution shown, so it does not count as solved');
+    expect(await page.getByTestId('todo-2-status').textContent()).toContain('Not solved yet.');
+    expect(await page.locator('nav.toc a', { hasText: 'Your turn' }).textContent()).toContain('0/3');
+    expect(await ex.getByText('The Results section now uses your predictMasked.').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);
@@ -116,7 +156,7 @@ describe('exercises in Chromium', () => {
     await page.goto(env.app.url + '?backend=wasm&section=exercises&solutions=off');
     await page.locator('[data-exercise="todo-1"] .cm-content').waitFor();
     expect(await page.getByRole('button', { name: 'Reveal the solution' }).count()).toBe(0);
-    expect(await page.getByText('Your instructor has hidden the solutions').count()).toBe(2);
+    expect(await page.getByText('Your instructor has hidden the solutions').count()).toBe(3);
     await page.goto(env.app.url + '?backend=wasm&section=exercises');
     await page.locator('[data-exercise="todo-2"] .cm-content').waitFor();
     expect(await page.locator('[data-exercise="todo-2"]').getByRole('button', { name: 'Reveal the solution' }).isDisabled()).toBe(true);

@@ -8,6 +8,7 @@
 import { ASSISTANT } from './config.ts';
 import type { ChatMessage } from './prompt.ts';
 import { SseParser } from './sse.ts';
+import { assistantFetch } from './transport.ts';
 
 export type FailureKind = 'unreachable' | 'timeout' | 'http' | 'format' | 'stopped';
 
@@ -69,11 +70,9 @@ export async function askChat(opts: AskOptions): Promise<string> {
 
   try {
     arm();
-    const response = await fetch(url, {
+    // From the assistant's own worker: the page's policy lets it connect only to the lesson.
+    const response = await assistantFetch(url, {
       method: 'POST',
-      mode: 'cors',
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
       headers: {
         'Content-Type': 'application/json',
         Accept: 'text/event-stream, application/json',

@@ -4,26 +4,16 @@
  * what was tested and, when it fails, which mistake it looks like.
  */
 import { useState, useSyncExternalStore } from 'react';
-import { DEFAULT_MODEL } from '../../core/config.ts';
-import { checkLoss, checkPredictions, type CheckResult } from '../../exercises/checks.ts';
-import { exerciseCases } from '../../exercises/execute.ts';
+import { exerciseCases } from '../../exercises/cases.ts';
 import { API_DOC, EXERCISES, type ExerciseId } from '../../exercises/exercises.ts';
-import type { CodeProblem } from '../../exercises/instrument.ts';
-import { copyWeights, models } from '../models/index.ts';
+import type { CodeProblem } from '../../exercises/guards.ts';
+import { describeLeaks, isTheSolution, type CheckReport } from '../../exercises/verdict.ts';
+import { models } from '../models/index.ts';
 import { ModelPicker } from '../models/ModelPicker.tsx';
 import { CodeEditor } from './CodeEditor.tsx';
-import { exerciseRunner } from './runner-instance.ts';
+import { exerciseModel, exerciseRunner } from './runner-instance.ts';
+import { loadSolution, SOLUTIONS_IN_BUILD } from './solutions.ts';
 import { exerciseStore, solutionsHidden } from './store.ts';
-
-interface Report {
-  readonly problem?: CodeProblem;
-  readonly checks: CheckResult[];
-  readonly publicOutput?: unknown;
-  readonly leaked: number;
-}
-
-/** Tensors left behind over the four checks before we mention it. */
-const LEAK_NOTICE = 100;
 
 const HINT_NAMES = ['The idea', 'The API', 'Nearly the answer'];
 
@@ -42,6 +32,10 @@ function PublicOutput({ id, out }: { id: ExerciseId; out: unknown }) {
     return <p className="output-text">Your function returned: {isObject(out) ? `loss = ${show(o.loss)}, nMasked = ${show(o.nMasked)}` : show(out)}</p>;
   }
   if (!Array.isArray(out)) return <p className="output-text">Your function returned {show(out)}.</p>;
+  if (id === 'todo-3') {
+    const tokens = out.map((v) => (v === 0 ? '[M]' : show(v))).join(' ');
+    return <p className="output-text">Your function returned x_s = {tokens}</p>;
+  }
   const line = (p: unknown) =>
     isObject(p) && Array.isArray(p.top)
       ? `position ${show(p.position)}: ${p.top.map((g) => (isObject(g) ? `${show(g.token)} (${show(g.prob)})` : show(g))).join(', ')}`
@@ -58,10 +52,12 @@ export function Exercise({ id }: { id: ExerciseId }) {
   const ex = EXERCISES[id];
   const st = useSyncExternalStore(exerciseStore.subscribe, () => exerciseStore.get(id));
   const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
-  const [report, setReport] = useState<Report | null>(null);
+  const [report, setReport] = useState<CheckReport | null>(null);
   const [running, setRunning] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
-  const hideSolutions = solutionsHidden();
+  /** The last pass was the revealed solution's, which does not count as solved. */
+  const [passedWithSolution, setPassedWithSolution] = useState(false);
+  const hideSolutions = solutionsHidden() || !SOLUTIONS_IN_BUILD;
 
   const check = async () => {
     if (running) return;
@@ -75,25 +71,12 @@ export function Exercise({ id }: { id: ExerciseId }) {
     const code = exerciseStore.get(id).code;
     exerciseStore.update(id, { attempts: exerciseStore.get(id).attempts + 1 });
     try {
-      const cases = exerciseCases();
-      const { problem, outcomes } = await exerciseRunner.run(
-        id,
-        code,
-        cases.map((c) => c.c),
-        { version: model.version, weights: async () => copyWeights(model.weights) },
-      );
-      const checks: CheckResult[] = [];
-      let caseProblem: CodeProblem | undefined = problem;
-      for (const [i, o] of outcomes.entries()) {
-        if (o.problem) {
-          caseProblem = o.problem;
-          break;
-        }
-        const c = { label: cases[i].label, hidden: cases[i].hidden, ...cases[i].c, logits: o.logits, V: DEFAULT_MODEL.vocabSize };
-        checks.push(id === 'todo-1' ? checkLoss(c, o.output) : checkPredictions(c, o.output));
-      }
-      setReport({ problem: caseProblem, checks, publicOutput: outcomes[0]?.problem ? undefined : outcomes[0]?.output, leaked: outcomes.reduce((n, o) => n + o.leaked, 0) });
-      if (!caseProblem && checks.length === cases.length && checks.every((c) => c.passed)) exerciseStore.update(id, { solvedCode: code });
+      const report = await exerciseRunner.check(id, code, exerciseCases(id), exerciseModel(model));
+      const shown = exerciseStore.get(id).solutionShown ? await loadSolution(id) : null;
+      const borrowed = report.passed && shown !== null && isTheSolution(code, shown);
+      setReport(report);
+      setPassedWithSolution(borrowed);
+      if (report.passed && !borrowed) exerciseStore.update(id, { solvedCode: code });
     } catch (e) {
       setFailure(`The checker itself failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
@@ -102,7 +85,8 @@ export function Exercise({ id }: { id: ExerciseId }) {
   };
 
   const solved = st.solvedCode !== null;
-  const allPassed = report && !report.problem && report.checks.length > 0 && report.checks.every((c) => c.passed);
+  const allPassed = report?.passed === true;
+  const leakNote = report ? describeLeaks(report.leaks) : null;
   return (
     <div className="exercise" data-exercise={id}>
       <p className="exercise-status" data-testid={`${id}-status`}>
@@ -111,7 +95,7 @@ export function Exercise({ id }: { id: ExerciseId }) {
       <details className="api-doc">
         <summary>What your code can use</summary>
         <dl className="kv">
-          {API_DOC.map(([name, doc]) => (
+          {API_DOC[id].map(([name, doc]) => (
             <div key={name} style={{ display: 'contents' }}>
               <dt>
                 <code>{name}</code>
@@ -145,18 +129,21 @@ export function Exercise({ id }: { id: ExerciseId }) {
             type="button"
             disabled={st.attempts === 0}
             title={st.attempts === 0 ? 'Try checking your code once first' : undefined}
-            onClick={() => {
-              if (confirm('Show the reference solution in the editor? Your current code will be replaced.')) {
-                exerciseStore.update(id, { code: ex.solution, solutionShown: true });
-                setReport(null);
-              }
+            onClick={async () => {
+              if (!confirm('Show the reference solution in the editor? Your current code will be replaced. Checking it will not count as solving the TODO.')) return;
+              const solution = await loadSolution(id);
+              if (solution === null) return;
+              exerciseStore.update(id, { code: solution, solutionShown: true });
+              setReport(null);
             }}
           >
             Reveal the solution
           </button>
         )}
       </div>
-      {hideSolutions && <p className="hint">Your instructor has hidden the solutions for this session.</p>}
+      {hideSolutions && (
+        <p className="hint">{SOLUTIONS_IN_BUILD ? 'Your instructor has hidden the solutions for this session.' : 'This is a class build of the lesson: it has no solutions to reveal.'}</p>
+      )}
       {model.label === null && <ModelPicker />}
       {st.hints > 0 && (
         <ol className="hints">
@@ -170,7 +157,7 @@ export function Exercise({ id }: { id: ExerciseId }) {
       <div aria-live="polite">
         {running && (
           <p role="status" className="running">
-            <span className="spinner" aria-hidden="true" /> Running your code in a worker…
+            <span className="spinner" aria-hidden="true" /> Running your code in a sandbox…
           </p>
         )}
         {failure && <p className="error" role="alert">{failure}</p>}
@@ -179,7 +166,7 @@ export function Exercise({ id }: { id: ExerciseId }) {
             {describeProblem(report.problem)}
           </p>
         )}
-        {report?.publicOutput !== undefined && <PublicOutput id={id} out={report.publicOutput} />}
+        {report?.outputs[0] !== undefined && <PublicOutput id={id} out={report.outputs[0]} />}
         {report && report.checks.length > 0 && (
           <ul className="checks" data-testid={`${id}-checks`}>
             {report.checks.map((c) => (
@@ -190,10 +177,21 @@ export function Exercise({ id }: { id: ExerciseId }) {
             ))}
           </ul>
         )}
-        {allPassed && <p className="good" role="status">All checks pass. {id === 'todo-2' ? 'The Results section now uses your predictMasked.' : 'Well done.'}</p>}
-        {/* A few intermediates per call are normal in a short function; hundreds mean a loop that needs tf.tidy. */}
-        {report && report.leaked > LEAK_NOTICE && (
-          <p className="hint">Your code left {report.leaked} tensors undisposed; they were cleaned up. In a loop, tf.tidy (or disposing what you no longer need) keeps memory flat.</p>
+        {allPassed && !passedWithSolution && (
+          <p className="good" role="status">
+            All checks pass. {id === 'todo-2' ? 'The Results section now uses your predictMasked.' : 'Well done.'}
+          </p>
+        )}
+        {allPassed && passedWithSolution && (
+          <p className="hint" role="status" data-testid={`${id}-borrowed`}>
+            All checks pass: solved with the solution shown, so it does not count as solved. Reset to the starter code and write it yourself when you are ready
+            {id === 'todo-2' ? '; until then Results keeps using the reference predictMasked.' : '.'}
+          </p>
+        )}
+        {leakNote && (
+          <p className="hint" data-testid={`${id}-leaks`}>
+            {leakNote}
+          </p>
         )}
       </div>
     </div>

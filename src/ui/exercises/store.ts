@@ -3,7 +3,7 @@
  * reload), attempts, hints opened, whether the solution was revealed, and the
  * code that first passed every check (Results uses it for TODO 2).
  */
-import { EXERCISES, type ExerciseId } from '../../exercises/exercises.ts';
+import { EXERCISE_IDS, EXERCISES, type ExerciseId } from '../../exercises/exercises.ts';
 
 export interface ExerciseState {
   readonly code: string;
@@ -20,10 +20,10 @@ type All = Record<ExerciseId, ExerciseState>;
 const fresh = (id: ExerciseId): ExerciseState => ({ code: EXERCISES[id].starter, attempts: 0, hints: 0, solutionShown: false, solvedCode: null });
 
 function load(): All {
-  const all = { 'todo-1': fresh('todo-1'), 'todo-2': fresh('todo-2') };
+  const all = Object.fromEntries(EXERCISE_IDS.map((id) => [id, fresh(id)])) as All;
   try {
     const raw = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Record<ExerciseId, Partial<ExerciseState>>>;
-    for (const id of Object.keys(all) as ExerciseId[]) {
+    for (const id of EXERCISE_IDS) {
       const v = raw[id];
       if (!v || typeof v !== 'object') continue;
       all[id] = {
