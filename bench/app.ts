@@ -5,6 +5,9 @@
  * - Time to interactive: navigation start to the first section's first cell
  *   button answering a click, median of 5 cold loads, against the 1.5 s target
  *   and against a blank page served by the same server in the same run.
+ * - The first screen: everything a cold load fetches before anyone scrolls, at
+ *   1366x768 and 1920x1080 (gzip bytes for text, raw bytes for fonts, audio and
+ *   wasm), and whether TensorFlow.js or Plotly was among it (neither should be).
  * - Every lazy chunk's gzip size, largest first, so growth is visible.
  * Training's speed and the longest main-thread task while it trains are in
  * bench/browser.ts (`npm run bench:browser`).
@@ -46,6 +49,36 @@ try {
     return ms;
   };
 
+  /** What a cold load fetches with nobody scrolling, once the network has been quiet for half a second. */
+  const firstScreen = async (width: number, height: number) => {
+    const context = await browser.newContext({ viewport: { width, height } });
+    const page = await context.newPage();
+    const files = new Set<string>();
+    page.on('requestfinished', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/unmask/')) files.add(path.slice('/unmask/'.length) || 'index.html');
+    });
+    await page.goto(app.url + '?backend=wasm');
+    await page.locator('.lesson-section').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await context.close();
+    const text = /\.(js|css|html|json|svg|vtt|webmanifest|txt)$/;
+    let bytes = 0;
+    let tfjs = false;
+    let plotly = false;
+    for (const f of files) {
+      const path = join(app.outDir, f);
+      const raw = readFileSync(path);
+      bytes += text.test(f) ? gzipSync(raw).length : raw.length;
+      if (f.endsWith('.js')) {
+        const code = raw.toString('utf8');
+        tfjs ||= code.includes('tfjsflags'); // tfjs-core's URL-flag parser: in its chunk and nowhere else
+        plotly ||= code.includes('plotly.js');
+      }
+    }
+    return { files: files.size, kb: bytes / KB, tfjs, plotly };
+  };
+
   await timeToInteractive('?backend=wasm'); // warm the server and the disk cache
   const tti: number[] = [];
   const base: number[] = [];
@@ -53,6 +86,9 @@ try {
     tti.push(await timeToInteractive('?backend=wasm'));
     base.push(await blank());
   }
+
+  const screens = [];
+  for (const [w, h] of [[1366, 768], [1920, 1080]] as const) screens.push({ size: `${w}x${h}`, ...(await firstScreen(w, h)) });
 
   const chunks = readdirSync(join(app.outDir, 'assets'))
     .filter((f) => f.endsWith('.js') || f.endsWith('.wasm'))
@@ -62,6 +98,11 @@ try {
   console.log(`initial JavaScript: ${(initialBytes / KB).toFixed(1)} KB gzip in ${initial.length} file(s); budget 350 KB (ratio ${(initialBytes / KB / 350).toFixed(2)})`);
   console.log(`time to interactive: median ${median(tti).toFixed(0)} ms of ${tti.map((x) => x.toFixed(0)).join(', ')}; target 1500 ms (ratio ${(median(tti) / 1500).toFixed(2)})`);
   console.log(`blank page on the same server: median ${median(base).toFixed(0)} ms (lesson / blank: ${(median(tti) / median(base)).toFixed(1)}x)`);
+  for (const s of screens) {
+    console.log(
+      `first screen at ${s.size}: ${s.kb.toFixed(1)} KB in ${s.files} file(s); TensorFlow.js ${s.tfjs ? 'LOADED' : 'not loaded'}, Plotly ${s.plotly ? 'LOADED' : 'not loaded'}`,
+    );
+  }
   console.log('lazy chunks, gzip KB:');
   for (const c of chunks.slice(0, 12)) console.log(`  ${c.kb.toFixed(1).padStart(7)}  ${c.f}`);
 } finally {
