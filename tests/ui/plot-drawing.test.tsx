@@ -144,7 +144,7 @@ describe('LiveLayer', () => {
   function layer(gd: HTMLElement) {
     const canvas = document.createElement('canvas');
     const ctx = { setTransform() {}, clearRect: vi.fn(), save() {}, restore() {}, beginPath() {}, rect() {}, clip() {}, moveTo() {}, lineTo() {}, stroke() {}, arc() {}, fill() {}, setLineDash() {} };
-    vi.spyOn(canvas, 'getContext').mockReturnValue(ctx as unknown as CanvasRenderingContext2D);
+    canvas.getContext = (() => ctx) as unknown as HTMLCanvasElement['getContext'];
     const painted: number[] = [];
     const frames: (() => void)[] = [];
     const l = new LiveLayer({

@@ -8,14 +8,9 @@ import { models, startEngine } from '../engine.ts';
 import { liveTraining, MAX_LIVE_STEPS, type Checkup } from '../live-training.ts';
 import { CHECK_T } from '../../worker/session.ts';
 import { ModelPicker } from '../notebook/Cell.tsx';
-import { Plot, type PlotLayout, type PlotTrace } from '../plot/index.ts';
+import { formatDuration } from '../duration.ts';
+import { LIVE_CHART_MS, Plot, type PlotLayout, type PlotTrace } from '../plot/index.ts';
 import { cell } from './types.ts';
-
-function formatSeconds(sec: number): string {
-  if (sec < 90) return `${Math.round(sec)} s`;
-  if (sec < 5400) return `${Math.round(sec / 60)} min`;
-  return `${(sec / 3600).toFixed(1)} h`;
-}
 
 function ModelSource({ out }: { out: { backend: string; seed: number } }) {
   const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
@@ -157,7 +152,7 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
       {!validSteps && <p className="error" role="alert">Steps must be a whole number from 1 to {MAX_LIVE_STEPS}.</p>}
       {live.secPerStep !== null && validSteps && !active && (
         <p data-testid="train-estimate">
-          Measured here: about {live.secPerStep.toFixed(2)} s a step, so {n} steps take about {formatSeconds(n * live.secPerStep)}.
+          Measured here: about {live.secPerStep.toFixed(2)} s a step, so {n} steps take about {formatDuration(n * live.secPerStep)}.
         </p>
       )}
       {(live.phase === 'running' || live.phase === 'paused') && (
@@ -170,7 +165,7 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
           Step {live.step} of {live.totalSteps}
           {live.losses.length > 0 && `, loss ${live.losses[live.losses.length - 1].toFixed(3)}`}
           {live.phase === 'running' && live.stepsPerSec > 0 && `, ${live.stepsPerSec.toFixed(2)} steps/s`}
-          {eta !== null && `, about ${formatSeconds(eta)} to go`}
+          {eta !== null && `, about ${formatDuration(eta)} to go`}
         </div>
       )}
       {live.message && <p data-testid="train-message">{live.message}</p>}
@@ -213,9 +208,6 @@ const SMOOTHING = 50;
 /** The best-possible accuracy (%) at the check-up ratios: exact, and computed once, not on every progress message. */
 let bestPossible: number[] | null = null;
 const bestPossiblePercent = () => (bestPossible ??= CHECK_T.map((t) => 100 * exactBestPossibleAccuracy(t)));
-
-/** Live charts redraw at most this often: a Plotly draw costs tens of milliseconds on a slow laptop. */
-const LIVE_CHART_MS = 250;
 
 function LossCurve() {
   const live = useSyncExternalStore(liveTraining.subscribe, liveTraining.getSnapshot);

@@ -4,12 +4,13 @@
  * plays at a time across the page.
  */
 import { useEffect, useRef, useState } from 'react';
+import { formatDuration } from '../duration.ts';
 import { clipsFor, transcript, type Clip } from './clips.ts';
 
 let playing: HTMLAudioElement | null = null;
 const SPEEDS = [0.75, 1, 1.25, 1.5, 1.75, 2];
 
-const clock = (s: number) => (Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}` : '0:00');
+const clock = (s: number) => formatDuration(s, 'clock');
 
 function Player({ clip, autoPlay }: { clip: Clip; autoPlay: boolean }) {
   const audio = useRef<HTMLAudioElement>(null);
