@@ -6,8 +6,8 @@
 import { act, render, renderHook, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DrawScheduler, type SchedulerClock } from '../../src/ui/plot/draw-scheduler.ts';
-import { toPlotlyFigure } from '../../src/ui/plot/figure.ts';
-import { lineLabels, referenceLines, spreadApart, wantsLineLabels } from '../../src/ui/plot/labels.ts';
+import { toPlotlyFigure, wrapTitle } from '../../src/ui/plot/figure.ts';
+import { lineLabels, referenceTraces, spreadApart, wantsLineLabels } from '../../src/ui/plot/labels.ts';
 import { LiveLayer } from '../../src/ui/plot/live-layer.ts';
 import { readPlotArea } from '../../src/ui/plot/plot-area.ts';
 import { loadPlotly, type PlotlyApi } from '../../src/ui/plot/plotly.ts';
@@ -237,10 +237,30 @@ describe('direct line labels', () => {
 });
 
 describe('reference lines', () => {
-  it('draws a dotted vertical line at x across the plot, labelled above it', () => {
-    const { shapes, annotations } = referenceLines({ vLines: [{ x: 16, label: 'expected L·t = 16' }] }, THEMES.dark, 20);
-    expect(shapes).toEqual([expect.objectContaining({ type: 'line', x0: 16, x1: 16, y0: 0, y1: 1, yref: 'paper', line: expect.objectContaining({ dash: 'dot' }) })]);
-    expect(annotations).toEqual([expect.objectContaining({ x: 16, y: 1, text: 'expected L·t = 16', font: { color: THEMES.dark.text, size: 20 } })]);
+  it('draw a dotted vertical line at x from the bottom of the y range to its top, named in the legend', () => {
+    const bars: PlotTrace[] = [{ type: 'bar', x: [15, 16, 17], y: [0.1, 0.14, 0.12], name: '1000 masked sequences' }];
+    const { traces, yRange } = referenceTraces(bars, { vLines: [{ x: 16, label: 'expected L·t = 16.0' }] }, THEMES.dark);
+    expect(yRange![0]).toBe(0);
+    expect(yRange![1]).toBeCloseTo(0.14 * 1.08, 10);
+    expect(traces).toEqual([{ type: 'scatter', mode: 'lines', x: [16, 16], y: [0, yRange![1]], name: 'expected L·t = 16.0', dash: 'dot', color: THEMES.dark.text }]);
+    const figure = toPlotlyFigure(bars, { vLines: [{ x: 16, label: 'expected L·t = 16.0' }] }, { theme: THEMES.dark, height: 300, reducedMotion: false, revision: 1 });
+    expect(figure.data.map((d) => d.name)).toEqual(['1000 masked sequences', 'expected L·t = 16.0']);
+    expect(figure.data[1].line).toMatchObject({ dash: 'dot', color: THEMES.dark.text });
+    expect((figure.layout.yaxis as { range: number[] }).range).toEqual([0, yRange![1]]);
+    expect(figure.layout.showlegend).toBe(true);
+  });
+
+  it('keep a given y range', () => {
+    expect(referenceTraces([], { yRange: [0, 2], vLines: [{ x: 1, label: 'one' }] }, THEMES.light).traces[0].y).toEqual([0, 2]);
+    expect(referenceTraces([], {}, THEMES.light).traces).toEqual([]);
+  });
+});
+
+describe('axis titles on a narrow chart', () => {
+  it('break at a space onto a second line rather than run off the edge', () => {
+    expect(wrapTitle('masked tokens in a sequence of 32', 20)).toBe('masked tokens in a<br>sequence of 32');
+    expect(wrapTitle('short', 20)).toBe('short');
+    expect(wrapTitle(undefined, 20)).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@
  * Our typed traces and layout, turned into what Plotly.react takes. Pure, so the theme,
  * motion and accessibility choices are tested without a browser.
  */
-import { lineLabels, referenceLines } from './labels.ts';
+import { lineLabels, referenceTraces } from './labels.ts';
 import type { PlotTheme } from './theme.ts';
 import type { BarTrace, LineDash, MarkerSymbol, PlotLayout, PlotTrace, ScatterTrace } from './types.ts';
 
@@ -129,9 +129,9 @@ export function toPlotlyLayout(layout: PlotLayout, traces: readonly PlotTrace[],
     width: options.width ?? 0,
     colorOf: (t, series) => seriesStyle(t, series, theme).color,
   });
-  const reference = referenceLines(layout, theme, size);
   const legend = labels ? false : (layout.showLegend ?? traces.length > 1);
-  const top = (layout.title ? 2.8 * size : 8) + (legend ? 2.2 * size : 0) + (reference.annotations.length > 0 ? 1.6 * size : 0);
+  const top = (layout.title ? 2.8 * size : 8) + (legend ? 2.2 * size : 0);
+  const wrap = (title: string | undefined, px: number) => wrapTitle(title, Math.max(12, Math.floor(px / (size * 0.58))));
   return {
     height,
     autosize: true,
@@ -141,13 +141,13 @@ export function toPlotlyLayout(layout: PlotLayout, traces: readonly PlotTrace[],
     plot_bgcolor: theme.background,
     colorway: [...theme.palette],
     margin: { l: Math.round(56 * scale), r: Math.max(Math.round(16 * scale), labels?.rightMargin ?? 0), t: Math.round(top), b: Math.round(48 * scale), pad: 0 },
-    xaxis: axis({ title: layout.xTitle, range: layout.xRange, type: layout.xType }, theme),
-    yaxis: axis({ title: layout.yTitle, range: layout.yRange, type: layout.yType, reversed: layout.yReversed }, theme),
+    // On a narrow chart a long axis title breaks onto two lines rather than running off the edge.
+    xaxis: axis({ title: wrap(layout.xTitle, (options.width || 700) - 80 * scale), range: layout.xRange, type: layout.xType }, theme),
+    yaxis: axis({ title: wrap(layout.yTitle, height - 90 * scale), range: layout.yRange, type: layout.yType, reversed: layout.yReversed }, theme),
     showlegend: legend,
     // Horizontal, above the plot: long series names do not squeeze the data area.
     legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', font: { color: theme.text, size } },
-    annotations: [...(labels?.annotations ?? []), ...reference.annotations],
-    shapes: reference.shapes,
+    annotations: labels?.annotations ?? [],
     hovermode: 'closest',
     hoverlabel: { bgcolor: theme.background, bordercolor: theme.axis, font: { family: FONT, color: theme.text, size } },
     barmode: layout.barmode ?? 'group',
@@ -160,7 +160,19 @@ export function toPlotlyLayout(layout: PlotLayout, traces: readonly PlotTrace[],
 }
 
 export function toPlotlyFigure(traces: readonly PlotTrace[], layout: PlotLayout, options: FigureOptions): Figure {
+  // Reference lines are series of their own, over a y range fixed to span.
+  const reference = referenceTraces(traces, layout, options.theme);
+  const all = [...traces, ...reference.traces];
+  const shown = reference.yRange === layout.yRange ? layout : { ...layout, yRange: reference.yRange };
   let series = 0;
-  const data = traces.map((t) => toPlotlyTrace(t, t.type === 'heatmap' ? 0 : series++, options.theme, layout));
-  return { data, layout: toPlotlyLayout(layout, traces, options) };
+  const data = all.map((t) => toPlotlyTrace(t, t.type === 'heatmap' ? 0 : series++, options.theme, shown));
+  return { data, layout: toPlotlyLayout(shown, all, options) };
+}
+
+/** `text` broken at spaces into lines of at most `max` characters (Plotly's <br>), at most two. */
+export function wrapTitle(text: string | undefined, max: number): string | undefined {
+  if (!text || text.length <= max) return text;
+  const cut = text.lastIndexOf(' ', max);
+  if (cut <= 0) return text;
+  return `${text.slice(0, cut)}<br>${text.slice(cut + 1)}`;
 }

@@ -124,30 +124,23 @@ function escapeLabel(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Dotted vertical reference lines across the plot, each with its label above the plot area. */
-export function referenceLines(layout: PlotLayout, theme: PlotTheme, fontSize: number): { shapes: PlotlyObject[]; annotations: PlotlyObject[] } {
+/**
+ * Dotted vertical reference lines (an expected value, a threshold) as line series of their
+ * own, from the bottom of the y range to its top: they take their place in the legend (or
+ * get a direct label) like any other line, so their label never collides with it. The y
+ * range is fixed so the line spans it exactly.
+ */
+export function referenceTraces(traces: readonly PlotTrace[], layout: PlotLayout, theme: PlotTheme): { traces: PlotTrace[]; yRange: readonly [number, number] | undefined } {
   const lines = layout.vLines ?? [];
+  if (lines.length === 0) return { traces: [], yRange: layout.yRange };
+  let range = layout.yRange;
+  if (!range) {
+    const ys = traces.flatMap((t) => (t.type === 'heatmap' ? [] : Array.from(t.y as ArrayLike<number | null>).filter(finite)));
+    const top = Math.max(0, ...ys);
+    range = [Math.min(0, ...ys), top > 0 ? top * 1.08 : 1];
+  }
   return {
-    shapes: lines.map((l) => ({
-      type: 'line',
-      xref: 'x',
-      yref: 'paper',
-      x0: l.x,
-      x1: l.x,
-      y0: 0,
-      y1: 1,
-      line: { color: theme.text, width: 2, dash: 'dot' },
-      layer: 'above',
-    })),
-    annotations: lines.map((l) => ({
-      xref: 'x',
-      yref: 'paper',
-      x: l.x,
-      y: 1,
-      yanchor: 'bottom',
-      text: escapeLabel(l.label),
-      showarrow: false,
-      font: { color: theme.text, size: fontSize },
-    })),
+    yRange: range,
+    traces: lines.map((l) => ({ type: 'scatter', mode: 'lines', x: [l.x, l.x], y: [range[0], range[1]], name: l.label, dash: 'dot', color: theme.text })),
   };
 }
