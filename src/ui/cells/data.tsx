@@ -37,6 +37,7 @@ function Examples({ out }: { out: { seed: number } }) {
 export const cells = {
   config: cell<null>({
     title: 'Configuration',
+    auto: true,
     source: () => import('../../core/config.ts?raw'),
     run: () => null,
     View: () => (
@@ -52,6 +53,7 @@ export const cells = {
   }),
   examples: cell<{ seed: number }>({
     title: 'Five example sequences',
+    auto: true,
     source: () => import('../../core/data.ts?raw'),
     run: ({ seed }) => ({ seed }),
     View: Examples,

@@ -21,6 +21,7 @@ interface Figure {
 export const cells = {
   'mask-code': cell<Demo>({
     title: 'maskArrays: the forward process',
+    auto: true,
     source: () => import('../../core/masking.ts?raw'),
     run: ({ seed }) => {
       const rng = rngFor(seed, 'mask-code');
@@ -39,6 +40,7 @@ export const cells = {
 
   'forward-figure': cell<Figure>({
     title: 'The forward process, t from 0 to 1',
+    auto: true,
     run: ({ seed }) => {
       const rng = rngFor(seed, 'forward-figure');
       const { x0 } = generatePatterns(rng, 1);

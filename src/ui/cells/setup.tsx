@@ -1,10 +1,12 @@
 /** Section 0 cells: which backend this browser got, on what device, and the seed. */
-import { describeBackend, type BackendChoice } from '../../core/backend.ts';
+import type { BackendChoice } from '../../core/backend.ts';
 import { startEngine } from '../engine.ts';
 import { cell, rngFor } from './types.ts';
 
 interface DeviceInfo {
   readonly backend: BackendChoice;
+  /** describeBackend's words, fetched with the engine: core/backend.ts brings tfjs, which the first screen must not load. */
+  readonly description: string;
   readonly gpu: string | null;
   readonly cores: number | null;
   readonly memoryGiB: number | null;
@@ -45,13 +47,14 @@ export const cells = {
     source: () => import('../../core/backend.ts?raw'),
     async run() {
       const backend = await startEngine();
+      const { describeBackend } = await import('../../core/backend.ts');
       const nav = navigator as Navigator & { deviceMemory?: number };
-      return { backend, gpu: await gpuName(backend.name), cores: nav.hardwareConcurrency ?? null, memoryGiB: nav.deviceMemory ?? null };
+      return { backend, description: describeBackend(backend.name), gpu: await gpuName(backend.name), cores: nav.hardwareConcurrency ?? null, memoryGiB: nav.deviceMemory ?? null };
     },
     View: ({ out }) => (
       <div>
         <p>
-          Backend: <strong data-testid="backend">{out.backend.name}</strong>. {describeBackend(out.backend.name)}
+          Backend: <strong data-testid="backend">{out.backend.name}</strong>. {out.description}
         </p>
         <dl className="kv">
           <dt>Training speed</dt>
@@ -95,6 +98,7 @@ export const cells = {
 
   seed: cell<{ seed: number; draws: number[] }>({
     title: 'The seed',
+    auto: true,
     source: () => import('../../core/rng.ts?raw'),
     run: ({ seed }) => {
       const rng = rngFor(seed, 'seed-demo');

@@ -90,6 +90,7 @@ interface Ratios {
 export const cells = {
   'fraction-vs-t': cell<Fractions>({
     title: 'Masked fraction against t',
+    auto: true,
     run: ({ seed }) => {
       const rng = rngFor(seed, 'fraction-vs-t');
       const t = linspace(0.05, 0.95, 20);
@@ -100,12 +101,14 @@ export const cells = {
 
   histogram: cell<{ seed: number }>({
     title: 'How many tokens get masked',
+    auto: true,
     run: ({ seed }) => ({ seed }),
     View: HistogramView,
   }),
 
   'bert-vs-diffusion': cell<Ratios>({
     title: "BERT's one ratio against diffusion's every ratio",
+    auto: true,
     source: () => import('../../core/training.ts?raw'),
     run: ({ seed }) => {
       // The ratios training really sees: the engine's own batch sampler, notebook recipe.

@@ -96,10 +96,11 @@ function AttentionView({ out }: { out: Attention }) {
 }
 
 export const cells = {
-  architecture: cell<null>({ title: 'The architecture', source: () => import('../../core/model.ts?raw'), run: () => null, View: Architecture }),
+  architecture: cell<null>({ title: 'The architecture', auto: true, source: () => import('../../core/model.ts?raw'), run: () => null, View: Architecture }),
 
   'positional-heatmap': cell<{ z: number[][] }>({
     title: 'Sinusoidal positions',
+    auto: true,
     source: () => import('../../core/params.ts?raw'),
     run: () => {
       const pe = sinusoidalTable(L, D);
@@ -118,6 +119,7 @@ export const cells = {
 
   'param-count': cell<Count>({
     title: 'Counting the parameters',
+    auto: true,
     run: countFromModel,
     View: ({ out }) => (
       <div>

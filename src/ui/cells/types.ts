@@ -4,8 +4,10 @@ import { Rng } from '../../core/rng.ts';
 
 export interface CellContext {
   readonly seed: number;
-  /** Aborted when the cell is re-run or unmounted: long cells should stop. */
+  /** Aborted when the cell is re-run, cancelled or unmounted: long cells should stop. */
   readonly signal: AbortSignal;
+  /** A long cell says how far it is (done of total, e.g. sequences evaluated); the cell shows a bar. */
+  readonly reportProgress?: (done: number, total: number) => void;
 }
 
 export interface CellViewProps<T> {
@@ -21,6 +23,8 @@ export interface CellDef<T = unknown> {
   readonly needsModel?: boolean;
   /** A live view of state elsewhere (the training run): shown as soon as the section loads, no Run needed. */
   readonly live?: boolean;
+  /** Needs no input and is quick (a static diagram, a table): runs by itself when scrolled into view. */
+  readonly auto?: boolean;
   run(ctx: CellContext): Promise<T> | T;
   readonly View: ComponentType<CellViewProps<T>>;
 }

@@ -1,14 +1,17 @@
 /**
- * One live cell: Run (or Shift+Enter), a running indicator, its output, and
- * its source on demand. Runs are serialised page-wide so "Run all" goes in
+ * One live cell: Run (or Shift+Enter), a running indicator (time so far, progress where
+ * the cell reports it, and Cancel), its output, and its source on demand. A cell that
+ * needs no input runs by itself when it scrolls into view. Runs are serialised page-wide so "Run all" goes in
  * reading order and two heavy cells never fight over the backend; a newer run
  * of the same cell always wins over an older one still in flight.
  */
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import { models, PRETRAINED } from '../engine.ts';
 import type { CellContext, CellDef } from '../cells/types.ts';
+import { formatDuration } from '../duration.ts';
 import { CellBoundary } from './CellBoundary.tsx';
 import { SourceView } from './SourceView.tsx';
+import { useElapsed, useSeen } from './use-cell-timing.ts';
 
 let queue: Promise<unknown> = Promise.resolve();
 function serially<T>(job: () => Promise<T>): Promise<T> {
@@ -28,7 +31,7 @@ interface Done {
 type State =
   | { kind: 'idle' }
   // A re-run keeps the previous output on screen (and the view's own state: slider positions, typed values).
-  | { kind: 'running'; prev: Done | null }
+  | { kind: 'running'; prev: Done | null; since: number; progress: { done: number; total: number } | null }
   | Done
   | { kind: 'error'; message: string };
 
@@ -38,11 +41,13 @@ export interface CellProps {
   readonly seed: number;
   /** Changes when the cell should run (Run all, a projector auto-run, a re-run after reload); 0 = don't. */
   readonly runSignal: number;
+  /** Run once by itself the first time the cell is on screen (cells that need no input). */
+  readonly runWhenSeen?: boolean;
   readonly showCodeByDefault: boolean;
   readonly onRan: (id: string) => void;
 }
 
-export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: CellProps) {
+export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeByDefault, onRan }: CellProps) {
   const [state, setState] = useState<State>({ kind: 'idle' });
   const [showCode, setShowCode] = useState(showCodeByDefault);
   const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
@@ -55,8 +60,12 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
     controller.current?.abort();
     const ac = new AbortController();
     controller.current = ac;
-    setState((s) => ({ kind: 'running', prev: s.kind === 'done' ? s : s.kind === 'running' ? s.prev : null }));
-    const ctx: CellContext = { seed, signal: ac.signal };
+    setState((s) => ({ kind: 'running', prev: s.kind === 'done' ? s : s.kind === 'running' ? s.prev : null, since: Date.now(), progress: null }));
+    const reportProgress = (done: number, total: number) => {
+      if (mine !== version.current || !(total > 0)) return;
+      setState((s) => (s.kind === 'running' ? { ...s, progress: { done: Math.min(done, total), total } } : s));
+    };
+    const ctx: CellContext = { seed, signal: ac.signal, reportProgress };
     serially(async () => {
       if (mine !== version.current || ac.signal.aborted) return; // superseded or unmounted while queued
       const modelVersion = models.getSnapshot().version;
@@ -76,6 +85,24 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
 
   // Abort whatever is in flight when the cell goes away.
   useEffect(() => () => controller.current?.abort(), []);
+
+  /** Stop a run: its result, if it still comes, is dropped, and the previous output (if any) stays. */
+  const cancel = () => {
+    version.current++;
+    controller.current?.abort();
+    setState((s) => (s.kind === 'running' ? s.prev ?? { kind: 'idle' } : s));
+  };
+
+  // Cells that need no input run the first time they are seen.
+  const article = useRef<HTMLElement>(null);
+  const seen = useSeen(article, runWhenSeen && !def.live);
+  const ranOnSight = useRef(false);
+  useEffect(() => {
+    if (!seen || ranOnSight.current || needsModel) return;
+    ranOnSight.current = true;
+    if (state.kind === 'idle') run();
+  }, [seen, needsModel, state.kind, run]);
+  const elapsed = useElapsed(state.kind === 'running' ? state.since : null);
 
   // Runs requested from outside (Run all, projector, reload). One asked for before any model
   // was loaded waits for it: an instructor who opens Results and then loads a checkpoint
@@ -114,7 +141,7 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
   const shown = state.kind === 'done' ? state : state.kind === 'running' ? state.prev : null;
   const stale = def.needsModel && state.kind === 'done' && state.modelVersion !== model.version;
   return (
-    <article className="cell" data-cell={id} data-state={state.kind} aria-labelledby={titleId} tabIndex={-1} onKeyDown={onKeyDown}>
+    <article ref={article} className="cell" data-cell={id} data-state={state.kind} aria-labelledby={titleId} tabIndex={-1} onKeyDown={onKeyDown}>
       <header className="cell-head">
         <h3 id={titleId}>{def.title}</h3>
         <div className="cell-actions">
@@ -133,11 +160,23 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
       {showCode && def.source && <SourceView load={def.source} />}
       <div className="cell-output" aria-live="polite">
         {needsModel && <ModelPicker />}
-        {!needsModel && state.kind === 'idle' && <p className="hint">Not run yet. Press Run, or Shift+Enter while this cell has focus.</p>}
+        {!needsModel && state.kind === 'idle' && (
+          <p className="hint">{runWhenSeen ? 'Runs when it comes into view.' : 'Not run yet. Press Run, or Shift+Enter while this cell has focus.'}</p>
+        )}
         {state.kind === 'running' && (
-          <p className="running" role="status">
+          <div className="running" role="status">
             <span className="spinner" aria-hidden="true" /> Running…
-          </p>
+            {state.progress && (
+              <progress max={state.progress.total} value={state.progress.done} aria-label={`${def.title}: progress`} />
+            )}
+            {/* Seconds tick visibly only; a screen reader hears "Running…" once, not every second. */}
+            {elapsed >= 2 && <span className="num" aria-hidden="true">{formatDuration(elapsed, 'clock')}</span>}
+            {elapsed >= 2 && (
+              <button type="button" className="quiet" onClick={cancel}>
+                Cancel
+              </button>
+            )}
+          </div>
         )}
         {state.kind === 'error' && (
           <p className="error" role="alert">
