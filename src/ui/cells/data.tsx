@@ -4,6 +4,7 @@ import { DEFAULT_DATA, DEFAULT_MODEL, MASK_ID } from '../../core/config.ts';
 import { generatePatterns, rows } from '../../core/data.ts';
 import { NOTEBOOK } from '../../core/recipes.ts';
 import { TokenRow } from '../figures/Tokens.tsx';
+import { ScrollBox } from '../notebook/ScrollBox.tsx';
 import { cell, rngFor } from './types.ts';
 
 const CONFIG: [string, string][] = [
@@ -22,14 +23,16 @@ function Examples({ out }: { out: { seed: number } }) {
       <button type="button" onClick={() => setDraw((d) => d + 1)}>
         Regenerate
       </button>
-      {rows(x0, DEFAULT_DATA.seqLen).map((row, i) => (
-        <div key={i}>
-          <p className="token-row-label">
-            Sequence {i + 1}: pattern of length {periods[i]}, [{row.slice(0, periods[i]).join(', ')}], repeated
-          </p>
-          <TokenRow tokens={row} label={`Example sequence ${i + 1}`} />
-        </div>
-      ))}
+      <ScrollBox what="Example sequences">
+        {rows(x0, DEFAULT_DATA.seqLen).map((row, i) => (
+          <div key={i}>
+            <p className="token-row-label">
+              Sequence {i + 1}: pattern of length {periods[i]}, [{row.slice(0, periods[i]).join(', ')}], repeated
+            </p>
+            <TokenRow tokens={row} label={`Example sequence ${i + 1}`} />
+          </div>
+        ))}
+      </ScrollBox>
     </div>
   );
 }

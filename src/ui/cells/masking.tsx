@@ -3,6 +3,7 @@ import { DEFAULT_DATA } from '../../core/config.ts';
 import { generatePatterns } from '../../core/data.ts';
 import { maskArrays } from '../../core/masking.ts';
 import { TokenRow, tokensText } from '../figures/Tokens.tsx';
+import { ScrollBox } from '../notebook/ScrollBox.tsx';
 import { cell, rngFor } from './types.ts';
 
 const FIGURE_T = [0, 0.2, 0.4, 0.6, 0.8, 1];
@@ -54,14 +55,16 @@ export const cells = {
     },
     View: ({ out }) => (
       <figure style={{ margin: 0 }}>
-        {out.rows.map((r) => (
-          <div key={r.t}>
-            <p className="token-row-label">
-              t = {r.t.toFixed(1)}: {r.masked} of {DEFAULT_DATA.seqLen} masked
-            </p>
-            <TokenRow tokens={r.xt} label={`The sequence at t = ${r.t}`} />
-          </div>
-        ))}
+        <ScrollBox what="The sequence at six ratios">
+          {out.rows.map((r) => (
+            <div key={r.t}>
+              <p className="token-row-label">
+                t = {r.t.toFixed(1)}: {r.masked} of {DEFAULT_DATA.seqLen} masked
+              </p>
+              <TokenRow tokens={r.xt} label={`The sequence at t = ${r.t}`} />
+            </div>
+          ))}
+        </ScrollBox>
         <figcaption className="hint">Dark cells marked M are [MASK]. As t grows, more of the sequence is hidden; at t = 1 nothing is left.</figcaption>
       </figure>
     ),
