@@ -17,17 +17,31 @@ const CONFIG: [string, string][] = [
 
 function Examples({ out }: { out: { seed: number } }) {
   const [draw, setDraw] = useState(0);
+  // The patterns stay hidden until asked for: the point is to find each period by eye first.
+  const [reveal, setReveal] = useState(false);
   const { x0, periods } = generatePatterns(rngFor(out.seed + draw, 'examples'), 5);
   return (
     <div>
-      <button type="button" onClick={() => setDraw((d) => d + 1)}>
-        Regenerate
-      </button>
+      <div className="button-row">
+        <button
+          type="button"
+          onClick={() => {
+            setDraw((d) => d + 1);
+            setReveal(false);
+          }}
+        >
+          Regenerate
+        </button>
+        <label className="inline">
+          <input type="checkbox" checked={reveal} onChange={(e) => setReveal(e.target.checked)} /> Show each pattern
+        </label>
+      </div>
       <ScrollBox what="Example sequences">
         {rows(x0, DEFAULT_DATA.seqLen).map((row, i) => (
           <div key={i}>
             <p className="token-row-label">
-              Sequence {i + 1}: pattern of length {periods[i]}, [{row.slice(0, periods[i]).join(', ')}], repeated
+              Sequence {i + 1}
+              {reveal && `: pattern of length ${periods[i]}, [${row.slice(0, periods[i]).join(', ')}], repeated`}
             </p>
             <TokenRow tokens={row} label={`Example sequence ${i + 1}`} />
           </div>
