@@ -130,7 +130,8 @@ export function toPlotlyLayout(layout: PlotLayout, traces: readonly PlotTrace[],
     colorOf: (t, series) => seriesStyle(t, series, theme).color,
   });
   const legend = labels ? false : (layout.showLegend ?? traces.length > 1);
-  const top = (layout.title ? 2.8 * size : 8) + (legend ? 2.2 * size : 0);
+  // A line's label sits beside its end and may be pushed up past the plot's top edge: leave it room.
+  const top = Math.max((layout.title ? 2.8 * size : 8) + (legend ? 2.2 * size : 0), labels ? 1.5 * size : 0);
   const wrap = (title: string | undefined, px: number) => wrapTitle(title, Math.max(12, Math.floor(px / (size * 0.58))));
   return {
     height,
