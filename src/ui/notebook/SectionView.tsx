@@ -90,9 +90,9 @@ export function SectionView({ section, seed, rerun, runAll, autoRun, onRan, auto
         slides.plan.map((s, i) => (
           <div key={i} className="slide" data-slide={i} hidden={i !== slides.current}>
             {i === 0 && <NarrationPlayers section={section.id} autoPlay={autoPlayNarration} />}
-            {s.continued && s.heading && (
+            {s.continued && (
               <p className="slide-continued" aria-hidden="true">
-                {s.heading} (continued)
+                {s.heading ?? section.title} (continued)
               </p>
             )}
             {s.pieces.map((piece, k) =>

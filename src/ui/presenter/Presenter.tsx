@@ -33,8 +33,9 @@ const AUTO_NARRATE = 'unmask.autoNarrate';
 
 function slideTitle(sectionTitle: string, slide: Slide, index: number, cells: Record<string, CellDef> | undefined): string {
   if (slide.cell) return cells?.[slide.cell]?.title ?? 'Live cell';
-  if (index === 0 || !slide.heading) return sectionTitle;
-  return slide.continued ? `${slide.heading} (continued)` : slide.heading;
+  if (index === 0) return sectionTitle;
+  const heading = slide.heading ?? sectionTitle;
+  return slide.continued ? `${heading} (continued)` : heading;
 }
 
 export function Presenter({ section, start, seed, onPlace, onRan, onKeys, onExit }: PresenterProps) {
