@@ -5,7 +5,8 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SECTIONS } from '../../src/lesson/sections.ts';
-import { KeyboardHelp, useHelpKey } from '../../src/ui/notebook/KeyboardHelp.tsx';
+import { useHelpKey } from '../../src/ui/notebook/help-key.ts';
+import { KeyboardHelp } from '../../src/ui/notebook/KeyboardHelp.tsx';
 import { SHORTCUTS } from '../../src/ui/notebook/shortcuts.ts';
 import { followProjector, openProjectorChannel, type PresenterState } from '../../src/ui/presenter/channel.ts';
 import { Presenter } from '../../src/ui/presenter/Presenter.tsx';

@@ -3,7 +3,7 @@
  * checkpoint), what the learner will be able to do, and how long it takes. Everything
  * here is precomputed or counted from the lesson's files: no TensorFlow.js, no Plotly.
  */
-import { useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import type { Section } from '../../lesson/sections.ts';
 import { TokenRow } from '../figures/Tokens.tsx';
 import { useReducedMotion } from '../plot/preferences.ts';
@@ -22,7 +22,7 @@ export function Hero({ sections }: { sections: readonly Section[] }) {
   useScrollCues(root, null);
   const reducedMotion = useReducedMotion();
   const anim = useStepAnimation(demo.steps, STEP_MS, !reducedMotion);
-  const minutes = sections.reduce((t, s) => t + sectionMinutes(s), 0);
+  const minutes = useMemo(() => sections.reduce((t, s) => t + sectionMinutes(s), 0), [sections]);
   const cells = sections.reduce((n, s) => n + (s.id === 'exercises' ? 0 : s.cells.length), 0);
   const exercises = sections.find((s) => s.id === 'exercises')?.cells.length ?? 0;
   const masked = demo.sequences.reduce((n, s) => n + frameAt(s, anim.step).filter((t) => t === 0).length, 0);

@@ -1,6 +1,5 @@
 /** The keyboard help ("?"): every shortcut of the page and of projector mode, in a modal dialog. */
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { isTyping } from '../glossary/shortcut.ts';
 import { isHelpKey, SHORTCUTS } from './shortcuts.ts';
 
 export function KeyboardHelp({ onClose }: { onClose: () => void }) {
@@ -51,21 +50,4 @@ export function KeyboardHelp({ onClose }: { onClose: () => void }) {
       </div>
     </div>
   );
-}
-
-/** Open the help on "?" anywhere outside a text field. */
-export function useHelpKey(open: () => void): void {
-  const latest = useRef(open);
-  useEffect(() => {
-    latest.current = open;
-  });
-  useEffect(() => {
-    const onKey = (e: globalThis.KeyboardEvent) => {
-      if (e.defaultPrevented || !isHelpKey(e) || isTyping(e.target)) return;
-      e.preventDefault();
-      latest.current();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
 }

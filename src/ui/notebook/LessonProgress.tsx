@@ -1,4 +1,5 @@
 /** How far through the lesson the learner is, and roughly how long is left: a bar and a line in the header. */
+import { useMemo } from 'react';
 import type { Section } from '../../lesson/sections.ts';
 import { formatMinutes, minutesLeft, sectionMinutes } from './lesson-time.ts';
 
@@ -10,7 +11,7 @@ export interface LessonProgressProps {
 
 export function LessonProgress({ sections, current, done }: LessonProgressProps) {
   const at = Math.max(0, sections.findIndex((s) => s.id === current));
-  const total = sections.reduce((t, s) => t + sectionMinutes(s), 0);
+  const total = useMemo(() => sections.reduce((t, s) => t + sectionMinutes(s), 0), [sections]);
   const left = minutesLeft(sections, { current: at, done });
   const share = Math.round((100 * (total - left)) / total);
   return (

@@ -4,15 +4,14 @@
  * named hooks: progress (saved), the shareable URL, the reading position, in-page
  * section links, exercises solved.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { SECTIONS, type Section } from '../../lesson/sections.ts';
 import { useLessonHelp } from '../assistant/LessonHelp.tsx';
-import { Presenter } from '../presenter/Presenter.tsx';
 import type { Anchor } from '../presenter/slides.ts';
 import { anchorAtTop, anchorElement, findAnchor } from './anchors.ts';
 import { Contents } from './Contents.tsx';
 import { Hero } from './Hero.tsx';
-import { KeyboardHelp, useHelpKey } from './KeyboardHelp.tsx';
+import { useHelpKey } from './help-key.ts';
 import { LessonProgress } from './LessonProgress.tsx';
 import { loadProgress, parseUrl, shareUrl, type Progress } from './progress.ts';
 import { SectionView } from './SectionView.tsx';
@@ -23,6 +22,10 @@ import { useReadingPosition } from './use-reading-position.ts';
 import { useSectionLinks } from './use-section-links.ts';
 import { useShareableUrl } from './use-shareable-url.ts';
 import { useSolvedExercises } from './use-solved-exercises.ts';
+
+// Projector mode and the keyboard help load on first use: the first screen does not pay for them.
+const Presenter = lazy(() => import('../presenter/Presenter.tsx').then((m) => ({ default: m.Presenter })));
+const KeyboardHelp = lazy(() => import('./KeyboardHelp.tsx').then((m) => ({ default: m.KeyboardHelp })));
 
 interface Boot {
   readonly progress: Progress;
@@ -121,11 +124,15 @@ export function Notebook() {
     }
   };
 
-  const keys = keysOpen && <KeyboardHelp onClose={() => setKeysOpen(false)} />;
+  const keys = keysOpen && (
+    <Suspense fallback={null}>
+      <KeyboardHelp onClose={() => setKeysOpen(false)} />
+    </Suspense>
+  );
 
   if (present) {
     return (
-      <>
+      <Suspense fallback={<p className="presenter-loading" role="status">Opening projector mode…</p>}>
         <Presenter
           section={progress.section}
           start={present}
@@ -144,7 +151,7 @@ export function Notebook() {
         />
         {keys}
         {help.panels}
-      </>
+      </Suspense>
     );
   }
 
