@@ -95,7 +95,7 @@ describe('useReadingPosition', () => {
     Element.prototype.scrollIntoView = vi.fn();
   });
 
-  it('follows the section on screen, but not the ones a jump scrolls past', () => {
+  it('follows the section on screen, but not the ones a jump scrolls past, until the reader scrolls', () => {
     const io = fakeIntersections();
     const seen: string[] = [];
     const { result } = renderHook(() => useReadingPosition(true, (s) => seen.push(s), 0));
@@ -106,9 +106,33 @@ describe('useReadingPosition', () => {
     expect(a.scrollIntoView).toHaveBeenCalledWith({ block: 'start' });
     io.fire(b, true); // passing by on the way
     expect(seen).toEqual(['b', 'a']);
-    act(() => void window.dispatchEvent(new Event('scrollend')));
+    act(() => void window.dispatchEvent(new Event('wheel'))); // the reader takes over
     io.fire(b, true);
     expect(seen).toEqual(['b', 'a', 'b']);
+  });
+
+  it('holds the target in place while the page around it changes height, until the reader scrolls', () => {
+    let resized: ResizeObserverCallback = () => {};
+    vi.stubGlobal(
+      'ResizeObserver',
+      class {
+        constructor(cb: ResizeObserverCallback) {
+          resized = cb;
+        }
+        observe() {}
+        disconnect() {
+          resized = () => {};
+        }
+      },
+    );
+    const { result } = renderHook(() => useReadingPosition(true, () => {}, 0));
+    const a = document.querySelector('section')!;
+    act(() => result.current.jumpTo(a, 'a'));
+    act(() => resized([], {} as ResizeObserver)); // cells above loaded
+    expect(a.scrollIntoView).toHaveBeenCalledTimes(2);
+    act(() => void window.dispatchEvent(new Event('keydown')));
+    act(() => resized([], {} as ResizeObserver));
+    expect(a.scrollIntoView).toHaveBeenCalledTimes(2);
   });
 
   it('does not track at all while disabled (projector mode)', () => {

@@ -76,7 +76,12 @@ export function Notebook() {
   const goTo = useCallback((section: string) => jumpTo(document.getElementById(section), section), [jumpTo]);
   useSectionLinks(useCallback((id: string) => (present ? actions.setSection(id) : goTo(id)), [present, actions, goTo]));
 
-  // On load, bring the saved or linked section into view.
+  // On load, bring the saved or linked section into view. The browser's own scroll
+  // restoration would put back a pixel offset from a page whose cells had since loaded
+  // above it (a different height), after this jump: the section is the place to keep.
+  useEffect(() => {
+    if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
+  }, []);
   useEffect(() => {
     if (!start.present && start.progress.section !== SECTIONS[0].id) goTo(start.progress.section);
   }, [start, goTo]);

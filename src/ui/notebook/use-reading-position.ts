@@ -1,7 +1,8 @@
 /**
  * Which section is being read, from what is on screen, so a reload (and the contents'
  * highlight) comes back to it; and a jump to a place that tracking does not fight: while
- * the page scrolls to where it was sent, what passes by does not count.
+ * the page scrolls to where it was sent (and holds it there as cells around it load),
+ * what passes by does not count.
  */
 import { useCallback, useEffect, useRef } from 'react';
 
@@ -10,8 +11,10 @@ export interface ReadingPosition {
   readonly jumpTo: (target: Element | null, section: string) => void;
 }
 
-/** How long a jump may take before tracking resumes anyway (browsers without scrollend). */
-const JUMP_SETTLE_MS = 600;
+/** How long a jump holds its target in place while the page around it settles, at most. */
+const HOLD_MS = 3000;
+/** What the reader does to take the scroll back. */
+const READER_MOVES = ['wheel', 'touchstart', 'keydown', 'pointerdown'] as const;
 
 export function useReadingPosition(enabled: boolean, onSection: (section: string) => void, watch: unknown): ReadingPosition {
   const jumping = useRef(false);
@@ -35,20 +38,29 @@ export function useReadingPosition(enabled: boolean, onSection: (section: string
     return () => io.disconnect();
   }, [enabled, watch]);
 
+  const release = useRef<() => void>(() => undefined);
+  useEffect(() => () => release.current(), []);
+
   const jumpTo = useCallback((target: Element | null, section: string) => {
     latest.current(section);
+    release.current();
     if (!target) return;
     jumping.current = true;
-    let done = false;
-    const settle = () => {
-      if (done) return;
-      done = true;
-      jumping.current = false;
-      window.removeEventListener('scrollend', settle);
-    };
-    window.addEventListener('scrollend', settle);
-    setTimeout(settle, JUMP_SETTLE_MS);
     target.scrollIntoView({ block: 'start' });
+    // Sections near the target load their cells after the jump and change height: keep
+    // the target where it was sent until that settles, or until the reader scrolls.
+    const hold = typeof ResizeObserver === 'function' ? new ResizeObserver(() => target.scrollIntoView({ block: 'start' })) : null;
+    hold?.observe(document.body);
+    const stop = () => {
+      hold?.disconnect();
+      clearTimeout(timer);
+      for (const e of READER_MOVES) window.removeEventListener(e, stop);
+      jumping.current = false;
+      release.current = () => undefined;
+    };
+    const timer = setTimeout(stop, HOLD_MS);
+    for (const e of READER_MOVES) window.addEventListener(e, stop, { passive: true });
+    release.current = stop;
   }, []);
 
   return { jumpTo };
