@@ -12,6 +12,7 @@ import { sampleQuality, type SampleQuality } from '../../../core/periodicity.ts'
 import { sample, SAMPLERS, TIME_GRIDS, type Sampler, type TimeGrid } from '../../../core/sampling.ts';
 import { models } from '../../engine.ts';
 import { pct, TokenRow } from '../../figures/Tokens.tsx';
+import { ScrollBox } from '../../notebook/ScrollBox.tsx';
 import { Plot } from '../../plot/index.ts';
 import { cell, rngFor } from '../types.ts';
 
@@ -111,9 +112,11 @@ function ReverseProcess({ out }: { out: Generated }) {
           Step {k} of {K}, t = {out.times[k].toFixed(2)}: {masked} of {SHOWN * L} shown tokens still masked
         </span>
       </div>
-      {Array.from({ length: SHOWN }, (_, b) => (
-        <TokenRow key={b} tokens={frame.subarray(b * L, (b + 1) * L)} label={`Sample ${b + 1} after step ${k}`} />
-      ))}
+      <ScrollBox what="Generated samples">
+        {Array.from({ length: SHOWN }, (_, b) => (
+          <TokenRow key={b} tokens={frame.subarray(b * L, (b + 1) * L)} label={`Sample ${b + 1} after step ${k}`} />
+        ))}
+      </ScrollBox>
     </div>
   );
 }
