@@ -92,8 +92,10 @@ function Player({ clip, autoPlay, named }: { clip: Clip; autoPlay: boolean; name
         {clip.captions && <track kind="captions" src={clip.captions} srcLang="en" label="English" />}
       </audio>
       {folded ? (
-        <button type="button" className="listen" onClick={() => void play()} aria-label={`Listen ${clock(length)}: play the narration, ${clip.title}`}>
+        // Its name is what it shows, plus what it is: voice control users say what they see.
+        <button type="button" className="listen" onClick={() => void play()}>
           <span aria-hidden="true">▶</span> Listen{named ? `: ${clip.title}` : ''} <span className="num">{clock(length)}</span>
+          <span className="visually-hidden">{named ? ', narration' : `, narration: ${clip.title}`}</span>
         </button>
       ) : (
         <>
