@@ -44,8 +44,9 @@ export function Hero({ sections }: { sections: readonly Section[] }) {
           </div>
         </ScrollBox>
         <div className="hero-controls">
-          <button type="button" onClick={anim.playing ? anim.pause : anim.play} aria-label={anim.playing ? 'Pause the unmasking' : 'Play the unmasking'}>
-            {anim.playing ? '❚❚ Pause' : anim.step >= demo.steps ? '↻ Replay' : '▶ Play'}
+          <button type="button" onClick={anim.playing ? anim.pause : anim.play}>
+            <span aria-hidden="true">{anim.playing ? '❚❚' : anim.step >= demo.steps ? '↻' : '▶'}</span> {anim.playing ? 'Pause' : anim.step >= demo.steps ? 'Replay' : 'Play'}
+            <span className="visually-hidden"> the unmasking</span>
           </button>
           <label className="inline">
             <span className="visually-hidden">Step of the unmasking</span>
