@@ -16,9 +16,12 @@ export async function sideways(page: Page): Promise<{ overflow: number; culprits
     for (const el of document.querySelectorAll('body *')) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.right <= width + 1) continue;
-      // Inside a box that scrolls (or clips) on its own, it is allowed to be wide.
+      // Inside a box that scrolls (or clips, or contains its paint, as a chart's stage does) it may be wide.
       let boxed = false;
-      for (let p = el.parentElement; p && !boxed; p = p.parentElement) boxed = ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(p).overflowX);
+      for (let p = el.parentElement; p && !boxed; p = p.parentElement) {
+        const style = getComputedStyle(p);
+        boxed = ['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX) || /paint|strict|content/.test(style.contain);
+      }
       if (!boxed) {
         const where = el.closest('[data-cell]')?.getAttribute('data-cell') ?? el.closest('section')?.id ?? 'page';
         culprits.push(`${el.tagName.toLowerCase()}.${String(el.getAttribute('class') ?? '').split(' ')[0]} in ${where}`);
