@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import 'katex/dist/katex.min.css';
 import './styles.css';
 import { Notebook } from './notebook/Notebook.tsx';
-import { registerServiceWorker } from './pwa.ts';
+import { registerServiceWorker } from './notebook/pwa.ts';
 
 // The speaker-notes window is its own small page, loaded only there.
 const SpeakerNotes = lazy(() => import('./presenter/SpeakerNotes.tsx').then((m) => ({ default: m.SpeakerNotes })));

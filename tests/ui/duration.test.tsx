@@ -1,7 +1,7 @@
 /** The one duration formatter, and the lesson's time estimate built on it. */
 import { describe, expect, it } from 'vitest';
 import { SECTIONS } from '../../src/lesson/sections.ts';
-import { formatDuration } from '../../src/ui/duration.ts';
+import { formatDuration } from '../../src/ui/figures/format.ts';
 import { formatMinutes, MINUTES_PER_CELL, minutesLeft, narrationSeconds, sectionMinutes, WORDS_PER_MINUTE } from '../../src/ui/notebook/lesson-time.ts';
 
 describe('formatDuration', () => {
@@ -19,7 +19,7 @@ describe('formatDuration', () => {
     expect(formatDuration(60 * 89)).toBe('89 min');
     expect(formatDuration(60 * 92)).toBe('1 h 30 min');
     expect(formatDuration(3600 * 2)).toBe('2 h');
-    expect(formatDuration(-1)).toBe('unknown');
+    expect(formatDuration(-1)).toBe('an unknown time');
   });
 });
 

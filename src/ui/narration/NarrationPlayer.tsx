@@ -6,7 +6,7 @@
  * Only one clip plays at a time across the page.
  */
 import { useEffect, useRef, useState } from 'react';
-import { formatDuration } from '../duration.ts';
+import { formatDuration } from '../figures/format.ts';
 import { clipsFor, transcript, type Clip } from './clips.ts';
 
 let playing: HTMLAudioElement | null = null;

@@ -1,14 +1,15 @@
 /**
- * One live cell: Run (or Shift+Enter), a running indicator (time so far, progress where
- * the cell reports it, and Cancel), its output, and its source on demand. A cell that
- * needs no input runs by itself when it scrolls into view. Runs are serialised page-wide so "Run all" goes in
+ * One live cell: Run (or Shift+Enter), a running indicator (with the time so far, and
+ * progress and Cancel for long runs), its output, and its source on demand. A cell that
+ * needs no input runs by itself the first time it scrolls into view. Runs are serialised page-wide so "Run all" goes in
  * reading order and two heavy cells never fight over the backend; a newer run
  * of the same cell always wins over an older one still in flight.
  */
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
-import { models, PRETRAINED } from '../engine.ts';
+import { models } from '../models/index.ts';
+import { ModelPicker } from '../models/ModelPicker.tsx';
 import type { CellContext, CellDef } from '../cells/types.ts';
-import { formatDuration } from '../duration.ts';
+import { formatDuration } from '../figures/format.ts';
 import { CellBoundary } from './CellBoundary.tsx';
 import { SourceView } from './SourceView.tsx';
 import { useElapsed, useSeen } from './use-cell-timing.ts';
@@ -31,9 +32,10 @@ interface Done {
 type State =
   | { kind: 'idle' }
   // A re-run keeps the previous output on screen (and the view's own state: slider positions, typed values).
-  | { kind: 'running'; prev: Done | null; since: number; progress: { done: number; total: number } | null }
+  | { kind: 'running'; prev: Done | null; since: number }
   | Done
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string }
+  | { kind: 'cancelled'; prev: Done | null };
 
 export interface CellProps {
   readonly id: string;
@@ -49,6 +51,8 @@ export interface CellProps {
 
 export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeByDefault, onRan }: CellProps) {
   const [state, setState] = useState<State>({ kind: 'idle' });
+  /** How far a long run is, 0..1; null when it has not said. */
+  const [progress, setProgress] = useState<number | null>(null);
   const [showCode, setShowCode] = useState(showCodeByDefault);
   const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
   const version = useRef(0);
@@ -60,13 +64,16 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
     controller.current?.abort();
     const ac = new AbortController();
     controller.current = ac;
-    setState((s) => ({ kind: 'running', prev: s.kind === 'done' ? s : s.kind === 'running' ? s.prev : null, since: Date.now(), progress: null }));
-    const reportProgress = (done: number, total: number) => {
-      if (mine !== version.current || !(total > 0)) return;
-      setState((s) => (s.kind === 'running' ? { ...s, progress: { done: Math.min(done, total), total } } : s));
+    setState((s) => ({ kind: 'running', prev: s.kind === 'done' ? s : s.kind === 'running' || s.kind === 'cancelled' ? s.prev : null, since: Date.now() }));
+    setProgress(null);
+    const ctx: CellContext = {
+      seed,
+      signal: ac.signal,
+      progress: (done, total) => {
+        if (mine === version.current && total > 0) setProgress(Math.min(1, done / total));
+      },
     };
-    const ctx: CellContext = { seed, signal: ac.signal, reportProgress };
-    serially(async () => {
+    void serially(async () => {
       if (mine !== version.current || ac.signal.aborted) return; // superseded or unmounted while queued
       const modelVersion = models.getSnapshot().version;
       try {
@@ -83,15 +90,34 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
     });
   }, [def, seed, id, onRan]);
 
+  /** Stop a long run: its computation is cancelled and the previous output, if any, stays. */
+  const cancel = useCallback(() => {
+    version.current++;
+    controller.current?.abort();
+    setState((s) => (s.kind === 'running' ? { kind: 'cancelled', prev: s.prev } : s));
+  }, []);
+
   // Abort whatever is in flight when the cell goes away.
   useEffect(() => () => controller.current?.abort(), []);
 
-  /** Stop a run: its result, if it still comes, is dropped, and the previous output (if any) stays. */
-  const cancel = () => {
-    version.current++;
-    controller.current?.abort();
-    setState((s) => (s.kind === 'running' ? s.prev ?? { kind: 'idle' } : s));
-  };
+  // Runs requested from outside (Run all, projector, reload). One asked for before any model
+  // was loaded waits for it: an instructor who opens Results and then loads a checkpoint
+  // sees the outputs without pressing Run on every cell.
+  const waitingForModel = useRef(false);
+  // The effect below reacts to a new signal only, not to a new `run` or model: it reads those through a ref.
+  const latest = useRef({ run, needsModel });
+  useEffect(() => {
+    latest.current = { run, needsModel };
+  });
+  useEffect(() => {
+    if (runSignal > 0 && latest.current.needsModel) waitingForModel.current = true;
+    else if (runSignal > 0) latest.current.run();
+  }, [runSignal]);
+  useEffect(() => {
+    if (needsModel || !waitingForModel.current) return;
+    waitingForModel.current = false;
+    run();
+  }, [needsModel, run]);
 
   // Cells that need no input run the first time they are seen.
   const article = useRef<HTMLElement>(null);
@@ -103,21 +129,6 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
     if (state.kind === 'idle') run();
   }, [seen, needsModel, state.kind, run]);
   const elapsed = useElapsed(state.kind === 'running' ? state.since : null);
-
-  // Runs requested from outside (Run all, projector, reload). One asked for before any model
-  // was loaded waits for it: an instructor who opens Results and then loads a checkpoint
-  // sees the outputs without pressing Run on every cell.
-  const waitingForModel = useRef(false);
-  useEffect(() => {
-    if (runSignal > 0 && needsModel) waitingForModel.current = true;
-    else if (runSignal > 0) run();
-    // Only a new signal should trigger a run, not a new `run` identity.
-  }, [runSignal]);
-  useEffect(() => {
-    if (needsModel || !waitingForModel.current) return;
-    waitingForModel.current = false;
-    run();
-  }, [needsModel, run]);
 
   // A new seed redraws what this cell shows or is computing (a run in flight with the old seed is superseded).
   const lastSeed = useRef(seed);
@@ -132,13 +143,13 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
     const field = e.target instanceof HTMLElement && (['INPUT', 'SELECT', 'TEXTAREA'].includes(e.target.tagName) || e.target.isContentEditable);
     if (e.key === 'Enter' && e.shiftKey && !def.live && !field) {
       e.preventDefault();
-      if (!needsModel) run();
+      if (!needsModel && state.kind !== 'running') run();
     }
   };
 
   const View = def.View;
   const titleId = `cell-${id}-title`;
-  const shown = state.kind === 'done' ? state : state.kind === 'running' ? state.prev : null;
+  const shown = state.kind === 'done' ? state : state.kind === 'running' || state.kind === 'cancelled' ? state.prev : null;
   const stale = def.needsModel && state.kind === 'done' && state.modelVersion !== model.version;
   return (
     <article ref={article} className="cell" data-cell={id} data-state={state.kind} aria-labelledby={titleId} tabIndex={-1} onKeyDown={onKeyDown}>
@@ -150,9 +161,14 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
               {showCode ? 'Hide code' : 'Show code'}
             </button>
           )}
+          {!def.live && state.kind === 'running' && (
+            <button type="button" onClick={cancel}>
+              Cancel
+            </button>
+          )}
           {!def.live && (
-            <button type="button" className="run" onClick={run} disabled={needsModel} aria-keyshortcuts="Shift+Enter" title="Run (Shift+Enter)">
-              {state.kind === 'done' || state.kind === 'error' ? 'Run again' : 'Run'}
+            <button type="button" className="run" onClick={run} disabled={needsModel || state.kind === 'running'} aria-keyshortcuts="Shift+Enter" title="Run (Shift+Enter)">
+              {state.kind === 'done' || state.kind === 'error' || state.kind === 'cancelled' ? 'Run again' : 'Run'}
             </button>
           )}
         </div>
@@ -164,20 +180,24 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
           <p className="hint">{runWhenSeen ? 'Runs when it comes into view.' : 'Not run yet. Press Run, or Shift+Enter while this cell has focus.'}</p>
         )}
         {state.kind === 'running' && (
-          <div className="running" role="status">
+          <p className="running" role="status">
             <span className="spinner" aria-hidden="true" /> Running…
-            {state.progress && (
-              <progress max={state.progress.total} value={state.progress.done} aria-label={`${def.title}: progress`} />
+            {progress !== null && (
+              <>
+                {' '}
+                <progress max={1} value={progress} aria-label={`${def.title}: progress`} /> {Math.round(100 * progress)}%
+              </>
             )}
-            {/* Seconds tick visibly only; a screen reader hears "Running…" once, not every second. */}
-            {elapsed >= 2 && <span className="num" aria-hidden="true">{formatDuration(elapsed, 'clock')}</span>}
+            {/* The time so far ticks for the eye only: a screen reader hears "Running…" once, not every second. */}
             {elapsed >= 2 && (
-              <button type="button" className="quiet" onClick={cancel}>
-                Cancel
-              </button>
+              <span className="num" aria-hidden="true">
+                {' '}
+                {formatDuration(elapsed, 'clock')}
+              </span>
             )}
-          </div>
+          </p>
         )}
+        {state.kind === 'cancelled' && <p className="hint">Cancelled.{state.prev ? ' The output below is from the run before.' : ''} Press Run again to start it anew.</p>}
         {state.kind === 'error' && (
           <p className="error" role="alert">
             This cell failed: {state.message}
@@ -191,29 +211,5 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
         )}
       </div>
     </article>
-  );
-}
-
-/** Shown instead of an empty figure when a cell needs a trained model and none is loaded. */
-export function ModelPicker({ trainingLink = true }: { trainingLink?: boolean }) {
-  const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
-  return (
-    <div className="model-picker">
-      <p>{trainingLink ? 'This cell needs a trained model. Load one of the shipped checkpoints (about 0.7 MB), or train one live in the Training section.' : 'Load one of the shipped checkpoints (about 0.7 MB), upload your own, or train one below.'}</p>
-      <div className="button-row">
-        {PRETRAINED.map((p) => (
-          <button key={p.id} type="button" disabled={model.loading !== null} onClick={() => void models.loadPretrained(p)}>
-            Load {p.label}
-          </button>
-        ))}
-        {trainingLink && (
-          <a className="button-link" href="?section=training" data-section-link="training">
-            Go to Training
-          </a>
-        )}
-      </div>
-      {model.loading && <p role="status">Loading {model.loading}…</p>}
-      {model.error && <p className="error" role="alert">{model.error}</p>}
-    </div>
   );
 }

@@ -8,7 +8,7 @@
 import manifest from '../../../narration/manifest.json';
 import { SEGMENTS } from '../../../narration/segments.ts';
 import type { Section } from '../../lesson/sections.ts';
-import { formatDuration } from '../duration.ts';
+import { formatDuration } from '../figures/format.ts';
 
 export const WORDS_PER_MINUTE = 200;
 export const MINUTES_PER_CELL = 1.5;

@@ -131,11 +131,13 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
           })
         : null;
     observer?.observe(gd);
+    // The counter object itself, not its value now: the cleanup bumps it so late draws of this chart stand down.
+    const drawVersion = version;
     return () => {
       observer?.disconnect();
       cancelAnimationFrame(resizeFrame);
       live.dispose();
-      version.current++;
+      drawVersion.current++;
       plotly.purge(gd);
     };
   }, [plotly, graph, live]);

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { SECTIONS, sectionById } from '../../lesson/sections.ts';
-import { formatDuration } from '../duration.ts';
+import { formatDuration } from '../figures/format.ts';
 import { clipsFor, transcript } from '../narration/clips.ts';
 import { parseUrl } from '../notebook/progress.ts';
 import { followProjector, type NotesChannel, type PresenterState } from './channel.ts';
@@ -40,10 +40,14 @@ export function SpeakerNotes() {
   const [script, setScript] = useState<{ id: string; text: string } | null>(null);
   useEffect(() => {
     let live = true;
-    void Promise.all(clipsFor(section.id).map((c) => transcript(c.id))).then((texts) => {
-      const text = texts.filter(Boolean).join('\n\n');
-      if (live) setScript(text ? { id: section.id, text } : null);
-    });
+    Promise.all(clipsFor(section.id).map((c) => transcript(c.id))).then(
+      (texts) => {
+        const text = texts.filter(Boolean).join('\n\n');
+        if (live) setScript(text ? { id: section.id, text } : null);
+      },
+      // No transcript to hand (offline before it was cached): the prose stands in, as for a section without narration.
+      () => live && setScript(null),
+    );
     return () => {
       live = false;
     };

@@ -6,9 +6,9 @@
  */
 import { useState, useSyncExternalStore } from 'react';
 import { pct } from '../../figures/Tokens.tsx';
-import { formatDuration } from '../../duration.ts';
 import { LIVE_CHART_MS, Plot } from '../../plot/index.ts';
-import { movingAverage } from './challenge-data.ts';
+import { formatDuration } from '../../figures/format.ts';
+import { movingAverage } from '../../../core/numeric.ts';
 import { comparison, MAX_STEPS_EACH, type ComparisonSnapshot, type Variant, type VariantProgress } from './comparison.ts';
 
 export interface TrainHereProps {

@@ -1,12 +1,12 @@
 /**
- * The page's one duration formatter, in two styles:
+ * How the lesson writes a length of time: the page's one duration formatter, in two styles:
  * - 'clock' for a running time, "1:36" or "1:02:03" (narration, the speaker's timer);
  * - 'about' for an estimate, "45 s", "12 min", "1 h 30 min" (time to train, time left).
  */
 export type DurationStyle = 'clock' | 'about';
 
 export function formatDuration(seconds: number, style: DurationStyle = 'about'): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return style === 'clock' ? '0:00' : 'unknown';
+  if (!Number.isFinite(seconds) || seconds < 0) return style === 'clock' ? '0:00' : 'an unknown time';
   if (style === 'clock') {
     const s = Math.floor(seconds);
     const h = Math.floor(s / 3600);
