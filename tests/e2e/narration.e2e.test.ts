@@ -35,7 +35,8 @@ describe('narration in Chromium', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(env.app.url + '?backend=wasm&section=math');
     const math = page.locator('[data-clip="03-math"]');
-    await math.getByRole('button', { name: /^Play narration/ }).click();
+    // Folded, a clip is one "Listen" button: pressing it plays and unfolds the player.
+    await math.getByRole('button', { name: /^Listen \d+:\d\d/ }).click();
     const time = () => math.locator('audio').evaluate((a: HTMLAudioElement) => a.currentTime);
     await expect.poll(time, { timeout: 15_000 }).toBeGreaterThan(0.5);
     const caption = math.getByTestId('caption');
@@ -50,7 +51,7 @@ describe('narration in Chromium', () => {
     // Another section's clip starts: the first one stops.
     await page.locator('#data').scrollIntoViewIfNeeded();
     const data = page.locator('[data-clip="04-data-setup"]');
-    await data.getByRole('button', { name: /^Play narration/ }).click();
+    await data.getByRole('button', { name: /^Listen \d+:\d\d/ }).click();
     await expect.poll(() => math.locator('audio').evaluate((a: HTMLAudioElement) => a.paused)).toBe(true);
     expect(await data.locator('audio').evaluate((a: HTMLAudioElement) => a.paused)).toBe(false);
     expect(errors).toEqual([]);

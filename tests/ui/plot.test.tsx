@@ -54,6 +54,13 @@ const loss = (n: number): PlotTrace[] => [{ type: 'scatter', x: Array.from({ len
 
 const graph = () => screen.getByTestId('plot');
 
+/** Open the chart's menu ("⋯ Chart data") and return the item named `name`. */
+function menuItem(name: string | RegExp): HTMLElement {
+  const toggle = screen.getByRole('button', { name: /Chart data/ });
+  if (toggle.getAttribute('aria-expanded') !== 'true') fireEvent.click(toggle);
+  return screen.getByRole('button', { name });
+}
+
 beforeEach(() => {
   document.documentElement.removeAttribute('data-theme');
 });
@@ -72,8 +79,15 @@ describe('<Plot> while Plotly loads', () => {
     expect(graph().getAttribute('aria-label')).toBe('Training loss');
     expect(graph().dataset.ready).toBe('false');
     expect(graph().dataset.points).toBe('0');
-    expect(screen.getByRole('button', { name: 'Download PNG' })).toHaveProperty('disabled', true);
-    expect(screen.getByRole('button', { name: 'Download CSV' })).toHaveProperty('disabled', false);
+    expect(menuItem('Download PNG')).toHaveProperty('disabled', true);
+    expect(menuItem('Download CSV')).toHaveProperty('disabled', false);
+  });
+
+  it('offers no downloads and no table for a chart with no data yet', () => {
+    vi.mocked(loadPlotly).mockReturnValue(new Promise(() => {}));
+    render(<Plot traces={[{ type: 'scatter', x: [], y: [], name: 'loss' }]} label="Training loss: no steps yet" filename="loss" />);
+    expect(screen.queryByRole('button', { name: /Chart data/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Download/ })).toBeNull();
   });
 
   it('draws the newest props once Plotly arrives, not the ones it was asked for first', async () => {
@@ -166,7 +180,7 @@ describe('<Plot> drawing', () => {
 
   it('downloads a PNG of the chart through Plotly', async () => {
     const { plotly } = await drawn();
-    fireEvent.click(screen.getByRole('button', { name: 'Download PNG' }));
+    fireEvent.click(menuItem('Download PNG'));
     expect(plotly.downloadImage).toHaveBeenCalledWith(graph(), expect.objectContaining({ format: 'png', filename: 'loss', height: 300 }));
   });
 
@@ -191,11 +205,10 @@ describe('<Plot> when Plotly fails to load', () => {
     expect(alert.textContent).toContain('could not be drawn');
     expect(alert.textContent).toContain('Failed to fetch dynamically imported module');
     expect(screen.queryByRole('status')).toBeNull();
-    expect(screen.queryByRole('button', { name: 'Download PNG' })).toBeNull();
-    expect(screen.getByRole('button', { name: 'Download CSV' })).toBeTruthy();
     expect(graph().getAttribute('role')).toBeNull(); // no empty "image" for screen readers
-    const details = screen.getByText('Data table').closest('details')!;
-    expect(details.open).toBe(true);
+    expect(screen.getByRole('table')).toBeTruthy(); // shown without asking
+    expect(menuItem('Download CSV')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Download PNG' })).toBeNull();
     const table = screen.getByRole('table');
     expect(table.querySelector('caption')!.textContent).toBe('Training loss');
     expect([...table.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => c.textContent))).toEqual([
@@ -212,18 +225,33 @@ describe('<Plot> data table and CSV', () => {
     vi.mocked(loadPlotly).mockReturnValue(new Promise(() => {}));
   });
 
-  it('renders the table only when the reader opens "Data table"', async () => {
+  it('renders the table only when the reader asks for it in the chart menu, and hides it again', async () => {
     render(<Plot traces={loss(2)} label="Loss" filename="loss" table={{ columns: ['token', 'p'], rows: [['cat', 0.75], ['dog', 0.25]] }} />);
     expect(screen.queryByRole('table')).toBeNull();
-    const details = screen.getByText('Data table').closest('details')!;
-    await act(async () => {
-      details.open = true;
-      details.dispatchEvent(new Event('toggle'));
-    });
+    fireEvent.click(menuItem('Show data table'));
+    // The menu closes and focus returns to its toggle.
+    expect(screen.queryByRole('button', { name: 'Download CSV' })).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: /Chart data/ }));
     const table = screen.getByRole('table');
     expect([...table.querySelectorAll('th[scope=col]')].map((th) => th.textContent)).toEqual(['token', 'p']);
     expect([...table.querySelectorAll('th[scope=row]')].map((th) => th.textContent)).toEqual(['cat', 'dog']);
     expect([...table.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['0.75', '0.25']);
+    fireEvent.click(menuItem('Hide data table'));
+    expect(screen.queryByRole('table')).toBeNull();
+  });
+
+  it('closes the menu on Esc without letting the key reach the page', () => {
+    render(<Plot traces={loss(2)} label="Loss" filename="loss" />);
+    const onPage = vi.fn();
+    window.addEventListener('keydown', onPage);
+    try {
+      const csv = menuItem('Download CSV');
+      fireEvent.keyDown(csv, { key: 'Escape' });
+      expect(screen.queryByRole('button', { name: 'Download CSV' })).toBeNull();
+      expect(onPage).not.toHaveBeenCalled();
+    } finally {
+      window.removeEventListener('keydown', onPage);
+    }
   });
 
   it('saves the table as quoted CSV named after the chart', async () => {
@@ -235,7 +263,7 @@ describe('<Plot> data table and CSV', () => {
       { type: 'scatter', x: [0, 1], y: [0.49, 0.51], name: 'say "expected"' },
     ];
     render(<Plot traces={traces} layout={{ xTitle: 'k' }} label="Counts" filename="mask-counts" />);
-    fireEvent.click(screen.getByRole('button', { name: 'Download CSV' }));
+    fireEvent.click(menuItem('Download CSV'));
     expect(click).toHaveBeenCalledTimes(1);
     expect((click.mock.contexts[0] as HTMLAnchorElement).download).toBe('mask-counts.csv');
     expect(blobs).toHaveLength(1);

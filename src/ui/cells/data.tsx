@@ -4,6 +4,7 @@ import { DEFAULT_DATA, DEFAULT_MODEL, MASK_ID } from '../../core/config.ts';
 import { generatePatterns, rows } from '../../core/data.ts';
 import { NOTEBOOK } from '../../core/recipes.ts';
 import { TokenRow } from '../figures/Tokens.tsx';
+import { ScrollBox } from '../notebook/ScrollBox.tsx';
 import { cell, rngFor } from './types.ts';
 
 const CONFIG: [string, string][] = [
@@ -16,20 +17,36 @@ const CONFIG: [string, string][] = [
 
 function Examples({ out }: { out: { seed: number } }) {
   const [draw, setDraw] = useState(0);
+  // The patterns stay hidden until asked for: the point is to find each period by eye first.
+  const [reveal, setReveal] = useState(false);
   const { x0, periods } = generatePatterns(rngFor(out.seed + draw, 'examples'), 5);
   return (
     <div>
-      <button type="button" onClick={() => setDraw((d) => d + 1)}>
-        Regenerate
-      </button>
-      {rows(x0, DEFAULT_DATA.seqLen).map((row, i) => (
-        <div key={i}>
-          <p className="token-row-label">
-            Sequence {i + 1}: pattern of length {periods[i]}, [{row.slice(0, periods[i]).join(', ')}], repeated
-          </p>
-          <TokenRow tokens={row} label={`Example sequence ${i + 1}`} />
-        </div>
-      ))}
+      <div className="button-row">
+        <button
+          type="button"
+          onClick={() => {
+            setDraw((d) => d + 1);
+            setReveal(false);
+          }}
+        >
+          Regenerate
+        </button>
+        <label className="inline">
+          <input type="checkbox" checked={reveal} onChange={(e) => setReveal(e.target.checked)} /> Show each pattern
+        </label>
+      </div>
+      <ScrollBox what="Example sequences">
+        {rows(x0, DEFAULT_DATA.seqLen).map((row, i) => (
+          <div key={i}>
+            <p className="token-row-label">
+              Sequence {i + 1}
+              {reveal && `: pattern of length ${periods[i]}, [${row.slice(0, periods[i]).join(', ')}], repeated`}
+            </p>
+            <TokenRow tokens={row} label={`Example sequence ${i + 1}`} />
+          </div>
+        ))}
+      </ScrollBox>
     </div>
   );
 }
@@ -37,6 +54,7 @@ function Examples({ out }: { out: { seed: number } }) {
 export const cells = {
   config: cell<null>({
     title: 'Configuration',
+    auto: true,
     source: () => import('../../core/config.ts?raw'),
     run: () => null,
     View: () => (
@@ -52,6 +70,7 @@ export const cells = {
   }),
   examples: cell<{ seed: number }>({
     title: 'Five example sequences',
+    auto: true,
     source: () => import('../../core/data.ts?raw'),
     run: ({ seed }) => ({ seed }),
     View: Examples,

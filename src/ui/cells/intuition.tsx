@@ -49,6 +49,7 @@ function SliderView({ out }: { out: { seed: number } }) {
 export const cells = {
   'masking-table': cell<TableOut>({
     title: 'The masking table',
+    auto: true,
     run: ({ seed }) => {
       const rng = rngFor(seed, 'masking-table');
       return {
@@ -89,6 +90,7 @@ export const cells = {
 
   'remask-slider': cell<{ seed: number }>({
     title: 'Move t and watch the sentence erode',
+    auto: true,
     run: ({ seed }) => ({ seed }),
     View: SliderView,
   }),

@@ -3,6 +3,7 @@ import { DEFAULT_DATA } from '../../core/config.ts';
 import { generatePatterns } from '../../core/data.ts';
 import { maskArrays } from '../../core/masking.ts';
 import { TokenRow, tokensText } from '../figures/Tokens.tsx';
+import { ScrollBox } from '../notebook/ScrollBox.tsx';
 import { cell, rngFor } from './types.ts';
 
 const FIGURE_T = [0, 0.2, 0.4, 0.6, 0.8, 1];
@@ -21,6 +22,7 @@ interface Figure {
 export const cells = {
   'mask-code': cell<Demo>({
     title: 'maskArrays: the forward process',
+    auto: true,
     source: () => import('../../core/masking.ts?raw'),
     run: ({ seed }) => {
       const rng = rngFor(seed, 'mask-code');
@@ -39,6 +41,7 @@ export const cells = {
 
   'forward-figure': cell<Figure>({
     title: 'The forward process, t from 0 to 1',
+    auto: true,
     run: ({ seed }) => {
       const rng = rngFor(seed, 'forward-figure');
       const { x0 } = generatePatterns(rng, 1);
@@ -52,14 +55,16 @@ export const cells = {
     },
     View: ({ out }) => (
       <figure style={{ margin: 0 }}>
-        {out.rows.map((r) => (
-          <div key={r.t}>
-            <p className="token-row-label">
-              t = {r.t.toFixed(1)}: {r.masked} of {DEFAULT_DATA.seqLen} masked
-            </p>
-            <TokenRow tokens={r.xt} label={`The sequence at t = ${r.t}`} />
-          </div>
-        ))}
+        <ScrollBox what="The sequence at six ratios">
+          {out.rows.map((r) => (
+            <div key={r.t}>
+              <p className="token-row-label">
+                t = {r.t.toFixed(1)}: {r.masked} of {DEFAULT_DATA.seqLen} masked
+              </p>
+              <TokenRow tokens={r.xt} label={`The sequence at t = ${r.t}`} />
+            </div>
+          ))}
+        </ScrollBox>
         <figcaption className="hint">Dark cells marked M are [MASK]. As t grows, more of the sequence is hidden; at t = 1 nothing is left.</figcaption>
       </figure>
     ),

@@ -97,10 +97,11 @@ function ElboWeights({ out }: { out: { t: number[] } }) {
 }
 
 export const cells = {
-  'expected-masks': cell<null>({ title: 'Calculator: expected number of masks', run: () => null, View: ExpectedMasks }),
-  'loss-calculator': cell<null>({ title: 'Calculator: the loss of one example', run: () => null, View: LossCalculator }),
+  'expected-masks': cell<null>({ title: 'Calculator: expected number of masks', auto: true, run: () => null, View: ExpectedMasks }),
+  'loss-calculator': cell<null>({ title: 'Calculator: the loss of one example', auto: true, run: () => null, View: LossCalculator }),
   'elbo-weights': cell<{ t: number[] }>({
     title: 'How much each ratio counts',
+    auto: true,
     source: () => import('../../core/objective.ts?raw'),
     run: () => ({ t: linspace(0.01, 1, 100) }),
     View: ElboWeights,

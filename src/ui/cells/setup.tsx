@@ -114,6 +114,7 @@ export const cells = {
 
   seed: cell<{ seed: number; draws: number[] }>({
     title: 'The seed',
+    auto: true,
     source: () => import('../../core/rng.ts?raw'),
     run: ({ seed }) => {
       const rng = rngFor(seed, 'seed-demo');

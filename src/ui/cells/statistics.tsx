@@ -69,7 +69,7 @@ function HistogramView({ out }: { out: { seed: number } }) {
           { type: 'bar', x: k, y: freq, name: `${TRIALS} masked sequences` },
           { type: 'scatter', mode: 'lines+markers', x: k, y: pmf, name: `Binomial(${L}, ${t.toFixed(2)})` },
         ]}
-        layout={{ xTitle: 'masked tokens in a sequence of 32', yTitle: 'share of sequences' }}
+        layout={{ xTitle: 'masked tokens in a sequence of 32', yTitle: 'share of sequences', vLines: [{ x: L * t, label: `expected L·t = ${(L * t).toFixed(1)}` }] }}
         label={`Histogram of masked counts at t = ${t} against the Binomial expectation`}
         filename="masked-count-histogram"
         height={320}
@@ -90,6 +90,7 @@ interface Ratios {
 export const cells = {
   'fraction-vs-t': cell<Fractions>({
     title: 'Masked fraction against t',
+    auto: true,
     run: ({ seed }) => {
       const rng = rngFor(seed, 'fraction-vs-t');
       const t = linspace(0.05, 0.95, 20);
@@ -100,12 +101,14 @@ export const cells = {
 
   histogram: cell<{ seed: number }>({
     title: 'How many tokens get masked',
+    auto: true,
     run: ({ seed }) => ({ seed }),
     View: HistogramView,
   }),
 
   'bert-vs-diffusion': cell<Ratios>({
     title: "BERT's one ratio against diffusion's every ratio",
+    auto: true,
     source: () => import('../../core/training.ts?raw'),
     run: ({ seed }) => {
       // The ratios training really sees: the engine's own batch sampler, notebook recipe.
@@ -119,18 +122,25 @@ export const cells = {
       const draws = batches * NOTEBOOK.batchSize;
       return { binCentres: hist.map((_, i) => (i + 0.5) / bins), diffusion: hist.map((h) => h / draws), draws };
     },
+    // Two panels, each on its own scale: on one axis, BERT's single bar of 1 flattens diffusion's bars of 0.05.
     View: ({ out }) => (
       <div>
-        <Plot
-          traces={[
-            { type: 'bar', x: [0.15], y: [1], name: 'BERT: always 15%', width: 0.03 },
-            { type: 'bar', x: out.binCentres, y: out.diffusion, name: `diffusion: t ~ U(${NOTEBOOK.tMin}, ${NOTEBOOK.tMax}), ${out.draws} draws`, width: 0.045 },
-          ]}
-          layout={{ xTitle: 'masking ratio t', yTitle: 'share of training sequences', xRange: [0, 1], yRange: [0, 1.05], barmode: 'overlay' }}
-          label="BERT trains at a single 15% masking ratio; diffusion spreads its training evenly over every ratio"
-          filename="bert-vs-diffusion-ratios"
-          height={320}
-        />
+        <div className="plot-pair">
+          <Plot
+            traces={[{ type: 'bar', x: [0.15], y: [1], name: 'BERT: always 15%', width: 0.03 }]}
+            layout={{ title: 'BERT: every sequence at t = 0.15', xTitle: 'masking ratio t', yTitle: 'share of training sequences', xRange: [0, 1], yRange: [0, 1.05] }}
+            label="BERT trains every sequence at one masking ratio, 15%"
+            filename="bert-ratios"
+            height={300}
+          />
+          <Plot
+            traces={[{ type: 'bar', x: out.binCentres, y: out.diffusion, name: `diffusion: t ~ U(${NOTEBOOK.tMin}, ${NOTEBOOK.tMax}), ${out.draws} draws`, width: 0.045, color: '#009E73' }]}
+            layout={{ title: `Diffusion: t ~ U(${NOTEBOOK.tMin}, ${NOTEBOOK.tMax}), ${out.draws} draws`, xTitle: 'masking ratio t', yTitle: 'share of training sequences', xRange: [0, 1], yRange: [0, 0.1] }}
+            label="Diffusion spreads its training evenly over every ratio: about 5% of sequences in each 0.05-wide slice of t"
+            filename="diffusion-ratios"
+            height={300}
+          />
+        </div>
         <p className="hint">Each diffusion bar is a 0.05-wide slice of t holding about 5% of sequences; BERT puts all of its weight on one ratio.</p>
       </div>
     ),

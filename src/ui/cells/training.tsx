@@ -95,13 +95,15 @@ function RunControls({ seed }: { seed: number }) {
             }}
             disabled={active}
           >
-            {Object.entries(RECIPES).map(([name, r]) => (
+            {Object.keys(RECIPES).map((name) => (
               <option key={name} value={name}>
-                {name}: {r.description}
+                {name}
               </option>
             ))}
           </select>
         </label>
+        {/* The description beside the menu, not in each option: an option is as wide as its longest text. */}
+        <span className="hint recipe-description">{RECIPES[recipe].description}</span>
         <label className="inline">
           Steps
           <input value={steps} onChange={(e) => setSteps(e.target.value)} inputMode="numeric" size={6} disabled={active} aria-invalid={stepsWrong !== null} />

@@ -74,10 +74,11 @@ function AttentionView({ out }: { out: Attention }) {
 }
 
 export const cells = {
-  architecture: cell<null>({ title: 'The architecture', source: () => import('../../core/model.ts?raw'), run: () => null, View: Architecture }),
+  architecture: cell<null>({ title: 'The architecture', auto: true, source: () => import('../../core/model.ts?raw'), run: () => null, View: Architecture }),
 
   'positional-heatmap': cell<{ z: number[][] }>({
     title: 'Sinusoidal positions',
+    auto: true,
     source: () => import('../../core/params.ts?raw'),
     run: () => {
       const pe = sinusoidalTable(L, D);
@@ -96,6 +97,7 @@ export const cells = {
 
   'param-count': cell<ParamCount>({
     title: 'Counting the parameters',
+    auto: true,
     // Counted from a live model's variables, built in the compute worker.
     run: ({ signal }) => compute.run('paramCounts', {}, { signal, model: null }),
     View: ({ out }) => (

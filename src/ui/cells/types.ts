@@ -22,6 +22,8 @@ export interface CellDef<T = unknown> {
   readonly needsModel?: boolean;
   /** A live view of state elsewhere (the training run): shown as soon as the section loads, no Run needed. */
   readonly live?: boolean;
+  /** Needs no input and is quick (a static diagram, a table): runs by itself when scrolled into view. */
+  readonly auto?: boolean;
   run(ctx: CellContext): Promise<T> | T;
   readonly View: ComponentType<CellViewProps<T>>;
 }

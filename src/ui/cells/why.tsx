@@ -51,6 +51,7 @@ function NoiseView({ out }: { out: Out }) {
 export const cells = {
   'noise-vs-mask': cell<Out>({
     title: 'Gaussian noise against masking',
+    auto: true,
     run: ({ seed }) => {
       const rng = rngFor(seed, 'noise-vs-mask');
       const z = SENTENCE.map(() => normal(rng));

@@ -1,8 +1,12 @@
 /**
  * Token cells: each token id has its own pastel colour and is written in the
  * cell, and [MASK] is a dark cell reading "M", so colour is never the only signal.
+ * A row of ids sits on a fixed grid (every cell the same width, a gap after each block
+ * of 8), so rows stacked under each other line up and a period shows as vertical
+ * stripes; wider than its column, it scrolls in its own box.
  */
 import { MASK_ID } from '../../core/config.ts';
+import { ScrollBox, useInScrollBox } from '../notebook/ScrollBox.tsx';
 
 // 15 light hues (ids 1..15) that keep dark text readable.
 const PALETTE = [
@@ -24,8 +28,9 @@ export interface TokenRowProps {
 
 export function TokenRow({ tokens, label, words }: TokenRowProps) {
   const items = Array.from(tokens);
-  return (
-    <ol className="tokens" aria-label={label}>
+  const boxed = useInScrollBox();
+  const row = (
+    <ol className={words ? 'tokens' : 'tokens strip'} aria-label={label}>
       {items.map((id, i) =>
         id === MASK_ID ? (
           <li key={i} className={`tok masked${words ? ' word' : ''}`} aria-label={`position ${i + 1}: mask`}>
@@ -39,6 +44,8 @@ export function TokenRow({ tokens, label, words }: TokenRowProps) {
       )}
     </ol>
   );
+  // Words wrap like text; ids keep their grid and scroll (with the rows around them, inside a ScrollBox).
+  return words || boxed ? row : <ScrollBox what="Token strip">{row}</ScrollBox>;
 }
 
 /** "3 7 [M] 9 ..." for text output and tables. */

@@ -1,4 +1,5 @@
 /** The rendered narration the build found: audio and captions by segment, transcripts loaded on demand. */
+import manifest from '../../../narration/manifest.json';
 import { SEGMENTS, type Segment } from '../../../narration/segments.ts';
 
 const audio = import.meta.glob('/narration/audio/*.mp3', { query: '?url', import: 'default', eager: true }) as Record<string, string>;
@@ -8,7 +9,11 @@ const scripts = import.meta.glob('/narration/scripts/*.txt', { query: '?raw', im
 export interface Clip extends Segment {
   readonly audio: string;
   readonly captions?: string;
+  /** Seconds, from the renderer's manifest: known before any audio loads. */
+  readonly duration: number | null;
 }
+
+const durations = new Map((manifest as { id: string; duration: number }[]).map((m) => [m.id, m.duration]));
 
 /** The section's clips that have audio, in order. */
 export function clipsFor(section: string): Clip[] {
@@ -16,6 +21,7 @@ export function clipsFor(section: string): Clip[] {
     ...s,
     audio: audio[`/narration/audio/${s.id}.mp3`],
     captions: captions[`/narration/captions/${s.id}.vtt`],
+    duration: durations.get(s.id) ?? null,
   }));
 }
 

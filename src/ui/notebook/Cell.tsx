@@ -1,6 +1,7 @@
 /**
- * One live cell: Run (or Shift+Enter), a running indicator, its output, and
- * its source on demand. Runs are serialised page-wide so "Run all" goes in
+ * One live cell: Run (or Shift+Enter), a running indicator (with the time so far, and
+ * progress and Cancel for long runs), its output, and its source on demand. A cell that
+ * needs no input runs by itself the first time it scrolls into view. Runs are serialised page-wide so "Run all" goes in
  * reading order and two heavy cells never fight over the backend; a newer run
  * of the same cell always wins over an older one still in flight.
  */
@@ -8,8 +9,10 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type Ke
 import { models } from '../models/index.ts';
 import { ModelPicker } from '../models/ModelPicker.tsx';
 import type { CellContext, CellDef } from '../cells/types.ts';
+import { formatDuration } from '../figures/format.ts';
 import { CellBoundary } from './CellBoundary.tsx';
 import { SourceView } from './SourceView.tsx';
+import { useElapsed, useSeen } from './use-cell-timing.ts';
 
 let queue: Promise<unknown> = Promise.resolve();
 function serially<T>(job: () => Promise<T>): Promise<T> {
@@ -29,7 +32,7 @@ interface Done {
 type State =
   | { kind: 'idle' }
   // A re-run keeps the previous output on screen (and the view's own state: slider positions, typed values).
-  | { kind: 'running'; prev: Done | null }
+  | { kind: 'running'; prev: Done | null; since: number }
   | Done
   | { kind: 'error'; message: string }
   | { kind: 'cancelled'; prev: Done | null };
@@ -40,11 +43,13 @@ export interface CellProps {
   readonly seed: number;
   /** Changes when the cell should run (Run all, a projector auto-run, a re-run after reload); 0 = don't. */
   readonly runSignal: number;
+  /** Run once by itself the first time the cell is on screen (cells that need no input). */
+  readonly runWhenSeen?: boolean;
   readonly showCodeByDefault: boolean;
   readonly onRan: (id: string) => void;
 }
 
-export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: CellProps) {
+export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeByDefault, onRan }: CellProps) {
   const [state, setState] = useState<State>({ kind: 'idle' });
   /** How far a long run is, 0..1; null when it has not said. */
   const [progress, setProgress] = useState<number | null>(null);
@@ -59,7 +64,7 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
     controller.current?.abort();
     const ac = new AbortController();
     controller.current = ac;
-    setState((s) => ({ kind: 'running', prev: s.kind === 'done' ? s : s.kind === 'running' || s.kind === 'cancelled' ? s.prev : null }));
+    setState((s) => ({ kind: 'running', prev: s.kind === 'done' ? s : s.kind === 'running' || s.kind === 'cancelled' ? s.prev : null, since: Date.now() }));
     setProgress(null);
     const ctx: CellContext = {
       seed,
@@ -114,6 +119,17 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
     run();
   }, [needsModel, run]);
 
+  // Cells that need no input run the first time they are seen.
+  const article = useRef<HTMLElement>(null);
+  const seen = useSeen(article, runWhenSeen && !def.live);
+  const ranOnSight = useRef(false);
+  useEffect(() => {
+    if (!seen || ranOnSight.current || needsModel) return;
+    ranOnSight.current = true;
+    if (state.kind === 'idle') run();
+  }, [seen, needsModel, state.kind, run]);
+  const elapsed = useElapsed(state.kind === 'running' ? state.since : null);
+
   // A new seed redraws what this cell shows or is computing (a run in flight with the old seed is superseded).
   const lastSeed = useRef(seed);
   useEffect(() => {
@@ -136,7 +152,7 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
   const shown = state.kind === 'done' ? state : state.kind === 'running' || state.kind === 'cancelled' ? state.prev : null;
   const stale = def.needsModel && state.kind === 'done' && state.modelVersion !== model.version;
   return (
-    <article className="cell" data-cell={id} data-state={state.kind} aria-labelledby={titleId} tabIndex={-1} onKeyDown={onKeyDown}>
+    <article ref={article} className="cell" data-cell={id} data-state={state.kind} aria-labelledby={titleId} tabIndex={-1} onKeyDown={onKeyDown}>
       <header className="cell-head">
         <h3 id={titleId}>{def.title}</h3>
         <div className="cell-actions">
@@ -160,7 +176,9 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
       {showCode && def.source && <SourceView load={def.source} />}
       <div className="cell-output" aria-live="polite">
         {needsModel && <ModelPicker />}
-        {!needsModel && state.kind === 'idle' && <p className="hint">Not run yet. Press Run, or Shift+Enter while this cell has focus.</p>}
+        {!needsModel && state.kind === 'idle' && (
+          <p className="hint">{runWhenSeen ? 'Runs when it comes into view.' : 'Not run yet. Press Run, or Shift+Enter while this cell has focus.'}</p>
+        )}
         {state.kind === 'running' && (
           <p className="running" role="status">
             <span className="spinner" aria-hidden="true" /> Running…
@@ -169,6 +187,13 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
                 {' '}
                 <progress max={1} value={progress} aria-label={`${def.title}: progress`} /> {Math.round(100 * progress)}%
               </>
+            )}
+            {/* The time so far ticks for the eye only: a screen reader hears "Running…" once, not every second. */}
+            {elapsed >= 2 && (
+              <span className="num" aria-hidden="true">
+                {' '}
+                {formatDuration(elapsed, 'clock')}
+              </span>
             )}
           </p>
         )}

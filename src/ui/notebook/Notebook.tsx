@@ -1,120 +1,121 @@
 /**
- * The notebook shell: header controls (seed, Run all, Reset, share, projector,
- * theme), the table of contents with progress, and the sections in order.
- * Progress, seed and place survive a reload; the URL carries section and seed.
+ * The notebook shell: header (title, progress, controls), contents, the first screen's
+ * payoff, and the sections in order; or, in projector mode, the Presenter. State lives in
+ * named hooks: progress (saved), the shareable URL, the reading position, in-page
+ * section links, exercises solved.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { EXERCISES, type ExerciseId } from '../../exercises/exercises.ts';
-import { exerciseStore } from '../exercises/store.ts';
-import { SECTIONS } from '../../lesson/sections.ts';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { SECTIONS, type Section } from '../../lesson/sections.ts';
 import { useLessonHelp } from '../assistant/LessonHelp.tsx';
-import { Presenter } from '../presenter/Presenter.tsx';
-import { INITIAL, loadProgress, parseSeed, parseUrl, saveProgress, shareUrl, type Progress } from './progress.ts';
+import type { Anchor } from '../presenter/slides.ts';
+import { anchorAtTop, anchorElement, findAnchor } from './anchors.ts';
+import { Contents } from './Contents.tsx';
+import { Hero } from './Hero.tsx';
+import { useHelpKey } from './help-key.ts';
+import { LessonProgress } from './LessonProgress.tsx';
+import { loadProgress, parseUrl, shareUrl, type Progress } from './progress.ts';
 import { SectionView } from './SectionView.tsx';
-import { ThemeToggle } from './ThemeToggle.tsx';
+import { Toolbar } from './Toolbar.tsx';
 import { UpdatePrompt } from './UpdatePrompt.tsx';
+import { useProgress } from './use-progress.ts';
+import { useReadingPosition } from './use-reading-position.ts';
+import { useSectionLinks } from './use-section-links.ts';
+import { useShareableUrl } from './use-shareable-url.ts';
+import { useSolvedExercises } from './use-solved-exercises.ts';
 
-function initialState(): { progress: Progress; warnings: string[]; present: boolean } {
+// Projector mode and the keyboard help load on first use: the first screen does not pay for them.
+const Presenter = lazy(() => import('../presenter/Presenter.tsx').then((m) => ({ default: m.Presenter })));
+const KeyboardHelp = lazy(() => import('./KeyboardHelp.tsx').then((m) => ({ default: m.KeyboardHelp })));
+
+interface Boot {
+  readonly progress: Progress;
+  readonly warnings: string[];
+  /** Projector mode from the URL, at this anchor. */
+  readonly present: Anchor | null;
+  readonly slide?: number;
+}
+
+function boot(): Boot {
   const stored = loadProgress();
   const url = parseUrl(globalThis.location?.search ?? '');
+  const progress = { ...stored, section: url.section ?? stored.section, seed: url.seed ?? stored.seed };
   return {
-    progress: { ...stored, section: url.section ?? stored.section, seed: url.seed ?? stored.seed },
+    progress,
     warnings: url.warnings,
-    present: url.present,
+    present: url.present ? { section: progress.section, part: 0, block: 0 } : null,
+    slide: url.slide,
   };
 }
 
+/** Pixels the sticky header covers at the top of the page. */
+const headerInset = () => document.querySelector('.topbar')?.getBoundingClientRect().bottom ?? 0;
+
 export function Notebook() {
-  const [boot] = useState(initialState);
-  const [progress, setProgress] = useState(boot.progress);
-  const [warnings, setWarnings] = useState(boot.warnings);
-  const [present, setPresent] = useState(boot.present);
+  const [start] = useState(boot);
+  const [progress, actions] = useProgress(start.progress);
+  const [warnings, setWarnings] = useState(start.warnings);
+  // Projector mode, and where it starts: the slide holding this anchor (or the URL's slide).
+  const [present, setPresent] = useState<{ anchor: Anchor; slide?: number } | null>(start.present && { anchor: start.present, slide: start.slide });
+  const [slide, setSlide] = useState<number | null>(null);
   const [runAll, setRunAll] = useState(0);
   const [generation, setGeneration] = useState(0); // bumped by Reset: remounts every cell
-  const [rerun] = useState(() => new Set(boot.progress.ran));
-  const [seedDraft, setSeedDraft] = useState(String(boot.progress.seed));
+  // Cells run before this page loaded re-run once their section shows: a snapshot, fixed at load, cleared by Reset.
+  const [rerun, setRerun] = useState<ReadonlySet<string>>(() => new Set(start.progress.ran));
+  const [keysOpen, setKeysOpen] = useState(false);
+  // Leaving projector mode scrolls the page to this place once it has rendered.
+  const [returnTo, setReturnTo] = useState<Anchor | null>(null);
+
   const ran = useMemo(() => new Set(progress.ran), [progress.ran]);
-  // An exercise counts when solved, not when shown.
-  const solved = useSyncExternalStore(exerciseStore.subscribe, () =>
-    (Object.keys(EXERCISES) as ExerciseId[]).filter((id) => exerciseStore.get(id).solvedCode !== null).join(' '),
-  );
+  const solved = useSolvedExercises(); // an exercise counts when solved, not when shown
+  const done = useCallback((s: Pick<Section, 'id' | 'cells'>) => s.cells.filter((c) => (s.id === 'exercises' ? solved.has(c) : ran.has(`${s.id}/${c}`))).length, [ran, solved]);
   const help = useLessonHelp(progress.section);
-  const isDone = (section: string, cellId: string) => (section === 'exercises' ? solved.split(' ').includes(cellId) : ran.has(`${section}/${cellId}`));
+  useHelpKey(useCallback(() => setKeysOpen(true), []));
 
-  useEffect(() => saveProgress(progress), [progress]);
+  useShareableUrl(progress.section, progress.seed, present ? slide ?? 0 : null);
+  const { jumpTo } = useReadingPosition(!present, actions.setSection, generation);
+  const goTo = useCallback((section: string) => jumpTo(document.getElementById(section), section), [jumpTo]);
+  useSectionLinks(useCallback((id: string) => (present ? actions.setSection(id) : goTo(id)), [present, actions, goTo]));
 
-  // Keep the address bar shareable without adding history entries.
+  // On load, bring the saved or linked section into view. The browser's own scroll
+  // restoration would put back a pixel offset from a page whose cells had since loaded
+  // above it (a different height), after this jump: the section is the place to keep.
   useEffect(() => {
-    const next = shareUrl(location.href, progress.section, progress.seed);
-    if (next !== location.href) history.replaceState(null, '', next);
-  }, [progress.section, progress.seed]);
-
-  const onRan = useCallback((key: string) => {
-    setProgress((p) => (p.ran.includes(key) ? p : { ...p, ran: [...p.ran, key] }));
+    if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
   }, []);
-
-  const goTo = useCallback((section: string) => {
-    setProgress((p) => ({ ...p, section }));
-    document.getElementById(section)?.scrollIntoView({ block: 'start' });
-  }, []);
-
-  // Track the section being read, so a reload comes back to it.
-  const scrolling = useRef(false);
   useEffect(() => {
-    if (present || typeof IntersectionObserver === 'undefined') return;
-    const io = new IntersectionObserver(
-      (entries) => {
-        const top = entries.filter((e) => e.isIntersecting).sort((a, b) => a.boundingClientRect.top - b.boundingClientRect.top)[0];
-        const id = top?.target.getAttribute('data-section');
-        if (id && !scrolling.current) setProgress((p) => (p.section === id ? p : { ...p, section: id }));
-      },
-      { rootMargin: '-10% 0px -80% 0px' },
-    );
-    for (const s of SECTIONS) {
-      const el = document.getElementById(s.id);
-      if (el) io.observe(el);
-    }
-    return () => io.disconnect();
-  }, [present, generation]);
+    if (!start.present && start.progress.section !== SECTIONS[0].id) goTo(start.progress.section);
+  }, [start, goTo]);
 
-  // On load, bring the saved or linked section into view.
+  // Back from projector mode: the same place on the page. A cell there may still be loading
+  // (cells load as their section nears the screen): then the section first, the cell once drawn.
+  const waitForPlace = useRef<() => void>(() => undefined);
+  useEffect(() => () => waitForPlace.current(), []);
   useEffect(() => {
-    if (present || boot.progress.section === SECTIONS[0].id) return;
-    scrolling.current = true;
-    document.getElementById(boot.progress.section)?.scrollIntoView({ block: 'start' });
-    const done = setTimeout(() => (scrolling.current = false), 500);
-    return () => clearTimeout(done);
-  }, [present, boot.progress.section]);
-
-  // In-page links to a section (?section=id) move within the notebook.
-  useEffect(() => {
-    const onClick = (e: MouseEvent) => {
-      const link = (e.target as Element | null)?.closest?.('a[data-section-link]');
-      if (!link) return;
-      e.preventDefault();
-      const id = link.getAttribute('data-section-link')!;
-      if (present) setProgress((p) => ({ ...p, section: id }));
-      else goTo(id);
+    if (present || !returnTo) return;
+    setReturnTo(null);
+    waitForPlace.current();
+    jumpTo(anchorElement(returnTo), returnTo.section);
+    const section = document.getElementById(returnTo.section);
+    if (findAnchor(returnTo) || !section) return;
+    const drawn = new MutationObserver(() => {
+      const el = findAnchor(returnTo);
+      if (!el) return;
+      waitForPlace.current();
+      jumpTo(el, returnTo.section);
+    });
+    drawn.observe(section, { childList: true, subtree: true });
+    const giveUp = setTimeout(() => drawn.disconnect(), 15_000);
+    waitForPlace.current = () => {
+      drawn.disconnect();
+      clearTimeout(giveUp);
     };
-    document.addEventListener('click', onClick);
-    return () => document.removeEventListener('click', onClick);
-  }, [present, goTo]);
-
-  const applySeed = () => {
-    const seed = parseSeed(seedDraft);
-    if (seed === null) {
-      setWarnings([`Seed "${seedDraft}" is not a whole number from 0 to 4294967295.`]);
-      return;
-    }
-    setWarnings([]);
-    setProgress((p) => ({ ...p, seed }));
-  };
+  }, [present, returnTo, jumpTo]);
 
   const reset = () => {
-    setProgress({ ...INITIAL, seed: progress.seed });
+    actions.reset();
     setRunAll(0);
     setGeneration((g) => g + 1);
-    rerun.clear();
+    setRerun(new Set());
     window.scrollTo({ top: 0 });
   };
 
@@ -128,18 +129,34 @@ export function Notebook() {
     }
   };
 
+  const keys = keysOpen && (
+    <Suspense fallback={null}>
+      <KeyboardHelp onClose={() => setKeysOpen(false)} />
+    </Suspense>
+  );
+
   if (present) {
     return (
-      <>
+      <Suspense fallback={<p className="presenter-loading" role="status">Opening projector mode…</p>}>
         <Presenter
           section={progress.section}
+          start={present}
           seed={progress.seed}
-          onSection={(section) => setProgress((p) => ({ ...p, section }))}
-          onRan={onRan}
-          onExit={() => setPresent(false)}
+          onPlace={(section, n) => {
+            actions.setSection(section);
+            setSlide(n);
+          }}
+          onRan={actions.markRan}
+          onKeys={() => setKeysOpen(true)}
+          onExit={(anchor) => {
+            setPresent(null);
+            setSlide(null);
+            setReturnTo(anchor);
+          }}
         />
+        {keys}
         {help.panels}
-      </>
+      </Suspense>
     );
   }
 
@@ -149,36 +166,21 @@ export function Notebook() {
       <a className="skip-link" href="#lesson">
         Skip to the lesson
       </a>
-      <header className="topbar">
-        <h1>Masked diffusion for text: the forward process</h1>
-        <div className="controls" role="toolbar" aria-label="Notebook controls">
-          <form
-            className="seed-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              applySeed();
-            }}
-          >
-            <label htmlFor="seed-input">Seed</label>
-            <input id="seed-input" inputMode="numeric" value={seedDraft} onChange={(e) => setSeedDraft(e.target.value)} size={10} />
-            <button type="submit">Apply</button>
-          </form>
-          <button type="button" onClick={() => setRunAll((n) => n + 1)}>
-            Run all
-          </button>
-          <button type="button" onClick={reset}>
-            Reset
-          </button>
-          <button type="button" onClick={() => void copyLink()}>
-            Copy link
-          </button>
-          <button type="button" onClick={() => setPresent(true)} title="Projector mode: one section per screen">
-            Projector
-          </button>
-          {help.buttons}
-          <ThemeToggle />
-        </div>
-      </header>
+      <Toolbar
+        seed={progress.seed}
+        onSeed={(seed) => {
+          setWarnings([]);
+          actions.setSeed(seed);
+        }}
+        onWarning={(w) => setWarnings([w])}
+        onRunAll={() => setRunAll((n) => n + 1)}
+        onReset={reset}
+        onCopyLink={() => void copyLink()}
+        onProjector={() => setPresent({ anchor: anchorAtTop(progress.section, headerInset()) })}
+        onKeys={() => setKeysOpen(true)}
+        helpButtons={help.buttons}
+        progress={<LessonProgress sections={SECTIONS} current={progress.section} done={done} />}
+      />
       <UpdatePrompt />
       {warnings.length > 0 && (
         <div className="warnings" role="alert">
@@ -191,38 +193,11 @@ export function Notebook() {
         </div>
       )}
       <div className="layout">
-        <nav className="toc" aria-label="Sections">
-          <ol>
-            {SECTIONS.map((s) => {
-              const done = s.cells.filter((c) => isDone(s.id, c)).length;
-              const complete = s.cells.length > 0 && done === s.cells.length;
-              return (
-                <li key={s.id} className={complete ? 'complete' : undefined}>
-                  <a
-                    href={`?section=${s.id}`}
-                    aria-current={progress.section === s.id ? 'location' : undefined}
-                    onClick={(e) => {
-                      e.preventDefault();
-                      goTo(s.id);
-                    }}
-                  >
-                    <span className="toc-title">
-                      {s.index}. {s.title}
-                    </span>
-                    {s.cells.length > 0 && (
-                      <span className="toc-progress" aria-label={s.id === 'exercises' ? `${done} of ${s.cells.length} exercises solved` : `${done} of ${s.cells.length} cells run`}>
-                        {complete ? '✓' : `${done}/${s.cells.length}`}
-                      </span>
-                    )}
-                  </a>
-                </li>
-              );
-            })}
-          </ol>
-        </nav>
+        <Contents sections={SECTIONS} current={progress.section} done={done} onGo={goTo} />
         <main id="lesson" className="lesson">
+          <Hero sections={SECTIONS} />
           {SECTIONS.map((s) => (
-            <SectionView key={s.id} section={s} seed={progress.seed} rerun={rerun} runAll={runAll} autoRun={false} onRan={onRan} />
+            <SectionView key={s.id} section={s} seed={progress.seed} rerun={rerun} runAll={runAll} autoRun={false} onRan={actions.markRan} />
           ))}
         </main>
       </div>
@@ -231,6 +206,7 @@ export function Notebook() {
   return (
     <>
       {notebook}
+      {keys}
       {help.panels}
     </>
   );

@@ -1,10 +1,17 @@
-/** One section: its prose with the live cells placed where the Markdown says. */
-import { useEffect, useRef, useState } from 'react';
+/**
+ * One section: its prose with the live cells placed where the Markdown says. On the page
+ * it is one long column; in projector mode it is a deck of slides (presenter/slides.ts),
+ * every slide mounted and all but the current one hidden, so cells keep their state and
+ * their runs as the instructor moves back and forth.
+ */
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Section } from '../../lesson/sections.ts';
 import { loadCells } from '../cells/index.ts';
 import type { CellDef } from '../cells/types.ts';
 import { NarrationPlayers } from '../narration/NarrationPlayer.tsx';
+import type { Slide } from '../presenter/slides.ts';
 import { Cell } from './Cell.tsx';
+import { useScrollCues } from './use-scroll-cues.ts';
 
 export interface SectionViewProps {
   readonly section: Section;
@@ -18,19 +25,26 @@ export interface SectionViewProps {
   readonly onRan: (key: string) => void;
   /** Projector mode with auto-play on: start the section's narration when it opens. */
   readonly autoPlayNarration?: boolean;
+  /** Projector mode: the section as slides, and which one shows. */
+  readonly slides?: { readonly plan: readonly Slide[]; readonly current: number };
+  /** The section's cells, once loaded (projector mode titles its cell slides with them). */
+  readonly onCells?: (cells: Record<string, CellDef>) => void;
 }
 
-export function SectionView({ section, seed, rerun, runAll, autoRun, onRan, autoPlayNarration = false }: SectionViewProps) {
+type Cells = Record<string, CellDef> | { error: string } | null;
+
+export function SectionView({ section, seed, rerun, runAll, autoRun, onRan, autoPlayNarration = false, slides, onCells }: SectionViewProps) {
   const ref = useRef<HTMLElement>(null);
   const [visible, setVisible] = useState(autoRun);
-  const [cells, setCells] = useState<Record<string, CellDef> | { error: string } | null>(null);
+  const [cells, setCells] = useState<Cells>(null);
+  useScrollCues(ref, cells);
 
-  // Load this section's cells (and with them tfjs or Plotly) only once it nears the screen.
+  // Load this section's cells (and with them tfjs or Plotly) only once it is about to be read.
   useEffect(() => {
     if (visible || runAll > 0) return;
     const el = ref.current;
     if (!el || typeof IntersectionObserver === 'undefined') return setVisible(true);
-    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setVisible(true), { rootMargin: '400px' });
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setVisible(true), { rootMargin: '200px 0px' });
     io.observe(el);
     return () => io.disconnect();
   }, [visible, runAll]);
@@ -40,31 +54,58 @@ export function SectionView({ section, seed, rerun, runAll, autoRun, onRan, auto
     if (!wanted || section.cells.length === 0) return;
     let live = true;
     loadCells(section.id).then(
-      (c) => live && setCells(c),
+      (c) => {
+        if (!live) return;
+        setCells(c);
+        onCells?.(c);
+      },
       (e: unknown) => live && setCells({ error: e instanceof Error ? e.message : String(e) }),
     );
     return () => {
       live = false;
     };
-  }, [wanted, section]);
+  }, [wanted, section, onCells]);
 
   const onCellRan = (cellId: string) => onRan(`${section.id}/${cellId}`);
 
+  const cell = (id: string, key: string | number): ReactNode => {
+    if (cells === null) return <p key={key} className="cell-loading" role="status">Loading cell…</p>;
+    if ('error' in cells) return <p key={key} className="error" role="alert">Could not load this section's cells: {String(cells.error)}</p>;
+    const def = cells[id] as CellDef | undefined;
+    if (!def) return <p key={key} className="error" role="alert">Missing cell "{id}".</p>;
+    const signal = runAll > 0 ? runAll + 1 : autoRun || def.live || rerun.has(`${section.id}/${id}`) ? 1 : 0;
+    return <Cell key={id} id={id} def={def} seed={seed} runSignal={signal} runWhenSeen={def.auto === true} showCodeByDefault={false} onRan={onCellRan} />;
+  };
+
+  const title = (
+    <h2 id={`${section.id}-title`} hidden={slides !== undefined && slides.current !== 0}>
+      <span className="section-number">{section.index}.</span> {section.title}
+    </h2>
+  );
+
   return (
     <section ref={ref} id={section.id} className="lesson-section" aria-labelledby={`${section.id}-title`} data-section={section.id}>
-      <h2 id={`${section.id}-title`}>
-        <span className="section-number">{section.index}.</span> {section.title}
-      </h2>
-      <NarrationPlayers section={section.id} autoPlay={autoPlayNarration} />
-      {section.parts.map((part, i) => {
-        if ('html' in part) return <div key={i} className="prose" dangerouslySetInnerHTML={{ __html: part.html }} />;
-        if (cells === null) return <p key={i} className="cell-loading" role="status">Loading cell…</p>;
-        if ('error' in cells) return <p key={i} className="error" role="alert">Could not load this section's cells: {String(cells.error)}</p>;
-        const def = cells[part.cell] as CellDef | undefined;
-        if (!def) return <p key={i} className="error" role="alert">Missing cell "{part.cell}".</p>;
-        const signal = runAll > 0 ? runAll + 1 : autoRun || def.live || rerun.has(`${section.id}/${part.cell}`) ? 1 : 0;
-        return <Cell key={part.cell} id={part.cell} def={def} seed={seed} runSignal={signal} showCodeByDefault={false} onRan={onCellRan} />;
-      })}
+      {title}
+      {slides ? (
+        slides.plan.map((s, i) => (
+          <div key={i} className="slide" data-slide={i} hidden={i !== slides.current}>
+            {i === 0 && <NarrationPlayers section={section.id} autoPlay={autoPlayNarration} />}
+            {s.continued && (
+              <p className="slide-continued" aria-hidden="true">
+                {s.heading ?? section.title} (continued)
+              </p>
+            )}
+            {s.pieces.map((piece, k) =>
+              piece.kind === 'prose' ? <div key={k} className="prose" data-part={piece.part} dangerouslySetInnerHTML={{ __html: piece.html }} /> : cell(piece.cell, k),
+            )}
+          </div>
+        ))
+      ) : (
+        <>
+          <NarrationPlayers section={section.id} autoPlay={autoPlayNarration} />
+          {section.parts.map((part, i) => ('html' in part ? <div key={i} className="prose" data-part={i} dangerouslySetInnerHTML={{ __html: part.html }} /> : cell(part.cell, i)))}
+        </>
+      )}
     </section>
   );
 }

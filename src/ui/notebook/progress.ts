@@ -54,6 +54,8 @@ export interface UrlState {
   readonly section?: string;
   readonly seed?: number;
   readonly present: boolean;
+  /** Projector mode's slide within the section, 0-based (the URL counts from 1). */
+  readonly slide?: number;
   readonly notes: boolean;
   /** Problems found in the URL, to show the learner. */
   readonly warnings: string[];
@@ -75,13 +77,30 @@ export function parseUrl(search: string): UrlState {
     if (parsed === null) warnings.push(`Seed "${rawSeed}" is not a whole number from 0 to 4294967295; using ${DEFAULT_SEED}.`);
     else seed = parsed;
   }
-  return { section, seed, present: q.has('present'), notes: q.has('notes'), warnings };
+  let slide: number | undefined;
+  const rawSlide = q.get('slide');
+  if (rawSlide !== null) {
+    if (/^\d{1,3}$/.test(rawSlide) && Number(rawSlide) >= 1) slide = Number(rawSlide) - 1;
+    else warnings.push(`Slide "${rawSlide}" is not a slide number; starting at the section's first slide.`);
+  }
+  return { section, seed, present: q.has('present'), slide, notes: q.has('notes'), warnings };
 }
 
-/** The shareable URL for a section and seed, keeping any other parameters (e.g. ?backend=). */
-export function shareUrl(href: string, section: string, seed: number): string {
+/**
+ * The shareable URL for a section and seed, keeping any other parameters (e.g. ?backend=).
+ * In projector mode it says so, with the slide (counted from 1); out of it, neither.
+ */
+export function shareUrl(href: string, section: string, seed: number, slide: number | null = null): string {
   const url = new URL(href);
   url.searchParams.set('section', section);
   url.searchParams.set('seed', String(seed));
-  return url.toString();
+  if (slide === null) {
+    url.searchParams.delete('present');
+    url.searchParams.delete('slide');
+  } else {
+    url.searchParams.set('present', '');
+    url.searchParams.set('slide', String(slide + 1));
+  }
+  // "present=" reads as plainly as "present": keep the short form.
+  return url.toString().replace(/([?&])present=(&|$)/, '$1present$2');
 }

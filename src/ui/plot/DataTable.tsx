@@ -1,29 +1,19 @@
 /**
- * The chart's numbers as a real table, behind a "Data table" disclosure. Rows render only
- * while it is open: a training curve's table can be thousands of rows, updated every frame.
+ * The chart's numbers as a real table, shown from the chart's menu (and by itself when the
+ * chart cannot be drawn). Rows render only while it is shown: a training curve's table can
+ * be thousands of rows, updated every frame.
  */
 import { useMemo } from 'react';
 import { formatCell } from './table.ts';
 import type { PlotTable } from './types.ts';
 
 interface DataTableProps {
-  /** Computed only while open, for the same reason as above. */
+  /** Computed only while shown, for the same reason as above. */
   readonly table: () => PlotTable;
   readonly caption: string;
-  readonly open: boolean;
-  readonly onToggle: (open: boolean) => void;
 }
 
-export function DataTable({ table, caption, open, onToggle }: DataTableProps) {
-  return (
-    <details className="plot-table" open={open} onToggle={(e) => onToggle(e.currentTarget.open)}>
-      <summary>Data table</summary>
-      {open && <Rows table={table} caption={caption} />}
-    </details>
-  );
-}
-
-function Rows({ table, caption }: Pick<DataTableProps, 'table' | 'caption'>) {
+export function DataTable({ table, caption }: DataTableProps) {
   const { columns, rows } = useMemo(table, [table]);
   return (
     // Focusable so a keyboard can scroll a long table (axe: scrollable-region-focusable).

@@ -2,6 +2,7 @@
  * Our typed traces and layout, turned into what Plotly.react takes. Pure, so the theme,
  * motion and accessibility choices are tested without a browser.
  */
+import { lineLabels, referenceTraces } from './labels.ts';
 import type { PlotTheme } from './theme.ts';
 import type { BarTrace, LineDash, MarkerSymbol, PlotLayout, PlotTrace, ScatterTrace } from './types.ts';
 
@@ -19,6 +20,12 @@ export interface FigureOptions {
   readonly reducedMotion: boolean;
   /** Bumped every draw: Plotly then re-reads arrays that a caller may have changed in place. */
   readonly revision: number;
+  /** Chart text in pixels (ticks, legend, labels); titles are a little larger. Default 13. */
+  readonly fontSize?: number;
+  /** The chart's width in pixels, when known: direct labels give way to a legend on a narrow chart. */
+  readonly width?: number;
+  /** Label lines at their ends instead of a legend where the chart allows (not while data streams). Default true. */
+  readonly directLabels?: boolean;
 }
 
 /** No modebar: the wrapper has its own buttons. Hover stays on; zoom by drag, double-click resets. */
@@ -111,26 +118,39 @@ function axis({ title, range, type, reversed }: AxisSpec, theme: PlotTheme): Plo
   };
 }
 
-export function toPlotlyLayout(layout: PlotLayout, traceCount: number, options: FigureOptions): PlotlyObject {
+export function toPlotlyLayout(layout: PlotLayout, traces: readonly PlotTrace[], options: FigureOptions): PlotlyObject {
   const { theme, height, reducedMotion, revision } = options;
-  const legend = layout.showLegend ?? traceCount > 1;
-  const top = (layout.title ? 36 : 8) + (legend ? 28 : 0);
+  const size = options.fontSize ?? 13;
+  const scale = size / 13;
+  const labels = options.directLabels === false ? null : lineLabels(traces, layout, {
+    theme,
+    fontSize: size,
+    plotHeight: height - 100 * scale,
+    width: options.width ?? 0,
+    colorOf: (t, series) => seriesStyle(t, series, theme).color,
+  });
+  const legend = labels ? false : (layout.showLegend ?? traces.length > 1);
+  // A line's label sits beside its end and may be pushed up past the plot's top edge: leave it room.
+  const top = Math.max((layout.title ? 2.8 * size : 8) + (legend ? 2.2 * size : 0), labels ? 1.5 * size : 0);
+  const wrap = (title: string | undefined, px: number) => wrapTitle(title, Math.max(12, Math.floor(px / (size * 0.58))));
   return {
     height,
     autosize: true,
-    title: { text: layout.title ?? '', x: 0, xanchor: 'left', xref: 'paper', font: { size: 15 } },
-    font: { family: FONT, size: 13, color: theme.text },
+    title: { text: layout.title ?? '', x: 0, xanchor: 'left', xref: 'paper', font: { size: Math.round(size * 1.15) } },
+    font: { family: FONT, size, color: theme.text },
     paper_bgcolor: theme.background,
     plot_bgcolor: theme.background,
     colorway: [...theme.palette],
-    margin: { l: 56, r: 16, t: top, b: 48, pad: 0 },
-    xaxis: axis({ title: layout.xTitle, range: layout.xRange, type: layout.xType }, theme),
-    yaxis: axis({ title: layout.yTitle, range: layout.yRange, type: layout.yType, reversed: layout.yReversed }, theme),
+    margin: { l: Math.round(56 * scale), r: Math.max(Math.round(16 * scale), labels?.rightMargin ?? 0), t: Math.round(top), b: Math.round(48 * scale), pad: 0 },
+    // On a narrow chart a long axis title breaks onto two lines rather than running off the edge.
+    xaxis: axis({ title: wrap(layout.xTitle, (options.width || 700) - 80 * scale), range: layout.xRange, type: layout.xType }, theme),
+    yaxis: axis({ title: wrap(layout.yTitle, height - 90 * scale), range: layout.yRange, type: layout.yType, reversed: layout.yReversed }, theme),
     showlegend: legend,
     // Horizontal, above the plot: long series names do not squeeze the data area.
-    legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', font: { color: theme.text } },
+    legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', font: { color: theme.text, size } },
+    annotations: labels?.annotations ?? [],
     hovermode: 'closest',
-    hoverlabel: { bgcolor: theme.background, bordercolor: theme.axis, font: { family: FONT, color: theme.text } },
+    hoverlabel: { bgcolor: theme.background, bordercolor: theme.axis, font: { family: FONT, color: theme.text, size } },
     barmode: layout.barmode ?? 'group',
     bargap: layout.bargap,
     // Keep a reader's zoom across training updates; data changes still redraw.
@@ -141,7 +161,19 @@ export function toPlotlyLayout(layout: PlotLayout, traceCount: number, options: 
 }
 
 export function toPlotlyFigure(traces: readonly PlotTrace[], layout: PlotLayout, options: FigureOptions): Figure {
+  // Reference lines are series of their own, over a y range fixed to span.
+  const reference = referenceTraces(traces, layout, options.theme);
+  const all = [...traces, ...reference.traces];
+  const shown = reference.yRange === layout.yRange ? layout : { ...layout, yRange: reference.yRange };
   let series = 0;
-  const data = traces.map((t) => toPlotlyTrace(t, t.type === 'heatmap' ? 0 : series++, options.theme, layout));
-  return { data, layout: toPlotlyLayout(layout, traces.length, options) };
+  const data = all.map((t) => toPlotlyTrace(t, t.type === 'heatmap' ? 0 : series++, options.theme, shown));
+  return { data, layout: toPlotlyLayout(shown, all, options) };
+}
+
+/** `text` broken at spaces into lines of at most `max` characters (Plotly's <br>), at most two. */
+export function wrapTitle(text: string | undefined, max: number): string | undefined {
+  if (!text || text.length <= max) return text;
+  const cut = text.lastIndexOf(' ', max);
+  if (cut <= 0) return text;
+  return `${text.slice(0, cut)}<br>${text.slice(cut + 1)}`;
 }

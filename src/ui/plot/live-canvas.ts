@@ -10,16 +10,12 @@
  * itself again, hover included.
  */
 import { LINE_WIDTH, MARKER_SIZE, seriesStyle } from './figure.ts';
+import type { PlotArea } from './plot-area.ts';
 import type { PlotTheme } from './theme.ts';
 import type { LineDash, PlotLayout, PlotTrace, ScatterTrace } from './types.ts';
 
-/** Where the plot area sits inside the chart, in CSS pixels (Plotly's `_fullLayout._size`). */
-export interface PlotArea {
-  readonly l: number;
-  readonly t: number;
-  readonly w: number;
-  readonly h: number;
-}
+export type { PlotArea } from './plot-area.ts';
+
 
 /** Fixed linear axes and only scatter traces: what a canvas can stand in for. */
 export function canPaintLive(traces: readonly PlotTrace[], layout: PlotLayout): traces is readonly ScatterTrace[] {

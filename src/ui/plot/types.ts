@@ -70,7 +70,10 @@ export interface PlotLayout {
   readonly yType?: 'linear' | 'log' | 'category';
   /** y grows downwards, as matrix rows do (row 1 on top). */
   readonly yReversed?: boolean;
-  /** Default: a legend whenever there is more than one trace. */
+  /**
+   * Default: two to five named lines are labelled at their ends, on the chart; other
+   * charts with more than one trace get a legend. true or false forces a legend or none.
+   */
   readonly showLegend?: boolean;
   /** How bar traces share an x position. Default 'group'. */
   readonly barmode?: 'group' | 'overlay' | 'stack';
@@ -78,6 +81,13 @@ export interface PlotLayout {
   readonly bargap?: number;
   /** Ease between updates (never under prefers-reduced-motion). Off by default: training redraws every frame. */
   readonly animate?: boolean;
+  /** Dotted vertical lines across the plot, labelled above it: an expected value, a threshold. */
+  readonly vLines?: readonly ReferenceLine[];
+}
+
+export interface ReferenceLine {
+  readonly x: number;
+  readonly label: string;
 }
 
 /** What the screen-reader table and the CSV hold. */

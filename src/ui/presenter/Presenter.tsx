@@ -1,85 +1,149 @@
 /**
- * Projector mode, for instructors: one section per screen in large type.
- * ←/→ (also Space, PageUp/PageDown) move, B blanks the screen, F toggles
- * fullscreen, N opens speaker notes in a second window, Esc leaves.
- * Cells run on arrival, so the room never waits on a Run button.
+ * Projector mode, for instructors: the lesson as slides in large type (presenter/slides.ts).
+ * PageDown/→/Space step through a section's slides, then on to the next section; a slide
+ * taller than the screen scrolls first. B blanks, F goes full screen, N opens speaker
+ * notes in a second window, ? lists the keys, Esc leaves at the same place in the lesson.
+ * Cells run when their section opens, so the room never waits on a Run button.
  */
-import { useEffect, useState } from 'react';
-import { SECTIONS } from '../../lesson/sections.ts';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { SECTIONS, sectionById } from '../../lesson/sections.ts';
+import type { CellDef } from '../cells/types.ts';
 import { SectionView } from '../notebook/SectionView.tsx';
-import { announceSection } from './channel.ts';
+import { ChartTextSizeProvider, PROJECTOR_CHART_TEXT_PX } from '../plot/text-size.tsx';
+import { openProjectorChannel, type NextSlide, type ProjectorChannel } from './channel.ts';
+import { lessonPosition, slidesOf, startPlace, step, type Place } from './deck.ts';
+import type { Anchor, Slide } from './slides.ts';
+import { usePresenterKeys } from './use-presenter-keys.ts';
 
 export interface PresenterProps {
+  /** The section the notebook is at (kept in step with the deck through onPlace). */
   readonly section: string;
+  /** Where to open: the slide holding this anchor, or the URL's slide. */
+  readonly start: { readonly anchor: Anchor; readonly slide?: number };
   readonly seed: number;
-  readonly onSection: (id: string) => void;
+  readonly onPlace: (section: string, slide: number) => void;
   readonly onRan: (key: string) => void;
-  readonly onExit: () => void;
+  readonly onKeys: () => void;
+  /** Leave projector mode; the page scrolls to this place. */
+  readonly onExit: (at: Anchor) => void;
 }
 
 const NO_RERUN: ReadonlySet<string> = new Set();
+const AUTO_NARRATE = 'unmask.autoNarrate';
 
-function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+function slideTitle(sectionTitle: string, slide: Slide, index: number, cells: Record<string, CellDef> | undefined): string {
+  if (slide.cell) return cells?.[slide.cell]?.title ?? 'Live cell';
+  if (index === 0) return sectionTitle;
+  const heading = slide.heading ?? sectionTitle;
+  return slide.continued ? `${heading} (continued)` : heading;
 }
 
-export function Presenter({ section, seed, onSection, onRan, onExit }: PresenterProps) {
+export function Presenter({ section, start, seed, onPlace, onRan, onKeys, onExit }: PresenterProps) {
+  const [place, setPlace] = useState<Place>(() => startPlace(start.anchor, start.slide));
   const [blank, setBlank] = useState(false);
+  const [cellDefs, setCellDefs] = useState<Record<string, Record<string, CellDef>>>({});
   const [autoNarrate, setAutoNarrate] = useState(() => {
     try {
-      return localStorage.getItem('unmask.autoNarrate') === 'on';
+      return localStorage.getItem(AUTO_NARRATE) === 'on';
     } catch {
       return false;
     }
   });
-  const index = Math.max(0, SECTIONS.findIndex((s) => s.id === section));
-  const current = SECTIONS[index];
+  const [clock, setClock] = useState(() => ({ startedAt: Date.now(), slideSince: Date.now() }));
 
-  useEffect(() => announceSection(current.id), [current.id]);
+  const current = sectionById(place.section) ?? SECTIONS[0];
+  const plan = slidesOf(current);
+  const slide = plan[Math.min(place.slide, plan.length - 1)];
+  const { at, total } = lessonPosition(place);
 
+  // A link to a section (in prose or a cell) changes the notebook's section: open its first slide.
+  const lastSection = useRef(section);
   useEffect(() => {
-    const move = (by: number) => {
-      const next = SECTIONS[Math.min(SECTIONS.length - 1, Math.max(0, index + by))];
-      if (next.id !== current.id) onSection(next.id);
-      window.scrollTo({ top: 0 });
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (isTyping(e.target) || e.altKey || e.ctrlKey || e.metaKey) return;
-      // Buttons, links and disclosures keep Space for themselves; elsewhere it advances.
-      if (e.key === ' ' && e.target instanceof HTMLElement && ['BUTTON', 'A', 'SUMMARY'].includes(e.target.tagName)) return;
-      const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-      switch (key) {
-        case 'ArrowRight':
-        case 'PageDown':
-        case ' ':
-          move(e.shiftKey ? -1 : 1);
-          break;
-        case 'ArrowLeft':
-        case 'PageUp':
-          move(-1);
-          break;
-        case 'b':
-          setBlank((b) => !b);
-          break;
-        case 'f':
-          if (document.fullscreenElement) void document.exitFullscreen();
-          else void document.documentElement.requestFullscreen?.().catch(() => undefined);
-          break;
-        case 'n':
-          openNotes();
-          break;
-        case 'Escape':
-          if (blank) setBlank(false);
-          else if (!document.fullscreenElement) onExit();
-          break;
-        default:
-          return;
-      }
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [index, current.id, blank, onSection, onExit]);
+    if (section === lastSection.current) return;
+    lastSection.current = section;
+    if (section !== place.section) setPlace({ section, slide: 0 });
+  }, [section, place.section]);
+
+  // Each new slide: the notebook hears of it (URL, contents), its clock starts, and it shows from the top.
+  const placeChanged = useRef(onPlace);
+  useEffect(() => {
+    placeChanged.current = onPlace;
+  });
+  useEffect(() => {
+    lastSection.current = place.section;
+    placeChanged.current(place.section, place.slide);
+    setClock((c) => ({ ...c, slideSince: Date.now() }));
+    window.scrollTo({ top: 0 });
+  }, [place]);
+
+  const go = useCallback((next: Place) => setPlace((p) => (p.section === next.section && p.slide === next.slide ? p : next)), []);
+  /** Forward: the rest of a slide taller than the screen first, then the next slide. */
+  const forward = () => {
+    const page = document.documentElement;
+    if (window.scrollY + window.innerHeight < page.scrollHeight - 2) {
+      window.scrollBy({ top: Math.round(window.innerHeight * 0.8) });
+      return;
+    }
+    go(step(place, 1));
+  };
+  const back = () => {
+    if (window.scrollY > 2) {
+      window.scrollBy({ top: -Math.round(window.innerHeight * 0.8) });
+      return;
+    }
+    go(step(place, -1));
+  };
+
+  usePresenterKeys({
+    forward,
+    back,
+    first: () => go({ section: place.section, slide: 0 }),
+    last: () => go({ section: place.section, slide: plan.length - 1 }),
+    blank: () => setBlank((b) => !b),
+    fullscreen: () => {
+      if (document.fullscreenElement) void document.exitFullscreen();
+      else void document.documentElement.requestFullscreen?.().catch(() => undefined);
+    },
+    notes: openNotes,
+    escape: () => {
+      if (blank) setBlank(false);
+      else if (!document.fullscreenElement) onExit(slide.anchor);
+    },
+  });
+
+  // Tell the speaker-notes window where the talk is.
+  const channel = useRef<ProjectorChannel | null>(null);
+  useEffect(() => {
+    const ch = openProjectorChannel(() => setClock({ startedAt: Date.now(), slideSince: Date.now() }));
+    channel.current = ch;
+    return () => ch.close();
+  }, []);
+  useEffect(() => {
+    const nextPlace = step(place, 1);
+    let next: NextSlide | null = null;
+    if (nextPlace !== place) {
+      const s = sectionById(nextPlace.section)!;
+      const n = slidesOf(s)[nextPlace.slide];
+      next = {
+        where: s.id === current.id ? 'Next slide' : `Next section: ${s.index}. ${s.title}`,
+        title: slideTitle(s.title, n, nextPlace.slide, cellDefs[s.id]),
+        preview: n.cell ? 'A live cell.' : n.preview,
+      };
+    }
+    channel.current?.post({
+      section: current.id,
+      sectionIndex: current.index,
+      sectionTitle: current.title,
+      slide: place.slide,
+      slides: plan.length,
+      title: slideTitle(current.title, slide, place.slide, cellDefs[current.id]),
+      next,
+      ...clock,
+    });
+  }, [place, current, plan, slide, cellDefs, clock]);
+
+  const onCells = useCallback((defs: Record<string, CellDef>) => setCellDefs((all) => (all[current.id] === defs ? all : { ...all, [current.id]: defs })), [current.id]);
+  const counter = `Section ${current.index} · ${place.slide + 1} of ${plan.length}`;
 
   return (
     <div className="presenter" data-blank={blank || undefined}>
@@ -88,19 +152,24 @@ export function Presenter({ section, seed, onSection, onRan, onExit }: Presenter
       ) : (
         <>
           <div className="presenter-bar" role="toolbar" aria-label="Projector controls">
-            <span aria-live="polite">
-              Section {index + 1} of {SECTIONS.length}
+            <span className="slide-counter" data-testid="slide-counter" aria-live="polite">
+              {counter}
             </span>
-            <button type="button" onClick={() => onSection(SECTIONS[Math.max(0, index - 1)].id)} disabled={index === 0} aria-keyshortcuts="ArrowLeft">
+            <span className="slide-section">{current.title}</span>
+            <progress className="deck-progress" max={total} value={at + 1} aria-label="Position in the lesson" aria-valuetext={`slide ${at + 1} of ${total}`} />
+            <button type="button" onClick={() => go(step(place, -1))} disabled={at === 0} aria-keyshortcuts="ArrowLeft PageUp">
               ← Previous
             </button>
-            <button type="button" onClick={() => onSection(SECTIONS[Math.min(SECTIONS.length - 1, index + 1)].id)} disabled={index === SECTIONS.length - 1} aria-keyshortcuts="ArrowRight">
+            <button type="button" onClick={() => go(step(place, 1))} disabled={at === total - 1} aria-keyshortcuts="ArrowRight PageDown">
               Next →
             </button>
             <button type="button" onClick={openNotes} aria-keyshortcuts="N">
               Speaker notes
             </button>
-            <button type="button" onClick={onExit} aria-keyshortcuts="Escape">
+            <button type="button" onClick={onKeys} aria-keyshortcuts="?" aria-haspopup="dialog">
+              Keys
+            </button>
+            <button type="button" onClick={() => onExit(slide.anchor)} aria-keyshortcuts="Escape">
               Leave projector mode
             </button>
             <label className="inline">
@@ -110,7 +179,7 @@ export function Presenter({ section, seed, onSection, onRan, onExit }: Presenter
                 onChange={(e) => {
                   setAutoNarrate(e.target.checked);
                   try {
-                    localStorage.setItem('unmask.autoNarrate', e.target.checked ? 'on' : 'off');
+                    localStorage.setItem(AUTO_NARRATE, e.target.checked ? 'on' : 'off');
                   } catch {
                     // not remembered; still applies now
                   }
@@ -118,10 +187,22 @@ export function Presenter({ section, seed, onSection, onRan, onExit }: Presenter
               />{' '}
               Auto-play narration
             </label>
-            <span className="keys-hint">←/→ or Space to move · B blank · F fullscreen · N notes · Esc leave</span>
           </div>
           <main className="lesson presenter-slide">
-            <SectionView key={current.id} section={current} seed={seed} rerun={NO_RERUN} runAll={0} autoRun onRan={onRan} autoPlayNarration={autoNarrate} />
+            <ChartTextSizeProvider px={PROJECTOR_CHART_TEXT_PX}>
+              <SectionView
+                key={current.id}
+                section={current}
+                seed={seed}
+                rerun={NO_RERUN}
+                runAll={0}
+                autoRun
+                onRan={onRan}
+                autoPlayNarration={autoNarrate}
+                slides={{ plan, current: Math.min(place.slide, plan.length - 1) }}
+                onCells={onCells}
+              />
+            </ChartTextSizeProvider>
           </main>
         </>
       )}
@@ -132,6 +213,7 @@ export function Presenter({ section, seed, onSection, onRan, onExit }: Presenter
 function openNotes(): void {
   const url = new URL(location.href);
   url.searchParams.delete('present');
+  url.searchParams.delete('slide');
   url.searchParams.set('notes', '');
-  window.open(url.toString(), 'unmask-speaker-notes', 'width=720,height=900');
+  window.open(url.toString(), 'unmask-speaker-notes', 'width=760,height=900');
 }

@@ -1,19 +1,71 @@
-/** The projector window tells the speaker-notes window which section is up. */
+/**
+ * The projector window tells the speaker-notes window where the talk is: section, slide,
+ * what comes next, and when the talk and the slide started (wall-clock milliseconds, so
+ * both windows count the same time). The notes window can ask for the timer to restart.
+ */
 const CHANNEL = 'unmask-presenter';
 
-export function announceSection(section: string): () => void {
-  if (typeof BroadcastChannel === 'undefined') return () => undefined;
-  const ch = new BroadcastChannel(CHANNEL);
-  ch.postMessage({ section });
-  // Answer a notes window that opens later and asks where we are.
-  ch.onmessage = (e: MessageEvent<{ hello?: boolean }>) => e.data?.hello && ch.postMessage({ section });
-  return () => ch.close();
+export interface NextSlide {
+  /** "Next slide" or "Next section: 4. The data". */
+  readonly where: string;
+  readonly title: string;
+  readonly preview: string;
 }
 
-export function followSection(onSection: (section: string) => void): () => void {
-  if (typeof BroadcastChannel === 'undefined') return () => undefined;
+export interface PresenterState {
+  readonly section: string;
+  readonly sectionIndex: number;
+  readonly sectionTitle: string;
+  /** 0-based. */
+  readonly slide: number;
+  readonly slides: number;
+  readonly title: string;
+  readonly next: NextSlide | null;
+  /** Date.now() when the talk started, and when this slide came up. */
+  readonly startedAt: number;
+  readonly slideSince: number;
+}
+
+type Message = { state: PresenterState } | { hello: true } | { restartTimer: true };
+
+export interface ProjectorChannel {
+  post(state: PresenterState): void;
+  close(): void;
+}
+
+/** The projector's side: posts every change, answers a notes window that opens later, and hears "restart the timer". */
+export function openProjectorChannel(onRestartTimer: () => void): ProjectorChannel {
+  if (typeof BroadcastChannel === 'undefined') return { post: () => undefined, close: () => undefined };
   const ch = new BroadcastChannel(CHANNEL);
-  ch.onmessage = (e: MessageEvent<{ section?: string }>) => typeof e.data?.section === 'string' && onSection(e.data.section);
-  ch.postMessage({ hello: true });
-  return () => ch.close();
+  let latest: PresenterState | null = null;
+  ch.onmessage = (e: MessageEvent<Message>) => {
+    if ('hello' in e.data && latest) ch.postMessage({ state: latest } satisfies Message);
+    if ('restartTimer' in e.data) onRestartTimer();
+  };
+  return {
+    post(state) {
+      latest = state;
+      ch.postMessage({ state } satisfies Message);
+    },
+    close: () => ch.close(),
+  };
+}
+
+export interface NotesChannel {
+  restartTimer(): void;
+  close(): void;
+}
+
+/** The notes window's side: follows the projector, and asks where it is on opening. */
+export function followProjector(onState: (state: PresenterState) => void): NotesChannel {
+  if (typeof BroadcastChannel === 'undefined') return { restartTimer: () => undefined, close: () => undefined };
+  const ch = new BroadcastChannel(CHANNEL);
+  ch.onmessage = (e: MessageEvent<Message>) => {
+    if (e.data && typeof e.data === 'object' && 'state' in e.data && typeof e.data.state?.section === 'string') onState(e.data.state);
+  };
+  ch.postMessage({ hello: true } satisfies Message);
+  return {
+    restartTimer: () => ch.postMessage({ restartTimer: true } satisfies Message),
+    close: () => ch.close(),
+  };
 }

@@ -12,6 +12,7 @@ import {
   BATCH, DEFAULT_SETTINGS, SAMPLER_NAMES, settingsProblem, SHOWN, type Generated as Computed, type QualityRow as Row, type Settings,
 } from '../../../compute/generation.ts';
 import { pct, TokenRow } from '../../figures/Tokens.tsx';
+import { ScrollBox } from '../../notebook/ScrollBox.tsx';
 import { models } from '../../models/index.ts';
 import { Plot } from '../../plot/index.ts';
 import { cell } from '../types.ts';
@@ -61,9 +62,11 @@ function ReverseProcess({ out }: { out: Generated }) {
           Step {k} of {K}, t = {out.times[k].toFixed(2)}: {masked} of {SHOWN * L} shown tokens still masked
         </span>
       </div>
-      {Array.from({ length: SHOWN }, (_, b) => (
-        <TokenRow key={b} tokens={frame.subarray(b * L, (b + 1) * L)} label={`Sample ${b + 1} after step ${k}`} />
-      ))}
+      <ScrollBox what="Generated samples">
+        {Array.from({ length: SHOWN }, (_, b) => (
+          <TokenRow key={b} tokens={frame.subarray(b * L, (b + 1) * L)} label={`Sample ${b + 1} after step ${k}`} />
+        ))}
+      </ScrollBox>
     </div>
   );
 }

@@ -11,8 +11,6 @@ import { formatDuration } from '../../figures/format.ts';
 import { movingAverage } from '../../../core/numeric.ts';
 import { comparison, MAX_STEPS_EACH, type ComparisonSnapshot, type Variant, type VariantProgress } from './comparison.ts';
 
-/** Live charts redraw at most this often (as in the Training section). */
-
 export interface TrainHereProps {
   /** The challenge's id: the comparison shown is only this challenge's. */
   readonly experiment: string;

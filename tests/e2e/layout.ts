@@ -1,0 +1,32 @@
+/** Layout checks shared by the e2e files: the three screen sizes, and what scrolls sideways. */
+import type { Page } from 'playwright-core';
+
+export const SIZES = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'laptop', width: 1366, height: 768 },
+  { name: 'desktop', width: 1920, height: 1080 },
+] as const;
+
+/** How far the page reaches past the right edge of the screen (0 = nothing scrolls sideways), and what sticks out. */
+export async function sideways(page: Page): Promise<{ overflow: number; culprits: string[] }> {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    const width = root.clientWidth;
+    const culprits: string[] = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.right <= width + 1) continue;
+      // Inside a box that scrolls (or clips, or contains its paint, as a chart's stage does) it may be wide.
+      let boxed = false;
+      for (let p = el.parentElement; p && !boxed; p = p.parentElement) {
+        const style = getComputedStyle(p);
+        boxed = ['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX) || /paint|strict|content/.test(style.contain);
+      }
+      if (!boxed) {
+        const where = el.closest('[data-cell]')?.getAttribute('data-cell') ?? el.closest('section')?.id ?? 'page';
+        culprits.push(`${el.tagName.toLowerCase()}.${String(el.getAttribute('class') ?? '').split(' ')[0]} in ${where}`);
+      }
+    }
+    return { overflow: root.scrollWidth - width, culprits: culprits.slice(0, 8) };
+  });
+}
