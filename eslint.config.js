@@ -30,4 +30,20 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The lesson search runs at build time in Node and in the page: plain TypeScript only.
+    files: ['src/search/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['react', 'react-*', 'react/*', 'plotly*', '@codemirror/*', '@tensorflow/*'], message: 'src/search is plain TypeScript.' },
+            { group: ['node:*', 'fs', 'path', 'os', 'child_process'], message: 'src/search runs in the page too: no Node APIs (reading files is src/build\'s job).' },
+            { group: ['**/ui/**', '**/cli/**', '**/worker/**', '**/exercises/**', '**/build/**'], message: 'src/search depends on nothing but itself.' },
+          ],
+        },
+      ],
+    },
+  },
 );
