@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { lessonIndex } from './src/build/lesson-index.ts';
 import { lessonMarkdown } from './src/build/lesson-markdown.ts';
 import { serviceWorker } from './src/build/service-worker.ts';
 
@@ -11,7 +12,7 @@ const isolation = {
 
 export default defineConfig({
   base: './',
-  plugins: [react(), lessonMarkdown(), serviceWorker()],
+  plugins: [react(), lessonMarkdown(), lessonIndex(), serviceWorker()],
   server: { headers: isolation },
   // Plotly's partial bundle is CommonJS reached through a lazy import: pre-bundle it so dev does not reload on first use.
   optimizeDeps: { include: ['plotly.js/lib/core', 'plotly.js/lib/bar', 'plotly.js/lib/heatmap'] },
