@@ -8,6 +8,7 @@ import { models, startEngine } from '../engine.ts';
 import { liveTraining, MAX_LIVE_STEPS, type Checkup } from '../live-training.ts';
 import { CHECK_T } from '../../worker/session.ts';
 import { ModelPicker } from '../notebook/Cell.tsx';
+import { openInPyTorch } from '../open-in-pytorch.ts';
 import { Plot, type PlotLayout, type PlotTrace } from '../plot/index.ts';
 import { cell } from './types.ts';
 
@@ -71,6 +72,9 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
         </label>
         <button type="button" disabled={model.label === null} onClick={() => void saveCurrent(model.label ?? 'model')}>
           Download the current model
+        </button>
+        <button type="button" disabled={model.label === null} onClick={() => void openInPyTorch()} title="A Jupyter notebook that rebuilds this model in PyTorch and measures it">
+          Open in PyTorch (.ipynb)
         </button>
       </div>
       <h4>
