@@ -46,7 +46,7 @@ describe('Ask without a server', () => {
     expect((screen.getByRole('radio', { name: 'The lesson, offline' }) as HTMLInputElement).checked).toBe(true);
     expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Your question' }));
     expect(screen.queryByRole('textbox', { name: 'Server address (API base)' })).toBeNull();
-    expect(screen.getByText(/nothing is generated and nothing is sent anywhere/)).toBeTruthy();
+    expect(screen.getByText(/found on this computer: nothing is generated, nothing is sent\./)).toBeTruthy();
   });
 
   it('answers "What is the ELBO?" with the glossary entry and section 3\'s passage, quoted and linked', async () => {
