@@ -1,7 +1,8 @@
 /**
  * Real words in the built app: section 11's word model writes words by
  * unmasking, step by step, with both samplers, and reports what they are
- * against the list it ships with. The list and weights load only when the
+ * against the list it ships with; a fresh one trains in the worker, is
+ * measured as it goes, and then writes the words. The list and weights load only when the
  * cell runs. axe in light and dark; screenshots in .artifacts/screenshots.
  */
 import { mkdirSync } from 'node:fs';
@@ -57,16 +58,31 @@ describe('real words, in Chromium', () => {
     await expect.poll(() => plot.getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
 
     // Another sampler, seed and step count; a bad setting is explained and cannot run.
-    await cell.getByRole('textbox', { name: 'Steps' }).fill('99');
+    await cell.getByRole('textbox', { name: 'Steps', exact: true }).fill('99');
     expect(await cell.getByRole('alert').textContent()).toBe('Steps must be a whole number from 1 to 48.');
     expect(await cell.getByRole('button', { name: 'Write words' }).isDisabled()).toBe(true);
-    await cell.getByRole('textbox', { name: 'Steps' }).fill('6');
+    await cell.getByRole('textbox', { name: 'Steps', exact: true }).fill('6');
     await cell.getByRole('combobox', { name: 'Sampler' }).selectOption('confidence');
     await cell.getByRole('textbox', { name: 'Seed' }).fill('7');
     await cell.getByRole('button', { name: 'Write words' }).click();
     await expect.poll(() => step.textContent(), { timeout: 60_000 }).toBe('Step 6 of 6, t = 0.00');
     expect(await cell.locator('.hint').first().textContent()).toContain('confidence-based (surest first), 6 steps on a uniform time grid, temperature 1, seed 7');
 
+    // A fresh word model trained here, in the worker: check-ups as it goes, then it writes the words.
+    await cell.getByRole('textbox', { name: 'Training steps' }).fill('60');
+    await cell.getByRole('button', { name: 'Train 60 steps' }).click();
+    const status = page.getByTestId('train-words-status');
+    await expect.poll(() => status.textContent(), { timeout: 240_000 }).toMatch(/^Completed 60 steps\. Step 60 of 60, [\d.]+ steps\/s, \d+ s of training on wasm\.$/);
+    const checkup = (await page.getByTestId('train-words-checkup').textContent())!;
+    expect(checkup).toMatch(/^At step 60: \d\.\d\d bits per character\. Ancestral: \d+% word-like, \d+% real, [\d.]+ letters a word/);
+    const livePlots = cell.locator('.train-words').getByTestId('plot');
+    expect(await livePlots.count()).toBe(2);
+    await expect.poll(() => livePlots.evaluateAll((els) => els.every((e) => e.getAttribute('data-ready') === 'true')), { timeout: 30_000 }).toBe(true);
+    await cell.getByRole('button', { name: 'Write words with this model' }).click();
+    await expect.poll(() => cell.locator('.hint').first().textContent(), { timeout: 60_000 }).toContain('Model: the word model trained here (60 steps).');
+
+    // The sticky toolbar would sit over the cell's screenshot.
+    await page.addStyleTag({ content: '.topbar { position: static !important; }' });
     await cell.scrollIntoViewIfNeeded();
     for (const theme of ['light', 'dark'] as const) {
       await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);

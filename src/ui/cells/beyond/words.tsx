@@ -5,7 +5,7 @@
  * training record shipped beside the weights (bits per character against the
  * unigram and bigram baselines, as it trained).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { MASK_ID } from '../../../core/config.ts';
 import type { DiffusionLM } from '../../../core/model.ts';
 import { SAMPLERS, TIME_GRIDS, type Sampler, type TimeGrid } from '../../../core/sampling.ts';
@@ -16,6 +16,7 @@ import { startEngine } from '../../engine.ts';
 import { pct } from '../../figures/Tokens.tsx';
 import { Plot } from '../../plot/index.ts';
 import { cell, rngFor } from '../types.ts';
+import { MAX_WORD_STEPS as MAX_TRAIN_STEPS, wordRun, type WordRunSnapshot } from './word-run.ts';
 import './words.css';
 
 /** The shipped word model and the measurements made while it trained (bench/words.ts). */
@@ -36,8 +37,12 @@ export interface TrainingRecord {
 
 interface WordModel {
   readonly model: DiffusionLM;
+  /** Which model this is, for the learner. */
+  readonly label: string;
   readonly profile: ListProfile;
   readonly record: TrainingRecord;
+  /** The list as shipped, for a live run's spec. */
+  readonly text: string;
 }
 
 let loading: Promise<WordModel> | null = null;
@@ -72,7 +77,7 @@ function loadWordModel(): Promise<WordModel> {
       model.dispose();
       throw e;
     }
-    return { model, profile: profileList(parseWordList(text, 'words/words.txt')), record };
+    return { model, label: `the shipped word model (${WORDS_CHECKPOINT})`, profile: profileList(parseWordList(text, 'words/words.txt')), record, text };
   })().catch((e: unknown) => {
     loading = null; // a failed download may be retried
     throw e;
@@ -321,7 +326,7 @@ function WordsView({ out: first }: { readonly out: WordsOut }) {
         </p>
       )}
       <p className="hint">
-        {SAMPLER_NAMES[g.settings.sampler]}, {g.settings.steps} steps on a {g.settings.grid} time grid, temperature {g.settings.temperature}, seed {out.seed}. Model: the shipped word model ({WORDS_CHECKPOINT}). · is the end token, _ a mask.
+        {SAMPLER_NAMES[g.settings.sampler]}, {g.settings.steps} steps on a {g.settings.grid} time grid, temperature {g.settings.temperature}, seed {out.seed}. Model: {out.words.label}. · is the end token, _ a mask.
       </p>
       <Unmasking out={g} />
       <p data-testid="words-summary">
@@ -331,7 +336,124 @@ function WordsView({ out: first }: { readonly out: WordsOut }) {
       <Verdicts quality={g.quality} profile={out.words.profile} />
       <QualityTable rows={rows} profile={out.words.profile} />
       <Record record={out.words.record} />
+      <TrainWords
+        words={out.words}
+        seed={out.seed}
+        onUse={async (model, label) => {
+          // The shipped model stays cached for the next run of the cell; a model trained here before this one goes.
+          if (out.words.model !== first.words.model) out.words.model.dispose();
+          const words = { ...out.words, model, label };
+          setOut({ ...out, words, generated: await run(words, out.generated.settings, out.seed) });
+        }}
+      />
     </div>
+  );
+}
+
+/** When most words of the check-ups were first word-like, in training seconds. */
+function firstReadable(run: WordRunSnapshot, sampler: 'ancestral' | 'confidence'): string {
+  const c = run.checkups.find((x) => x[sampler].wordLike > 0.5);
+  return c ? `after ${Math.round(c.trainSeconds)} s (step ${c.step})` : 'not yet';
+}
+
+/** Train a fresh word model here, in the training worker, and watch it learn to spell. */
+function TrainWords({ words, seed, onUse }: { readonly words: WordModel; readonly seed: number; readonly onUse: (model: DiffusionLM, label: string) => Promise<void> }) {
+  const live = useSyncExternalStore(wordRun.subscribe, wordRun.getSnapshot);
+  const [steps, setSteps] = useState('600');
+  const [using, setUsing] = useState(false);
+  const n = Number(steps);
+  const stepsOk = Number.isInteger(n) && n >= 1 && n <= MAX_TRAIN_STEPS;
+  const busy = live.phase === 'starting' || live.phase === 'running' || live.phase === 'stopping';
+  const seconds = live.checkups.map((c) => c.trainSeconds);
+  const last = live.checkups[live.checkups.length - 1];
+  const ends = seconds.length ? [0, Math.max(...seconds)] : [0, 1];
+  const use = async () => {
+    if (!live.weights) return;
+    setUsing(true);
+    try {
+      const [{ DiffusionLM }, { Rng }, { WORDS_MODEL }] = await Promise.all([import('../../../core/model.ts'), import('../../../core/rng.ts'), import('../../../words/alphabet.ts')]);
+      const model = new DiffusionLM(WORDS_MODEL, new Rng(0));
+      model.loadStateDict(new Map(live.weights));
+      await onUse(model, `the word model trained here (${live.step} steps)`);
+    } finally {
+      setUsing(false);
+    }
+  };
+  return (
+    <section className="train-words" aria-labelledby="train-words-title">
+      <h4 id="train-words-title">Train one here</h4>
+      <p className="hint">
+        A fresh word model, trained in the background worker on the training words while you read. Every tenth of the run it is measured: bits per character on held-out words, and 64 words from each
+        sampler.
+      </p>
+      <form
+        className="button-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (stepsOk) void wordRun.start(words.text, n, seed);
+        }}
+      >
+        <label className="inline">
+          Training steps
+          <input value={steps} onChange={(e) => setSteps(e.target.value)} inputMode="numeric" size={5} aria-invalid={!stepsOk} />
+        </label>
+        {busy ? (
+          <button type="button" onClick={() => wordRun.stop()} disabled={live.phase !== 'running'}>
+            Stop
+          </button>
+        ) : (
+          <button type="submit" className="run" disabled={!stepsOk}>
+            Train {stepsOk ? n : ''} steps
+          </button>
+        )}
+        {live.weights && !busy && (
+          <button type="button" onClick={() => void use()} disabled={using}>
+            Write words with this model
+          </button>
+        )}
+      </form>
+      {!stepsOk && (
+        <p className="error" role="alert">
+          Steps must be a whole number from 1 to {MAX_TRAIN_STEPS}.
+        </p>
+      )}
+      <p role="status" data-testid="train-words-status">
+        {live.phase === 'idle'
+          ? ''
+          : `${live.message ? `${live.message} ` : ''}Step ${live.step} of ${live.totalSteps}${live.stepsPerSec > 0 ? `, ${live.stepsPerSec.toFixed(1)} steps/s` : ''}, ${Math.round(live.trainSeconds)} s of training${live.backend ? ` on ${live.backend.name}${live.backend.where === 'page' ? ', on the page' : ''}` : ''}.`}
+      </p>
+      {live.checkups.length > 0 && (
+        <>
+          <Plot
+            traces={[
+              { type: 'scatter', mode: 'lines+markers', x: seconds, y: live.checkups.map((c) => c.bitsPerChar), name: 'this run (ELBO, an upper bound)' },
+              { type: 'scatter', x: ends, y: [words.record.bigram, words.record.bigram], name: 'bigram baseline' },
+              { type: 'scatter', x: ends, y: [words.record.unigram, words.record.unigram], name: 'unigram baseline' },
+            ]}
+            layout={{ xTitle: 'training time (s)', yTitle: 'validation bits per character', yRange: [2.5, 7] }}
+            label={`Validation bits per character of the run here: ${last.bitsPerChar.toFixed(2)} at step ${last.step}, against ${words.record.bigram.toFixed(2)} (bigram) and ${words.record.unigram.toFixed(2)} (unigram)`}
+            filename="words-live-bits-per-character"
+            height={240}
+          />
+          <Plot
+            traces={[
+              { type: 'scatter', mode: 'lines+markers', x: seconds, y: live.checkups.map((c) => 100 * c.ancestral.wordLike), name: 'word-like, ancestral' },
+              { type: 'scatter', mode: 'lines+markers', x: seconds, y: live.checkups.map((c) => 100 * c.confidence.wordLike), name: 'word-like, surest first' },
+              { type: 'scatter', mode: 'lines+markers', x: seconds, y: live.checkups.map((c) => 100 * c.confidence.real), name: 'real words, surest first' },
+            ]}
+            layout={{ xTitle: 'training time (s)', yTitle: 'share of 64 words (%)', yRange: [0, 100] }}
+            label={`Generated words at each check-up of the run here: at step ${last.step}, ${pct(last.ancestral.wordLike, 0)} word-like (ancestral), ${pct(last.confidence.wordLike, 0)} (surest first)`}
+            filename="words-live-quality"
+            height={240}
+          />
+          <p data-testid="train-words-checkup">
+            At step {last.step}: {last.bitsPerChar.toFixed(2)} bits per character. Ancestral: {pct(last.ancestral.wordLike, 0)} word-like, {pct(last.ancestral.real, 0)} real, {last.ancestral.meanLength.toFixed(1)} letters a
+            word (“{last.ancestral.examples.slice(0, 5).join(', ')}”). Surest first: {pct(last.confidence.wordLike, 0)} word-like, {pct(last.confidence.real, 0)} real (“{last.confidence.examples.slice(0, 5).join(', ')}”).
+            Most words word-like: ancestral {firstReadable(live, 'ancestral')}, surest first {firstReadable(live, 'confidence')}.
+          </p>
+        </>
+      )}
+    </section>
   );
 }
 
