@@ -5,7 +5,7 @@
  * accuracy table is checked against `unmask eval` in tests/unit/pytorch-notebook.test.ts).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,9 @@ describe('Open in PyTorch', () => {
     await cell.getByRole('button', { name: /Load the learning recipe/ }).click();
     await expect.poll(() => page.getByTestId('model-label').textContent(), { timeout: 60_000 }).toContain('pretrained: the learning recipe');
     expect(await axe(page, '.cell[data-cell="model-source"]')).toEqual([]);
+    mkdirSync('.artifacts/screenshots', { recursive: true });
+    await page.addStyleTag({ content: '.topbar { position: static !important; }' }); // not over the cell
+    await cell.locator('.button-row').first().screenshot({ path: '.artifacts/screenshots/open-in-pytorch.png' });
 
     const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
     expect(download.suggestedFilename()).toBe('unmask-pretrained-the-learning-recipe-5000-steps.ipynb');
