@@ -4,7 +4,7 @@ import 'katex/dist/katex.min.css';
 import './styles.css';
 import { Notebook } from './notebook/Notebook.tsx';
 import { SpeakerNotes } from './presenter/SpeakerNotes.tsx';
-import { registerServiceWorker } from './pwa.ts';
+import { registerServiceWorker } from './notebook/pwa.ts';
 
 const notes = new URLSearchParams(location.search).has('notes');
 

@@ -3,7 +3,7 @@
  * in PyTorch (src/bridge/pytorch-notebook.ts), downloaded by the browser. The
  * generator is fetched on the first click, not with the page.
  */
-import { models } from './engine.ts';
+import { models } from './models/index.ts';
 
 /** A file name from the model's label: "pretrained: the learning recipe" -> "unmask-pretrained-the-learning-recipe". */
 export const fileStem = (label: string): string => `unmask-${label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 60)}`;

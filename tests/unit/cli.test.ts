@@ -1,11 +1,17 @@
-/** The `unmask` command as a user runs it: a real process, real files, exit codes. */
+/**
+ * The `unmask` command: real files, exit codes, what it prints. One case runs
+ * the real command in its own process (bin/unmask.mjs, as a user types it);
+ * the rest call the same main() in this process, which is what that file
+ * runs, without paying a process start (tsx, tfjs, wasm) each time.
+ */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.ts';
 import { loadWeights } from '../../src/core/checkpoint.ts';
 import { DEFAULT_MODEL } from '../../src/core/config.ts';
 import { DiffusionLM } from '../../src/core/model.ts';
@@ -16,12 +22,29 @@ import { fixture, useBackend } from '../helpers/backends.ts';
 const BIN = fileURLToPath(new URL('../../bin/unmask.mjs', import.meta.url));
 const WEIGHTS = fileURLToPath(new URL('../fixtures/weights.safetensors', import.meta.url));
 
-function unmask(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The real command, in a process of its own. */
+function spawned(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 120_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { timeout: 600_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
     });
   });
+}
+
+/** The command's main() in this process, with what it prints captured (console and the progress bar's raw writes). */
+async function unmask(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const spies = [
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (stdout += `${a.join(' ')}\n`)),
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (stderr += `${a.join(' ')}\n`)),
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)),
+  ];
+  try {
+    return { code: await main(args), stdout, stderr };
+  } finally {
+    spies.forEach((s) => s.mockRestore());
+  }
 }
 
 /** The JSON's quality block: the summary at 4 decimals. */
@@ -40,7 +63,8 @@ function roundedQuality(q: SampleQuality) {
 describe('unmask CLI', () => {
   it('predict --json gives the top-k eval probabilities at each [MASK], best first', async () => {
     const tokens = [3, 0, 5, 3, 0, 5, 0, 7];
-    const { code, stdout } = await unmask('predict', '--weights', WEIGHTS, '--tokens', tokens.join(' '), '--t', '0.4', '--top-k', '3', '--json');
+    // The real command, once: a process of its own, as a user runs it.
+    const { code, stdout } = await spawned('predict', '--weights', WEIGHTS, '--tokens', tokens.join(' '), '--t', '0.4', '--top-k', '3', '--json');
     expect(code).toBe(0);
     const out = JSON.parse(stdout) as Array<{ position: number; top: Array<{ token: number; prob: number }> }>;
     expect(out.map((p) => p.position)).toEqual([1, 4, 6]);

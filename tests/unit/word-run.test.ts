@@ -1,86 +1,86 @@
 /**
- * The words cell's live run controller, with a scripted client in place of
- * the worker: it starts once, sends the word list in the spec, adds up
- * training time from the steps' own speed, keeps every check-up with the
- * time it was taken at, hands out the weights at the end, and says why when
- * it cannot start or the session fails.
+ * The words cell's live run, driving a real TrainingSession on the page (the
+ * worker-less fallback) through the shared TrainingController: it sends the
+ * word list in the spec, keeps every words check-up with the training time
+ * it was taken at, hands out the word model's weights at the end, stops on
+ * request, and refuses a bad step count.
  */
-import { describe, expect, it } from 'vitest';
-import type { RunSpec, SessionEvent, WordsCheckup } from '../../src/worker/protocol.ts';
-import type { connect } from '../../src/ui/training-client.ts';
-import { WordRun } from '../../src/ui/cells/beyond/word-run.ts';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WordRun, type WordRunSnapshot } from '../../src/ui/cells/beyond/word-run.ts';
+import type { TrainingClient } from '../../src/ui/training/training-client.ts';
+import type { RunSpec } from '../../src/worker/protocol.ts';
+import { TrainingSession } from '../../src/worker/session.ts';
+import { WORDS_RECIPE } from '../../src/words/recipe.ts';
+import { useBackend } from '../helpers/backends.ts';
 
-const summary = { wellFormed: 1, real: 0.5, heldOut: 0, novel: 0.5, wordLike: 0.75, distinct: 4, meanLength: 5, examples: ['cat'] };
-const checkupAt = (step: number): WordsCheckup => ({ step, bitsPerChar: 3.5, ancestral: summary, confidence: summary });
+const WORDS = readFileSync(new URL('../../public/words/words.txt', import.meta.url), 'utf8');
 
-/** A connect() whose client records what it is asked and lets the test emit the session's events. */
-function scripted() {
-  const runs: RunSpec[] = [];
-  let stops = 0;
-  let emit: (e: SessionEvent) => void = () => undefined;
-  const connectFn = (async (_backends: readonly string[], onEvent: (e: SessionEvent) => void) => {
-    emit = onEvent;
-    return {
-      client: {
-        backend: { name: 'wasm', fallbacks: [] },
-        where: 'worker',
-        measure: async () => 0.1,
-        run: (spec: RunSpec | null) => spec && runs.push(spec),
-        pause: () => undefined,
-        stop: () => stops++,
-        dispose: () => undefined,
-      },
-      note: null,
-    };
-  }) as unknown as typeof connect;
-  return { connectFn, runs, stops: () => stops, emit: (e: SessionEvent) => emit(e) };
+function onThePage() {
+  const specs: RunSpec[] = [];
+  const run = new WordRun({
+    backends: () => ['wasm'],
+    nextFrame: (fn) => setTimeout(fn, 0),
+    connect: async (_backends, onEvent) => {
+      // Small batches, so a 60-step run takes seconds.
+      const session = new TrainingSession(onEvent, { recipe: () => ({ ...WORDS_RECIPE, batchSize: 8 }) });
+      const client: TrainingClient = {
+        backend: { name: 'wasm', attempts: [{ name: 'wasm', ok: true }] },
+        where: 'page',
+        measure: (recipe) => session.measure(recipe),
+        run: (spec, from) => {
+          if (spec) specs.push(spec);
+          void session.run(spec, from);
+        },
+        pause: () => session.pause(),
+        stop: () => session.stop(),
+        dispose: () => session.dispose(),
+      };
+      return { client, note: null };
+    },
+  });
+  const until = (match: (s: WordRunSnapshot) => boolean) =>
+    new Promise<WordRunSnapshot>((resolve) => {
+      if (match(run.getSnapshot())) return resolve(run.getSnapshot());
+      const off = run.subscribe(() => {
+        if (!match(run.getSnapshot())) return;
+        off();
+        resolve(run.getSnapshot());
+      });
+    });
+  return { run, specs, until };
 }
 
 describe('a live word run', () => {
-  it('runs, measures, and hands out the weights', async () => {
-    const s = scripted();
-    const run = new WordRun({ connect: s.connectFn, backends: ['wasm'] });
-    await run.start('cat\ndog', 100, 5);
-    expect(s.runs).toEqual([{ recipe: 'words', totalSteps: 100, seed: 5, words: 'cat\ndog' }]);
-    expect(run.getSnapshot().phase).toBe('running');
-    expect(run.getSnapshot().backend).toEqual({ name: 'wasm', where: 'worker' });
-    await run.start('cat\ndog', 100, 5); // a second start while running is ignored
-    expect(s.runs).toHaveLength(1);
+  beforeAll(() => useBackend('wasm'));
 
-    s.emit({ type: 'progress', step: 1, loss: 3, stepsPerSec: 4 });
-    s.emit({ type: 'progress', step: 2, loss: null, stepsPerSec: 2 });
-    expect(run.getSnapshot().trainSeconds).toBeCloseTo(0.25 + 0.5, 12);
-    s.emit({ type: 'words-checkup', checkup: checkupAt(2) });
-    s.emit({ type: 'saved', state: { trainer: { step: 2, rng: [1, 2, 3, 4], optimizer: { step: 2, m: [], v: [] } }, weights: [] } } as unknown as SessionEvent);
-    s.emit({ type: 'progress', step: 3, loss: 2, stepsPerSec: 1 });
-    expect(run.getSnapshot().checkups).toEqual([{ ...checkupAt(2), trainSeconds: 0.75 }]);
-    expect(run.getSnapshot().trainSeconds).toBeCloseTo(1.75, 12);
+  it('trains on the words it is given, keeps its check-ups with their training time, and hands out the weights', async () => {
+    const { run, specs, until } = onThePage();
+    await run.start(WORDS, 60, 5);
+    expect(specs).toEqual([{ recipe: 'words', totalSteps: 60, seed: 5, words: WORDS }]);
+    const done = await until((s) => s.phase === 'done' || s.phase === 'failed');
+    expect(done.message).toBe('Completed 60 steps.');
+    expect(done.step).toBe(60);
+    expect(done.backend).toEqual({ name: 'wasm', where: 'page' });
+    expect(done.checkups.map((c) => c.step)).toEqual([50, 60]);
+    expect(done.checkups[0].trainSeconds).toBeGreaterThan(0);
+    expect(done.checkups[1].trainSeconds).toBeGreaterThan(done.checkups[0].trainSeconds);
+    expect(done.trainSeconds).toBeGreaterThanOrEqual(done.checkups[1].trainSeconds);
+    expect(done.checkups[1].bitsPerChar).toBeGreaterThan(1);
+    expect(done.checkups[1].bitsPerChar).toBeLessThan(8);
+    expect(new Map(done.weights!).get('token_embed.weight')).toHaveLength(28 * 64);
+  }, 300_000);
 
-    const weights: [string, Float32Array][] = [['output_head.bias', new Float32Array(28)]];
-    s.emit({ type: 'ended', reason: 'completed', step: 100, message: 'Completed 100 steps.', weights });
-    expect(run.getSnapshot()).toMatchObject({ phase: 'done', step: 100, weights, message: 'Completed 100 steps.' });
-  });
-
-  it('stops on request, refuses bad steps, and explains a failure', async () => {
-    const s = scripted();
-    const run = new WordRun({ connect: s.connectFn, backends: ['wasm'] });
-    await run.start('cat', 0, 1);
+  it('stops on request, keeping the weights so far, and refuses a bad step count', async () => {
+    const { run, until } = onThePage();
+    await run.start(WORDS, 0, 1);
     expect(run.getSnapshot()).toMatchObject({ phase: 'failed', message: 'Steps must be a whole number from 1 to 3000.' });
-    expect(s.runs).toEqual([]);
-    await run.start('cat', 10, 1);
+    await run.start(WORDS, 2000, 1);
+    await until((s) => s.step >= 3);
     run.stop();
-    expect(s.stops()).toBe(1);
     expect(run.getSnapshot().phase).toBe('stopping');
-    s.emit({ type: 'ended', reason: 'stopped', step: 4, message: 'Stopped after step 4.', weights: null });
-    expect(run.getSnapshot()).toMatchObject({ phase: 'stopped', step: 4 });
-    await run.start('cat', 10, 1);
-    s.emit({ type: 'failed', message: 'Training could not start: the word list, line 1: "x" is not a word' });
-    expect(run.getSnapshot()).toMatchObject({ phase: 'failed', message: 'Training could not start: the word list, line 1: "x" is not a word' });
-  });
-
-  it('says why when the worker cannot start', async () => {
-    const run = new WordRun({ connect: (async () => Promise.reject(new Error('no backend'))) as unknown as typeof connect, backends: ['wasm'] });
-    await run.start('cat', 10, 1);
-    expect(run.getSnapshot()).toMatchObject({ phase: 'failed', message: 'Training could not start: no backend' });
-  });
+    const stopped = await until((s) => s.phase === 'stopped');
+    expect(stopped.step).toBeLessThan(2000);
+    expect(stopped.weights).not.toBeNull();
+  }, 300_000);
 });

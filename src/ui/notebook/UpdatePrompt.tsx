@@ -1,6 +1,6 @@
 /** "A new version of the lesson is ready": shown only when the service worker has one waiting. */
 import { useState, useSyncExternalStore } from 'react';
-import { updates } from '../pwa.ts';
+import { updates } from './pwa.ts';
 
 export function UpdatePrompt() {
   const available = useSyncExternalStore(updates.subscribe, updates.available);

@@ -179,6 +179,8 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
           })
         : null;
     observer?.observe(gd);
+    // The counter object itself, not its value now: the cleanup bumps it so late draws of this chart stand down.
+    const drawVersion = version;
     return () => {
       observer?.disconnect();
       cancelAnimationFrame(resizeFrame);
@@ -187,7 +189,7 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
       drawnFrame.current = null;
       pending.current?.();
       pending.current = null;
-      version.current++;
+      drawVersion.current++;
       plotly.purge(gd);
     };
   }, [plotly, paint]);

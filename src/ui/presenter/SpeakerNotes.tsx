@@ -14,10 +14,14 @@ export function SpeakerNotes() {
   const [script, setScript] = useState<{ id: string; text: string } | null>(null);
   useEffect(() => {
     let live = true;
-    Promise.all(clipsFor(section.id).map((c) => transcript(c.id))).then((texts) => {
-      const text = texts.filter(Boolean).join('\n\n');
-      if (live) setScript(text ? { id: section.id, text } : null);
-    });
+    Promise.all(clipsFor(section.id).map((c) => transcript(c.id))).then(
+      (texts) => {
+        const text = texts.filter(Boolean).join('\n\n');
+        if (live) setScript(text ? { id: section.id, text } : null);
+      },
+      // No transcript to hand (offline before it was cached): the prose stands in, as for a section without narration.
+      () => live && setScript(null),
+    );
     return () => {
       live = false;
     };

@@ -6,17 +6,20 @@
  * unigram and bigram baselines, as it trained).
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { errorMessage } from '../../../core/error-message.ts';
+import type { Sampler, TimeGrid } from '../../../core/sampling.ts';
+import type { WrittenWords } from '../../../compute/words.ts';
+import { tokenChar, WORD_LENGTH, WORDS_MODEL } from '../../../words/alphabet.ts';
+import { isWordLike, measureWords, profileList, type ListProfile, type WordQuality } from '../../../words/quality.ts';
+import { WORD_SETTINGS, wordSettingsProblem, type WordSettings } from '../../../words/settings.ts';
+import { parseWordList } from '../../../words/word-list.ts';
+import { readCheckpoint } from '../../../core/checkpoint.ts';
 import { MASK_ID } from '../../../core/config.ts';
-import type { DiffusionLM } from '../../../core/model.ts';
-import { SAMPLERS, TIME_GRIDS, type Sampler, type TimeGrid } from '../../../core/sampling.ts';
-import { tokenChar, WORD_LENGTH } from '../../../words/alphabet.ts';
-import { generateWords, WORD_SETTINGS, wordSettingsProblem, type GeneratedWords, type WordSettings } from '../../../words/generate.ts';
-import { isWordLike, type ListProfile, type WordQuality } from '../../../words/quality.ts';
-import { startEngine } from '../../engine.ts';
 import { pct } from '../../figures/Tokens.tsx';
+import { compute } from '../../models/index.ts';
 import { Plot } from '../../plot/index.ts';
-import { cell, rngFor } from '../types.ts';
-import { MAX_WORD_STEPS as MAX_TRAIN_STEPS, wordRun, type WordRunSnapshot } from './word-run.ts';
+import { cell } from '../types.ts';
+import { MAX_TRAIN_STEPS, wordRun, type WordRunSnapshot } from './word-run.ts';
 import './words.css';
 
 /** The shipped word model and the measurements made while it trained (bench/words.ts). */
@@ -36,7 +39,8 @@ export interface TrainingRecord {
 }
 
 interface WordModel {
-  readonly model: DiffusionLM;
+  /** The word model's weights (PyTorch names): the compute worker builds the model from them per job. */
+  readonly weights: readonly [string, Float32Array][];
   /** Which model this is, for the learner. */
   readonly label: string;
   readonly profile: ListProfile;
@@ -53,36 +57,37 @@ async function fetchOk(url: string): Promise<Response> {
   return response;
 }
 
-/** The word list, the weights and their record, fetched once, on the first run. */
+/** The word list, the weights and their record, fetched once, on the first run; checked here, run in the compute worker. */
 function loadWordModel(): Promise<WordModel> {
   loading ??= (async () => {
-    await startEngine();
-    const [{ DiffusionLM }, { loadWeights }, { Rng }, { parseWordList }, { profileList }, { WORDS_MODEL }] = await Promise.all([
-      import('../../../core/model.ts'),
-      import('../../../core/checkpoint.ts'),
-      import('../../../core/rng.ts'),
-      import('../../../words/word-list.ts'),
-      import('../../../words/quality.ts'),
-      import('../../../words/alphabet.ts'),
-    ]);
-    const [text, weights, record] = await Promise.all([
+    const [text, bytes, record] = await Promise.all([
       fetchOk('words/words.txt').then((r) => r.text()),
       fetchOk(`pretrained/${WORDS_CHECKPOINT}.safetensors`).then((r) => r.arrayBuffer()),
       fetchOk(`pretrained/${WORDS_CHECKPOINT}.train.json`).then((r) => r.json() as Promise<TrainingRecord>),
     ]);
-    const model = new DiffusionLM(WORDS_MODEL, new Rng(0));
-    try {
-      loadWeights(model, new Uint8Array(weights));
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-    return { model, label: `the shipped word model (${WORDS_CHECKPOINT})`, profile: profileList(parseWordList(text, 'words/words.txt')), record, text };
+    const { weights } = readCheckpoint(new Uint8Array(bytes), WORDS_MODEL);
+    return { weights: [...weights], label: `the shipped word model (${WORDS_CHECKPOINT})`, profile: profileList(parseWordList(text, 'words/words.txt')), record, text };
   })().catch((e: unknown) => {
     loading = null; // a failed download may be retried
     throw e;
   });
   return loading;
+}
+
+/** What the view shows of one Write: the steps of the first words, and both samplers' words measured against the list. */
+export interface GeneratedWords {
+  readonly settings: WordSettings;
+  readonly frames: Int32Array[];
+  readonly times: number[];
+  readonly quality: WordQuality;
+  readonly other: { readonly sampler: Sampler; readonly quality: WordQuality };
+}
+
+/** FNV-1a of a name, mixed with the seed: each sampler its own stream, the same for the same seed. */
+function seedFor(seed: number, name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return (seed ^ h) >>> 0;
 }
 
 interface WordsOut {
@@ -93,8 +98,21 @@ interface WordsOut {
 
 const SAMPLER_NAMES: Record<Sampler, string> = { ancestral: 'ancestral (random order)', confidence: 'confidence-based (surest first)' };
 
-const run = (words: WordModel, settings: WordSettings, seed: number, signal?: AbortSignal) =>
-  generateWords(words.model, { main: rngFor(seed, `words-${settings.sampler}`), other: rngFor(seed, 'words-other') }, settings, words.profile, { signal });
+const SAMPLERS: readonly Sampler[] = ['ancestral', 'confidence'];
+const TIME_GRIDS: readonly TimeGrid[] = ['uniform', 'cosine'];
+
+/** Write in the compute worker; measure on the page (string work). */
+async function run(words: WordModel, settings: WordSettings, seed: number, signal?: AbortSignal): Promise<GeneratedWords> {
+  const seeds = { main: seedFor(seed, `words-${settings.sampler}`), other: seedFor(seed, 'words-other') };
+  const written: WrittenWords = await compute.run('writeWords', { weights: words.weights, settings, seeds, batch: 64, shown: 8 }, { signal, model: null });
+  return {
+    settings: written.settings,
+    frames: written.frames,
+    times: written.times,
+    quality: measureWords(written.tokens, words.profile),
+    other: { sampler: written.other.sampler, quality: measureWords(written.other.tokens, words.profile) },
+  };
+}
 
 function LetterRow({ tokens, label }: { readonly tokens: Int32Array; readonly label: string }) {
   return (
@@ -260,7 +278,7 @@ function WordsView({ out: first }: { readonly out: WordsOut }) {
       const generated = await run(out.words, settings, seed, controller.signal);
       if (latest.current === controller) setOut({ ...out, generated, seed });
     } catch (e) {
-      if (latest.current === controller && !controller.signal.aborted) setError(e instanceof Error ? e.message : String(e));
+      if (latest.current === controller && !controller.signal.aborted) setError(errorMessage(e));
     } finally {
       if (latest.current === controller) setBusy(false);
     }
@@ -339,10 +357,8 @@ function WordsView({ out: first }: { readonly out: WordsOut }) {
       <TrainWords
         words={out.words}
         seed={out.seed}
-        onUse={async (model, label) => {
-          // The shipped model stays cached for the next run of the cell; a model trained here before this one goes.
-          if (out.words.model !== first.words.model) out.words.model.dispose();
-          const words = { ...out.words, model, label };
+        onUse={async (weights, label) => {
+          const words = { ...out.words, weights, label };
           setOut({ ...out, words, generated: await run(words, out.generated.settings, out.seed) });
         }}
       />
@@ -357,7 +373,7 @@ function firstReadable(run: WordRunSnapshot, sampler: 'ancestral' | 'confidence'
 }
 
 /** Train a fresh word model here, in the training worker, and watch it learn to spell. */
-function TrainWords({ words, seed, onUse }: { readonly words: WordModel; readonly seed: number; readonly onUse: (model: DiffusionLM, label: string) => Promise<void> }) {
+function TrainWords({ words, seed, onUse }: { readonly words: WordModel; readonly seed: number; readonly onUse: (weights: readonly [string, Float32Array][], label: string) => Promise<void> }) {
   const live = useSyncExternalStore(wordRun.subscribe, wordRun.getSnapshot);
   const [steps, setSteps] = useState('600');
   const [using, setUsing] = useState(false);
@@ -371,10 +387,7 @@ function TrainWords({ words, seed, onUse }: { readonly words: WordModel; readonl
     if (!live.weights) return;
     setUsing(true);
     try {
-      const [{ DiffusionLM }, { Rng }, { WORDS_MODEL }] = await Promise.all([import('../../../core/model.ts'), import('../../../core/rng.ts'), import('../../../words/alphabet.ts')]);
-      const model = new DiffusionLM(WORDS_MODEL, new Rng(0));
-      model.loadStateDict(new Map(live.weights));
-      await onUse(model, `the word model trained here (${live.step} steps)`);
+      await onUse(live.weights, `the word model trained here (${live.step} steps)`);
     } finally {
       setUsing(false);
     }
@@ -460,7 +473,7 @@ function TrainWords({ words, seed, onUse }: { readonly words: WordModel; readonl
 export const wordsCells = {
   'real-words': cell<WordsOut>({
     title: 'Real words: write them by unmasking',
-    source: () => import('../../../words/generate.ts?raw'),
+    source: () => import('../../../compute/words.ts?raw'),
     run: async ({ seed, signal }) => {
       const words = await loadWordModel();
       return { words, seed, generated: await run(words, WORD_SETTINGS, seed, signal) };
