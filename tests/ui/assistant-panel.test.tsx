@@ -12,12 +12,16 @@ import { SECTIONS, sectionById } from '../../src/lesson/sections.ts';
 import AssistantPanel from '../../src/ui/assistant/AssistantPanel.tsx';
 import { useLessonHelp } from '../../src/ui/assistant/LessonHelp.tsx';
 import { API_KEY_KEY, SETTINGS_KEY } from '../../src/ui/assistant/settings.ts';
+import { loadLessonIndex } from '../../src/ui/lesson-search/load-index.ts';
 import { MODE_KEY } from '../../src/ui/lesson-search/mode.ts';
 import { startChatStub, type ChatStub } from '../helpers/chat-stub.ts';
 
 let stub: ChatStub;
 beforeAll(async () => {
   stub = await startChatStub();
+  // The first test opens the panel on its offline mode, which imports the lesson's search index:
+  // built here first, so that work does not land inside a later test's 0.4 s wait for the server.
+  await loadLessonIndex();
 });
 afterAll(() => stub.close());
 beforeEach(() => {
