@@ -92,7 +92,10 @@ try {
       await page.waitForTimeout(250);
     }
     const seconds = (Date.now() - started) / 1000;
-    const { longTasks, clicks: slow } = await page.evaluate(() => window as unknown as { longTasks: number[]; clicks: number[] });
+    const { longTasks, clicks: slow } = await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[]; clicks: number[] };
+      return { longTasks: [...w.longTasks], clicks: [...w.clicks] };
+    });
     await context.close();
     return { seconds, clicks, longTasks, slowClicks: slow };
   };

@@ -4,17 +4,17 @@
  * model, plain arguments and a context (cancel, progress) and returns plain
  * data. The page imports only this file's types, so tfjs stays in the worker.
  */
+import { exactBestPossibleAccuracy } from '../core/bayes.ts';
 import { DEFAULT_MODEL } from '../core/config.ts';
-import type { DiffusionLM } from '../core/model.ts';
-import { DiffusionLM as Model } from '../core/model.ts';
+import { DiffusionLM } from '../core/model.ts';
 import { Rng } from '../core/rng.ts';
 import { bothMaps, explore } from './attention.ts';
 import { generate } from './generation.ts';
 import { infill } from './infill.ts';
 import type { JobContext } from './job-context.ts';
 import { lossCurve } from './loss-curve.ts';
-import { writeWords } from './words.ts';
 import { accuracyCurve, logits, paramCounts, predict } from './model-readouts.ts';
+import { writeWords } from './words.ts';
 
 export const JOBS = {
   accuracyCurve,
@@ -27,11 +27,13 @@ export const JOBS = {
   lossCurve,
 } satisfies Record<string, (model: DiffusionLM, args: never, ctx: JobContext) => unknown>;
 
-/** Jobs that do not run on the current model: the architecture (on a scratch model), or a model the job brings (the word model). */
+/** Jobs that do not run on the current model: the architecture (on a scratch model), exact figures of the data, or a model the job brings (the word model). */
 export const MODEL_FREE_JOBS = {
   writeWords,
+  /** The exact best possible accuracy at each t: its first call enumerates 4096 mask classes (seconds on a slow CPU). */
+  bestPossible: ({ t }: { t: readonly number[] }) => t.map((x) => exactBestPossibleAccuracy(x)),
   paramCounts: () => {
-    const model = new Model(DEFAULT_MODEL, new Rng(0));
+    const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0));
     try {
       return paramCounts(model);
     } finally {
@@ -43,8 +45,11 @@ export const MODEL_FREE_JOBS = {
 export type ModelJobName = keyof typeof JOBS;
 export type FreeJobName = keyof typeof MODEL_FREE_JOBS;
 export type JobName = ModelJobName | FreeJobName;
-type FreeArgs<N extends FreeJobName> = Parameters<(typeof MODEL_FREE_JOBS)[N]> extends [infer A, ...unknown[]] ? A : Record<string, never>;
-export type JobArgs<N extends JobName> = N extends ModelJobName ? Parameters<(typeof JOBS)[N]>[1] : N extends FreeJobName ? FreeArgs<N> : never;
+export type JobArgs<N extends JobName> = N extends ModelJobName
+  ? Parameters<(typeof JOBS)[N]>[1]
+  : N extends FreeJobName
+    ? Parameters<(typeof MODEL_FREE_JOBS)[N]> extends [infer A, ...unknown[]] ? A : Record<string, never>
+    : never;
 export type JobResult<N extends JobName> = N extends ModelJobName ? Awaited<ReturnType<(typeof JOBS)[N]>> : N extends FreeJobName ? Awaited<ReturnType<(typeof MODEL_FREE_JOBS)[N]>> : never;
 
 export function isModelJob(name: string): name is ModelJobName {

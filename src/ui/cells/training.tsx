@@ -1,6 +1,5 @@
 /** Section 8: train live here, or load a shipped checkpoint; watch the loss. */
 import { memo, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { exactBestPossibleAccuracy } from '../../core/bayes.ts';
 import { movingAverage } from '../../core/numeric.ts';
 import { learningRates } from '../../core/optim.ts';
 import { RECIPES } from '../../core/recipes.ts';
@@ -216,9 +215,26 @@ async function saveCurrent(label: string): Promise<void> {
 /** The notebook smooths its loss curve over 50 steps; the first 49 points average what there is. */
 const SMOOTHING = 50;
 
-/** The best-possible accuracy (%) at the check-up ratios: exact, and computed once, not on every progress message. */
-let bestPossible: number[] | null = null;
-const bestPossiblePercent = () => (bestPossible ??= CHECK_T.map((t) => 100 * exactBestPossibleAccuracy(t)));
+/**
+ * The best-possible accuracy (%) at the check-up ratios: exact, computed once in the compute
+ * worker (its first call enumerates every mask class: seconds of a slow CPU, not the page's).
+ */
+let bestPossible: Promise<number[]> | null = null;
+function useBestPossiblePercent(): number[] {
+  const [percent, setPercent] = useState<number[]>([]);
+  useEffect(() => {
+    let live = true;
+    bestPossible ??= compute.run('bestPossible', { t: CHECK_T }, { model: null }).then((acc) => acc.map((a) => 100 * a));
+    bestPossible.then(
+      (p) => live && setPercent(p),
+      () => (bestPossible = null), // a failed start is tried again by the next chart
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return percent;
+}
 
 
 function LossCurve() {
@@ -291,14 +307,15 @@ function useSchedule(running: readonly number[] | null, recipe: string, totalSte
  * so the progress messages in between redraw nothing.
  */
 const AccuracyChart = memo(function AccuracyChart({ last, live }: { last: Checkup | undefined; live: boolean }) {
+  const best = useBestPossiblePercent();
   // The run's series keeps one name (the step is in the label), so a check-up changes no legend
   // and, while the run streams, only repaints the live canvas.
   const traces = useMemo<PlotTrace[]>(
     () => [
       { type: 'scatter', mode: 'lines+markers', x: last ? [...last.t] : [], y: last ? last.accuracy.map((a) => 100 * a) : [], name: 'this run' },
-      { type: 'scatter', mode: 'lines', x: [...CHECK_T], y: bestPossiblePercent(), name: 'best possible', dash: 'dash' },
+      { type: 'scatter', mode: 'lines', x: best.length > 0 ? [...CHECK_T] : [], y: best, name: 'best possible', dash: 'dash' },
     ],
-    [last],
+    [last, best],
   );
   return (
     <Plot
