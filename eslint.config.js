@@ -50,4 +50,21 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The lesson search runs at build time in Node and in the page, and the PyTorch
+    // bridge in the page and in tests: plain TypeScript (and the engine, for the bridge).
+    files: ['src/search/**/*.ts', 'src/bridge/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['react', 'react-*', 'react/*', 'plotly*', '@codemirror/*'], message: 'src/search and src/bridge are not UI.' },
+            { group: ['node:*', 'fs', 'path', 'os', 'child_process'], message: 'src/search and src/bridge run in the page too: no Node APIs (reading files is src/build\'s job).' },
+            { group: ['**/ui/**', '**/cli/**', '**/worker/**', '**/exercises/**', '**/build/**'], message: 'Arrows point out of src/search and src/bridge, into src/core at most.' },
+          ],
+        },
+      ],
+    },
+  },
 );

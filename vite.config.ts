@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { classBuild } from './src/build/class-build.ts';
 import { contentSecurityPolicy, devHeaders, securityHeaders } from './src/build/csp.ts';
+import { lessonIndex } from './src/build/lesson-index.ts';
 import { lessonMarkdown } from './src/build/lesson-markdown.ts';
 import { exerciseSandbox } from './src/build/sandbox-runtime.ts';
 import { serviceWorker } from './src/build/service-worker.ts';
@@ -9,7 +10,7 @@ import { serviceWorker } from './src/build/service-worker.ts';
 export default defineConfig({
   base: './',
   // Cross-origin isolation (COOP/COEP) and the Content-Security-Policy: see src/build/csp.ts and the README's "Security".
-  plugins: [react(), lessonMarkdown(), classBuild(), exerciseSandbox(), contentSecurityPolicy(), serviceWorker()],
+  plugins: [react(), lessonMarkdown(), lessonIndex(), classBuild(), exerciseSandbox(), contentSecurityPolicy(), serviceWorker()],
   server: { headers: devHeaders() },
   // Plotly's partial bundle is CommonJS reached through a lazy import: pre-bundle it so dev does not reload on first use.
   optimizeDeps: { include: ['plotly.js/lib/core', 'plotly.js/lib/bar', 'plotly.js/lib/heatmap'] },

@@ -32,7 +32,7 @@ const marked = new Marked({
 });
 
 /** Swap math for placeholders Markdown cannot mangle, render it, swap back. */
-function renderProse(source: string, where: string): string {
+export function renderProse(source: string, where: string): string {
   const math: string[] = [];
   const hold = (tex: string, display: boolean): string => {
     try {

@@ -14,6 +14,7 @@ import { infill } from './infill.ts';
 import type { JobContext } from './job-context.ts';
 import { lossCurve } from './loss-curve.ts';
 import { accuracyCurve, logits, paramCounts, predict } from './model-readouts.ts';
+import { writeWords } from './words.ts';
 
 export const JOBS = {
   accuracyCurve,
@@ -26,8 +27,9 @@ export const JOBS = {
   lossCurve,
 } satisfies Record<string, (model: DiffusionLM, args: never, ctx: JobContext) => unknown>;
 
-/** Jobs about the architecture, not a trained model: they run on a scratch model. */
+/** Jobs that do not run on the current model: the architecture (on a scratch model), exact figures of the data, or a model the job brings (the word model). */
 export const MODEL_FREE_JOBS = {
+  writeWords,
   /** The exact best possible accuracy at each t: its first call enumerates 4096 mask classes (seconds on a slow CPU). */
   bestPossible: ({ t }: { t: readonly number[] }) => t.map((x) => exactBestPossibleAccuracy(x)),
   paramCounts: () => {
@@ -38,7 +40,7 @@ export const MODEL_FREE_JOBS = {
       model.dispose();
     }
   },
-} satisfies Record<string, (args: never) => unknown>;
+} satisfies Record<string, (args: never, ctx: JobContext) => unknown>;
 
 export type ModelJobName = keyof typeof JOBS;
 export type FreeJobName = keyof typeof MODEL_FREE_JOBS;
@@ -46,9 +48,9 @@ export type JobName = ModelJobName | FreeJobName;
 export type JobArgs<N extends JobName> = N extends ModelJobName
   ? Parameters<(typeof JOBS)[N]>[1]
   : N extends FreeJobName
-    ? Parameters<(typeof MODEL_FREE_JOBS)[N]> extends [infer A] ? A : Record<string, never>
+    ? Parameters<(typeof MODEL_FREE_JOBS)[N]> extends [infer A, ...unknown[]] ? A : Record<string, never>
     : never;
-export type JobResult<N extends JobName> = N extends ModelJobName ? Awaited<ReturnType<(typeof JOBS)[N]>> : N extends FreeJobName ? ReturnType<(typeof MODEL_FREE_JOBS)[N]> : never;
+export type JobResult<N extends JobName> = N extends ModelJobName ? Awaited<ReturnType<(typeof JOBS)[N]>> : N extends FreeJobName ? Awaited<ReturnType<(typeof MODEL_FREE_JOBS)[N]>> : never;
 
 export function isModelJob(name: string): name is ModelJobName {
   return Object.hasOwn(JOBS, name);
@@ -60,7 +62,7 @@ export function isFreeJob(name: string): name is FreeJobName {
 
 /** Run a job by name: what the worker and the page fallback both call. */
 export async function runJob(name: string, model: DiffusionLM | null, args: unknown, ctx: JobContext): Promise<unknown> {
-  if (isFreeJob(name)) return (MODEL_FREE_JOBS[name] as (args: unknown) => unknown)(args);
+  if (isFreeJob(name)) return (MODEL_FREE_JOBS[name] as (args: unknown, ctx: JobContext) => unknown)(args, ctx);
   if (!isModelJob(name)) throw new Error(`no compute job is called "${name}"`);
   if (!model) throw new Error('no trained model is loaded');
   const job = JOBS[name] as (model: DiffusionLM, args: unknown, ctx: JobContext) => unknown;

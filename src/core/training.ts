@@ -53,6 +53,13 @@ export interface TrainerState {
   readonly optimizer: AdamWState;
 }
 
+/**
+ * Where clean sequences x0 come from: `batch` rows of `data.seqLen` tokens,
+ * flat [batch * seqLen]. The lesson's patterns by default; src/words draws
+ * real words through the same loop.
+ */
+export type CleanSource = (rng: Rng, batch: number) => Int32Array;
+
 export interface TrainOptions {
   /** How to train; the notebook's recipe by default. */
   readonly recipe?: Recipe;
@@ -60,6 +67,8 @@ export interface TrainOptions {
   /** Total loop steps; defaults to the recipe's. The schedule spans this many. */
   readonly steps?: number;
   readonly data?: DataConfig;
+  /** Defaults to the patterns of `data`. */
+  readonly source?: CleanSource;
   readonly signal?: AbortSignal;
 }
 
@@ -72,9 +81,10 @@ export function tUpper(recipe: Recipe, step: number, totalSteps: number): number
 }
 
 /** Draw one batch under a recipe at loop step `step` of `totalSteps`: data, t, mask and loss weights. */
-export function sampleBatch(rng: Rng, recipe: Recipe, data: DataConfig, step = Number.POSITIVE_INFINITY, totalSteps = recipe.steps): Batch {
+export function sampleBatch(rng: Rng, recipe: Recipe, data: DataConfig, step = Number.POSITIVE_INFINITY, totalSteps = recipe.steps, source?: CleanSource): Batch {
   const B = recipe.batchSize;
-  const { x0 } = generatePatterns(rng, B, data);
+  const x0 = source ? source(rng, B) : generatePatterns(rng, B, data).x0;
+  if (x0.length !== B * data.seqLen) throw new RangeError(`the data source gave ${x0.length} tokens for ${B} sequences of ${data.seqLen}`);
   const t = new Float32Array(B);
   const offset = rng.next();
   const hi = tUpper(recipe, step, totalSteps);
@@ -126,6 +136,7 @@ export class Trainer {
   readonly recipe: Recipe;
   readonly totalSteps: number;
   readonly data: DataConfig;
+  private readonly source: CleanSource | undefined;
   private readonly rng: Rng;
   private readonly opt: AdamW;
   /** Loop steps done so far. */
@@ -143,6 +154,7 @@ export class Trainer {
       throw new RangeError(`steps must be a positive integer, got ${this.totalSteps}`);
     }
     this.data = options.data ?? DEFAULT_DATA;
+    this.source = options.source;
     this.rng = new Rng(options.seed ?? 42);
     this.opt = new AdamW(model.variables(), recipe.optimizer);
   }
@@ -165,7 +177,7 @@ export class Trainer {
       // loop would never let timers, signals (Ctrl-C) or the page run.
       await yieldToEventLoop();
       if (options.signal?.aborted) return { reason: 'aborted', step: this.step, message: `Stopped by request after step ${this.step}.` };
-      const batch = sampleBatch(this.rng, this.recipe, this.data, this.step, this.totalSteps);
+      const batch = sampleBatch(this.rng, this.recipe, this.data, this.step, this.totalSteps, this.source);
       const lr = this.currentLr();
       // No masked token: nothing to predict, and the notebook skips the optimizer and scheduler.
       const outcome = batch.maskedCount === 0 ? null : await trainStep(this.model, this.opt, batch, lr, this.recipe, this.rng);

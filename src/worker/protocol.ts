@@ -14,6 +14,11 @@ export interface RunSpec {
   readonly seed: number;
   /** Settings changed on top of the named recipe (an experiment's variant), checked by the session. */
   readonly overrides?: RecipeOverrides;
+  /**
+   * Train on real words instead of the patterns: the word list's text (one
+   * word a line, src/words/word-list.ts), so the session needs no network.
+   */
+  readonly words?: string;
 }
 
 /** Ratios of the accuracy check-ups during a run: few and cheap, so they barely slow training. */
@@ -25,6 +30,26 @@ export interface Checkup {
   readonly t: readonly number[];
   readonly accuracy: readonly number[];
   readonly best: readonly number[];
+}
+
+/** One sampler's words at a check-up of a words run (src/words/quality.ts, shares of the samples). */
+export interface WordSummary {
+  readonly wellFormed: number;
+  readonly real: number;
+  readonly heldOut: number;
+  readonly novel: number;
+  readonly wordLike: number;
+  readonly distinct: number;
+  readonly meanLength: number;
+  readonly examples: readonly string[];
+}
+
+/** A words run's check-up: validation bits per character (ELBO) and generated words. */
+export interface WordsCheckup {
+  readonly step: number;
+  readonly bitsPerChar: number;
+  readonly ancestral: WordSummary;
+  readonly confidence: WordSummary;
 }
 
 /** Everything needed to carry a run on exactly: loop step, data stream, optimizer moments and weights. */
@@ -40,6 +65,7 @@ export type SessionEvent =
   /** One loop step done; `loss` is null for a batch with no masked token (skipped). */
   | { readonly type: 'progress'; readonly step: number; readonly loss: number | null; readonly stepsPerSec: number }
   | { readonly type: 'checkup'; readonly checkup: Checkup }
+  | { readonly type: 'words-checkup'; readonly checkup: WordsCheckup }
   /** A save point: the page keeps it (IndexedDB, and in memory to recover from a lost device). */
   | { readonly type: 'saved'; readonly state: RunState }
   /** The run stopped; `weights` are the model's (last good) weights if it trained at all. */

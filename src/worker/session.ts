@@ -8,12 +8,22 @@
 import { errorMessage } from '../core/error-message.ts';
 import { evaluate } from '../core/metrics.ts';
 import type { DiffusionLM } from '../core/model.ts';
-import { freshModel, trainerFor } from '../core/model-factory.ts';
+import { freshModel, runSeeds, trainerFor } from '../core/model-factory.ts';
 import { getRecipe, withOverrides, type Recipe } from '../core/recipes.ts';
-import type { Trainer } from '../core/training.ts';
-import { CHECK_T, type RunSpec, type RunState, type SessionEvent } from './protocol.ts';
+import { Rng } from '../core/rng.ts';
+import { sample, type Sampler } from '../core/sampling.ts';
+import { Trainer } from '../core/training.ts';
+import { WORD_LENGTH, WORDS_DATA, WORDS_MODEL } from '../words/alphabet.ts';
+import { elboBitsPerCharacter } from '../words/elbo.ts';
+import { measureWords, profileList, type ListProfile } from '../words/quality.ts';
+import { WORDS_RECIPE, wordSource } from '../words/recipe.ts';
+import { parseWordList } from '../words/word-list.ts';
+import { CHECK_T, type RunSpec, type RunState, type SessionEvent, type WordSummary } from './protocol.ts';
 
 const CHECK_SEQS = 64;
+/** A words run's check-up: bits per character on this many held-out words, and this many words from each sampler. */
+const WORDS_CHECK_VALIDATION = 500;
+const WORDS_CHECK_SAMPLES = 64;
 /** A save point at most this many steps apart: what a lost GPU or a reload can cost. */
 export const SAVE_EVERY = 50;
 
@@ -21,6 +31,9 @@ export const SAVE_EVERY = 50;
 export function checkupEvery(totalSteps: number): number {
   return Math.max(50, Math.round(totalSteps / 10));
 }
+
+/** The named recipes, and the words recipe by its name. */
+const lookupRecipe = (name: string): Recipe => (name === WORDS_RECIPE.name ? WORDS_RECIPE : getRecipe(name));
 
 export interface SessionOptions {
   /** Says why the GPU is gone, or null while it is fine. */
@@ -36,6 +49,8 @@ export interface SessionOptions {
 export class TrainingSession {
   private model: DiffusionLM | null = null;
   private trainer: Trainer | null = null;
+  /** Set for a run on real words: the list's facts its check-ups measure against. */
+  private words: ListProfile | null = null;
   private controller: AbortController | null = null;
   private stopping = false;
 
@@ -49,7 +64,7 @@ export class TrainingSession {
   }
 
   private recipe(name: string): Recipe {
-    return (this.options.recipe ?? getRecipe)(name);
+    return (this.options.recipe ?? lookupRecipe)(name);
   }
 
   /** Seconds a step, from a few steps on a scratch model (the first compiles shaders and is not counted). */
@@ -113,9 +128,14 @@ export class TrainingSession {
   private begin(spec: RunSpec, from: RunState | null): void {
     this.discard();
     const recipe = withOverrides(this.recipe(spec.recipe), spec.overrides);
-    this.model = freshModel(recipe, spec.seed);
+    const list = spec.words === undefined ? null : parseWordList(spec.words);
+    this.words = list && profileList(list);
+    this.model = freshModel(recipe, spec.seed, list ? WORDS_MODEL : undefined);
     if (from) this.model.loadStateDict(new Map(from.weights));
-    this.trainer = trainerFor(this.model, recipe, spec.seed, spec.totalSteps);
+    // Words: the same trainer and seed convention, its batches drawn from the training words.
+    this.trainer = list
+      ? new Trainer(this.model, recipe, { seed: runSeeds(spec.seed).data, steps: spec.totalSteps, data: WORDS_DATA, source: wordSource(list) })
+      : trainerFor(this.model, recipe, spec.seed, spec.totalSteps);
     if (from) this.trainer.setState(from.trainer);
   }
 
@@ -181,8 +201,21 @@ export class TrainingSession {
   }
 
   private async checkup(trainer: Trainer, model: DiffusionLM): Promise<void> {
+    if (this.words) return this.wordsCheckup(trainer, model, this.words);
     const e = await evaluate(model, { ratios: [...CHECK_T], seqsPerRatio: CHECK_SEQS, chunk: CHECK_SEQS * CHECK_T.length, seed: 7, elbo: false });
     this.emit({ type: 'checkup', checkup: { step: trainer.step, t: CHECK_T, accuracy: e.ratios.map((r) => r.accuracy), best: e.ratios.map((r) => r.bestPossible) } });
+  }
+
+  /** Bits per character on held-out words, and words from both samplers, measured against the list. */
+  private async wordsCheckup(trainer: Trainer, model: DiffusionLM, profile: ListProfile): Promise<void> {
+    const validation = profile.list.validation.slice(0, WORDS_CHECK_VALIDATION);
+    const bitsPerChar = await elboBitsPerCharacter(model, validation, new Rng(7));
+    const words = async (sampler: Sampler): Promise<WordSummary> => {
+      const result = await sample(model, new Rng(sampler === 'ancestral' ? 11 : 12), { sampler, batch: WORDS_CHECK_SAMPLES, seqLen: WORD_LENGTH, steps: WORD_LENGTH, keepTrajectory: false });
+      const { wellFormed, real, heldOut, novel, wordLike, distinct, meanLength, words: list } = measureWords(result.tokens, profile);
+      return { wellFormed, real, heldOut, novel, wordLike, distinct, meanLength, examples: list.slice(0, 8) };
+    };
+    this.emit({ type: 'words-checkup', checkup: { step: trainer.step, bitsPerChar, ancestral: await words('ancestral'), confidence: await words('confidence') } });
   }
 
   private async save(trainer: Trainer, model: DiffusionLM): Promise<void> {
@@ -203,5 +236,6 @@ export class TrainingSession {
     this.model?.dispose();
     this.trainer = null;
     this.model = null;
+    this.words = null;
   }
 }

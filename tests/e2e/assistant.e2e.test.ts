@@ -1,7 +1,8 @@
 /**
  * The glossary and the "Ask about this lesson" panel in the built app, in
- * real Chromium: the glossary by keyboard alone, and the assistant end to end
- * against the stub chat server on another port (a cross-origin request from a
+ * real Chromium: the glossary by keyboard alone, the offline mode (the
+ * lesson's own passages, with the network watched and then cut), and the
+ * chat-server mode end to end against the stub chat server on another port (a cross-origin request from a
  * COEP page, which CORS must allow). axe checks both; screenshots in light and
  * dark land in .artifacts/screenshots.
  */
@@ -103,6 +104,62 @@ describe('the glossary in projector mode', () => {
   }, 120_000);
 });
 
+describe('Ask without a server, in Chromium', () => {
+  it('answers from the lesson with nothing sent: the index loads only when Ask opens, then questions make no request at all', async () => {
+    stub.requests.length = 0;
+    const { page, errors } = await open('?backend=wasm&section=why');
+    await expect.poll(() => page.locator('nav.toc a', { hasText: sectionById('why')!.title }).getAttribute('aria-current')).toBe('location');
+    const indexLoaded = () => page.evaluate(() => performance.getEntriesByType('resource').some((r) => /lesson-index-[\w-]+\.js$/.test(r.name)));
+    expect(await indexLoaded()).toBe(false); // not part of the first load
+
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.getByRole('button', { name: 'Ask about this lesson' }).click();
+    const panel = page.getByRole('dialog', { name: 'Ask about this lesson' });
+    await panel.waitFor();
+    expect(await panel.getByRole('radio', { name: 'The lesson, offline' }).isChecked()).toBe(true);
+    await expect.poll(indexLoaded).toBe(true);
+    // Opening fetched only the app's own files (the panel's chunk and the index) from the lesson's own server.
+    expect(requests.some((url) => /lesson-index-[\w-]+\.js$/.test(url))).toBe(true);
+    for (const url of requests) expect(url.startsWith(env.app.url), url).toBe(true);
+
+    // From here on the browser is offline and every request is recorded: asking must not need one.
+    requests.length = 0;
+    await page.context().setOffline(true);
+    await panel.getByRole('textbox', { name: 'Your question' }).fill('What is the ELBO?');
+    await panel.getByRole('textbox', { name: 'Your question' }).press('Enter');
+    const passages = panel.locator('.assistant-turn').first().locator('.lesson-passage');
+    await expect.poll(() => passages.count()).toBeGreaterThanOrEqual(2);
+    expect(await panel.getByText('From the lesson, quoted as written (not a generated answer):').count()).toBe(1);
+    const sources = await passages.locator('.lesson-passage-source').allTextContents();
+    expect(sources).toContain('Glossary ELBO (explained in section 3, The math)');
+    expect(sources).toContain('Lesson text section 3, The math · A careful note: this loss is not the ELBO');
+    await passages.locator('.katex').first().waitFor(); // math as math, not TeX source
+    await setTheme(page, 'light');
+    expect(await axe(page, '.assistant-panel')).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/ask-offline-light.png` });
+    await setTheme(page, 'dark');
+    expect(await axe(page, '.assistant-panel')).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/ask-offline-dark.png` });
+
+    // A suggested question works the same way.
+    await panel.getByRole('group', { name: 'Suggested questions' }).getByRole('button').nth(1).click();
+    await expect.poll(() => panel.locator('.assistant-turn').count()).toBe(2);
+    await expect.poll(() => panel.locator('.assistant-turn').last().locator('.lesson-passage').count()).toBeGreaterThan(0);
+    expect(requests).toEqual([]);
+    expect(stub.requests).toEqual([]);
+    await page.context().setOffline(false); // the section a link opens may load its figures
+
+    // A passage's link takes the lesson to its section; the panel stays open beside it.
+    await passages.filter({ hasText: 'A careful note' }).getByRole('link', { name: 'Go to section 3: The math' }).click();
+    await expect.poll(() => page.locator('nav.toc a', { hasText: 'The math' }).getAttribute('aria-current')).toBe('location');
+    await expect.poll(() => page.evaluate(() => location.search)).toContain('section=math');
+    expect(await panel.isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
+
 describe('the assistant in Chromium', () => {
   it('asks for consent, then streams an answer from a server on another origin', async () => {
     stub.requests.length = 0;
@@ -115,6 +172,7 @@ describe('the assistant in Chromium', () => {
     await page.getByRole('button', { name: 'Ask about this lesson' }).click();
     const panel = page.getByRole('dialog', { name: 'Ask about this lesson' });
     await panel.waitFor();
+    await panel.getByRole('radio', { name: 'A chat server (opt-in)' }).check(); // the offline mode is the default
     await page.screenshot({ path: `${SHOTS}/assistant-settings-light.png` });
     await panel.getByLabel('Server address (API base)').fill(stub.base);
     await panel.getByLabel('Model').fill('stub-model');
@@ -127,7 +185,7 @@ describe('the assistant in Chromium', () => {
     expect(stub.requests).toHaveLength(0);
 
     await panel.getByRole('button', { name: 'Agree and continue' }).click();
-    await panel.getByLabel('Your question').fill('What does the forward process do?');
+    await panel.getByRole('textbox', { name: 'Your question' }).fill('What does the forward process do?');
     await panel.getByRole('button', { name: 'Ask', exact: true }).click();
     const answer = panel.locator('.assistant-answer').first();
     await expect.poll(() => answer.locator('strong').textContent(), { timeout: 15_000 }).toBe('independently');
@@ -152,12 +210,12 @@ describe('the assistant in Chromium', () => {
 
     // A server error is explained and the question comes back for another try.
     stub.reply({ kind: 'error', status: 503, message: 'the model is loading' });
-    await panel.getByLabel('Your question').fill('And the reverse?');
-    await panel.getByLabel('Your question').press('Enter');
+    await panel.getByRole('textbox', { name: 'Your question' }).fill('And the reverse?');
+    await panel.getByRole('textbox', { name: 'Your question' }).press('Enter');
     const alert = panel.getByRole('alert');
     await expect.poll(() => alert.textContent()).toContain('503');
     expect(await alert.textContent()).toContain('the model is loading');
-    expect(await panel.getByLabel('Your question').inputValue()).toBe('And the reverse?');
+    expect(await panel.getByRole('textbox', { name: 'Your question' }).inputValue()).toBe('And the reverse?');
     await page.screenshot({ path: `${SHOTS}/assistant-error-dark.png` });
 
     await page.keyboard.press('Escape');

@@ -1,6 +1,6 @@
 /**
- * The "Ask about this lesson" panel in jsdom, talking over real HTTP to the
- * stub server: off by default, consent before anything is sent (per
+ * The "Ask about this lesson" panel's chat-server mode in jsdom, talking over
+ * real HTTP to the stub server: off by default, consent before anything is sent (per
  * endpoint), the request's contents, streaming, Stop, failures that keep the
  * question, the API key's handling, and answers that cannot inject HTML.
  */
@@ -12,15 +12,23 @@ import { SECTIONS, sectionById } from '../../src/lesson/sections.ts';
 import AssistantPanel from '../../src/ui/assistant/AssistantPanel.tsx';
 import { useLessonHelp } from '../../src/ui/assistant/LessonHelp.tsx';
 import { API_KEY_KEY, SETTINGS_KEY } from '../../src/ui/assistant/settings.ts';
+import { loadLessonIndex } from '../../src/ui/lesson-search/load-index.ts';
+import { MODE_KEY } from '../../src/ui/lesson-search/mode.ts';
 import { startChatStub, type ChatStub } from '../helpers/chat-stub.ts';
 
 let stub: ChatStub;
 beforeAll(async () => {
   stub = await startChatStub();
+  // The first test opens the panel on its offline mode, which imports the lesson's search index:
+  // built here first, so that work does not land inside a later test's 0.4 s wait for the server.
+  await loadLessonIndex();
 });
 afterAll(() => stub.close());
 beforeEach(() => {
   localStorage.clear();
+  // These tests are about the server mode, so the learner has picked it; the
+  // offline default is tested in lesson-answers.test.tsx.
+  localStorage.setItem(MODE_KEY, 'server');
   stub.requests.length = 0;
   stub.reply({ kind: 'json', text: 'stub answer' });
 });
@@ -45,10 +53,16 @@ const lastUser = (n = stub.requests.length - 1) => stub.requests[n].body.message
 
 describe('before anything is sent', () => {
   it('is off by default: a settings form, no question box, no request', () => {
+    localStorage.removeItem(MODE_KEY); // a first visit: the panel opens on the lesson's own passages
     panel();
+    expect((screen.getByRole('radio', { name: 'The lesson, offline' }) as HTMLInputElement).checked).toBe(true);
+    expect(screen.queryByRole('textbox', { name: 'Server address (API base)' })).toBeNull(); // not shown
+    fireEvent.click(screen.getByRole('radio', { name: 'A chat server (opt-in)' }));
+    expect(localStorage.getItem(MODE_KEY)).toBe('server');
+    expect(screen.getByRole('textbox', { name: 'Server address (API base)' })).toBeTruthy();
     expect(screen.getByRole('dialog', { name: 'Ask about this lesson' })).toBeTruthy();
     expect((screen.getByLabelText('Server address (API base)') as HTMLInputElement).value).toBe('');
-    expect(screen.queryByLabelText('Your question')).toBeNull();
+    expect(screen.queryByRole('textbox', { name: 'Your question' })).toBeNull(); // the lesson mode's box is hidden now
     expect(stub.requests).toHaveLength(0);
   });
 

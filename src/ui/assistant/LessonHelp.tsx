@@ -1,6 +1,7 @@
 /**
  * The notebook's two helpers, wired in one place: the glossary (offline,
- * "/" or Ctrl+K) and the "Ask about this lesson" panel (opt-in). Both are
+ * "/" or Ctrl+K) and the "Ask about this lesson" panel (the lesson's own
+ * passages offline, or an opt-in chat server). Both are
  * loaded on first use, so they cost the first page load nothing.
  */
 import { lazy, Suspense, useCallback, useRef, useState, type ReactNode } from 'react';
@@ -39,7 +40,7 @@ export function useLessonHelp(section: string): LessonHelp {
         onClick={() => (assistant === 'open' ? closeAssistant() : setAssistant('open'))}
         aria-expanded={assistant === 'open'}
         aria-label="Ask about this lesson"
-        title="Ask about this lesson: opt-in, uses a chat server you choose"
+        title="Ask about this lesson: answers with passages from the lesson, offline (or from a chat server you choose)"
       >
         Ask
       </button>

@@ -8,6 +8,7 @@ import { describeBackend } from '../backend/backend-request.ts';
 import { formatDuration } from '../figures/format.ts';
 import { backends, compute, models } from '../models/index.ts';
 import { ModelPicker } from '../models/ModelPicker.tsx';
+import { openInPyTorch } from '../open-in-pytorch.ts';
 import { LIVE_CHART_MS, Plot, type PlotLayout, type PlotTrace } from '../plot/index.ts';
 import { DEFAULT_RECIPE, liveTraining, stepsProblem, type Checkup, type TrainingSnapshot } from '../training/index.ts';
 import { useFocusFollowsControls } from '../training/use-focus-follows.ts';
@@ -39,6 +40,9 @@ function ModelChoice() {
         </label>
         <button type="button" disabled={model.label === null} onClick={() => void saveCurrent(model.label ?? 'model')}>
           Download the current model
+        </button>
+        <button type="button" disabled={model.label === null} onClick={() => void openInPyTorch()} title="A Jupyter notebook that rebuilds this model in PyTorch and measures it">
+          Open in PyTorch (.ipynb)
         </button>
       </div>
     </>
