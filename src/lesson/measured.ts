@@ -1,0 +1,179 @@
+/**
+ * Every number the lesson quotes from a measurement, and where it comes from.
+ *
+ * The prose (src/lesson/content/*.md) and the narration scripts never write a
+ * measured number by hand: they write `{{value KEY FORMAT}}`, and the build
+ * (prose) or `npm run narration` (scripts, before speaking them) puts in the
+ * value read from the data file named here, in the format asked for
+ * (number-format.ts). A new checkpoint, a re-run benchmark or a new eval is
+ * then one data-file change: the page follows at the next build, and the
+ * narration test fails until the audio is rendered again from the new numbers.
+ * Exact values (computed from the data's definition, not measured) come from
+ * the engine's own formulas, so they cannot drift from the code either.
+ *
+ * Plain TypeScript over parsed JSON: the build reads the files with fs, the
+ * tests do the same.
+ */
+import { exactBestPossibleAccuracy } from '../core/bayes.ts';
+import { DEFAULT_DATA } from '../core/config.ts';
+import { binomialPmf } from '../core/numeric.ts';
+import { dataPeriodDistribution } from '../core/periodicity.ts';
+import { formatNumber, isFormat } from './number-format.ts';
+import type { LossFloor, RecipeCurves, SamplingMeasurements, SamplingSetting } from './measured-types.ts';
+
+/** Parsed JSON of a repository file, by its path from the repository root. */
+export type Read = (path: string) => unknown;
+
+export interface Quantity {
+  /** Data files the value is read from (none: computed exactly from the engine's formulas). */
+  readonly files: readonly string[];
+  /** What it is, for the reader of this file and for error messages. */
+  readonly about: string;
+  value(read: Read): number;
+}
+
+interface EvalFile {
+  readonly ratios: readonly { t: number; accuracy: number; bestPossible: number; meanLoss: number }[];
+  readonly meanLoss: number;
+  readonly elboBitsPerToken: number;
+}
+
+/** The shipped checkpoints, by role: a new default recipe or checkpoint is a change here and in its eval file. */
+export const CHECKPOINTS = Object.freeze({ notebook: 'notebook-3000', learns: 'learns-5000', curriculum: 'curriculum-6500' });
+type Role = keyof typeof CHECKPOINTS;
+
+const evalFile = (role: Role) => `public/pretrained/${CHECKPOINTS[role]}.eval.json`;
+const SAMPLING = 'public/measured/sampling.json';
+const CURVES = 'public/measured/recipe-curves.json';
+const FLOOR = 'public/measured/loss-floor.json';
+
+function evalOf(read: Read, role: Role): EvalFile {
+  return read(evalFile(role)) as EvalFile;
+}
+
+/** The eval row at ratio t (the eval grid is 0.1 + k·0.85/14, quoted to 3 decimals). */
+function evalAt(read: Read, role: Role, t: number) {
+  const row = evalOf(read, role).ratios.find((r) => Math.abs(r.t - t) < 5e-4);
+  if (!row) throw new RangeError(`${evalFile(role)} has no ratio ${t}`);
+  return row;
+}
+
+/** Largest gap (best possible on the same sequences minus the model) over lo <= t <= hi. */
+function worstGap(read: Read, role: Role, lo: number, hi: number): number {
+  const rows = evalOf(read, role).ratios.filter((r) => r.t >= lo - 1e-9 && r.t <= hi + 1e-9);
+  return Math.max(...rows.map((r) => r.bestPossible - r.accuracy));
+}
+
+function smallestGap(read: Read, role: Role, lo: number, hi: number): number {
+  const rows = evalOf(read, role).ratios.filter((r) => r.t >= lo - 1e-9 && r.t <= hi + 1e-9);
+  return Math.min(...rows.map((r) => r.bestPossible - r.accuracy));
+}
+
+/** Mean accuracy of a checkpoint over the ratios up to hi: the notebook recipe's plateau. */
+function meanAccuracy(read: Read, role: Role, hi: number): number {
+  const rows = evalOf(read, role).ratios.filter((r) => r.t <= hi + 1e-9);
+  return rows.reduce((s, r) => s + r.accuracy, 0) / rows.length;
+}
+
+function sampling(read: Read, source: string, sampler: string, grid: string, steps: number): SamplingSetting {
+  const s = (read(SAMPLING) as SamplingMeasurements).sources.find((x) => x.source === source);
+  const row = s?.settings.find((x) => x.sampler === sampler && x.grid === grid && x.steps === steps);
+  if (!row) throw new RangeError(`${SAMPLING} has no ${sampler}/${grid}/${steps} for ${source}`);
+  return row;
+}
+
+function pageSampling(read: Read, source: string, sampler: string): SamplingSetting {
+  const row = (read(SAMPLING) as SamplingMeasurements).sources.find((x) => x.source === source)?.page.find((x) => x.sampler === sampler);
+  if (!row) throw new RangeError(`${SAMPLING} has no page ${sampler} row for ${source}`);
+  return row;
+}
+
+function curve(read: Read, role: Role) {
+  const c = (read(CURVES) as RecipeCurves).recipes.find((r) => r.recipe === role);
+  if (!c) throw new RangeError(`${CURVES} has no ${role} run`);
+  return c;
+}
+
+/** Mean loss over steps [from, to] (1-based, inclusive) of a precomputed run, skipped steps left out. */
+function meanLoss(read: Read, role: Role, from: number, to: number): number {
+  const xs = curve(read, role).losses.slice(from - 1, to).filter((x): x is number => x !== null);
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+const exact = (about: string, value: () => number): Quantity => ({ files: [], about, value });
+const fromEval = (role: Role, about: string, value: (read: Read) => number): Quantity => ({ files: [evalFile(role)], about, value });
+
+const Q: Record<string, Quantity> = {
+  // Exact: the data's definition and the engine's formulas.
+  'exact.sentenceMasks.t02.none': exact('P(0 of 6 words masked) at t = 0.2', () => binomialPmf(6, 0.2)[0]),
+  'exact.sentenceMasks.t02.one': exact('P(1 of 6 words masked) at t = 0.2', () => binomialPmf(6, 0.2)[1]),
+  'exact.sentenceMasks.t02.two': exact('P(2 of 6 words masked) at t = 0.2', () => binomialPmf(6, 0.2)[2]),
+  'exact.best.t06': exact('best possible accuracy at t = 0.6', () => exactBestPossibleAccuracy(0.6)),
+  'exact.best.t07': exact('best possible accuracy at t = 0.7', () => exactBestPossibleAccuracy(0.7)),
+  'exact.best.t08': exact('best possible accuracy at t = 0.8', () => exactBestPossibleAccuracy(0.8)),
+  'exact.best.t09': exact('best possible accuracy at t = 0.9', () => exactBestPossibleAccuracy(0.9)),
+  'exact.best.t095': exact('best possible accuracy at t = 0.95', () => exactBestPossibleAccuracy(0.95)),
+  'exact.best.t1': exact('best possible accuracy at t = 1 (a guess among 15)', () => exactBestPossibleAccuracy(1)),
+  'exact.period1Share': exact('share of data sequences whose shortest period is 1', () => dataPeriodDistribution(DEFAULT_DATA)[0]),
+
+  // The objectives' floors (bench/loss-floor.ts): the entropy is exact, the pooled floor estimated from the exact posterior.
+  'floor.entropy.nats': { files: [FLOOR], about: "the data's entropy, nats per token (the ELBO's floor)", value: (r) => (r(FLOOR) as LossFloor).entropyNatsPerToken },
+  'floor.entropy.bits': { files: [FLOOR], about: "the data's entropy, bits per token", value: (r) => (r(FLOOR) as LossFloor).entropyBitsPerToken },
+  'floor.perplexity': { files: [FLOOR], about: "the data's perplexity", value: (r) => (r(FLOOR) as LossFloor).perplexity },
+  'floor.pooled': { files: [FLOOR], about: "the best possible model's pooled masked mean, nats per masked token", value: (r) => (r(FLOOR) as LossFloor).pooledMeanFloorNats },
+
+  // The shipped checkpoints' evals (unmask eval --seqs 1000, seed 1234).
+  'eval.notebook.plateau': fromEval('notebook', 'notebook recipe: mean accuracy over the eval ratios up to t = 0.9', (r) => meanAccuracy(r, 'notebook', 0.9)),
+  'eval.notebook.loss.t0525': fromEval('notebook', 'notebook recipe: mean loss per masked token at t = 0.525', (r) => evalAt(r, 'notebook', 0.525).meanLoss),
+  'eval.learns.loss.t0525': fromEval('learns', 'learns recipe: mean loss per masked token at t = 0.525', (r) => evalAt(r, 'learns', 0.525).meanLoss),
+  'eval.learns.midGapLo': fromEval('learns', 'learns recipe: smallest gap to the best possible over t = 0.5..0.65', (r) => smallestGap(r, 'learns', 0.5, 0.65)),
+  'eval.learns.midGapHi': fromEval('learns', 'learns recipe: largest gap to the best possible over t = 0.5..0.65', (r) => worstGap(r, 'learns', 0.5, 0.65)),
+  'eval.learns.highGapLo': fromEval('learns', 'learns recipe: smallest gap over t = 0.7..0.85', (r) => smallestGap(r, 'learns', 0.7, 0.85)),
+  'eval.learns.highGapHi': fromEval('learns', 'learns recipe: largest gap over t = 0.7..0.85', (r) => worstGap(r, 'learns', 0.7, 0.85)),
+  'eval.curriculum.worstGapTo08': fromEval('curriculum', 'curriculum recipe: largest gap to the best possible at t <= 0.8', (r) => worstGap(r, 'curriculum', 0, 0.8)),
+  'eval.curriculum.meanLoss': fromEval('curriculum', 'curriculum recipe: mean over the 15 eval ratios of the loss per masked token', (r) => evalOf(r, 'curriculum').meanLoss),
+
+  // Sampling (bench/sampler-quality.ts).
+  'sampling.best.u32.periodic': { files: [SAMPLING], about: 'exact denoiser, ancestral, uniform grid, 32 steps: share perfectly periodic', value: (r) => sampling(r, 'best possible', 'ancestral', 'uniform', 32).periodicFraction },
+  'sampling.best.u32.defect': { files: [SAMPLING], about: 'exact denoiser, ancestral, uniform, 32 steps: mean tokens off', value: (r) => sampling(r, 'best possible', 'ancestral', 'uniform', 32).meanDefect },
+  'sampling.best.u64.periodic': { files: [SAMPLING], about: 'exact denoiser, ancestral, uniform, 64 steps: share periodic', value: (r) => sampling(r, 'best possible', 'ancestral', 'uniform', 64).periodicFraction },
+  'sampling.best.c64.periodic': { files: [SAMPLING], about: 'exact denoiser, ancestral, cosine, 64 steps: share periodic', value: (r) => sampling(r, 'best possible', 'ancestral', 'cosine', 64).periodicFraction },
+  'sampling.best.u512.periodic': { files: [SAMPLING], about: 'exact denoiser, ancestral, uniform, 512 steps: share periodic', value: (r) => sampling(r, 'best possible', 'ancestral', 'uniform', 512).periodicFraction },
+  'sampling.best.page.periodic': { files: [SAMPLING], about: 'exact denoiser as section 11 shows it at seed 42: share periodic', value: (r) => pageSampling(r, 'best possible', 'ancestral').periodicFraction },
+
+  // The precomputed training runs (bench/recipe-curves.ts).
+  'curves.notebook.firstLoss': { files: [CURVES], about: 'notebook recipe: mean loss over its first 10 steps', value: (r) => meanLoss(r, 'notebook', 1, 10) },
+  'curves.learns.firstLoss': { files: [CURVES], about: 'learns recipe: mean loss over its first 10 steps', value: (r) => meanLoss(r, 'learns', 1, 10) },
+  'curves.notebook.finalLoss': { files: [CURVES], about: 'notebook recipe: mean loss over its last 500 steps', value: (r) => meanLoss(r, 'notebook', 2501, 3000) },
+};
+
+export const QUANTITIES: Readonly<Record<string, Quantity>> = Object.freeze(Q);
+
+/** `{{value KEY FORMAT}}` */
+export const VALUE_PATTERN = /\{\{value ([A-Za-z0-9_.-]+) ([a-z0-9-]+)\}\}/g;
+
+/** The value of a quantity, formatted; throws naming the key, the format or the file at fault. */
+export function quote(key: string, format: string, read: Read): string {
+  const q = QUANTITIES[key];
+  if (!q) throw new RangeError(`unknown measured value "${key}" (see src/lesson/measured.ts)`);
+  if (!isFormat(format)) throw new RangeError(`"${key}": unknown format "${format}" (see src/lesson/number-format.ts)`);
+  return formatNumber(q.value(read), format);
+}
+
+/** Every `{{value KEY FORMAT}}` in `text` replaced by its quote. */
+export function expandValues(text: string, read: Read, where: string): string {
+  return text.replace(VALUE_PATTERN, (_, key: string, format: string) => {
+    try {
+      return quote(key, format, read);
+    } catch (e) {
+      throw new Error(`${where}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+}
+
+/** The data files a text's quotes read (the build watches them). */
+export function filesQuoted(text: string): string[] {
+  const files = new Set<string>();
+  for (const m of text.matchAll(VALUE_PATTERN)) for (const f of QUANTITIES[m[1]]?.files ?? []) files.add(f);
+  return [...files];
+}
