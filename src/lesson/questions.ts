@@ -17,7 +17,7 @@ export const SUGGESTED_QUESTIONS: Readonly<Record<string, readonly string[]>> = 
   math: [
     'Can you walk me through the 0.734 loss example step by step?',
     'Why does the ELBO weight each masked token by 1/t?',
-    'Why can the pooled training loss never go below 0.528 on this data?',
+    'Why does even a perfect model\'s pooled training loss stay near 0.52 on this data?',
   ],
   data: [
     'How can a model be 100% right when most tokens are hidden?',
