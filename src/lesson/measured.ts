@@ -16,7 +16,7 @@
  */
 import { exactBestPossibleAccuracy } from '../core/bayes.ts';
 import { DEFAULT_DATA } from '../core/config.ts';
-import { binomialPmf } from '../core/numeric.ts';
+import { binomialPmf, linspace } from '../core/numeric.ts';
 import { dataPeriodDistribution } from '../core/periodicity.ts';
 import { formatNumber, isFormat } from './number-format.ts';
 import type { LossFloor, RecipeCurves, SamplingMeasurements, SamplingSetting } from './measured-types.ts';
@@ -46,6 +46,44 @@ const evalFile = (role: Role) => `public/pretrained/${CHECKPOINTS[role]}.eval.js
 const SAMPLING = 'public/measured/sampling.json';
 const CURVES = 'public/measured/recipe-curves.json';
 const FLOOR = 'public/measured/loss-floor.json';
+const SEARCH = 'public/measured/recipe-search.json';
+const SEEDS = 'public/measured/curriculum-seeds.json';
+const TIME_INPUT = ['public/challenges/time-input.json', 'public/challenges/time-input-seed7.json'];
+
+interface SearchFile {
+  readonly variants: readonly { variant: string; seeds: number; onTarget: number; meanWorstGap: number; meanAccuracy: Record<string, number> }[];
+}
+
+/** The recipe search's variants the lesson quotes, by the name it quotes them under. */
+const SEARCH_VARIANTS = { learns: 'learns', notime: 'notime', warp: 'twarp0.5', curriculum: 'curr2k', curriculumWarp: 'curr2k-twarp0.5' } as const;
+
+function searchVariant(read: Read, id: keyof typeof SEARCH_VARIANTS) {
+  const v = (read(SEARCH) as SearchFile).variants.find((x) => x.variant === SEARCH_VARIANTS[id]);
+  if (!v) throw new RangeError(`${SEARCH} has no variant ${SEARCH_VARIANTS[id]}`);
+  return v;
+}
+
+function searchQuantities(): Record<string, Quantity> {
+  const out: Record<string, Quantity> = {};
+  for (const id of Object.keys(SEARCH_VARIANTS) as (keyof typeof SEARCH_VARIANTS)[]) {
+    const about = `recipe search, ${SEARCH_VARIANTS[id]}`;
+    out[`search.${id}.seeds`] = { files: [SEARCH], about: `${about}: seeds run`, value: (r) => searchVariant(r, id).seeds };
+    out[`search.${id}.onTarget`] = { files: [SEARCH], about: `${about}: seeds within 2 points at every t <= 0.8`, value: (r) => searchVariant(r, id).onTarget };
+    out[`search.${id}.worstGap`] = { files: [SEARCH], about: `${about}: seed-mean worst gap (a share, negative)`, value: (r) => -searchVariant(r, id).meanWorstGap };
+    for (const t of ['0.7', '0.8']) {
+      out[`search.${id}.acc.t${t.replace('.', '')}`] = { files: [SEARCH], about: `${about}: seed-mean accuracy at t = ${t}`, value: (r) => searchVariant(r, id).meanAccuracy[t] };
+    }
+  }
+  return out;
+}
+
+/** Accuracy at t of one time input's precomputed run (0: the main file, 1: the second seed). */
+function timeInputAt(read: Read, file: 0 | 1, timeInput: string, t: number): number {
+  const d = read(TIME_INPUT[file]) as { variants: { timeInput: string; ratios: { t: number; accuracy: number }[] }[] };
+  const r = d.variants.find((v) => v.timeInput === timeInput)?.ratios.find((x) => Math.abs(x.t - t) < 1e-6);
+  if (!r) throw new RangeError(`${TIME_INPUT[file]} has no ${timeInput} run at t = ${t}`);
+  return r.accuracy;
+}
 
 function evalOf(read: Read, role: Role): EvalFile {
   return read(evalFile(role)) as EvalFile;
@@ -101,6 +139,29 @@ function meanLoss(read: Read, role: Role, from: number, to: number): number {
 }
 
 const exact = (about: string, value: () => number): Quantity => ({ files: [], about, value });
+
+/** The ratios `unmask eval` reports (metrics.ts DEFAULT_RATIOS), keyed t0100, t0161, …, t0950 (t to 3 decimals). */
+export const EVAL_RATIOS: readonly number[] = linspace(0.1, 0.95, 15);
+export const ratioKey = (t: number) => `t${String(Math.round(1000 * t)).padStart(4, '0')}`;
+
+/** eval.ROLE.acc.tXXXX and eval.ROLE.bestOnSet.tXXXX for every checkpoint and eval ratio. */
+function evalQuantities(): Record<string, Quantity> {
+  const out: Record<string, Quantity> = {};
+  for (const t of [...EVAL_RATIOS, 0.6, 0.7, 0.8, 0.9, 1]) {
+    out[`exact.best.${ratioKey(t)}`] = exact(`best possible accuracy at t = ${t.toFixed(3)}, exact`, () => exactBestPossibleAccuracy(t));
+  }
+  for (const role of Object.keys(CHECKPOINTS) as Role[]) {
+    for (const t of EVAL_RATIOS) {
+      out[`eval.${role}.acc.${ratioKey(t)}`] = { files: [evalFile(role)], about: `${role} checkpoint: accuracy at t = ${t.toFixed(3)}`, value: (r) => evalAt(r, role, t).accuracy };
+      out[`eval.${role}.bestOnSet.${ratioKey(t)}`] = {
+        files: [evalFile(role)],
+        about: `the exact denoiser's expected accuracy on the ${role} eval's sequences at t = ${t.toFixed(3)} (an estimate of the best possible)`,
+        value: (r) => evalAt(r, role, t).bestPossible,
+      };
+    }
+  }
+  return out;
+}
 const fromEval = (role: Role, about: string, value: (read: Read) => number): Quantity => ({ files: [evalFile(role)], about, value });
 
 const Q: Record<string, Quantity> = {
@@ -108,12 +169,6 @@ const Q: Record<string, Quantity> = {
   'exact.sentenceMasks.t02.none': exact('P(0 of 6 words masked) at t = 0.2', () => binomialPmf(6, 0.2)[0]),
   'exact.sentenceMasks.t02.one': exact('P(1 of 6 words masked) at t = 0.2', () => binomialPmf(6, 0.2)[1]),
   'exact.sentenceMasks.t02.two': exact('P(2 of 6 words masked) at t = 0.2', () => binomialPmf(6, 0.2)[2]),
-  'exact.best.t06': exact('best possible accuracy at t = 0.6', () => exactBestPossibleAccuracy(0.6)),
-  'exact.best.t07': exact('best possible accuracy at t = 0.7', () => exactBestPossibleAccuracy(0.7)),
-  'exact.best.t08': exact('best possible accuracy at t = 0.8', () => exactBestPossibleAccuracy(0.8)),
-  'exact.best.t09': exact('best possible accuracy at t = 0.9', () => exactBestPossibleAccuracy(0.9)),
-  'exact.best.t095': exact('best possible accuracy at t = 0.95', () => exactBestPossibleAccuracy(0.95)),
-  'exact.best.t1': exact('best possible accuracy at t = 1 (a guess among 15)', () => exactBestPossibleAccuracy(1)),
   'exact.period1Share': exact('share of data sequences whose shortest period is 1', () => dataPeriodDistribution(DEFAULT_DATA)[0]),
 
   // The objectives' floors (bench/loss-floor.ts): the entropy is exact, the pooled floor estimated from the exact posterior.
@@ -122,7 +177,23 @@ const Q: Record<string, Quantity> = {
   'floor.perplexity': { files: [FLOOR], about: "the data's perplexity", value: (r) => (r(FLOOR) as LossFloor).perplexity },
   'floor.pooled': { files: [FLOOR], about: "the best possible model's pooled masked mean, nats per masked token", value: (r) => (r(FLOOR) as LossFloor).pooledMeanFloorNats },
 
+  // The recipe search (PyTorch, bench/recipe-search), tallied by bench/stall-ablation/summarize.py.
+  ...searchQuantities(),
+  'seeds.curriculum.count': { files: [SEEDS], about: 'curriculum recipe: seeds trained to the end in this engine', value: (r) => (r(SEEDS) as { seeds: unknown[] }).seeds.length },
+  'seeds.curriculum.worstGap': {
+    files: [SEEDS],
+    about: 'curriculum recipe: the largest gap at t <= 0.8 over those seeds (points)',
+    value: (r) => Math.max(...(r(SEEDS) as { seeds: { worstGapPoints: number }[] }).seeds.map((s) => s.worstGapPoints)),
+  },
+
+  // The time-input challenge's precomputed runs (bench/challenges.ts), two seeds.
+  'timeInput.none.t08.seedA': { files: [TIME_INPUT[0]], about: 'no time input, first seed: accuracy at t = 0.8', value: (r) => timeInputAt(r, 0, 'none', 0.8) },
+  'timeInput.learned.t08.seedA': { files: [TIME_INPUT[0]], about: 'learned time input, first seed: accuracy at t = 0.8', value: (r) => timeInputAt(r, 0, 'learned', 0.8) },
+  'timeInput.none.t08.seedB': { files: [TIME_INPUT[1]], about: 'no time input, second seed: accuracy at t = 0.8', value: (r) => timeInputAt(r, 1, 'none', 0.8) },
+  'timeInput.learned.t08.seedB': { files: [TIME_INPUT[1]], about: 'learned time input, second seed: accuracy at t = 0.8', value: (r) => timeInputAt(r, 1, 'learned', 0.8) },
+
   // The shipped checkpoints' evals (unmask eval --seqs 1000, seed 1234).
+  ...evalQuantities(),
   'eval.notebook.plateau': fromEval('notebook', 'notebook recipe: mean accuracy over the eval ratios up to t = 0.9', (r) => meanAccuracy(r, 'notebook', 0.9)),
   'eval.notebook.loss.t0525': fromEval('notebook', 'notebook recipe: mean loss per masked token at t = 0.525', (r) => evalAt(r, 'notebook', 0.525).meanLoss),
   'eval.learns.loss.t0525': fromEval('learns', 'learns recipe: mean loss per masked token at t = 0.525', (r) => evalAt(r, 'learns', 0.525).meanLoss),
