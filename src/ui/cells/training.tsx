@@ -235,7 +235,7 @@ function LossCurve() {
       {live.losses.length === 0 && (
         <p className="hint">
           No live run yet. Start one above and the loss appears here step by step, with the learning rate and an accuracy check-up every few hundred steps. For
-          reference, the notebook recipe's smoothed loss falls from 2.61 to about 1.41 over 3000 steps and stays there; the learning recipe keeps going down.
+          reference, the notebook recipe's smoothed loss falls from 2.61 to about 1.41 over 3000 steps and stays there; the learns recipe keeps going down.
         </p>
       )}
       <Plot

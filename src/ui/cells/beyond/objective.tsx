@@ -132,7 +132,7 @@ export function ObjectiveTraining({ seed }: { seed: number }) {
     <>
       <h4>Train with each objective here</h4>
       <p className="hint">
-        The learning recipe twice from the same seed ({seed}), once with each weighting. The two losses are in different units (per masked token against per
+        The learns recipe twice from the same seed ({seed}), once with each weighting. The two losses are in different units (per masked token against per
         token, weighted), so compare their shapes, and the accuracy at the end, not their heights.
       </p>
       <TrainHere
