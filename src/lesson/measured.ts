@@ -48,6 +48,14 @@ const CURVES = 'public/measured/recipe-curves.json';
 const FLOOR = 'public/measured/loss-floor.json';
 const SEARCH = 'public/measured/recipe-search.json';
 const SEEDS = 'public/measured/curriculum-seeds.json';
+const STEP_TIMES = 'public/measured/step-times.json';
+
+function wasmMs(read: Read, which: 'low' | 'high'): number {
+  return (read(STEP_TIMES) as { wasmChromiumMs: { low: number; high: number } }).wasmChromiumMs[which];
+}
+
+/** A checkpoint's training steps, from its name (notebook-3000: 3000). */
+const stepsOf = (role: Role) => Number(CHECKPOINTS[role].split('-').pop());
 const TIME_INPUT = ['public/challenges/time-input.json', 'public/challenges/time-input-seed7.json'];
 
 interface SearchFile {
@@ -176,6 +184,18 @@ const Q: Record<string, Quantity> = {
   'floor.entropy.bits': { files: [FLOOR], about: "the data's entropy, bits per token", value: (r) => (r(FLOOR) as LossFloor).entropyBitsPerToken },
   'floor.perplexity': { files: [FLOOR], about: "the data's perplexity", value: (r) => (r(FLOOR) as LossFloor).perplexity },
   'floor.pooled': { files: [FLOOR], about: "the best possible model's pooled masked mean, nats per masked token", value: (r) => (r(FLOOR) as LossFloor).pooledMeanFloorNats },
+
+  // Training speed on WASM in Chromium (npm run bench:browser wasm), and what it means for each recipe's run.
+  'speed.wasm.sLo': { files: [STEP_TIMES], about: 'seconds a training step, WASM in Chromium, fastest', value: (r) => wasmMs(r, 'low') / 1000 },
+  'speed.wasm.sHi': { files: [STEP_TIMES], about: 'seconds a training step, WASM in Chromium, slowest', value: (r) => wasmMs(r, 'high') / 1000 },
+  ...Object.fromEntries(
+    (Object.keys(CHECKPOINTS) as Role[]).flatMap((role) =>
+      (['low', 'high'] as const).map((w) => [
+        `speed.wasm.minutes.${role}.${w === 'low' ? 'lo' : 'hi'}`,
+        { files: [STEP_TIMES], about: `minutes for the ${role} recipe's ${stepsOf(role)} steps on WASM (${w})`, value: (r: Read) => (stepsOf(role) * wasmMs(r, w)) / 60000 },
+      ]),
+    ),
+  ),
 
   // The recipe search (PyTorch, bench/recipe-search), tallied by bench/stall-ablation/summarize.py.
   ...searchQuantities(),
