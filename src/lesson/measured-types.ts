@@ -72,3 +72,43 @@ export interface LossFloor {
   /** The same posterior's ELBO over the grid: should match the entropy (a check on the estimate). */
   readonly elboFloorEstimateNats: number;
 }
+
+/** Section 8's puzzle: top-3 guesses of the plateaued and the learned checkpoint on fixed sequences (bench/plateau-example.ts). */
+export interface PlateauExample {
+  readonly command: string;
+  readonly t: number;
+  readonly maskSeed: number;
+  readonly examples: readonly {
+    readonly pattern: readonly number[];
+    readonly x0: readonly number[];
+    readonly xt: readonly number[];
+    readonly masked: number;
+    /** By checkpoint file stem: one entry per [MASK], left to right. */
+    readonly predictions: Readonly<Record<string, readonly { position: number; top: readonly { token: number; prob: number }[] }[]>>;
+  }[];
+}
+
+/** The ablation summary (bench/stall-ablation/summarize.py). */
+export interface StallAblation {
+  readonly command: string;
+  readonly escape: { readonly t: number; readonly accuracy: number };
+  readonly groups: readonly {
+    readonly group: string;
+    readonly steps: number;
+    readonly evalEvery: number;
+    readonly evalSeqsPerRatio: number;
+    readonly done: boolean;
+    readonly bayesOnSet: Readonly<Record<string, number>>;
+    readonly variants: readonly {
+      readonly name: string;
+      readonly lastStep: number;
+      readonly escaped: number;
+      readonly meanFinalAccuracy: Readonly<Record<string, number>> | null;
+      readonly seeds: readonly {
+        readonly seed: number;
+        readonly escapeStep: number | null;
+        readonly checkpoints: readonly { readonly step: number; readonly accuracy: Readonly<Record<string, number>> }[];
+      }[];
+    }[];
+  }[];
+}

@@ -9,6 +9,7 @@ import { liveTraining, MAX_LIVE_STEPS, type Checkup } from '../live-training.ts'
 import { CHECK_T } from '../../worker/session.ts';
 import { ModelPicker } from '../notebook/Cell.tsx';
 import { Plot, type PlotLayout, type PlotTrace } from '../plot/index.ts';
+import { plateauCells } from './plateau.tsx';
 import { cell } from './types.ts';
 
 function formatSeconds(sec: number): string {
@@ -321,4 +322,5 @@ export const cells = {
     View: ModelSource,
   }),
   'loss-curve': cell<null>({ title: 'Watching it learn', live: true, run: () => null, View: LossCurve }),
+  ...plateauCells,
 };
