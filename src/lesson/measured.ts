@@ -14,10 +14,12 @@
  * Plain TypeScript over parsed JSON: the build reads the files with fs, the
  * tests do the same.
  */
-import { exactBestPossibleAccuracy } from '../core/bayes.ts';
-import { DEFAULT_DATA } from '../core/config.ts';
+import { exactBestPossibleAccuracy, pairRevealConflict } from '../core/bayes.ts';
+import { DEFAULT_DATA, DEFAULT_MODEL } from '../core/config.ts';
 import { binomialPmf, linspace } from '../core/numeric.ts';
-import { dataPeriodDistribution } from '../core/periodicity.ts';
+import { sinusoidalTable } from '../core/params.ts';
+import { dataPeriodDistribution, meanInverseDistinctTokens } from '../core/periodicity.ts';
+import { conflictInput, CONFLICT_EXAMPLE } from './examples.ts';
 import { formatNumber, isFormat } from './number-format.ts';
 import type { LossFloor, RecipeCurves, SamplingMeasurements, SamplingSetting } from './measured-types.ts';
 
@@ -63,7 +65,7 @@ interface SearchFile {
 }
 
 /** The recipe search's variants the lesson quotes, by the name it quotes them under. */
-const SEARCH_VARIANTS = { learns: 'learns', notime: 'notime', warp: 'twarp0.5', curriculum: 'curr2k', curriculumWarp: 'curr2k-twarp0.5' } as const;
+const SEARCH_VARIANTS = { learns: 'learns', elbo: 'elbo', notime: 'notime', warp: 'twarp0.5', curriculum: 'curr2k', curriculumWarp: 'curr2k-twarp0.5' } as const;
 
 function searchVariant(read: Read, id: keyof typeof SEARCH_VARIANTS) {
   const v = (read(SEARCH) as SearchFile).variants.find((x) => x.variant === SEARCH_VARIANTS[id]);
@@ -128,6 +130,53 @@ function sampling(read: Read, source: string, sampler: string, grid: string, ste
   return row;
 }
 
+/** Sources in sampling.json by the name the lesson quotes them under. */
+const SAMPLING_SOURCES = { best: 'best possible', notebook: CHECKPOINTS.notebook, learns: CHECKPOINTS.learns, curriculum: CHECKPOINTS.curriculum } as const;
+const SAMPLING_FIELDS = { periodic: 'periodicFraction', defect: 'meanDefect', distinct: 'distinctPerBatch' } as const;
+
+/**
+ * sampling.SOURCE.SETTING.FIELD: SETTING is anc-u32 (ancestral, uniform grid, 32 steps), anc-c64, conf-u32, …,
+ * or page-anc / page-conf (what section 11 shows at seed 42 with its defaults); FIELD periodic, defect or distinct.
+ */
+function samplingQuantities(): Record<string, Quantity> {
+  const out: Record<string, Quantity> = {};
+  const settings = [8, 16, 32, 64, 128, 256, 512].flatMap((steps) =>
+    (['ancestral', 'confidence'] as const).flatMap((sampler) => (['uniform', 'cosine'] as const).map((grid) => ({ sampler, grid, steps }))),
+  );
+  for (const [src, name] of Object.entries(SAMPLING_SOURCES)) {
+    for (const [field, key] of Object.entries(SAMPLING_FIELDS)) {
+      for (const x of settings) {
+        const id = `${x.sampler === 'ancestral' ? 'anc' : 'conf'}-${x.grid[0]}${x.steps}`;
+        out[`sampling.${src}.${id}.${field}`] = {
+          files: [SAMPLING],
+          about: `${name}, ${x.sampler} sampler, ${x.grid} grid, ${x.steps} steps, temperature 1: ${key}`,
+          value: (r) => sampling(r, name, x.sampler, x.grid, x.steps)[key],
+        };
+      }
+      for (const x of settings) {
+        // Valid samples are 0 tokens off, so the mean over the invalid ones is the mean over all / the invalid share.
+        const id = `${x.sampler === 'ancestral' ? 'anc' : 'conf'}-${x.grid[0]}${x.steps}`;
+        out[`sampling.${src}.${id}.defectWhenBroken`] = {
+          files: [SAMPLING],
+          about: `${name}, ${x.sampler}, ${x.grid}, ${x.steps} steps: mean tokens off among the samples that are not periodic`,
+          value: (r) => {
+            const row = sampling(r, name, x.sampler, x.grid, x.steps);
+            return row.meanDefect / (1 - row.periodicFraction);
+          },
+        };
+      }
+      for (const sampler of ['ancestral', 'confidence'] as const) {
+        out[`sampling.${src}.page-${sampler === 'ancestral' ? 'anc' : 'conf'}.${field}`] = {
+          files: [SAMPLING],
+          about: `${name}, ${sampler}, as section 11 shows it at seed 42 (64 samples): ${key}`,
+          value: (r) => pageSampling(r, name, sampler)[key],
+        };
+      }
+    }
+  }
+  return out;
+}
+
 function pageSampling(read: Read, source: string, sampler: string): SamplingSetting {
   const row = (read(SAMPLING) as SamplingMeasurements).sources.find((x) => x.source === source)?.page.find((x) => x.sampler === sampler);
   if (!row) throw new RangeError(`${SAMPLING} has no page ${sampler} row for ${source}`);
@@ -140,6 +189,15 @@ function curve(read: Read, role: Role) {
   return c;
 }
 
+/** The first check-up at which a precomputed run is off the plateau: 90% or more at t = 0.1 (as section 8's cell says). */
+function escapeStep(read: Read, role: Role): number {
+  const data = read(CURVES) as RecipeCurves;
+  const k = data.checkT.indexOf(0.1);
+  const c = curve(read, role).checkups.find((x) => x.accuracy[k] >= 0.9);
+  if (!c) throw new RangeError(`${CURVES}: the ${role} run never reaches 90% at t = 0.1`);
+  return c.step;
+}
+
 /** Mean loss over steps [from, to] (1-based, inclusive) of a precomputed run, skipped steps left out. */
 function meanLoss(read: Read, role: Role, from: number, to: number): number {
   const xs = curve(read, role).losses.slice(from - 1, to).filter((x): x is number => x !== null);
@@ -147,6 +205,18 @@ function meanLoss(read: Read, role: Role, from: number, to: number): number {
 }
 
 const exact = (about: string, value: () => number): Quantity => ({ files: [], about, value });
+
+/** The engine's sinusoidal positions for one sequence, less their mean: root-mean-square length. */
+function varyingPositionNorm(L = DEFAULT_DATA.seqLen, d = DEFAULT_MODEL.dModel): number {
+  const pe = sinusoidalTable(L, d); // [L*d]
+  let sq = 0;
+  for (let j = 0; j < d; j++) {
+    let mean = 0;
+    for (let pos = 0; pos < L; pos++) mean += pe[pos * d + j] / L;
+    for (let pos = 0; pos < L; pos++) sq += (pe[pos * d + j] - mean) ** 2 / L;
+  }
+  return Math.sqrt(sq);
+}
 
 /** The ratios `unmask eval` reports (metrics.ts DEFAULT_RATIOS), keyed t0100, t0161, …, t0950 (t to 3 decimals). */
 export const EVAL_RATIOS: readonly number[] = linspace(0.1, 0.95, 15);
@@ -177,6 +247,14 @@ const Q: Record<string, Quantity> = {
   'exact.sentenceMasks.t02.none': exact('P(0 of 6 words masked) at t = 0.2', () => binomialPmf(6, 0.2)[0]),
   'exact.sentenceMasks.t02.one': exact('P(1 of 6 words masked) at t = 0.2', () => binomialPmf(6, 0.2)[1]),
   'exact.sentenceMasks.t02.two': exact('P(2 of 6 words masked) at t = 0.2', () => binomialPmf(6, 0.2)[2]),
+  'exact.binom32half.sixteen': exact('P(exactly 16 of 32 masked) at t = 0.5', () => binomialPmf(32, 0.5)[16]),
+  'exact.binom32half.within11to21': exact('P(11 to 21 of 32 masked) at t = 0.5', () => binomialPmf(32, 0.5).slice(11, 22).reduce((a, b) => a + b, 0)),
+  'exact.oneOverK': exact('E[1/k], k the number of different tokens in a pattern: the accuracy of an even guess among them', () => meanInverseDistinctTokens().overall),
+  'exact.oneOverK.p2': exact('E[1/k] for patterns of length 2', () => meanInverseDistinctTokens().byPeriod[2]),
+  'exact.oneOverK.p3': exact('E[1/k] for patterns of length 3', () => meanInverseDistinctTokens().byPeriod[3]),
+  'exact.oneOverK.p4': exact('E[1/k] for patterns of length 4', () => meanInverseDistinctTokens().byPeriod[4]),
+  'exact.conflict.together': exact("section 11's conflict example: P(no period fits) when positions 4 and 5 are drawn together", () => pairRevealConflict(conflictInput(), ...CONFLICT_EXAMPLE.positions).together),
+  'exact.positions.varyingNorm': exact('root-mean-square length of the 32 sinusoidal position vectors after removing their mean: the part that tells positions apart', () => varyingPositionNorm()),
   'exact.period1Share': exact('share of data sequences whose shortest period is 1', () => dataPeriodDistribution(DEFAULT_DATA)[0]),
 
   // The objectives' floors (bench/loss-floor.ts): the entropy is exact, the pooled floor estimated from the exact posterior.
@@ -186,6 +264,8 @@ const Q: Record<string, Quantity> = {
   'floor.pooled': { files: [FLOOR], about: "the best possible model's pooled masked mean, nats per masked token", value: (r) => (r(FLOOR) as LossFloor).pooledMeanFloorNats },
 
   // Training speed on WASM in Chromium (npm run bench:browser wasm), and what it means for each recipe's run.
+  'speed.wasm.msLo': { files: [STEP_TIMES], about: 'milliseconds a training step, WASM in Chromium, fastest', value: (r) => wasmMs(r, 'low') },
+  'speed.wasm.msHi': { files: [STEP_TIMES], about: 'milliseconds a training step, WASM in Chromium, slowest', value: (r) => wasmMs(r, 'high') },
   'speed.wasm.sLo': { files: [STEP_TIMES], about: 'seconds a training step, WASM in Chromium, fastest', value: (r) => wasmMs(r, 'low') / 1000 },
   'speed.wasm.sHi': { files: [STEP_TIMES], about: 'seconds a training step, WASM in Chromium, slowest', value: (r) => wasmMs(r, 'high') / 1000 },
   ...Object.fromEntries(
@@ -224,17 +304,15 @@ const Q: Record<string, Quantity> = {
   'eval.curriculum.worstGapTo08': fromEval('curriculum', 'curriculum recipe: largest gap to the best possible at t <= 0.8', (r) => worstGap(r, 'curriculum', 0, 0.8)),
   'eval.curriculum.meanLoss': fromEval('curriculum', 'curriculum recipe: mean over the 15 eval ratios of the loss per masked token', (r) => evalOf(r, 'curriculum').meanLoss),
 
-  // Sampling (bench/sampler-quality.ts).
-  'sampling.best.u32.periodic': { files: [SAMPLING], about: 'exact denoiser, ancestral, uniform grid, 32 steps: share perfectly periodic', value: (r) => sampling(r, 'best possible', 'ancestral', 'uniform', 32).periodicFraction },
-  'sampling.best.u32.defect': { files: [SAMPLING], about: 'exact denoiser, ancestral, uniform, 32 steps: mean tokens off', value: (r) => sampling(r, 'best possible', 'ancestral', 'uniform', 32).meanDefect },
-  'sampling.best.u64.periodic': { files: [SAMPLING], about: 'exact denoiser, ancestral, uniform, 64 steps: share periodic', value: (r) => sampling(r, 'best possible', 'ancestral', 'uniform', 64).periodicFraction },
-  'sampling.best.c64.periodic': { files: [SAMPLING], about: 'exact denoiser, ancestral, cosine, 64 steps: share periodic', value: (r) => sampling(r, 'best possible', 'ancestral', 'cosine', 64).periodicFraction },
-  'sampling.best.u512.periodic': { files: [SAMPLING], about: 'exact denoiser, ancestral, uniform, 512 steps: share periodic', value: (r) => sampling(r, 'best possible', 'ancestral', 'uniform', 512).periodicFraction },
-  'sampling.best.page.periodic': { files: [SAMPLING], about: 'exact denoiser as section 11 shows it at seed 42: share periodic', value: (r) => pageSampling(r, 'best possible', 'ancestral').periodicFraction },
+  // Sampling (bench/sampler-quality.ts): sampling.SOURCE.SETTING.FIELD, e.g. sampling.best.anc-u32.periodic.
+  'sampling.draws': { files: [SAMPLING], about: 'batches of 64 pooled for each sampling setting', value: (r) => (r(SAMPLING) as SamplingMeasurements).draws },
+  ...samplingQuantities(),
 
   // The precomputed training runs (bench/recipe-curves.ts).
   'curves.notebook.firstLoss': { files: [CURVES], about: 'notebook recipe: mean loss over its first 10 steps', value: (r) => meanLoss(r, 'notebook', 1, 10) },
   'curves.learns.firstLoss': { files: [CURVES], about: 'learns recipe: mean loss over its first 10 steps', value: (r) => meanLoss(r, 'learns', 1, 10) },
+  'curves.learns.escape': { files: [CURVES], about: 'learns recipe: first check-up with 90% or more at t = 0.1', value: (r) => escapeStep(r, 'learns') },
+  'curves.curriculum.escape': { files: [CURVES], about: 'curriculum recipe: first check-up with 90% or more at t = 0.1', value: (r) => escapeStep(r, 'curriculum') },
   'curves.notebook.finalLoss': { files: [CURVES], about: 'notebook recipe: mean loss over its last 500 steps', value: (r) => meanLoss(r, 'notebook', 2501, 3000) },
 };
 

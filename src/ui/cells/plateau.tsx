@@ -228,6 +228,29 @@ function PuzzleView({ out }: { out: { data: PlateauExample | null; error: string
   );
 }
 
+/**
+ * What the ablation measured, in sentences computed from the file (so they stay
+ * true for a run still going, or made again): which variants left the plateau,
+ * on how many seeds, and when.
+ */
+export function describeAblation(data: StallAblation): string[] {
+  return data.groups.map((g) => {
+    const reached = Math.min(...g.variants.map((v) => v.lastStep));
+    const left = g.variants.filter((v) => v.escaped > 0);
+    const stayed = g.variants.filter((v) => v.escaped === 0);
+    const when = (v: StallAblation['groups'][number]['variants'][number]) =>
+      `${v.name} (${v.escaped} of ${v.seeds.length} seeds, ${v.seeds
+        .map((s) => s.escapeStep)
+        .filter((x): x is number => x !== null)
+        .sort((a, b) => a - b)
+        .map((x) => `step ${x}`)
+        .join(', ')})`;
+    const head = `${GROUP_TITLES[g.group] ?? g.group}, ${g.done ? `${g.steps} steps` : `first ${reached} of ${g.steps} steps (still running)`}: `;
+    if (left.length === 0) return `${head}no variant has left the plateau.`;
+    return `${head}off the plateau: ${left.map(when).join('; ')}. ${stayed.length > 0 ? `Still on it: ${stayed.map((v) => v.name).join(', ')}.` : 'None stayed on it.'}`;
+  });
+}
+
 const GROUP_TITLES: Record<string, string> = {
   'add-one': "The notebook's recipe with one change",
   'leave-one-out': 'The learns recipe with one change undone',
@@ -306,6 +329,11 @@ function AblationView({ out }: { out: { data: StallAblation | null; error: strin
           </table>
         </div>
       ))}
+      <ul data-testid="ablation-measured">
+        {describeAblation(data).map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
       <p className="hint">
         PyTorch, the same model and data (bench/recipe-search/ens.py), {data.groups[0].steps} steps each with the learning rate decaying to 0 over them, batch 64,
         on one CPU thread. Off the plateau: {pct(data.escape.accuracy, 0)} or more at t = {data.escape.t} at a check-up, every {data.groups[0].evalEvery} steps on{' '}

@@ -235,8 +235,8 @@ function LossCurve() {
     <div>
       {live.losses.length === 0 && (
         <p className="hint">
-          No live run yet. Start one above and the loss appears here step by step, with the learning rate and an accuracy check-up every few hundred steps. For
-          reference, the notebook recipe's smoothed loss falls from 2.61 to about 1.41 over 3000 steps and stays there; the learns recipe keeps going down.
+          No live run yet. Start one above and the loss appears here step by step, with the learning rate and an accuracy check-up every few hundred steps. The
+          three recipes' precomputed runs, further down this section, show what to expect.
         </p>
       )}
       <Plot
