@@ -81,6 +81,7 @@ def ablation():
 QUOTED = [
     ('learns', 'learns', ['r1']),
     ('learns, no time input', 'notime', ['r1']),
+    ('learns with the ELBO weighting', 'elbo', ['r1']),
     ('learns + t weighted to high values', 'twarp0.5', ['r1']),
     ('learns + curriculum over t', 'curr2k', ['r1', 'r2']),
     ('learns + curriculum + t weighted to high values', 'curr2k-twarp0.5', ['r2', 'r3']),

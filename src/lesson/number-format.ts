@@ -9,12 +9,12 @@
  *   say-pct0         spoken percentage:               0.3812 -> "thirty-eight percent"
  *   say-num0, say-num1, say-num2
  *                    spoken number:                   1.4137 -> "one point four" (say-num1)
- *   say-pts0         spoken points:                   0.0921 -> "nine"
+ *   say-pts0, say-pts1  spoken points:                0.0921 -> "nine", "nine point two"
  *
  * Plain TypeScript: the build, the narration renderer and the tests share it.
  */
 
-export const FORMATS = ['pct0', 'pct1', 'pts0', 'pts1', 'num0', 'num1', 'num2', 'num3', 'num4', 'say-pct0', 'say-num0', 'say-num1', 'say-num2', 'say-pts0'] as const;
+export const FORMATS = ['pct0', 'pct1', 'pts0', 'pts1', 'num0', 'num1', 'num2', 'num3', 'num4', 'say-pct0', 'say-num0', 'say-num1', 'say-num2', 'say-pts0', 'say-pts1'] as const;
 export type NumberFormat = (typeof FORMATS)[number];
 
 export function isFormat(f: string): f is NumberFormat {
@@ -55,7 +55,8 @@ export function formatNumber(value: number, format: NumberFormat): string {
     case 'say-pct0':
       return `${spoken(fixed(100 * value, 0))} percent`;
     case 'say-pts0':
-      return spoken(fixed(100 * value, 0));
+    case 'say-pts1':
+      return spoken(fixed(100 * value, Number(format.slice(7))));
     case 'say-num0':
     case 'say-num1':
     case 'say-num2':
