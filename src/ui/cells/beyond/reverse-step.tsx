@@ -67,8 +67,8 @@ function topTokens(p: Float64Array, n = 3): string {
 function Coins({ u, t, s }: { u: readonly number[]; t: number; s: number }) {
   const state = (x: number) => (x >= t ? 'visible at t already' : x >= s ? 'revealed by this step' : 'still masked at s');
   return (
-    <div className="coin-line" role="img" aria-label={`Each word's random number u on a line from 0 to 1, with t = ${t.toFixed(2)} and s = ${s.toFixed(2)} marked`}>
-      <div className="coin-axis">
+    <div className="coin-line">
+      <div className="coin-axis" role="img" aria-label={`Each word's random number u on a line from 0 to 1, with t = ${t.toFixed(2)} and s = ${s.toFixed(2)} marked`}>
         <span className="coin-band masked-band" style={{ left: 0, width: `${100 * s}%` }} title="u < s: still masked at s" />
         <span className="coin-band reveal-band" style={{ left: `${100 * s}%`, width: `${100 * (t - s)}%` }} title="s ≤ u < t: revealed by this step" />
         <span className="coin-mark" style={{ left: `${100 * s}%` }}>s</span>

@@ -6,8 +6,8 @@
 import type { TimeInput } from '../../../core/model.ts';
 import { pct } from '../../figures/Tokens.tsx';
 import { Plot } from '../../plot/index.ts';
-import { accuracyAt, describeRepeat, describeTimeInputRuns, movingAverage, TIME_INPUT_LABELS, type TimeInputCurves, type VariantCurves } from './challenge-data.ts';
-import type { Variant } from './comparison.ts';
+import { accuracyAt, breakawayStep, describeRepeat, describeTimeInputRuns, movingAverage, TIME_INPUT_LABELS, type TimeInputCurves, type VariantCurves } from './challenge-data.ts';
+import { MAX_STEPS_EACH, type Variant } from './comparison.ts';
 import { TrainHere } from './train-here.tsx';
 
 export const TIME_INPUT_VARIANTS: readonly Variant[] = (['learned', 'sinusoidal', 'none'] as const satisfies readonly TimeInput[]).map((timeInput) => ({
@@ -141,6 +141,25 @@ function Reading({ data, repeat }: { data: TimeInputCurves; repeat: TimeInputCur
   );
 }
 
+/** Accuracy at t = 0.5 of each precomputed variant at a check-up step, as words. */
+function plateauAt(data: TimeInputCurves | null, step: number): string {
+  if (!data) return 'precomputed runs not loaded';
+  const mid = data.checkT.indexOf(0.5);
+  return data.variants
+    .map((v) => {
+      const c = v.checkups.find((x) => x.step === step);
+      return c ? `${pct(c.accuracy[mid], 0)}` : 'n/a';
+    })
+    .join(', ') + ' at t = 0.5';
+}
+
+/** The first step at which a precomputed variant broke away from the plateau. */
+function partingStep(data: TimeInputCurves | null): number | null {
+  if (!data) return null;
+  const steps = data.variants.map(breakawayStep).filter((x): x is number => x !== null);
+  return steps.length > 0 ? Math.min(...steps) : null;
+}
+
 export interface TimeInputOut {
   readonly data: TimeInputCurves | null;
   /** The same experiment from a second seed, if it loaded. */
@@ -176,12 +195,14 @@ export function TimeInputView({ out }: { out: TimeInputOut }) {
         </p>
       )}
       <h4>Train them here</h4>
-      <p className="hint">
-        The same recipe three times from the same seed (the toolbar's, {out.seed}), one variant after another in the background worker. A few hundred steps
-        show the start of the curves above: the losses fall alike onto the plateau, and the sinusoids start higher. The variants part only after a thousand
-        steps or more, which takes minutes a variant on a fast GPU and far longer on a CPU; the precomputed curves above show that part.
+      <p className="hint" data-testid="time-input-train-note">
+        The same recipe three times from the same seed (the toolbar's, {out.seed}), one variant after another in the background worker. The precomputed
+        runs above are the comparison: at step 300 all three were still on the plateau ({plateauAt(out.data, 300)}), and they part only around step{' '}
+        {partingStep(out.data) ?? 'n/a'}. So the default here is {MAX_STEPS_EACH} steps each, the most this cell allows, which reaches that region: minutes a
+        variant on a fast GPU, far longer on a CPU. A shorter run shows only the shared plateau. A run here also decays its learning rate over its own length,
+        sooner than the {out.data?.steps ?? 3000}-step runs above, so expect it to follow them, not to match them step for step.
       </p>
-      <TrainHere experiment="time-input" recipe="learns" variants={TIME_INPUT_VARIANTS} seed={out.seed} defaultSteps={300} />
+      <TrainHere experiment="time-input" recipe="learns" variants={TIME_INPUT_VARIANTS} seed={out.seed} defaultSteps={MAX_STEPS_EACH} />
     </div>
   );
 }
