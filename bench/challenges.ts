@@ -19,14 +19,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '../src/cli/node.ts';
-import { DEFAULT_MODEL } from '../src/core/config.ts';
 import { evaluate, type Evaluation } from '../src/core/metrics.ts';
-import { DiffusionLM, TIME_INPUTS, type TimeInput } from '../src/core/model.ts';
-import { getRecipe, initOptions, withOverrides } from '../src/core/recipes.ts';
-import { Rng } from '../src/core/rng.ts';
-import { Trainer } from '../src/core/training.ts';
-import { CHALLENGE_RATIOS, type TimeInputCurves, type VariantCurves } from '../src/ui/cells/beyond/challenge-data.ts';
-import { CHECK_T } from '../src/worker/session.ts';
+import { TIME_INPUTS, type TimeInput } from '../src/core/model.ts';
+import { freshModel, trainerFor } from '../src/core/model-factory.ts';
+import { getRecipe, withOverrides } from '../src/core/recipes.ts';
+import { CHALLENGE_RATIOS, type TimeInputCurves, type VariantCurves } from '../src/lesson/challenge-data.ts';
+import { CHECK_T } from '../src/worker/protocol.ts';
 
 const { values } = parseArgs({
   options: {
@@ -57,8 +55,8 @@ async function trainVariant(timeInput: TimeInput): Promise<VariantCurves> {
   const recipe = withOverrides(base, { timeInput });
   const before = tf.memory().numTensors;
   // Same seed for every variant: same initial weights (the time MLP just sits out) and the same batches.
-  const model = new DiffusionLM(DEFAULT_MODEL, new Rng(seed), initOptions(recipe));
-  const trainer = new Trainer(model, recipe, { steps, seed });
+  const model = freshModel(recipe, seed);
+  const trainer = trainerFor(model, recipe, seed, steps);
   const losses: (number | null)[] = [];
   const checkups: VariantCurves['checkups'][number][] = [];
   let seconds = 0;

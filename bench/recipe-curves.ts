@@ -23,7 +23,7 @@ import { getRecipe, initOptions } from '../src/core/recipes.ts';
 import { Rng } from '../src/core/rng.ts';
 import { Trainer } from '../src/core/training.ts';
 import { readWeights } from '../src/core/weights.ts';
-import { CHECK_T } from '../src/worker/session.ts';
+import { CHECK_T } from '../src/worker/protocol.ts';
 import type { RecipeCurve, RecipeCurves } from '../src/lesson/measured-types.ts';
 
 const { values } = parseArgs({

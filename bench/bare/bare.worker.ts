@@ -3,11 +3,8 @@
  * check-ups, saves or messages to a page). Times `steps` steps after `warm`
  * untimed ones, which compile the shaders.
  */
-import { DEFAULT_MODEL } from '../../src/core/config.ts';
-import { DiffusionLM } from '../../src/core/model.ts';
-import { getRecipe, initOptions } from '../../src/core/recipes.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { Trainer } from '../../src/core/training.ts';
+import { freshModel, trainerFor } from '../../src/core/model-factory.ts';
+import { getRecipe } from '../../src/core/recipes.ts';
 import { startBackend } from '../../src/worker/tfjs-browser.ts';
 
 export interface BareRequest {
@@ -26,8 +23,8 @@ self.onmessage = async (e: MessageEvent<BareRequest>) => {
   try {
     const choice = await startBackend([backend]);
     const recipe = getRecipe('learns');
-    const model = new DiffusionLM(DEFAULT_MODEL, new Rng(42), initOptions(recipe)); // as the lesson builds it (session.ts)
-    const trainer = new Trainer(model, recipe, { steps: warm + steps + 1, seed: 42 });
+    const model = freshModel(recipe, 42); // as the lesson builds it (session.ts)
+    const trainer = trainerFor(model, recipe, 42, warm + steps + 1);
     await trainer.run({ untilStep: warm });
     const t0 = performance.now();
     await trainer.run({ untilStep: warm + steps });

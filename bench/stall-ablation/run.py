@@ -1,6 +1,7 @@
 """Why does the notebook's recipe stall? An ablation, one change at a time.
 
   nice -n 19 /usr/bin/python3 bench/stall-ablation/run.py OUTDIR GROUP [--steps N] [--seeds 0,1,2]
+      [--eval-every 500] [--eval-n 300] [--eval-ts 0.1,0.3,0.5,0.7,0.9]
 
 Trains the lesson's DiffusionLM with bench/recipe-search/ens.py (the same
 model, init, data, AdamW and masked mean as src/core/training.ts; parity in
@@ -12,8 +13,11 @@ that folder's check_parity.py), on the CPU with one thread. Two groups:
   leave-one-out  the learns recipe, and learns with ONE change undone.
 
 Every run is 3000 steps with cosine decay over 3000 (the notebook's budget),
-batch 64, evaluated every 250 steps on the fixed 500-sequence-per-t set of
-ens.make_eval. Every checkpoint (accuracy and mean loss at the masked positions of
+batch 64, evaluated every 500 steps on a fixed set of 300 sequences at each of
+five ratios (seed 1234, as ens.make_eval). One process per seed
+(OUTDIR/GROUP-seedS.jsonl), so seeds can run side by side and a seed added
+later joins the others in the summary. On this shared 2-core machine a step
+of five models takes about 0.35 s of CPU (1 thread). Every checkpoint (accuracy and mean loss at the masked positions of
 the eval set, at each t) is appended to OUTDIR/GROUP.jsonl as it happens, so a run
 cut short keeps its history. summarize.py turns the files into the JSON the
 lesson reads.
@@ -77,12 +81,24 @@ GROUPS = {
 }
 
 
+def make_eval(ts, n, seed=1234):
+    """ens.make_eval at the ratios asked for: for each t, n fixed sequences and masks."""
+    g = torch.Generator(device='cpu').manual_seed(seed)
+    out = []
+    for t in ts:
+        x0 = ens.gen_x0(n, g, 'cpu')
+        mask = torch.rand(n, ens.L, generator=g) < t
+        out.append((t, x0, mask))
+    return out
+
+
 def main():
     outdir, group = sys.argv[1], sys.argv[2]
     steps = int(sys.argv[sys.argv.index('--steps') + 1]) if '--steps' in sys.argv else STEPS
-    seeds = [int(s) for s in sys.argv[sys.argv.index('--seeds') + 1].split(',')] if '--seeds' in sys.argv else [0, 1, 2]
-    eval_every = int(sys.argv[sys.argv.index('--eval-every') + 1]) if '--eval-every' in sys.argv else 250
-    eval_n = int(sys.argv[sys.argv.index('--eval-n') + 1]) if '--eval-n' in sys.argv else 500
+    seeds = [int(s) for s in sys.argv[sys.argv.index('--seeds') + 1].split(',')] if '--seeds' in sys.argv else [0]
+    eval_every = int(sys.argv[sys.argv.index('--eval-every') + 1]) if '--eval-every' in sys.argv else 500
+    eval_n = int(sys.argv[sys.argv.index('--eval-n') + 1]) if '--eval-n' in sys.argv else 300
+    eval_ts = [float(t) for t in sys.argv[sys.argv.index('--eval-ts') + 1].split(',')] if '--eval-ts' in sys.argv else [0.1, 0.3, 0.5, 0.7, 0.9]
     torch.set_num_threads(1)
     variants = GROUPS[group]
     models = []
@@ -93,10 +109,10 @@ def main():
         c['steps'] = steps
         models += [{'name': name, 'seed': s, 'cfg': c} for s in seeds]
     ens.evaluate = evaluate_with_loss  # train_group calls ens.evaluate at each checkpoint
-    evalset = ens.make_eval('cpu', n=eval_n)
+    evalset = make_eval(eval_ts, eval_n)
     bayes = {t: ens.bayes_expected(x0, m) for t, x0, m in evalset}
     os.makedirs(outdir, exist_ok=True)
-    path = os.path.join(outdir, group + '.jsonl')
+    path = os.path.join(outdir, f"{group}-seed{'-'.join(map(str, seeds))}.jsonl")
     with open(path, 'w') as f:
         f.write(json.dumps({'group': group, 'batch': 64, 'steps': steps, 'eval_every': eval_every, 'eval_n': eval_n,
                             'bayes_on_set': bayes, 'device': 'cpu', 'threads': 1, 'torch': torch.__version__,

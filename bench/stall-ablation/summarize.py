@@ -50,30 +50,40 @@ def r4(x):
 
 
 def ablation():
-    groups = []
+    """One group per run.py GROUP; a group's seeds may come from several files (one per seed)."""
+    groups = {}
     for path in sorted(glob.glob(os.path.join(HERE, 'results', '*.jsonl'))):
         head, evs, done = load(path)
-        variants = {}
+        g = groups.setdefault(head['group'], {'group': head['group'], 'steps': head['steps'], 'evalEvery': head['eval_every'],
+                                              'evalSeqsPerRatio': head['eval_n'], 'device': head['device'], 'threads': head.get('threads'),
+                                              'torch': head.get('torch'), 'started': head.get('started'), 'done': True,
+                                              'bayesOnSet': {t: r4(x) for t, x in head['bayes_on_set'].items()}, 'variants': {}})
+        g['done'] = g['done'] and done
         for m, hist in per_model(head, evs):
-            v = variants.setdefault(m['name'], {'name': m['name'], 'cfg': m['cfg'], 'seeds': []})
+            v = g['variants'].setdefault(m['name'], {'name': m['name'], 'cfg': m['cfg'], 'seeds': []})
             escape = next((s for s, a, _ in hist if a[ESCAPE_T] >= ESCAPE_ACC), None)
             v['seeds'].append({
                 'seed': m['seed'],
                 'escapeStep': escape,
                 'checkpoints': [{'step': s, 'accuracy': {t: r4(x) for t, x in a.items()}, 'loss': None if l is None else {t: r4(x) for t, x in l.items()}} for s, a, l in hist],
             })
-        for v in variants.values():
-            finals = [s['checkpoints'][-1]['accuracy'] for s in v['seeds'] if s['checkpoints']]
-            v['lastStep'] = min((s['checkpoints'][-1]['step'] for s in v['seeds'] if s['checkpoints']), default=0)
-            v['escaped'] = sum(s['escapeStep'] is not None for s in v['seeds'])
+    out = []
+    for g in groups.values():
+        variants = list(g['variants'].values())
+        for v in variants:
+            v['seeds'].sort(key=lambda s: s['seed'])
+            # Compare seeds at the step all of them have reached.
+            reached = min((s['checkpoints'][-1]['step'] for s in v['seeds'] if s['checkpoints']), default=0)
+            finals = [next(c['accuracy'] for c in s['checkpoints'] if c['step'] == reached) for s in v['seeds'] if s['checkpoints']]
+            v['lastStep'] = reached
+            v['escaped'] = sum(s['escapeStep'] is not None and s['escapeStep'] <= reached for s in v['seeds'])
             v['meanFinalAccuracy'] = {t: r4(sum(f[t] for f in finals) / len(finals)) for t in finals[0]} if finals else None
-        groups.append({'group': head['group'], 'steps': head['steps'], 'evalEvery': head['eval_every'], 'evalSeqsPerRatio': head['eval_n'],
-                       'device': head['device'], 'threads': head.get('threads'), 'torch': head.get('torch'), 'started': head.get('started'),
-                       'done': done, 'bayesOnSet': {t: r4(x) for t, x in head['bayes_on_set'].items()}, 'variants': list(variants.values())})
+        g['variants'] = variants
+        out.append(g)
     return {
-        'command': 'nice -n 19 /usr/bin/python3 bench/stall-ablation/run.py bench/stall-ablation/results GROUP (GROUP = add-one, leave-one-out); then bench/stall-ablation/summarize.py',
+        'command': 'nice -n 19 /usr/bin/python3 bench/stall-ablation/run.py bench/stall-ablation/results GROUP --seeds S (GROUP add-one or leave-one-out, one process a seed); then bench/stall-ablation/summarize.py',
         'escape': {'t': float(ESCAPE_T), 'accuracy': ESCAPE_ACC, 'meaning': 'first checkpoint with accuracy >= 90% at t = 0.1: off the plateau'},
-        'groups': groups,
+        'groups': out,
     }
 
 

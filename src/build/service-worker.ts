@@ -60,11 +60,13 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
   // Every page of the lesson is index.html with a query (?section=…&seed=…).
   const key = request.mode === 'navigate' ? new URL('./', self.location.href).href : request;
+  // ignoreVary: a host that sends "Vary: Origin" (vite preview does) would otherwise make
+  // every cached file miss for a request with other headers, and an offline reload go blank.
   event.respondWith(
     caches.open(CACHE)
-      .then((cache) => cache.match(key, { ignoreSearch: request.mode === 'navigate' }))
+      .then((cache) => cache.match(key, { ignoreSearch: request.mode === 'navigate', ignoreVary: true }))
       // A file of the previous version, for a tab that still runs it.
-      .then((hit) => hit || (request.mode === 'navigate' ? undefined : caches.match(request)))
+      .then((hit) => hit || (request.mode === 'navigate' ? undefined : caches.match(request, { ignoreVary: true })))
       .then((hit) => hit || fetch(request)),
   );
 });

@@ -2,18 +2,21 @@
  * `unmask`: train, evaluate and query the lesson's model from a terminal,
  * on the same engine the browser lesson runs.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadWeights, saveWeights } from '../core/checkpoint.ts';
+import { readCheckpoint, saveWeights } from '../core/checkpoint.ts';
 import { ConfigError, DEFAULT_DATA, DEFAULT_MODEL } from '../core/config.ts';
+import { errorMessage } from '../core/error-message.ts';
+import { freshModel, loadedModel, trainerFor } from '../core/model-factory.ts';
 import { evaluate, type Evaluation } from '../core/metrics.ts';
 import { predictMasked } from '../core/predict.ts';
 import { isPerfectlyPeriodic, minimalPeriod, periodicDefect, sampleQuality, type SampleQuality } from '../core/periodicity.ts';
-import { DiffusionLM } from '../core/model.ts';
-import { getRecipe, initOptions, RECIPES, type Recipe } from '../core/recipes.ts';
+import type { DiffusionLM } from '../core/model.ts';
+import { getRecipe, RECIPES, type Recipe } from '../core/recipes.ts';
 import { Rng } from '../core/rng.ts';
 import { sample, SAMPLERS, TIME_GRIDS } from '../core/sampling.ts';
-import { Trainer } from '../core/training.ts';
 import { WeightsError } from '../core/weights.ts';
 import { useNodeBackend } from './node.ts';
 import { ProgressBar } from './progress.ts';
@@ -43,12 +46,20 @@ function parse(args: string[], options: Options): Values {
   }
 }
 
-function intArg(name: string, raw: unknown, fallback: number, min = 1): number {
+function intArg(name: string, raw: unknown, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${raw}"`);
+  if (raw === '' || !Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(max === Number.MAX_SAFE_INTEGER ? `--${name} must be an integer >= ${min}, got "${raw}"` : `--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
   return n;
 }
+
+/** Seeds are 32-bit, as in the browser: a larger one is refused, never silently reduced. */
+const MAX_SEED = 0xffffffff;
+
+/** The model's weights are under 1 MB: a file much larger than that is not one, and is not read whole. */
+export const MAX_WEIGHTS_BYTES = 64 * 1024 * 1024;
 
 function numberArg(name: string, raw: unknown, lo: number, hi: number): number {
   const n = Number(raw);
@@ -58,24 +69,49 @@ function numberArg(name: string, raw: unknown, lo: number, hi: number): number {
   return n;
 }
 
-function readFile(path: string): Uint8Array {
+function readWeightsFile(path: string): Uint8Array {
   try {
+    const { size } = statSync(path);
+    if (size > MAX_WEIGHTS_BYTES) throw new UsageError(`${path} is ${(size / 2 ** 20).toFixed(0)} MB; this model's weights are under 1 MB, so it is not a weights file for it`);
     return new Uint8Array(readFileSync(path));
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`);
   }
 }
 
-/** A model with the weights from `path`, and whether it was trained without the time input. */
+/** A model with the weights from `path`, built with the options its file records, and whether it was trained without the time input. */
 function loadModel(path: string): { model: DiffusionLM; ignoreTime: boolean } {
-  const bytes = readFile(path);
-  const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0));
+  const { weights, options, metadata } = readCheckpoint(readWeightsFile(path));
+  return { model: loadedModel(weights, options), ignoreTime: metadata.ignore_time === 'true' };
+}
+
+/**
+ * Where a finished run goes: checked before training starts (its folder
+ * exists and can be written), so a typo does not cost the whole run.
+ */
+function checkOutPath(out: string): void {
+  const dir = dirname(resolve(out));
   try {
-    const meta = loadWeights(model, bytes);
-    return { model, ignoreTime: meta.ignore_time === 'true' };
+    if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${out}: ${dir} is not a folder`);
+    accessSync(dir, constants.W_OK);
   } catch (e) {
-    model.dispose();
-    throw e;
+    if (e instanceof UsageError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`--out ${out}: ${code === 'ENOENT' ? `the folder ${dir} does not exist` : `cannot write in ${dir} (${code ?? errorMessage(e)})`}`);
+  }
+}
+
+/** Write the trained weights; if that fails now (a full disk, a folder gone), keep them in the temp folder instead and say where. */
+function writeTrained(out: string, bytes: Uint8Array): string {
+  try {
+    writeFileSync(out, bytes);
+    return out;
+  } catch (e) {
+    const rescue = join(tmpdir(), `unmask-rescued-${Date.now()}-${basename(out)}`);
+    writeFileSync(rescue, bytes);
+    console.error(`could not write ${out} (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}): the weights were saved to ${rescue} instead`);
+    return rescue;
   }
 }
 
@@ -92,14 +128,15 @@ async function trainCommand(args: string[]): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const steps = intArg('steps', v.steps, recipe.steps);
-  const seed = intArg('seed', v.seed, 42, 0);
+  const seed = intArg('seed', v.seed, 42, 0, MAX_SEED);
   const out = (v.out as string | undefined) ?? `unmask-${recipe.name}.safetensors`;
+  checkOutPath(out);
   const backend = await useNodeBackend(v.backend as string | undefined);
   console.error(`training "${recipe.name}" for ${steps} steps, seed ${seed}, on ${backend.name}`);
 
   // The trainer applies the recipe's dropout; the model config stays the notebook's.
-  const model = new DiffusionLM(DEFAULT_MODEL, new Rng(seed), initOptions(recipe));
-  const trainer = new Trainer(model, recipe, { seed: seed + 1, steps });
+  const model = freshModel(recipe, seed);
+  const trainer = trainerFor(model, recipe, seed, steps);
   const abort = new AbortController();
   // Ctrl-C (or a polite kill) finishes the current step, then saves.
   const onSignal = () => abort.abort();
@@ -123,8 +160,8 @@ async function trainCommand(args: string[]): Promise<number> {
       recipe: recipe.name, seed: String(seed), steps: String(result.step), total_steps: String(steps),
       ignore_time: String(recipe.ignoreTime), made_by: 'unmask train',
     });
-    writeFileSync(out, bytes);
-    console.error(`${result.message} Saved ${result.step} steps of training to ${out}`);
+    const saved = writeTrained(out, bytes);
+    console.error(`${result.message} Saved ${result.step} steps of training to ${saved}`);
     return result.reason === 'completed' ? 0 : result.reason === 'aborted' ? 130 : 1;
   } finally {
     process.off('SIGINT', onSignal);
@@ -139,7 +176,7 @@ async function evalCommand(args: string[]): Promise<number> {
   if (v.help) return help();
   if (!v.weights) throw new UsageError('eval needs --weights FILE');
   const seqs = intArg('seqs', v.seqs, 500);
-  const seed = intArg('seed', v.seed, 1234, 0);
+  const seed = intArg('seed', v.seed, 1234, 0, MAX_SEED);
   await useNodeBackend(v.backend as string | undefined);
   const { model, ignoreTime } = loadModel(v.weights as string);
   try {
@@ -183,9 +220,12 @@ async function predictCommand(args: string[]): Promise<number> {
   if (!v.tokens) throw new UsageError('predict needs --tokens "3 0 5 ..." (0 marks a [MASK])');
   const t = numberArg('t', v.t, 0, 1);
   const V = DEFAULT_MODEL.vocabSize;
-  const tokens = (v.tokens as string).trim().split(/[\s,]+/).map((s) => {
+  // Split on commas and spaces, but an empty field ("3 0 5," or "3,,5") is a mistake, not a [MASK].
+  const fields = (v.tokens as string).trim().split(/\s*,\s*|\s+/);
+  const tokens = fields.map((s, i) => {
+    if (s === '') throw new UsageError(`--tokens has an empty field at position ${i + 1}: write 0 for a [MASK]`);
     const n = Number(s);
-    if (!Number.isInteger(n) || n < 0 || n >= V) throw new UsageError(`--tokens must be integers in 0..${V - 1}, got "${s}"`);
+    if (!/^\d+$/.test(s) || n >= V) throw new UsageError(`--tokens must be integers in 0..${V - 1}, got "${s}"`);
     return n;
   });
   if (tokens.length > DEFAULT_MODEL.maxLen) throw new UsageError(`--tokens has ${tokens.length} tokens; the model takes at most ${DEFAULT_MODEL.maxLen}`);
@@ -219,7 +259,7 @@ async function sampleCommand(args: string[]): Promise<number> {
   const grid = choiceArg('grid', v.grid, TIME_GRIDS, 'uniform');
   const steps = intArg('steps', v.steps, 32);
   const batch = intArg('batch', v.batch, 32);
-  const seed = intArg('seed', v.seed, 0, 0);
+  const seed = intArg('seed', v.seed, 0, 0, MAX_SEED);
   const show = intArg('show', v.show, batch, 0);
   const temperature = v.temperature === undefined ? 1 : Number(v.temperature);
   if (v.temperature === '' || !Number.isFinite(temperature) || temperature < 0) {

@@ -1,21 +1,14 @@
 /**
- * Pick the fastest TensorFlow.js backend that actually starts, and say why.
- * Entry points register backends by importing them (the browser all four,
- * Node cpu and wasm); this module only chooses among the registered ones.
+ * Start the first of a list of TensorFlow.js backends that actually starts,
+ * and say why the others were passed over. Entry points register backends by
+ * importing them (the browser all four, Node cpu and wasm); which order to try
+ * them in is measured elsewhere (worker/backend-probe.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { BACKEND_PREFERENCE } from './backend-names.ts';
 import { installWasmKernels } from './kernels/install.ts';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-
-/** Fastest first: GPU compute, GPU graphics, SIMD wasm, plain JS. */
-export const BACKEND_PREFERENCE: readonly BackendName[] = Object.freeze(['webgpu', 'webgl', 'wasm', 'cpu']);
-
-/** The backends a `?backend=a,b` query asks for (used to test fallbacks), or all of them, fastest first. */
-export function requestedBackends(search: string): string[] {
-  const wanted = new URLSearchParams(search).get('backend');
-  return wanted ? wanted.split(',').filter(Boolean) : [...BACKEND_PREFERENCE];
-}
+export { BACKEND_PREFERENCE, type BackendName } from './backend-names.ts';
 
 export interface BackendAttempt {
   readonly name: string;
@@ -56,20 +49,4 @@ export async function selectBackend(candidates: readonly string[] = BACKEND_PREF
   }
   const tried = attempts.map((a) => `${a.name}: ${a.reason}`).join('; ');
   throw new BackendError(`no TensorFlow.js backend could start (${tried})`);
-}
-
-/** One line for learners: what this backend means for training time. */
-export function describeBackend(name: string): string {
-  switch (name) {
-    case 'webgpu':
-      return 'WebGPU: your GPU through its compute API, the fastest way to train here.';
-    case 'webgl':
-      return 'WebGL: your GPU through the graphics API, fast enough to train live.';
-    case 'wasm':
-      return 'WebAssembly on the CPU: works everywhere, but training runs several times slower than on a GPU.';
-    case 'cpu':
-      return 'Plain JavaScript on the CPU: the slowest choice, kept as a last resort; expect seconds per training step.';
-    default:
-      return `${name}: an unrecognised backend.`;
-  }
 }

@@ -43,6 +43,16 @@ export interface EvalOptions {
   readonly ignoreTime?: boolean;
   /** Also estimate the ELBO (as many sequences again); off for quick check-ups during training. */
   readonly elbo?: boolean;
+  /** Stops the evaluation between chunks: it then rejects with an AbortError. */
+  readonly signal?: AbortSignal;
+  /** Told after each chunk how many sequences of the total are scored; awaited, so it may yield. */
+  readonly progress?: (done: number, total: number) => void | Promise<void>;
+}
+
+/** Between chunks: report, let the caller yield, and stop if asked to. */
+async function chunkDone(options: EvalOptions, done: number, total: number): Promise<void> {
+  await options.progress?.(done, total);
+  if (options.signal?.aborted) throw new DOMException('the evaluation was cancelled', 'AbortError');
 }
 
 export { linspace };
@@ -82,6 +92,8 @@ export async function evaluate(model: DiffusionLM, options: EvalOptions = {}): P
   const data = options.data ?? DEFAULT_DATA;
   if (!Number.isInteger(perRatio) || perRatio < 1) throw new RangeError(`seqsPerRatio must be a positive integer, got ${perRatio}`);
   const rng = new Rng(options.seed ?? 1234);
+  const total = perRatio * ratios.length * (options.elbo === false ? 1 : 2);
+  let scored = 0;
 
   const results: RatioResult[] = [];
   let pooledLoss = 0, pooledCount = 0;
@@ -101,12 +113,16 @@ export async function evaluate(model: DiffusionLM, options: EvalOptions = {}): P
       }
       masked += maskedCount;
       bestSum += bestPossibleAccuracy(x0, xt, B, data).expected * maskedCount;
+      await chunkDone(options, (scored += B), total);
     }
     results.push({ t, accuracy: correct / masked, bestPossible: bestSum / masked, maskedTokens: masked, meanLoss: lossSum / masked });
     pooledLoss += lossSum;
     pooledCount += masked;
   }
-  const elboBitsPerToken = options.elbo === false ? Number.NaN : await elboBits(model, { ...options, seqs: perRatio * ratios.length, rng, chunk, data });
+  const elboBitsPerToken =
+    options.elbo === false
+      ? Number.NaN
+      : await elboBits(model, { ...options, seqs: perRatio * ratios.length, rng, chunk, data, done: (B) => chunkDone(options, (scored += B), total) });
   return { ratios: results, meanLoss: pooledLoss / pooledCount, elboBitsPerToken };
 }
 
@@ -117,7 +133,7 @@ export async function evaluate(model: DiffusionLM, options: EvalOptions = {}): P
  */
 async function elboBits(
   model: DiffusionLM,
-  o: { seqs: number; rng: Rng; chunk: number; data: DataConfig; ignoreTime?: boolean },
+  o: { seqs: number; rng: Rng; chunk: number; data: DataConfig; ignoreTime?: boolean; done: (B: number) => Promise<void> },
 ): Promise<number> {
   const { seqs, rng, chunk, data } = o;
   const u = rng.next();
@@ -134,6 +150,7 @@ async function elboBits(
       for (let i = b * L; i < (b + 1) * L; i++) if (mask[i]) s += nll[i];
       total += s / t[b] / L;
     }
+    await o.done(B);
   }
   return total / seqs / Math.LN2;
 }

@@ -16,19 +16,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_MODEL, validateModelConfig, type ModelConfig } from './config.ts';
 import { dense, embed, layerNorm } from './ops.ts';
 import { paramSpecs, sinusoidalTable, sizeOf } from './params.ts';
+import { TIME_INPUTS, type TimeInput } from './model-options.ts';
 import type { Rng } from './rng.ts';
 
-/**
- * How the model hears the masking ratio t:
- *  - 'learned': the notebook's MLP, Linear(1,64) -> SiLU -> Linear(64,64);
- *  - 'sinusoidal': fixed sinusoids of 1000·t, like the position table, no weights;
- *  - 'none': no time term. Masked diffusion can do without one (MDLM): the
- *    share of [MASK] tokens in x_t already says roughly what t is.
- * The time MLP's weights exist in every variant, so the parameter names and
- * count (and the files) stay the notebook's; only 'learned' uses them.
- */
-export type TimeInput = 'learned' | 'sinusoidal' | 'none';
-export const TIME_INPUTS: readonly TimeInput[] = Object.freeze(['learned', 'sinusoidal', 'none']);
+export { TIME_INPUTS, type TimeInput } from './model-options.ts';
 
 /** The sinusoidal time input reads t as a position in 0..1000, as DDPM reads its timestep. */
 const TIME_POSITIONS = 1000;

@@ -20,3 +20,22 @@ export function binomialPmf(n: number, p: number): number[] {
 export function linspace(lo: number, hi: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => (n === 1 ? lo : lo + ((hi - lo) * i) / (n - 1)));
 }
+
+/**
+ * Moving average over the last `window` defined values (the notebook smooths
+ * its loss over 50 steps). Skipped steps (null) are carried over, not counted.
+ */
+export function movingAverage(xs: readonly (number | null)[], window: number): (number | null)[] {
+  const out: (number | null)[] = [];
+  const kept: number[] = [];
+  let sum = 0;
+  for (const x of xs) {
+    if (x !== null) {
+      kept.push(x);
+      sum += x;
+      if (kept.length > window) sum -= kept[kept.length - window - 1];
+    }
+    out.push(kept.length === 0 ? null : sum / Math.min(kept.length, window));
+  }
+  return out;
+}

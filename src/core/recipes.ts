@@ -3,7 +3,8 @@
  * *what* it is. The architecture and parameter count never change, so any
  * recipe's weights load in the notebook and vice versa.
  */
-import { TIME_INPUTS, type InitOptions, type TimeInput } from './model.ts';
+import type { InitOptions } from './model.ts';
+import { TIME_INPUTS, type TimeInput } from './model-options.ts';
 import type { LossWeighting } from './objective.ts';
 import { TORCH_ADAMW, type AdamWConfig, type ScheduleConfig } from './optim.ts';
 

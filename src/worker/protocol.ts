@@ -16,6 +16,9 @@ export interface RunSpec {
   readonly overrides?: RecipeOverrides;
 }
 
+/** Ratios of the accuracy check-ups during a run: few and cheap, so they barely slow training. */
+export const CHECK_T: readonly number[] = Object.freeze([0.1, 0.3, 0.5, 0.7, 0.9]);
+
 /** Accuracy at a few ratios, measured during the run. */
 export interface Checkup {
   readonly step: number;

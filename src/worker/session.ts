@@ -5,16 +5,14 @@
  * the same code runs in the training worker and, where workers are not
  * available, on the page.
  */
-import { DEFAULT_MODEL } from '../core/config.ts';
+import { errorMessage } from '../core/error-message.ts';
 import { evaluate } from '../core/metrics.ts';
-import { DiffusionLM } from '../core/model.ts';
-import { getRecipe, initOptions, withOverrides, type Recipe } from '../core/recipes.ts';
-import { Rng } from '../core/rng.ts';
-import { Trainer } from '../core/training.ts';
-import type { RunSpec, RunState, SessionEvent } from './protocol.ts';
+import type { DiffusionLM } from '../core/model.ts';
+import { freshModel, trainerFor } from '../core/model-factory.ts';
+import { getRecipe, withOverrides, type Recipe } from '../core/recipes.ts';
+import type { Trainer } from '../core/training.ts';
+import { CHECK_T, type RunSpec, type RunState, type SessionEvent } from './protocol.ts';
 
-/** Ratios of the accuracy check-ups: few and cheap, so they barely slow training. */
-export const CHECK_T: readonly number[] = Object.freeze([0.1, 0.3, 0.5, 0.7, 0.9]);
 const CHECK_SEQS = 64;
 /** A save point at most this many steps apart: what a lost GPU or a reload can cost. */
 export const SAVE_EVERY = 50;
@@ -24,17 +22,11 @@ export function checkupEvery(totalSteps: number): number {
   return Math.max(50, Math.round(totalSteps / 10));
 }
 
-function freshModel(recipe: Recipe, seed: number): DiffusionLM {
-  return new DiffusionLM(DEFAULT_MODEL, new Rng(seed), initOptions(recipe));
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 export interface SessionOptions {
   /** Says why the GPU is gone, or null while it is fine. */
   readonly lost?: () => string | null;
+  /** After an error: waits briefly for a GPU loss still on its way (an error is often its first sign). */
+  readonly settleLost?: () => Promise<string | null>;
   /** Aborted when the GPU goes, so a step in flight stops at once. */
   readonly lostSignal?: AbortSignal;
   /** Looks a recipe up by name (tests pass smaller batches). */
@@ -64,7 +56,7 @@ export class TrainingSession {
   async measure(recipeName: string): Promise<number> {
     const recipe = this.recipe(recipeName);
     const model = freshModel(recipe, 1);
-    const trainer = new Trainer(model, recipe, { steps: 4, seed: 1 });
+    const trainer = trainerFor(model, recipe, 1, 4);
     const times: number[] = [];
     try {
       await trainer.run({}, (r) => times.push(1 / r.stepsPerSec));
@@ -89,7 +81,7 @@ export class TrainingSession {
       if (!this.trainer) throw new Error('there is no paused run to resume');
     } catch (e) {
       this.discard();
-      return this.emit({ type: 'failed', message: `Training could not start: ${message(e)}` });
+      return this.emit({ type: 'failed', message: `Training could not start: ${errorMessage(e)}` });
     }
     await this.loop(this.trainer, this.model!);
   }
@@ -105,10 +97,10 @@ export class TrainingSession {
       this.controller.abort();
     } else if (this.trainer) {
       const step = this.trainer.step;
-      this.end('stopped', `Stopped after step ${step}.`).catch((e: unknown) => {
-        if (this.reportLost(step)) return;
+      this.end('stopped', `Stopped after step ${step}.`).catch(async (e: unknown) => {
+        if (await this.reportLostAfterError(step)) return;
         this.discard();
-        this.emit({ type: 'failed', message: `Stopping failed: ${message(e)}` });
+        this.emit({ type: 'failed', message: `Stopping failed: ${errorMessage(e)}` });
       });
     }
   }
@@ -123,7 +115,7 @@ export class TrainingSession {
     const recipe = withOverrides(this.recipe(spec.recipe), spec.overrides);
     this.model = freshModel(recipe, spec.seed);
     if (from) this.model.loadStateDict(new Map(from.weights));
-    this.trainer = new Trainer(this.model, recipe, { steps: spec.totalSteps, seed: spec.seed });
+    this.trainer = trainerFor(this.model, recipe, spec.seed, spec.totalSteps);
     if (from) this.trainer.setState(from.trainer);
   }
 
@@ -162,9 +154,9 @@ export class TrainingSession {
       await this.save(trainer, model);
       this.emit({ type: 'ended', reason: 'paused', step: trainer.step, message: `Paused after step ${trainer.step} of ${trainer.totalSteps}.`, weights: null });
     } catch (e) {
-      if (this.reportLost(trainer.step)) return;
+      if (await this.reportLostAfterError(trainer.step)) return;
       this.discard();
-      this.emit({ type: 'failed', message: `Training failed: ${message(e)}` });
+      this.emit({ type: 'failed', message: `Training failed: ${errorMessage(e)}` });
     } finally {
       this.stopping = false;
       this.controller = null;
@@ -179,6 +171,13 @@ export class TrainingSession {
     this.trainer = null;
     this.emit({ type: 'lost', step, message: lost });
     return true;
+  }
+
+  /** An error may be the first sign of a lost GPU: give the loss a moment to show before calling it a failure. */
+  private async reportLostAfterError(step: number): Promise<boolean> {
+    if (this.reportLost(step)) return true;
+    await this.options.settleLost?.();
+    return this.reportLost(step);
   }
 
   private async checkup(trainer: Trainer, model: DiffusionLM): Promise<void> {

@@ -12,7 +12,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { requestedBackends, selectBackend, type BackendChoice } from '../core/backend.ts';
+import { BACKEND_PREFERENCE, selectBackend, type BackendChoice } from '../core/backend.ts';
 
 // The threaded wasm build starts its workers from a blob of the bundled script,
 // which breaks once minified ("e is not defined"); and measured here, two
@@ -25,7 +25,7 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
 
-/** Start the first of `candidates` that works here (page or worker), and say why others were passed over. */
-export function startBackend(candidates: readonly string[] = requestedBackends(globalThis.location?.search ?? '')): Promise<BackendChoice> {
+/** Start the first of `candidates` that works here (page or worker, fastest first), and say why others were passed over. */
+export function startBackend(candidates: readonly string[] = BACKEND_PREFERENCE): Promise<BackendChoice> {
   return selectBackend(candidates);
 }

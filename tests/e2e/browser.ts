@@ -65,6 +65,8 @@ export async function serveBuiltApp(): Promise<{ url: string; outDir: string; cl
       'Cross-Origin-Opener-Policy': 'same-origin',
       'Cross-Origin-Embedder-Policy': 'require-corp',
       'Cache-Control': 'no-cache',
+      // As vite preview sends it: the service worker's cache must not trip over it offline.
+      Vary: 'Origin',
     });
     createReadStream(file).pipe(res);
   });

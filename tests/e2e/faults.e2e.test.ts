@@ -1,8 +1,10 @@
 /**
  * Live training in its worker, through the faults a learner's GPU can throw:
  * a lost WebGL context and a destroyed WebGPU device. Each is forced with the
- * real API (WEBGL_lose_context, GPUDevice.destroy) inside the training worker;
- * the run must carry on from its last save on the next backend and say so.
+ * real API (WEBGL_lose_context, GPUDevice.destroy) inside the training worker,
+ * reached from outside through tfjs' global engine (the production bundle has
+ * no hook for it); the run must carry on from its last save on the next
+ * backend and say so. And a worker that dies without a word is noticed.
  */
 import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from './browser.ts';
@@ -14,7 +16,20 @@ const openAndRun = opener(env);
 /** Lose the GPU inside the training worker, as a driver reset would. */
 async function loseDevice(page: Parameters<typeof trainingWorker>[0]): Promise<string> {
   const worker = await trainingWorker(page);
-  return worker.evaluate(() => (self as unknown as { unmaskFaults: { loseDevice: () => string } }).unmaskFaults.loseDevice());
+  return worker.evaluate(() => {
+    // tfjs keeps its engine on the global object; its backend holds the GL context or the GPU device.
+    const engine = (self as unknown as { _tfengine?: { backendName?: string; backendInstance?: { gpgpu?: { gl: WebGL2RenderingContext }; device?: GPUDevice } } })._tfengine;
+    const backend = engine?.backendInstance;
+    if (engine?.backendName === 'webgl' && backend?.gpgpu) {
+      backend.gpgpu.gl.getExtension('WEBGL_lose_context')?.loseContext();
+      return 'lost the WebGL context';
+    }
+    if (engine?.backendName === 'webgpu' && backend?.device) {
+      backend.device.destroy();
+      return 'lost the WebGPU device';
+    }
+    return 'no GPU in use';
+  });
 }
 
 describe('training through GPU faults', () => {
@@ -81,4 +96,24 @@ describe('training through GPU faults', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);
+
+  it('notices a training worker that dies without a word, and offers its last save', async () => {
+    const { page, errors, cell } = await openAndRun('?backend=wasm&section=training', 'model-source');
+    await startTraining(cell, 2000);
+    // Past the first save point (every 50 steps), then the worker closes itself: no error event, no message.
+    await expect.poll(() => currentStep(page), { timeout: 240_000 }).toBeGreaterThan(60);
+    await (await trainingWorker(page)).evaluate(() => self.close());
+    const message = page.getByTestId('train-message');
+    await expect.poll(() => message.textContent(), { timeout: 180_000 }).toMatch(
+      /^The training worker stopped answering: nothing for \d+ s after step \d+, so it was stopped\. The save at step \d+ is kept: resume it below\.$/,
+    );
+    const savedAt = Number((await message.textContent())!.match(/save at step (\d+)/)![1]);
+    expect(savedAt).toBeGreaterThanOrEqual(50);
+    await page.getByTestId('train-interrupted').getByRole('button', { name: 'Resume it' }).click();
+    await expect.poll(() => currentStep(page), { timeout: 120_000 }).toBeGreaterThan(savedAt);
+    await cell.getByRole('button', { name: 'Stop (keeps the weights so far)' }).click();
+    await expect.poll(() => page.getByTestId('model-label').textContent(), { timeout: 120_000 }).toMatch(/^trained here: \d+ steps of the learns recipe$/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 600_000);
 });

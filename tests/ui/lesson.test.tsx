@@ -6,8 +6,8 @@ import { SECTIONS } from '../../src/lesson/sections.ts';
 import { loadCells, SECTIONS_WITH_CELLS } from '../../src/ui/cells/index.ts';
 import { cell } from '../../src/ui/cells/types.ts';
 import { Cell } from '../../src/ui/notebook/Cell.tsx';
-import { models } from '../../src/ui/engine.ts';
-import type { DiffusionLM } from '../../src/core/model.ts';
+import { NOTEBOOK_MODEL_OPTIONS } from '../../src/core/model-factory.ts';
+import { models } from '../../src/ui/models/index.ts';
 import { DEFAULT_SEED, loadProgress, parseSeed, parseUrl, shareUrl } from '../../src/ui/notebook/progress.ts';
 
 describe('the prose compiler', () => {
@@ -97,9 +97,9 @@ describe('a cell', () => {
     render(<Cell id="needs" def={def} seed={1} runSignal={1} showCodeByDefault={false} onRan={noop} />);
     expect(screen.getByText(/This cell needs a trained model|Load one of the shipped checkpoints/)).toBeTruthy();
     expect(calls).toBe(0);
-    await act(async () => models.replace({ dispose: noop } as unknown as DiffusionLM, 'pretrained: a stand-in'));
+    await act(async () => models.replace(new Map(), NOTEBOOK_MODEL_OPTIONS, 'pretrained: a stand-in'));
     expect(await screen.findByText('run 1')).toBeTruthy();
-    await act(async () => models.replace({ dispose: noop } as unknown as DiffusionLM, 'pretrained: another'));
+    await act(async () => models.replace(new Map(), NOTEBOOK_MODEL_OPTIONS, 'pretrained: another'));
     expect(calls).toBe(1); // a later model marks the output stale; it does not run again by itself
   });
 

@@ -1,5 +1,6 @@
 /** Section 8's puzzle cells and section 11's reverse step: what they compute from their data, and what a learner reads. */
 import { fireEvent, render, screen } from '@testing-library/react';
+import type { ReactElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { RecipeCurves, StallAblation } from '../../src/lesson/measured-types.ts';
 import { describeAblation, describeRecipeCurves, escapeStep } from '../../src/ui/cells/plateau.tsx';
@@ -57,10 +58,10 @@ describe('the ablation summary', () => {
 });
 
 describe('one reverse step', () => {
-  const ctx: CellContext = { seed: 42, signal: new AbortController().signal };
+  const ctx: CellContext = { seed: 42, signal: new AbortController().signal, progress: () => undefined };
   const def = reverseStepCells['reverse-step'] as unknown as {
     run: (c: CellContext) => { seed: number; u: number[] };
-    View: (p: { out: { seed: number; u: number[] }; ctx: CellContext }) => JSX.Element;
+    View: (p: { out: { seed: number; u: number[] }; ctx: CellContext }) => ReactElement;
   };
 
   it('opens the masked words whose u lies in [s, t), and states (t - s)/t', () => {

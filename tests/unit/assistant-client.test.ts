@@ -6,9 +6,9 @@
 import { createServer } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sectionById } from '../../src/lesson/sections.ts';
-import { askChat, AssistantError } from '../../src/ui/assistant/client.ts';
+import { askChat, AssistantError, TRUNCATED } from '../../src/ui/assistant/client.ts';
 import { ASSISTANT } from '../../src/ui/assistant/config.ts';
-import { buildMessages, type ChatMessage } from '../../src/ui/assistant/prompt.ts';
+import { buildMessages, recentHistory, type ChatMessage } from '../../src/ui/assistant/prompt.ts';
 import { API_KEY_KEY, checkEndpoint, hasConsent, loadApiKey, loadSettings, maskKey, mixedContentWarning, saveApiKey, saveSettings, SETTINGS_KEY } from '../../src/ui/assistant/settings.ts';
 import { SseParser } from '../../src/ui/assistant/sse.ts';
 import { chunk, startChatStub, type ChatStub } from '../helpers/chat-stub.ts';
@@ -65,6 +65,20 @@ describe('askChat', () => {
     const answer = await askChat({ endpoint: stub.base, model: 'tiny', messages: MESSAGES, onText: (p) => pieces.push(p) });
     expect(pieces).toEqual(['Each ', 'token is ', 'hidden with probability $t$.']);
     expect(answer).toBe(pieces.join(''));
+  });
+
+  it('cuts a runaway answer at its cap, with a note, and stops reading it', async () => {
+    const piece = '$$\\sum_{i=1}^{n} x_i$$ '.repeat(100); // ~2,400 characters of math a piece
+    stub.reply({ kind: 'stream', pieces: Array.from({ length: 200 }, () => piece), delayMs: 0 });
+    const pieces: string[] = [];
+    const answer = await askChat({ endpoint: stub.base, model: 'tiny', messages: MESSAGES, onText: (p) => pieces.push(p) });
+    expect(answer).toBe(pieces.join(''));
+    expect(answer.endsWith(TRUNCATED)).toBe(true);
+    expect(answer.length - TRUNCATED.length).toBe(ASSISTANT.maxAnswerChars);
+    expect(pieces.length).toBeLessThan(20); // it stopped, instead of taking all 200
+    stub.reply({ kind: 'json', text: 'x'.repeat(ASSISTANT.maxAnswerChars + 10) });
+    const whole = await askChat({ endpoint: stub.base, model: 'tiny', messages: MESSAGES });
+    expect(whole).toBe('x'.repeat(ASSISTANT.maxAnswerChars) + TRUNCATED);
   });
 
   it('copes with events split across network chunks, CRLF lines and keep-alive comments', async () => {
@@ -179,6 +193,17 @@ describe('the messages', () => {
     expect(msgs[0].content).toContain(math.text);
     expect(msgs[0].content).toContain('this loss is not the ELBO');
     expect(msgs.slice(1).map((m) => m.content)).toEqual(['q1', 'a1', 'q2']);
+  });
+
+  it('send a capped history: long answers cut short, the oldest exchanges dropped first', () => {
+    const long = { question: 'q', answer: 'y'.repeat(ASSISTANT.maxHistoryChars) };
+    const history = [{ question: 'old', answer: 'a'.repeat(ASSISTANT.maxHistoryChars / 4 - 10) }, long, long, long, { question: 'last', answer: 'short' }];
+    const kept = recentHistory(history);
+    const size = kept.reduce((n, e) => n + e.question.length + e.answer.length, 0);
+    expect(size).toBeLessThanOrEqual(ASSISTANT.maxHistoryChars);
+    expect(kept.at(-1)).toEqual({ question: 'last', answer: 'short' });
+    expect(kept[0].answer.endsWith(' […]')).toBe(true);
+    expect(kept.some((e) => e.question === 'old')).toBe(false);
   });
 
   it('keep only the most recent exchanges', () => {

@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { exactBestPossibleAccuracy } from '../../src/core/bayes.ts';
-import { CHALLENGE_RATIOS, describeRepeat, describeTimeInputRuns, movingAverage, type TimeInputCurves } from '../../src/ui/cells/beyond/challenge-data.ts';
-import { CHECK_T } from '../../src/worker/session.ts';
+import { movingAverage } from '../../src/core/numeric.ts';
+import { CHALLENGE_RATIOS, describeRepeat, describeTimeInputRuns, type TimeInputCurves } from '../../src/lesson/challenge-data.ts';
+import { CHECK_T } from '../../src/worker/protocol.ts';
 
 const read = (name: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../public/challenges/${name}`, import.meta.url)), 'utf8')) as TimeInputCurves;
 const shipped = read('time-input.json');

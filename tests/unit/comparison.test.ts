@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LEARNS, type Recipe } from '../../src/core/recipes.ts';
 import { Comparison, type ComparisonSnapshot } from '../../src/ui/cells/beyond/comparison.ts';
-import type { TrainingClient } from '../../src/ui/training-client.ts';
+import type { TrainingClient } from '../../src/ui/training/training-client.ts';
 import type { RunSpec } from '../../src/worker/protocol.ts';
 import { TrainingSession } from '../../src/worker/session.ts';
 import { useBackend } from '../helpers/backends.ts';
@@ -20,7 +20,7 @@ function onThePage() {
   const specs: RunSpec[] = [];
   const sessions: TrainingSession[] = [];
   const comparison = new Comparison({
-    backends: ['wasm'],
+    backends: () => ['wasm'],
     nextFrame: (fn) => setTimeout(fn, 0),
     connect: async (_backends, onEvent) => {
       const session = new TrainingSession(onEvent, { recipe: () => small });

@@ -84,7 +84,8 @@ describe('forward process q(x_t | x_0)', () => {
         const se = Math.sqrt((t * (1 - t)) / n);
         expect(Math.abs(maskedCount / n - t)).toBeLessThan(4 * se);
       }),
-      { numRuns: 100 },
+      // A fixed seed: with random ones, 100 draws at 4 standard errors fail about one run in 160 by chance alone.
+      { numRuns: 100, seed: 20261203 },
     );
   });
 

@@ -5,11 +5,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL } from '../../src/core/config.ts';
-import { DiffusionLM } from '../../src/core/model.ts';
+import { freshModel, trainerFor } from '../../src/core/model-factory.ts';
 import { paramSpecs } from '../../src/core/params.ts';
-import { initOptions, LEARNS, withOverrides, type Recipe } from '../../src/core/recipes.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { Trainer } from '../../src/core/training.ts';
+import { LEARNS, withOverrides, type Recipe } from '../../src/core/recipes.ts';
 import type { RunState, SessionEvent } from '../../src/worker/protocol.ts';
 import { SAVE_EVERY, TrainingSession, type SessionOptions } from '../../src/worker/session.ts';
 import { useBackend } from '../helpers/backends.ts';
@@ -159,15 +157,15 @@ describe('training session (wasm)', () => {
     expect(of('ended')[0]).toMatchObject({ reason: 'completed', step: 3 });
     const fromSession = weightsOf(of('ended')[0]);
 
-    // The same variant built by hand: same model, data and steps give the same weights.
+    // The same variant built by hand (the one factory, the one seed convention): same model, data and steps give the same weights.
     const recipe = withOverrides(small, overrides);
-    const model = new DiffusionLM(DEFAULT_MODEL, new Rng(5), initOptions(recipe));
-    const trainer = new Trainer(model, recipe, { steps: 3, seed: 5 });
+    const model = freshModel(recipe, 5);
+    const trainer = trainerFor(model, recipe, 5, 3);
     await trainer.run();
     const byHand = await model.stateDict();
     expect(maxAbsDiff(fromSession, byHand)).toBe(0);
     // No time input: the time MLP kept its initial weights; everything else moved.
-    const init = new DiffusionLM(DEFAULT_MODEL, new Rng(5), initOptions(recipe));
+    const init = freshModel(recipe, 5);
     const start = await init.stateDict();
     expect(fromSession.get('time_mlp.2.weight')).toEqual(start.get('time_mlp.2.weight'));
     expect(fromSession.get('output_head.weight')).not.toEqual(start.get('output_head.weight'));

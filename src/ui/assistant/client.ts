@@ -127,16 +127,24 @@ async function readAnswer(response: Response, keepAlive: () => void, onText?: (p
   let mode: 'sse' | 'json' | null = /text\/event-stream/i.test(response.headers.get('content-type') ?? '') ? 'sse' : null;
   let raw = '';
   let answer = '';
+  let full = false;
   const take = (events: string[]) => {
     for (const data of events) {
-      const piece = streamPiece(data);
-      if (piece) {
-        answer += piece;
-        onText?.(piece);
-      }
+      const piece = full ? '' : streamPiece(data);
+      if (!piece) continue;
+      const room = ASSISTANT.maxAnswerChars - answer.length;
+      const kept = piece.length > room ? piece.slice(0, room) + TRUNCATED : piece;
+      full = piece.length > room;
+      answer += kept;
+      onText?.(kept);
     }
   };
   for (;;) {
+    if (full || raw.length > ASSISTANT.maxAnswerChars * 4) {
+      // Enough: stop reading (the server may go on sending), and keep what fits.
+      void reader.cancel().catch(() => undefined);
+      break;
+    }
     const { done, value } = await reader.read();
     keepAlive();
     const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
@@ -149,11 +157,18 @@ async function readAnswer(response: Response, keepAlive: () => void, onText?: (p
     if (done) break;
   }
   if (mode === 'sse') {
-    take(sse.finish());
+    if (!full) take(sse.finish());
     return answer;
   }
-  return parseJsonAnswer(raw);
+  if (raw.length > ASSISTANT.maxAnswerChars * 4) {
+    throw new AssistantError('format', `The server sent an answer of more than ${(ASSISTANT.maxAnswerChars * 4).toLocaleString('en-US')} characters in one piece; it was not read. Ask for a shorter one.`);
+  }
+  const whole = parseJsonAnswer(raw);
+  return whole.length > ASSISTANT.maxAnswerChars ? whole.slice(0, ASSISTANT.maxAnswerChars) + TRUNCATED : whole;
 }
+
+/** Appended where an answer was cut at ASSISTANT.maxAnswerChars. */
+export const TRUNCATED = `\n\n*(The answer was cut here: it ran past ${ASSISTANT.maxAnswerChars.toLocaleString('en-US')} characters.)*`;
 
 /** One streamed event: a piece of text, '' for events without any, or an error the server sent mid-stream. */
 function streamPiece(data: string): string {

@@ -11,6 +11,16 @@ export const ASSISTANT = Object.freeze({
    * models have small context windows; the oldest exchanges go first.
    */
   maxExchanges: 8,
+  /**
+   * Most characters of history sent with a question (each answer in it cut
+   * to a quarter of this): a long answer must not swell every later request.
+   */
+  maxHistoryChars: 16_000,
+  /**
+   * An answer is read up to this many characters, then cut with a note: a
+   * runaway server once sent 5 MB of math, and rendering it froze the page.
+   */
+  maxAnswerChars: 24_000,
   /** Ready-made endpoints for the settings form: the usual local servers. */
   presets: [
     { label: 'Ollama on this computer', endpoint: 'http://localhost:11434/v1', model: 'llama3.2' },

@@ -31,8 +31,23 @@ export function systemPrompt(section: Pick<Section, 'index' | 'title' | 'text'>)
   ].join('\n');
 }
 
+/** The recent exchanges that fit the history budget, newest kept first; each long answer cut short. */
+export function recentHistory(history: readonly Exchange[], maxExchanges = ASSISTANT.maxExchanges, maxChars = ASSISTANT.maxHistoryChars): Exchange[] {
+  const perAnswer = Math.floor(maxChars / 4);
+  const kept: Exchange[] = [];
+  let used = 0;
+  for (const e of history.slice(-maxExchanges).reverse()) {
+    const answer = e.answer.length > perAnswer ? `${e.answer.slice(0, perAnswer)} […]` : e.answer;
+    const size = e.question.length + answer.length;
+    if (used + size > maxChars) break;
+    used += size;
+    kept.unshift({ question: e.question, answer });
+  }
+  return kept;
+}
+
 export function buildMessages(section: Pick<Section, 'index' | 'title' | 'text'>, history: readonly Exchange[], question: string): ChatMessage[] {
-  const recent = history.slice(-ASSISTANT.maxExchanges);
+  const recent = recentHistory(history);
   return [
     { role: 'system', content: systemPrompt(section) },
     ...recent.flatMap((e): ChatMessage[] => [

@@ -10,11 +10,11 @@
  */
 import { useState } from 'react';
 import { exactBestPossibleAccuracy } from '../../core/bayes.ts';
+import { movingAverage } from '../../core/numeric.ts';
 import { meanInverseDistinctTokens } from '../../core/periodicity.ts';
 import type { PlateauExample, RecipeCurve, RecipeCurves, StallAblation } from '../../lesson/measured-types.ts';
 import { pct, TokenRow } from '../figures/Tokens.tsx';
 import { Plot } from '../plot/index.ts';
-import { movingAverage } from './beyond/challenge-data.ts';
 import { cell } from './types.ts';
 
 /** Off the plateau: the first check-up at 90% or more at the lowest check-up ratio (t = 0.1). */

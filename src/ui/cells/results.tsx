@@ -1,15 +1,14 @@
 /** Section 10: what the model predicts, and how accuracy falls with the masking ratio against the best possible. */
-import { exactBestPossibleAccuracy } from '../../core/bayes.ts';
-import { DEFAULT_DATA, MASK_ID } from '../../core/config.ts';
+import { MASK_ID } from '../../core/config.ts';
 import { generatePatterns } from '../../core/data.ts';
 import { maskArrays } from '../../core/masking.ts';
-import { evaluate, type Evaluation } from '../../core/metrics.ts';
+import type { Evaluation } from '../../core/metrics.ts';
 import type { MaskPrediction } from '../../core/predict.ts';
+import type { AccuracyCurve } from '../../compute/model-readouts.ts';
 import { predictForLesson } from '../exercises/predictor.ts';
-import { models } from '../engine.ts';
 import { pct, TokenRow } from '../figures/Tokens.tsx';
+import { models } from '../models/index.ts';
 import { Plot } from '../plot/index.ts';
-import { linspace } from '../../core/numeric.ts';
 import { cell, rngFor } from './types.ts';
 
 interface AtRatio {
@@ -66,12 +65,9 @@ function Top3Figure({ out }: { out: Top3 }) {
   );
 }
 
-interface Curve {
-  readonly evaluation: Evaluation;
-  readonly best: { t: number[]; acc: number[] };
+interface Curve extends AccuracyCurve {
   readonly notebook: Evaluation | null;
   readonly label: string;
-  readonly seqs: number;
 }
 
 function CurveView({ out }: { out: Curve }) {
@@ -106,20 +102,22 @@ export const cells = {
     title: 'Predictions at three ratios',
     source: () => import('../../core/predict.ts?raw'),
     needsModel: true,
-    run: ({ seed }) => models.use(async (model, label) => {
+    run: async ({ seed, signal }) => {
       const rng = rngFor(seed, 'predictions');
       const { x0 } = generatePatterns(rng, 1);
       const rows: AtRatio[] = [];
       let by = '';
+      let label = '';
       for (const t of [0.2, 0.5, 0.8]) {
         const { xt } = maskArrays(x0, [t], rng);
-        const predicted = await predictForLesson(model, x0, xt, t, 1);
+        const predicted = await predictForLesson(x0, xt, t, 1, signal);
         by = predicted.by;
+        label = predicted.label;
         const preds = predicted.preds;
         rows.push({ t, xt, total: preds.length, correct: preds.filter((p) => p.top[0].token === x0[p.position]).length });
       }
       return { x0, rows, label, by };
-    }),
+    },
     View: ({ out }) => (
       <div>
         <p className="token-row-label">Original</p>
@@ -142,13 +140,13 @@ export const cells = {
   'top3-figure': cell<Top3>({
     title: "The model's top three guesses at each mask",
     needsModel: true,
-    run: ({ seed }) => models.use(async (model, label) => {
+    run: async ({ seed, signal }) => {
       const rng = rngFor(seed, 'top3-figure');
       const { x0 } = generatePatterns(rng, 1);
       const { xt } = maskArrays(x0, [0.5], rng);
-      const { preds, by } = await predictForLesson(model, x0, xt, 0.5, 3);
+      const { preds, by, label } = await predictForLesson(x0, xt, 0.5, 3, signal);
       return { x0, xt, preds, label, by };
-    }),
+    },
     View: Top3Figure,
   }),
 
@@ -156,15 +154,15 @@ export const cells = {
     title: 'Accuracy against masking ratio',
     source: () => import('../../core/metrics.ts?raw'),
     needsModel: true,
-    run: ({ seed }) => models.use(async (model, label) => {
-      const seqs = 200;
-      const evaluation = await evaluate(model, { seqsPerRatio: seqs, chunk: seqs, seed, data: DEFAULT_DATA });
-      const t = linspace(0.05, 1, 39);
-      const notebook = await fetch('pretrained/notebook-3000.eval.json')
-        .then((r) => (r.ok ? (r.json() as Promise<Evaluation>) : null))
-        .catch(() => null);
-      return { evaluation, best: { t, acc: t.map((x) => exactBestPossibleAccuracy(x)) }, notebook, label, seqs };
-    }),
+    run: async ({ seed, signal, progress }) => {
+      const [{ result, label }, notebook] = await Promise.all([
+        models.run('accuracyCurve', { seed, seqs: 200 }, { signal, onProgress: progress }),
+        fetch('pretrained/notebook-3000.eval.json')
+          .then((r) => (r.ok ? (r.json() as Promise<Evaluation>) : null))
+          .catch(() => null),
+      ]);
+      return { ...result, notebook, label };
+    },
     View: CurveView,
   }),
 };

@@ -1,56 +1,25 @@
 /** Section 8: train live here, or load a shipped checkpoint; watch the loss. */
-import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FocusEvent } from 'react';
+import { memo, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { exactBestPossibleAccuracy } from '../../core/bayes.ts';
-import { describeBackend } from '../../core/backend.ts';
+import { movingAverage } from '../../core/numeric.ts';
 import { learningRates } from '../../core/optim.ts';
 import { RECIPES } from '../../core/recipes.ts';
-import { models, startEngine } from '../engine.ts';
-import { liveTraining, MAX_LIVE_STEPS, type Checkup } from '../live-training.ts';
-import { CHECK_T } from '../../worker/session.ts';
-import { ModelPicker } from '../notebook/Cell.tsx';
-import { Plot, type PlotLayout, type PlotTrace } from '../plot/index.ts';
+import { CHECK_T } from '../../worker/protocol.ts';
+import { describeBackend } from '../backend/backend-request.ts';
+import { formatDuration } from '../format.ts';
+import { backends, compute, models } from '../models/index.ts';
+import { ModelPicker } from '../models/ModelPicker.tsx';
+import { LIVE_CHART_MS, Plot, type PlotLayout, type PlotTrace } from '../plot/index.ts';
+import { DEFAULT_RECIPE, liveTraining, stepsProblem, type Checkup, type TrainingSnapshot } from '../training/index.ts';
+import { useFocusFollowsControls } from '../training/use-focus-follows.ts';
 import { plateauCells } from './plateau.tsx';
 import { cell } from './types.ts';
 
-function formatSeconds(sec: number): string {
-  if (sec < 90) return `${Math.round(sec)} s`;
-  if (sec < 5400) return `${Math.round(sec / 60)} min`;
-  return `${(sec / 3600).toFixed(1)} h`;
-}
-
-function ModelSource({ out }: { out: { backend: string; seed: number } }) {
+/** The model the lesson uses now: a shipped checkpoint, an upload, or the last run; and the download. */
+function ModelChoice() {
   const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
-  const live = useSyncExternalStore(liveTraining.subscribe, liveTraining.getSnapshot);
-  const [recipe, setRecipe] = useState('learns');
-  const [steps, setSteps] = useState(String(RECIPES.learns.steps));
-  const n = Number(steps);
-  const validSteps = Number.isInteger(n) && n >= 1 && n <= MAX_LIVE_STEPS;
-  const busy = live.phase === 'running' || live.phase === 'measuring';
-  const active = busy || live.phase === 'paused';
-  const trainsOn = live.backend?.name ?? out.backend;
-  const eta = live.phase === 'running' && live.stepsPerSec > 0 ? (live.totalSteps - live.step) / live.stepsPerSec : null;
-  useEffect(() => {
-    if (validSteps) liveTraining.planRun(recipe, n);
-  }, [recipe, n, validSteps]);
-  // Start, Pause/Resume and Stop replace one another as a run starts and ends: when the
-  // button that had focus goes, focus moves to the one that takes its place, instead of
-  // falling back to the page.
-  const controls = useRef<HTMLDivElement>(null);
-  const hadFocus = useRef(false);
-  useEffect(() => {
-    const box = controls.current;
-    if (!box) return;
-    const focused = document.activeElement;
-    if (hadFocus.current && (!focused || focused === document.body)) box.querySelector<HTMLButtonElement>('button:not(:disabled)')?.focus();
-    hadFocus.current = box.contains(document.activeElement);
-  });
-  const onControlsFocus = () => (hadFocus.current = true);
-  // Focus moved elsewhere on purpose (not a button vanishing under it): let it go.
-  const onControlsBlur = (e: FocusEvent) => {
-    if (e.target.isConnected && !controls.current?.contains(e.relatedTarget)) hadFocus.current = false;
-  };
   return (
-    <div>
+    <>
       <p>
         Current model: <strong data-testid="model-label">{model.label ?? 'none yet'}</strong>
       </p>
@@ -74,6 +43,30 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
           Download the current model
         </button>
       </div>
+    </>
+  );
+}
+
+/** Where training runs, the recipe and length of the next run, and its controls while it runs. */
+function RunControls({ seed }: { seed: number }) {
+  const live = useSyncExternalStore(liveTraining.subscribe, liveTraining.getSnapshot);
+  const choice = useSyncExternalStore(backends.subscribe, backends.getSnapshot);
+  const [recipe, setRecipe] = useState(DEFAULT_RECIPE);
+  const [steps, setSteps] = useState(String(RECIPES[DEFAULT_RECIPE].steps));
+  const n = Number(steps);
+  const stepsWrong = stepsProblem(n);
+  const busy = live.phase === 'running' || live.phase === 'measuring';
+  const active = busy || live.phase === 'paused';
+  // Before the first run: the backend training will start on, as measured in section 0.
+  const trainsOn = live.backend?.name ?? choice.choice?.name ?? backends.order()[0];
+  const eta = live.phase === 'running' && live.stepsPerSec > 0 ? (live.totalSteps - live.step) / live.stepsPerSec : null;
+  useEffect(() => {
+    if (stepsProblem(n) === null) liveTraining.planRun(recipe, n);
+  }, [recipe, n]);
+  const focus = useFocusFollowsControls();
+  const lastLoss = lastDefined(live.losses);
+  return (
+    <>
       <h4>
         Train one here{' '}
         <span className="badge" data-testid="train-backend" title={describeBackend(trainsOn)}>
@@ -82,7 +75,7 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
         </span>
       </h4>
       <p className="hint">
-        {describeBackend(trainsOn)}
+        {describeBackend(trainsOn, choice.timings?.find((t) => t.name === trainsOn)?.software ?? false)}
         {live.backend?.where === 'worker' && ' Training runs in a background worker, so the lesson stays responsive while it learns.'}
       </p>
       {/* Always mounted, so screen readers announce a notice when it appears. */}
@@ -113,14 +106,14 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
         </label>
         <label className="inline">
           Steps
-          <input value={steps} onChange={(e) => setSteps(e.target.value)} inputMode="numeric" size={6} disabled={active} aria-invalid={!validSteps} />
+          <input value={steps} onChange={(e) => setSteps(e.target.value)} inputMode="numeric" size={6} disabled={active} aria-invalid={stepsWrong !== null} />
         </label>
       </div>
-      <div className="button-row" ref={controls} onFocus={onControlsFocus} onBlur={onControlsBlur}>
+      <div className="button-row" {...focus}>
         {!active && (
           <>
-            <button type="button" className="run" disabled={!validSteps} onClick={() => void liveTraining.start(recipe, n, out.seed)}>
-              Train {validSteps ? n : ''} steps
+            <button type="button" className="run" disabled={stepsWrong !== null} onClick={() => void liveTraining.start(recipe, n, seed)}>
+              Train {stepsWrong === null ? n : ''} steps
             </button>
             <button type="button" onClick={() => void liveTraining.measure(recipe)}>
               Estimate the time
@@ -144,7 +137,7 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
           </button>
         )}
       </div>
-      {live.interrupted && live.phase === 'idle' && (
+      {live.interrupted && live.phase !== 'running' && live.phase !== 'paused' && (
         <div className="interrupted" role="status" data-testid="train-interrupted">
           A run of the {live.interrupted.recipe} recipe was interrupted; it was saved at step {live.interrupted.step} of {live.interrupted.totalSteps}.{' '}
           <button type="button" className="run" onClick={() => void liveTraining.resumeSaved()}>
@@ -155,32 +148,53 @@ function ModelSource({ out }: { out: { backend: string; seed: number } }) {
           </button>
         </div>
       )}
-      {!validSteps && <p className="error" role="alert">Steps must be a whole number from 1 to {MAX_LIVE_STEPS}.</p>}
-      {live.secPerStep !== null && validSteps && !active && (
-        <p data-testid="train-estimate">
-          Measured here: about {live.secPerStep.toFixed(2)} s a step, so {n} steps take about {formatSeconds(n * live.secPerStep)}.
+      {stepsWrong !== null && (
+        <p className="error" role="alert">
+          {stepsWrong}
         </p>
       )}
-      {(live.phase === 'running' || live.phase === 'paused') && (
-        <div data-testid="train-progress">
-          {/* The line below changes every step; screen readers hear only every tenth of the run. */}
-          <span className="visually-hidden" role="status">
-            {live.phase === 'paused' ? 'Paused' : `${Math.floor((10 * live.step) / Math.max(1, live.totalSteps)) * 10}% of the steps done`}
-          </span>
-          <progress max={live.totalSteps} value={live.step} aria-label="Training progress" />{' '}
-          Step {live.step} of {live.totalSteps}
-          {live.losses.length > 0 && `, loss ${live.losses[live.losses.length - 1].toFixed(3)}`}
-          {live.phase === 'running' && live.stepsPerSec > 0 && `, ${live.stepsPerSec.toFixed(2)} steps/s`}
-          {eta !== null && `, about ${formatSeconds(eta)} to go`}
-        </div>
+      {live.secPerStep !== null && stepsWrong === null && !active && (
+        <p data-testid="train-estimate">
+          Measured here: about {live.secPerStep.toFixed(2)} s a step, so {n} steps take about {formatDuration(n * live.secPerStep)}.
+        </p>
       )}
+      {(live.phase === 'running' || live.phase === 'paused') && <Progress live={live} eta={eta} lastLoss={lastLoss} />}
       {live.message && <p data-testid="train-message">{live.message}</p>}
-      {live.phase === 'done' && live.losses.length > 0 && (
+      {live.phase === 'done' && lastLoss !== null && (
         <p>
-          Last loss <span data-testid="last-loss">{live.losses[live.losses.length - 1].toFixed(4)}</span> nats after {live.losses.length} steps of the {live.recipe} recipe.
+          Last loss <span data-testid="last-loss">{lastLoss.toFixed(4)}</span> nats after {live.losses.length} steps of the {live.recipe} recipe.
         </p>
       )}
       {live.summary && <p data-testid="train-summary">{live.summary}</p>}
+    </>
+  );
+}
+
+function Progress({ live, eta, lastLoss }: { live: TrainingSnapshot; eta: number | null; lastLoss: number | null }) {
+  return (
+    <div data-testid="train-progress">
+      {/* The line below changes every step; screen readers hear only every tenth of the run. */}
+      <span className="visually-hidden" role="status">
+        {live.phase === 'paused' ? 'Paused' : `${Math.floor((10 * live.step) / Math.max(1, live.totalSteps)) * 10}% of the steps done`}
+      </span>
+      <progress max={live.totalSteps} value={live.step} aria-label="Training progress" /> Step {live.step} of {live.totalSteps}
+      {lastLoss !== null && `, loss ${lastLoss.toFixed(3)}`}
+      {live.phase === 'running' && live.stepsPerSec > 0 && `, ${live.stepsPerSec.toFixed(2)} steps/s`}
+      {eta !== null && `, about ${formatDuration(eta)} to go`}
+    </div>
+  );
+}
+
+function lastDefined(xs: readonly (number | null)[]): number | null {
+  for (let i = xs.length - 1; i >= 0; i--) if (xs[i] !== null) return xs[i];
+  return null;
+}
+
+function ModelSource({ out }: { out: { seed: number } }) {
+  return (
+    <div>
+      <ModelChoice />
+      <RunControls seed={out.seed} />
     </div>
   );
 }
@@ -196,18 +210,6 @@ async function saveCurrent(label: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-/** Moving average over `window` steps (the notebook smooths over 50). */
-function smooth(xs: readonly number[], window: number): number[] {
-  const out: number[] = [];
-  let sum = 0;
-  for (let i = 0; i < xs.length; i++) {
-    sum += xs[i];
-    if (i >= window) sum -= xs[i - window];
-    out.push(sum / Math.min(i + 1, window));
-  }
-  return out;
-}
-
 /** The notebook smooths its loss curve over 50 steps; the first 49 points average what there is. */
 const SMOOTHING = 50;
 
@@ -215,8 +217,6 @@ const SMOOTHING = 50;
 let bestPossible: number[] | null = null;
 const bestPossiblePercent = () => (bestPossible ??= CHECK_T.map((t) => 100 * exactBestPossibleAccuracy(t)));
 
-/** Live charts redraw at most this often: a Plotly draw costs tens of milliseconds on a slow laptop. */
-const LIVE_CHART_MS = 250;
 
 function LossCurve() {
   const live = useSyncExternalStore(liveTraining.subscribe, liveTraining.getSnapshot);
@@ -229,7 +229,8 @@ function LossCurve() {
   const streaming = live.phase === 'running';
   const steps = live.losses.map((_, i) => i + 1);
   // Axes fixed for the whole run: nothing jumps as points arrive, and the lines can go on the live canvas.
-  const lossTop = Math.max(3, Math.ceil(Math.max(0, ...live.losses.slice(0, 20)) * 2) / 2);
+  const early = live.losses.slice(0, 20).filter((l): l is number => l !== null);
+  const lossTop = Math.max(3, Math.ceil(Math.max(0, ...early) * 2) / 2);
   const schedule = useMemo(() => scheduleLine(lrs), [lrs]);
   return (
     <div>
@@ -242,7 +243,7 @@ function LossCurve() {
       <Plot
         traces={[
           { type: 'scatter', mode: 'lines', x: steps, y: [...live.losses], name: 'loss per step' },
-          { type: 'scatter', mode: 'lines', x: steps, y: smooth(live.losses, SMOOTHING), name: `moving average (${SMOOTHING} steps)` },
+          { type: 'scatter', mode: 'lines', x: steps, y: movingAverage(live.losses, SMOOTHING), name: `moving average (${SMOOTHING} steps)` },
         ]}
         layout={{ xTitle: 'training step', yTitle: 'loss (nats)', xRange: [0, totalSteps], yRange: [0, lossTop] }}
         label={live.losses.length > 0 ? `Training loss over ${live.losses.length} steps of the ${recipe} recipe` : `Training loss of the ${recipe} recipe: no steps yet`}
@@ -311,13 +312,14 @@ const AccuracyChart = memo(function AccuracyChart({ last, live }: { last: Checku
 const ACCURACY_LAYOUT: PlotLayout = { xTitle: 'masking ratio t', yTitle: 'accuracy at masked positions (%)', xRange: [0, 1], yRange: [0, 102], showLegend: true };
 
 export const cells = {
-  'model-source': cell<{ backend: string; seed: number }>({
+  'model-source': cell<{ seed: number }>({
     title: 'Choose a model',
     source: () => import('../../core/training.ts?raw'),
     run: async ({ seed }) => {
-      const backend = (await startEngine()).name;
+      // Measure the backends first (once per device), so the badge names where training will run.
+      await compute.ready().catch(() => undefined);
       await liveTraining.checkSaved();
-      return { backend, seed };
+      return { seed };
     },
     View: ModelSource,
   }),

@@ -3,11 +3,10 @@ import { useState } from 'react';
 import { DEFAULT_DATA, DEFAULT_MODEL } from '../../core/config.ts';
 import { generatePatterns } from '../../core/data.ts';
 import { maskArrays } from '../../core/masking.ts';
-import { DiffusionLM } from '../../core/model.ts';
 import { countParams, sinusoidalTable } from '../../core/params.ts';
-import { Rng } from '../../core/rng.ts';
-import { models, startEngine } from '../engine.ts';
-import { asRows, attentionMaps, NumberSelect } from '../figures/attention.tsx';
+import type { ParamCount } from '../../compute/model-readouts.ts';
+import { asRows, NumberSelect } from '../figures/attention.tsx';
+import { compute, models } from '../models/index.ts';
 import { TokenRow } from '../figures/Tokens.tsx';
 import { Plot } from '../plot/index.ts';
 import { cell, rngFor } from './types.ts';
@@ -33,27 +32,6 @@ function Architecture() {
       ))}
     </figure>
   );
-}
-
-interface Count {
-  readonly total: number;
-  readonly groups: { name: string; count: number }[];
-}
-
-/** Parameters by part of the model, counted from the live model's variables. */
-async function countFromModel(): Promise<Count> {
-  await startEngine();
-  const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0));
-  try {
-    const sizes = new Map([...model.params].map(([name, v]) => [name, v.size]));
-    const group = (name: string) =>
-      name.startsWith('token_embed') ? 'token embedding' : name.startsWith('time_mlp') ? 'time MLP' : name.startsWith('output_head') ? 'output head' : `encoder layer ${name.split('.')[2]}`;
-    const groups = new Map<string, number>();
-    for (const [name, size] of sizes) groups.set(group(name), (groups.get(group(name)) ?? 0) + size);
-    return { total: [...sizes.values()].reduce((a, b) => a + b, 0), groups: [...groups].map(([name, count]) => ({ name, count })) };
-  } finally {
-    model.dispose();
-  }
 }
 
 interface Attention {
@@ -116,9 +94,10 @@ export const cells = {
     ),
   }),
 
-  'param-count': cell<Count>({
+  'param-count': cell<ParamCount>({
     title: 'Counting the parameters',
-    run: countFromModel,
+    // Counted from a live model's variables, built in the compute worker.
+    run: ({ signal }) => compute.run('paramCounts', {}, { signal, model: null }),
     View: ({ out }) => (
       <div>
         <p>
@@ -148,14 +127,13 @@ export const cells = {
   'attention-map': cell<Attention>({
     title: 'What the attention looks at',
     needsModel: true,
-    run: ({ seed }) =>
-      models.use(async (model, label) => {
-        const rng = rngFor(seed, 'attention-map');
-        const { x0 } = generatePatterns(rng, 1);
-        const { xt } = maskArrays(x0, [0.5], rng);
-        const maps = [await attentionMaps(model, xt, 0.5, false), await attentionMaps(model, xt, 0.5, true)];
-        return { xt, maps, label };
-      }),
+    run: async ({ seed, signal }) => {
+      const rng = rngFor(seed, 'attention-map');
+      const { x0 } = generatePatterns(rng, 1);
+      const { xt } = maskArrays(x0, [0.5], rng);
+      const { result: maps, label } = await models.run('attention', { xt, t: 0.5 }, { signal });
+      return { xt, maps, label };
+    },
     View: AttentionView,
   }),
 };

@@ -1,11 +1,12 @@
 /** What a live cell is: a titled computation with an optional source listing and a view of its output. */
 import type { ComponentType } from 'react';
-import { Rng } from '../../core/rng.ts';
 
 export interface CellContext {
   readonly seed: number;
-  /** Aborted when the cell is re-run or unmounted: long cells should stop. */
+  /** Aborted when the cell is re-run, cancelled or unmounted: long cells should stop. */
   readonly signal: AbortSignal;
+  /** A long cell reports how far it is, for the progress bar beside Cancel. */
+  readonly progress: (done: number, total: number) => void;
 }
 
 export interface CellViewProps<T> {
@@ -30,14 +31,5 @@ export function cell<T>(def: CellDef<T>): CellDef {
   return def as unknown as CellDef;
 }
 
-/** FNV-1a: a stable 32-bit hash of a cell id, to give each cell its own stream. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-/** A generator for one figure: the same seed and name always give the same draws. */
-export function rngFor(seed: number, name: string): Rng {
-  return new Rng((seed ^ hash(name)) >>> 0);
-}
+/** A generator for one figure (pure: the compute worker draws the same). */
+export { rngFor } from '../../core/figure-rng.ts';

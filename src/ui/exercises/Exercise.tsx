@@ -9,8 +9,8 @@ import { checkLoss, checkPredictions, type CheckResult } from '../../exercises/c
 import { exerciseCases } from '../../exercises/execute.ts';
 import { API_DOC, EXERCISES, type ExerciseId } from '../../exercises/exercises.ts';
 import type { CodeProblem } from '../../exercises/instrument.ts';
-import { models } from '../engine.ts';
-import { ModelPicker } from '../notebook/Cell.tsx';
+import { copyWeights, models } from '../models/index.ts';
+import { ModelPicker } from '../models/ModelPicker.tsx';
 import { CodeEditor } from './CodeEditor.tsx';
 import { exerciseRunner } from './runner-instance.ts';
 import { exerciseStore, solutionsHidden } from './store.ts';
@@ -65,7 +65,8 @@ export function Exercise({ id }: { id: ExerciseId }) {
 
   const check = async () => {
     if (running) return;
-    if (models.current() === null) {
+    const model = models.current();
+    if (model === null) {
       setFailure('Load or train a model first (the buttons below): the checks run your code on it.');
       return;
     }
@@ -75,13 +76,11 @@ export function Exercise({ id }: { id: ExerciseId }) {
     exerciseStore.update(id, { attempts: exerciseStore.get(id).attempts + 1 });
     try {
       const cases = exerciseCases();
-      const { problem, outcomes } = await models.use((model) =>
-        exerciseRunner.run(
-          id,
-          code,
-          cases.map((c) => c.c),
-          { version: models.getSnapshot().version, weights: () => model.stateDict() },
-        ),
+      const { problem, outcomes } = await exerciseRunner.run(
+        id,
+        code,
+        cases.map((c) => c.c),
+        { version: model.version, weights: async () => copyWeights(model.weights) },
       );
       const checks: CheckResult[] = [];
       let caseProblem: CodeProblem | undefined = problem;

@@ -5,7 +5,8 @@
  * of the same cell always wins over an older one still in flight.
  */
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
-import { models, PRETRAINED } from '../engine.ts';
+import { models } from '../models/index.ts';
+import { ModelPicker } from '../models/ModelPicker.tsx';
 import type { CellContext, CellDef } from '../cells/types.ts';
 import { CellBoundary } from './CellBoundary.tsx';
 import { SourceView } from './SourceView.tsx';
@@ -30,7 +31,8 @@ type State =
   // A re-run keeps the previous output on screen (and the view's own state: slider positions, typed values).
   | { kind: 'running'; prev: Done | null }
   | Done
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string }
+  | { kind: 'cancelled'; prev: Done | null };
 
 export interface CellProps {
   readonly id: string;
@@ -44,6 +46,8 @@ export interface CellProps {
 
 export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: CellProps) {
   const [state, setState] = useState<State>({ kind: 'idle' });
+  /** How far a long run is, 0..1; null when it has not said. */
+  const [progress, setProgress] = useState<number | null>(null);
   const [showCode, setShowCode] = useState(showCodeByDefault);
   const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
   const version = useRef(0);
@@ -55,8 +59,15 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
     controller.current?.abort();
     const ac = new AbortController();
     controller.current = ac;
-    setState((s) => ({ kind: 'running', prev: s.kind === 'done' ? s : s.kind === 'running' ? s.prev : null }));
-    const ctx: CellContext = { seed, signal: ac.signal };
+    setState((s) => ({ kind: 'running', prev: s.kind === 'done' ? s : s.kind === 'running' || s.kind === 'cancelled' ? s.prev : null }));
+    setProgress(null);
+    const ctx: CellContext = {
+      seed,
+      signal: ac.signal,
+      progress: (done, total) => {
+        if (mine === version.current && total > 0) setProgress(Math.min(1, done / total));
+      },
+    };
     serially(async () => {
       if (mine !== version.current || ac.signal.aborted) return; // superseded or unmounted while queued
       const modelVersion = models.getSnapshot().version;
@@ -73,6 +84,13 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
       }
     });
   }, [def, seed, id, onRan]);
+
+  /** Stop a long run: its computation is cancelled and the previous output, if any, stays. */
+  const cancel = useCallback(() => {
+    version.current++;
+    controller.current?.abort();
+    setState((s) => (s.kind === 'running' ? { kind: 'cancelled', prev: s.prev } : s));
+  }, []);
 
   // Abort whatever is in flight when the cell goes away.
   useEffect(() => () => controller.current?.abort(), []);
@@ -105,13 +123,13 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
     const field = e.target instanceof HTMLElement && (['INPUT', 'SELECT', 'TEXTAREA'].includes(e.target.tagName) || e.target.isContentEditable);
     if (e.key === 'Enter' && e.shiftKey && !def.live && !field) {
       e.preventDefault();
-      if (!needsModel) run();
+      if (!needsModel && state.kind !== 'running') run();
     }
   };
 
   const View = def.View;
   const titleId = `cell-${id}-title`;
-  const shown = state.kind === 'done' ? state : state.kind === 'running' ? state.prev : null;
+  const shown = state.kind === 'done' ? state : state.kind === 'running' || state.kind === 'cancelled' ? state.prev : null;
   const stale = def.needsModel && state.kind === 'done' && state.modelVersion !== model.version;
   return (
     <article className="cell" data-cell={id} data-state={state.kind} aria-labelledby={titleId} tabIndex={-1} onKeyDown={onKeyDown}>
@@ -123,9 +141,14 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
               {showCode ? 'Hide code' : 'Show code'}
             </button>
           )}
+          {!def.live && state.kind === 'running' && (
+            <button type="button" onClick={cancel}>
+              Cancel
+            </button>
+          )}
           {!def.live && (
-            <button type="button" className="run" onClick={run} disabled={needsModel} aria-keyshortcuts="Shift+Enter" title="Run (Shift+Enter)">
-              {state.kind === 'done' || state.kind === 'error' ? 'Run again' : 'Run'}
+            <button type="button" className="run" onClick={run} disabled={needsModel || state.kind === 'running'} aria-keyshortcuts="Shift+Enter" title="Run (Shift+Enter)">
+              {state.kind === 'done' || state.kind === 'error' || state.kind === 'cancelled' ? 'Run again' : 'Run'}
             </button>
           )}
         </div>
@@ -137,8 +160,15 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
         {state.kind === 'running' && (
           <p className="running" role="status">
             <span className="spinner" aria-hidden="true" /> Running…
+            {progress !== null && (
+              <>
+                {' '}
+                <progress max={1} value={progress} aria-label={`${def.title}: progress`} /> {Math.round(100 * progress)}%
+              </>
+            )}
           </p>
         )}
+        {state.kind === 'cancelled' && <p className="hint">Cancelled.{state.prev ? ' The output below is from the run before.' : ''} Press Run again to start it anew.</p>}
         {state.kind === 'error' && (
           <p className="error" role="alert">
             This cell failed: {state.message}
@@ -152,29 +182,5 @@ export function Cell({ id, def, seed, runSignal, showCodeByDefault, onRan }: Cel
         )}
       </div>
     </article>
-  );
-}
-
-/** Shown instead of an empty figure when a cell needs a trained model and none is loaded. */
-export function ModelPicker({ trainingLink = true }: { trainingLink?: boolean }) {
-  const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
-  return (
-    <div className="model-picker">
-      <p>{trainingLink ? 'This cell needs a trained model. Load one of the shipped checkpoints (about 0.7 MB), or train one live in the Training section.' : 'Load one of the shipped checkpoints (about 0.7 MB), upload your own, or train one below.'}</p>
-      <div className="button-row">
-        {PRETRAINED.map((p) => (
-          <button key={p.id} type="button" disabled={model.loading !== null} onClick={() => void models.loadPretrained(p)}>
-            Load {p.label}
-          </button>
-        ))}
-        {trainingLink && (
-          <a className="button-link" href="?section=training" data-section-link="training">
-            Go to Training
-          </a>
-        )}
-      </div>
-      {model.loading && <p role="status">Loading {model.loading}…</p>}
-      {model.error && <p className="error" role="alert">{model.error}</p>}
-    </div>
   );
 }

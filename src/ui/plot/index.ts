@@ -9,6 +9,8 @@
  *   />
  */
 export { Plot, type PlotProps } from './Plot.tsx';
+/** Live charts redraw at most this often: a Plotly draw costs tens of milliseconds on a slow laptop. */
+export const LIVE_CHART_MS = 250;
 export { THEMES, type PlotTheme } from './theme.ts';
 export { countPoints, deriveTable, toCsv } from './table.ts';
 export type { BarTrace, HeatmapTrace, LineDash, MarkerSymbol, PlotLayout, PlotTable, PlotTrace, ScatterTrace, ThemeName } from './types.ts';

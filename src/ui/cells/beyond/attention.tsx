@@ -5,23 +5,17 @@
  * (same position mod the period), against what attention spread evenly would give.
  */
 import { useEffect, useRef, useState } from 'react';
-import { bayesDenoise } from '../../../core/bayes.ts';
-import { DEFAULT_DATA, MASK_ID } from '../../../core/config.ts';
-import { models } from '../../engine.ts';
-import { asRows, attentionMaps, NumberSelect } from '../../figures/attention.tsx';
+import { MASK_ID } from '../../../core/config.ts';
+import { errorMessage } from '../../../core/error-message.ts';
+import type { Explored as Computed } from '../../../compute/attention.ts';
+import { asRows, NumberSelect } from '../../figures/attention.tsx';
+import { models } from '../../models/index.ts';
 import { TokenRow } from '../../figures/Tokens.tsx';
 import { Plot } from '../../plot/index.ts';
 import { cell } from '../types.ts';
 import { formatTokens, parseTokens } from './token-input.ts';
 
-export interface Explored {
-  readonly tokens: Int32Array;
-  /** The period the summary uses: the likeliest one given the visible tokens. */
-  readonly period: number;
-  /** Its posterior probability: below 1 the visible tokens leave the period open. */
-  readonly periodProb: number;
-  /** [causal ? 1 : 0][layer][head] -> L×L. */
-  readonly maps: Float32Array[][][];
+export interface Explored extends Computed {
   readonly label: string;
 }
 
@@ -31,20 +25,10 @@ const PRESETS: readonly { readonly name: string; readonly text: string }[] = [
   { name: 'period 4', text: '1 _ 12 9 1 5 _ 9 _ 5 12 9 1 5 12 _ 1 _ 12 9 _ 5 12 9 1 5 _ 9 1 5 12 _' },
 ];
 
-async function explore(tokens: Int32Array): Promise<Explored> {
-  const blanks = tokens.reduce((n, v) => n + (v === MASK_ID ? 1 : 0), 0);
-  const t = blanks / tokens.length;
-  const best = bayesDenoise(tokens, { ...DEFAULT_DATA, seqLen: tokens.length });
-  let k = 0;
-  best.periodPosterior.forEach((p, i) => (k = p > best.periodPosterior[k] ? i : k));
-  const period = best.periods[k];
-  return models.use(async (model, label) => ({
-    tokens,
-    period,
-    periodProb: best.periodPosterior[k],
-    label,
-    maps: [await attentionMaps(model, tokens, t, false), await attentionMaps(model, tokens, t, true)],
-  }));
+/** A typed sequence's attention and likeliest period, computed in the compute worker. */
+async function explore(tokens: Int32Array, signal?: AbortSignal): Promise<Explored> {
+  const { result, label } = await models.run('explore', { tokens }, { signal });
+  return { ...result, label };
 }
 
 /**
@@ -82,9 +66,12 @@ function ExplorerView({ out: first }: { out: Explored }) {
   const [head, setHead] = useState(0);
   const [causal, setCausal] = useState(false);
   const version = useRef(0);
+  const pending = useRef<AbortController | null>(null);
+  useEffect(() => () => pending.current?.abort(), []);
   // A new cell result (another model) resets the explorer and drops answers still on their way.
   useEffect(() => {
     version.current++;
+    pending.current?.abort();
     setOut(first);
     setText(formatTokens(first.tokens));
   }, [first]);
@@ -95,9 +82,12 @@ function ExplorerView({ out: first }: { out: Explored }) {
     if (parsed.error !== undefined) return setError(parsed.error);
     setError(null);
     const v = ++version.current;
-    explore(parsed.tokens).then(
+    pending.current?.abort(); // the newer sequence wins, in the worker too
+    const controller = new AbortController();
+    pending.current = controller;
+    explore(parsed.tokens, controller.signal).then(
       (e) => v === version.current && setOut(e),
-      (e: unknown) => v === version.current && setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => v === version.current && !controller.signal.aborted && setError(errorMessage(e)),
     );
   };
 
@@ -179,7 +169,7 @@ export const attentionCells = {
   'attention-explorer': cell<Explored>({
     title: 'Attention explorer',
     needsModel: true,
-    run: () => explore(parseTokens(PRESETS[0].text).tokens!),
+    run: ({ signal }) => explore(parseTokens(PRESETS[0].text).tokens!, signal),
     View: ExplorerView,
   }),
 };

@@ -4,17 +4,14 @@
  * ELBO against the notebook's objective. The "beyond" section spreads these
  * into its cells.
  */
-import { models } from '../../engine.ts';
-import { cell } from '../types.ts';
-import { lossCurve } from './loss-curve.ts';
+import { models } from '../../models/index.ts';
+import { cell, type CellContext } from '../types.ts';
 import { ElboView, loadNotebookEvaluation, LossByRatioView, ObjectiveTraining, type ObjectiveOut } from './objective.tsx';
 import { loadTimeInputCurves, TimeInputView, type TimeInputOut } from './time-input.tsx';
 
-async function objectiveOut(seed: number): Promise<ObjectiveOut> {
-  return models.use(async (model, label) => {
-    const [curve, notebook] = await Promise.all([lossCurve(model, seed), loadNotebookEvaluation()]);
-    return { curve, label, notebook, seed };
-  });
+async function objectiveOut({ seed, signal, progress }: CellContext): Promise<ObjectiveOut> {
+  const [{ result: curve, label }, notebook] = await Promise.all([models.run('lossCurve', { seed }, { signal, onProgress: progress }), loadNotebookEvaluation()]);
+  return { curve, label, notebook, seed };
 }
 
 export const challengeCells = {
@@ -28,14 +25,14 @@ export const challengeCells = {
     title: 'Challenge: the loss, ratio by ratio',
     source: () => import('../../../core/metrics.ts?raw'),
     needsModel: true,
-    run: ({ seed }) => objectiveOut(seed),
+    run: objectiveOut,
     View: LossByRatioView,
   }),
   elbo: cell<ObjectiveOut>({
     title: "The ELBO against the notebook's objective",
     source: () => import('../../../core/objective.ts?raw'),
     needsModel: true,
-    run: ({ seed }) => objectiveOut(seed),
+    run: objectiveOut,
     View: ({ out }) => (
       <>
         <ElboView out={out} />

@@ -1,14 +1,18 @@
 /**
  * Short training runs of a few variants of one recipe, one after another, in
- * the training worker: the challenges' "train them here". It has its own
- * worker client (the Training section's run is left alone) and turns the
- * session's events into a snapshot of plain numbers, at most one update a
- * frame. Only one comparison runs at a time; each challenge cell shows its own.
+ * the training worker: the challenges' "train them here". It drives its own
+ * TrainingController (the Training section's run is left alone), which starts
+ * the worker, recovers from a lost GPU and ignores stale events; this class
+ * only queues the variants and turns each run's numbers into one snapshot,
+ * at most one update a frame. Only one comparison runs at a time; each
+ * challenge cell shows its own.
  */
-import { requestedBackends, BACKEND_PREFERENCE } from '../../../core/backend.ts';
+import { errorMessage } from '../../../core/error-message.ts';
 import type { RecipeOverrides } from '../../../core/recipes.ts';
-import type { Checkup, SessionEvent } from '../../../worker/protocol.ts';
-import { connect, type TrainingClient } from '../../training-client.ts';
+import type { Checkup } from '../../../worker/protocol.ts';
+import { trainingBackends } from '../../models/index.ts';
+import { TrainingController, type ControllerOptions, type RunEnd } from '../../training/controller.ts';
+import { connect } from '../../training/training-client.ts';
 
 export interface Variant {
   readonly id: string;
@@ -57,26 +61,20 @@ export interface ComparisonRequest {
   readonly variants: readonly Variant[];
 }
 
+export type ComparisonOptions = Pick<ControllerOptions, 'connect' | 'backends' | 'nextFrame' | 'timers'>;
+
 export class Comparison {
   private snapshot: ComparisonSnapshot = IDLE;
   private readonly listeners = new Set<() => void>();
-  private framePending = false;
-  private client: TrainingClient | null = null;
-  private backends: string[] | null = null;
-  /** Events from a client already dropped are ignored. */
-  private generation = 0;
+  private readonly run: TrainingController;
   private request: ComparisonRequest | null = null;
+  /** The variant being trained, or -1 between runs. */
   private current = -1;
-  private losses: (number | null)[] = [];
 
-  private readonly connectTo: typeof connect;
-  private readonly nextFrame: (fn: () => void) => void;
-
-  /** A test passes its own `connect` (say, a session on the page), `backends` and frame clock. */
-  constructor(options: { connect?: typeof connect; backends?: string[]; nextFrame?: (fn: () => void) => void } = {}) {
-    this.connectTo = options.connect ?? connect;
-    this.backends = options.backends ?? null;
-    this.nextFrame = options.nextFrame ?? ((fn) => requestAnimationFrame(() => fn()));
+  /** A test passes its own `connect` (say, a session on the page), backends and frame clock. */
+  constructor(options: ComparisonOptions) {
+    this.run = new TrainingController({ ...options, onEnd: (end) => this.ended(end), onInterrupted: (_save, why) => this.fail(why) });
+    this.run.subscribe(() => this.follow());
   }
 
   subscribe = (fn: () => void): (() => void) => {
@@ -103,105 +101,88 @@ export class Comparison {
       variants: request.variants.map((v) => ({ id: v.id, label: v.label, status: 'waiting', step: 0, losses: [], checkup: null })),
       message: 'Starting the training worker…',
     });
-    try {
-      await this.ensureClient();
-    } catch (e) {
-      this.publish({ phase: 'failed', message: `Training could not start: ${errorText(e)}` });
-      return;
-    }
-    if (this.snapshot.phase === 'starting') this.runVariant(0); // not if cancelled meanwhile
+    await this.runVariant(0);
   }
 
   /** Stop at the end of the current step; the variants not yet run are skipped. */
   cancel(): void {
     if (this.snapshot.phase !== 'running' && this.snapshot.phase !== 'starting') return;
-    if (!this.client) return this.publish({ phase: 'cancelled', message: 'Cancelled.' });
     this.publish({ phase: 'cancelling', message: 'Stopping after this step…' });
-    this.client.stop();
+    this.run.stop();
   }
 
   /** Drop the worker (the page is going away). */
   dispose(): void {
-    this.dropClient();
+    this.run.dispose();
     this.listeners.clear();
   }
 
-  private async ensureClient(): Promise<TrainingClient> {
-    if (this.client) return this.client;
-    this.backends ??= requestedBackends(location.search);
-    const generation = ++this.generation;
-    const { client, note } = await this.connectTo(this.backends, (e) => generation === this.generation && this.onEvent(e));
-    this.client = client;
-    this.publish({ backend: { name: client.backend.name, where: client.where }, message: note });
-    return client;
-  }
-
-  private runVariant(index: number): void {
+  private async runVariant(index: number): Promise<void> {
     const request = this.request!;
-    if (this.snapshot.phase === 'cancelling') return this.publish({ phase: 'cancelled', message: 'Cancelled.' });
+    if (this.cancelling()) return this.cancelled(index);
     this.current = index;
-    this.losses = [];
     this.patchVariant(index, { status: 'running' });
-    this.publish({ phase: 'running', message: null });
     const v = request.variants[index];
-    this.client!.run({ recipe: request.recipe, totalSteps: request.stepsEach, seed: request.seed, overrides: v.overrides }, null);
-  }
-
-  private onEvent(e: SessionEvent): void {
-    if (this.current < 0) return;
-    switch (e.type) {
-      case 'progress':
-        this.losses.push(e.loss);
-        this.patchVariant(this.current, { step: e.step, losses: this.losses });
-        return this.publish({ stepsPerSec: e.stepsPerSec }, false);
-      case 'checkup':
-        this.patchVariant(this.current, { checkup: e.checkup });
-        return this.publish({});
-      case 'saved':
-        return; // a short comparison is not worth resuming
-      case 'ended':
-        return this.ended(e.reason, e.message);
-      case 'lost':
-        // The worker's GPU is gone: the next start goes to the next backend.
-        this.passOver(this.client?.backend.name);
-        this.dropClient();
-        return this.fail(`${e.message}. Press Train again to run the comparison on the next backend.`);
-      case 'failed':
-        this.dropClient();
-        return this.fail(e.message);
+    let started: boolean;
+    try {
+      started = await this.run.start({ recipe: request.recipe, totalSteps: request.stepsEach, seed: request.seed, overrides: v.overrides }, null, null);
+    } catch (e) {
+      return this.fail(`Training could not start: ${errorMessage(e)}`);
     }
+    // The run may already have ended (a refused override fails at once): only a run still starting is now running.
+    if (started) return this.snapshot.phase === 'starting' ? this.publish({ phase: 'running', message: null }) : undefined;
+    if (this.cancelling()) return this.cancelled(index);
+    this.fail(this.run.getSnapshot().message ?? 'Training could not start.');
   }
 
-  private ended(reason: string, message: string): void {
+  /** Cancel was pressed (read through a method: it changes while a start is awaited). */
+  private cancelling(): boolean {
+    return this.snapshot.phase === 'cancelling';
+  }
+
+  /** The controller's numbers for the variant in training, and where it trains. */
+  private follow(): void {
+    const r = this.run.getSnapshot();
+    if (r.backend !== this.snapshot.backend) this.snapshot = { ...this.snapshot, backend: r.backend };
+    // A notice (the worker fell back, a GPU was lost and the run carried on) is news for the learner.
+    if (r.notice && r.notice !== this.lastNotice) this.snapshot = { ...this.snapshot, message: r.notice };
+    this.lastNotice = r.notice;
+    if (this.current >= 0 && r.spec) this.patchVariant(this.current, { step: r.step, losses: r.losses, checkup: r.checkups.at(-1) ?? null });
+    this.snapshot = { ...this.snapshot, stepsPerSec: r.stepsPerSec };
+    this.notify();
+  }
+
+  private lastNotice: string | null = null;
+
+  private ended(end: RunEnd): void {
     const request = this.request!;
     const i = this.current;
-    const completed = reason === 'completed';
-    this.patchVariant(i, { status: completed ? 'done' : 'stopped', losses: [...this.losses] });
-    if (reason === 'non-finite') return this.fail(message);
-    if (this.snapshot.phase === 'cancelling' || !completed) {
-      this.current = -1;
-      return this.publish({ phase: 'cancelled', message: `Cancelled during ${request.variants[i].label}, at step ${this.snapshot.variants[i].step}.` });
-    }
+    if (i < 0) return;
+    const completed = end.reason === 'completed';
+    this.patchVariant(i, { status: completed ? 'done' : 'stopped', step: end.step, losses: end.losses, checkup: end.checkups.at(-1) ?? null });
+    this.current = -1;
+    if (end.reason === 'non-finite') return this.fail(end.message);
+    if (this.snapshot.phase === 'cancelling' || !completed) return this.cancelled(i);
     if (i + 1 < request.variants.length) {
-      // Next task, not now: on the page fallback this event comes from inside the session's own run.
-      this.current = -1;
-      this.publish({});
-      setTimeout(() => this.runVariant(i + 1), 0);
+      // Next variant, not now: on the page fallback this event comes from inside the session's own run.
+      this.notify();
+      setTimeout(() => void this.runVariant(i + 1), 0);
       return;
     }
-    this.current = -1;
     this.publish({ phase: 'done', message: `All ${request.variants.length} variants trained for ${request.stepsEach} steps each.` });
   }
 
-  private fail(message: string): void {
+  private cancelled(index: number): void {
     this.current = -1;
-    this.publish({ phase: 'failed', message });
+    const v = this.snapshot.variants[index];
+    const during = v && v.status !== 'waiting' ? ` during ${v.label}, at step ${v.step}` : '';
+    this.publish({ phase: 'cancelled', message: `Cancelled${during}.` });
   }
 
-  private passOver(backend: string | undefined): void {
-    const order = this.backends ?? [...BACKEND_PREFERENCE];
-    const rest = backend ? order.slice(order.indexOf(backend) + 1) : order;
-    this.backends = rest.length > 0 ? rest : order;
+  private fail(message: string): void {
+    if (this.current >= 0) this.patchVariant(this.current, { status: 'stopped' });
+    this.current = -1;
+    this.publish({ phase: 'failed', message });
   }
 
   private patchVariant(index: number, patch: Partial<VariantProgress>): void {
@@ -209,35 +190,19 @@ export class Comparison {
     this.snapshot = { ...this.snapshot, variants };
   }
 
-  private publish(patch: Partial<ComparisonSnapshot>, now = true): void {
+  private publish(patch: Partial<ComparisonSnapshot>): void {
     this.snapshot = { ...this.snapshot, ...patch };
-    if (now) return this.notify();
-    if (this.framePending) return; // per-step updates: at most one render a frame
-    this.framePending = true;
-    this.nextFrame(() => {
-      this.framePending = false;
-      this.notify();
-    });
+    this.notify();
   }
 
   private notify(): void {
     for (const fn of this.listeners) fn();
   }
-
-  private dropClient(): void {
-    this.generation++;
-    this.client?.dispose();
-    this.client = null;
-  }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** The page's one comparison runner, made on first use. */
 let shared: Comparison | null = null;
 export function comparison(): Comparison {
-  shared ??= new Comparison();
+  shared ??= new Comparison({ connect, backends: trainingBackends });
   return shared;
 }

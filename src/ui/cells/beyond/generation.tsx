@@ -6,76 +6,26 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { DEFAULT_DATA, MASK_ID } from '../../../core/config.ts';
-import { bayesDenoiser } from '../../../core/denoiser.ts';
-import type { DiffusionLM } from '../../../core/model.ts';
-import { sampleQuality, type SampleQuality } from '../../../core/periodicity.ts';
-import { sample, SAMPLERS, TIME_GRIDS, type Sampler, type TimeGrid } from '../../../core/sampling.ts';
-import { models } from '../../engine.ts';
+import { errorMessage } from '../../../core/error-message.ts';
+import { SAMPLERS, TIME_GRIDS, type Sampler, type TimeGrid } from '../../../core/sampling.ts';
+import {
+  BATCH, DEFAULT_SETTINGS, SAMPLER_NAMES, settingsProblem, SHOWN, type Generated as Computed, type QualityRow as Row, type Settings,
+} from '../../../compute/generation.ts';
 import { pct, TokenRow } from '../../figures/Tokens.tsx';
+import { models } from '../../models/index.ts';
 import { Plot } from '../../plot/index.ts';
-import { cell, rngFor } from '../types.ts';
+import { cell } from '../types.ts';
 
 const L = DEFAULT_DATA.seqLen;
-/** Sequences generated at once: enough for the quality numbers to mean something. */
-const BATCH = 64;
-/** Sequences shown in the animation. */
-const SHOWN = 6;
-const MAX_STEPS = 64;
 
-export interface Settings {
-  readonly sampler: Sampler;
-  readonly steps: number;
-  readonly temperature: number;
-  readonly grid: TimeGrid;
-}
-
-export const DEFAULT_SETTINGS: Settings = Object.freeze({ sampler: 'ancestral', steps: 32, temperature: 1, grid: 'uniform' });
-
-const SAMPLER_NAMES: Record<Sampler, string> = { ancestral: 'ancestral (random order)', confidence: 'confidence-based (surest first)' };
-
-interface Row {
-  readonly name: string;
-  readonly quality: SampleQuality;
-}
-
-export interface Generated {
-  readonly settings: Settings;
-  readonly seed: number;
-  /** The first SHOWN sequences before any step and after each // [K+1] of [SHOWN*L]. */
-  readonly frames: Int32Array[];
-  /** t after each step, aligned with frames (frames[0] is t = 1). */
-  readonly times: number[];
-  readonly quality: SampleQuality;
-  /** The same settings with the other sampler, and the best possible denoiser (ancestral). */
-  readonly compare: Row[];
+export interface Generated extends Computed {
   readonly label: string;
 }
 
-/** Check settings typed by a learner; null when fine, else what to fix. */
-export function settingsProblem(s: Settings): string | null {
-  if (!Number.isInteger(s.steps) || s.steps < 1 || s.steps > MAX_STEPS) return `Steps must be a whole number from 1 to ${MAX_STEPS}.`;
-  if (!Number.isFinite(s.temperature) || s.temperature < 0 || s.temperature > 3) return 'Temperature must be a number from 0 (always the likeliest token) to 3.';
-  return null;
-}
-
-async function generate(model: DiffusionLM, label: string, settings: Settings, seed: number, signal: AbortSignal): Promise<Generated> {
-  const options = { ...settings, batch: BATCH, signal };
-  const main = await sample(model, rngFor(seed, 'generate'), options);
-  if (main.aborted) throw new DOMException('superseded', 'AbortError');
-  const other: Sampler = settings.sampler === 'ancestral' ? 'confidence' : 'ancestral';
-  const rival = await sample(model, rngFor(seed, `generate-${other}`), { ...options, sampler: other, keepTrajectory: false });
-  const best = await sample(bayesDenoiser(), rngFor(seed, 'generate-best'), { ...options, sampler: 'ancestral', keepTrajectory: false });
-  const quality = sampleQuality(main.tokens);
-  const rows: Row[] = [
-    { name: `this model, ${SAMPLER_NAMES[settings.sampler]}`, quality },
-    { name: `this model, ${SAMPLER_NAMES[other]}`, quality: sampleQuality(rival.tokens) },
-    { name: 'best possible denoiser, ancestral', quality: sampleQuality(best.tokens) },
-  ];
-  return {
-    settings, seed, label, quality, compare: settings.sampler === 'ancestral' ? rows : [rows[1], rows[0], rows[2]],
-    frames: [new Int32Array(SHOWN * L).fill(MASK_ID), ...main.trajectory.map((s) => s.tokens.slice(0, SHOWN * L))],
-    times: [1, ...main.trajectory.map((s) => s.s)],
-  };
+/** Generate in the compute worker; the page only draws the frames. */
+async function generate(settings: Settings, seed: number, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<Generated> {
+  const { result, label } = await models.run('generate', { settings, seed }, { signal, onProgress });
+  return { ...result, label };
 }
 
 /** Step through the reverse process, or play it. */
@@ -176,10 +126,10 @@ function GenerationView({ out: first }: { out: Generated }) {
     setBusy(true);
     setError(null);
     try {
-      const next = await models.use((model, label) => generate(model, label, settings, seed, controller.signal));
+      const next = await generate(settings, seed, controller.signal);
       if (latest.current === controller) setOut(next);
     } catch (e) {
-      if (latest.current === controller && !controller.signal.aborted) setError(e instanceof Error ? e.message : String(e));
+      if (latest.current === controller && !controller.signal.aborted) setError(errorMessage(e));
     } finally {
       if (latest.current === controller) setBusy(false);
     }
@@ -270,7 +220,7 @@ export const generationCells = {
     title: 'Generate by unmasking',
     needsModel: true,
     source: () => import('../../../core/sampling.ts?raw'),
-    run: ({ seed, signal }) => models.use((model, label) => generate(model, label, DEFAULT_SETTINGS, seed, signal)),
+    run: ({ seed, signal, progress }) => generate(DEFAULT_SETTINGS, seed, signal, progress),
     View: GenerationView,
   }),
 };

@@ -4,25 +4,15 @@
  * posterior for this data), updated as you type.
  */
 import { useEffect, useRef, useState } from 'react';
-import { bayesDenoise } from '../../../core/bayes.ts';
-import { DEFAULT_DATA, MASK_ID } from '../../../core/config.ts';
-import { predictMasked } from '../../../core/predict.ts';
-import { models } from '../../engine.ts';
+import { MASK_ID } from '../../../core/config.ts';
+import { errorMessage } from '../../../core/error-message.ts';
+import { INFILL_TOP as TOP, type Guess, type Infilled as Computed } from '../../../compute/infill.ts';
 import { TokenRow } from '../../figures/Tokens.tsx';
+import { models } from '../../models/index.ts';
 import { cell } from '../types.ts';
 import { formatTokens, parseTokens } from './token-input.ts';
 
-const V = DEFAULT_DATA.vocabSize;
-const TOP = 3;
-
-type Guess = { readonly token: number; readonly prob: number };
-
-export interface Infilled {
-  readonly tokens: Int32Array;
-  /** One row per blank, in order. */
-  readonly blanks: { readonly position: number; readonly model: Guess[]; readonly best: Guess[] }[];
-  /** Periods the visible tokens allow, with their posterior probability. */
-  readonly periods: { readonly period: number; readonly prob: number }[];
+export interface Infilled extends Computed {
   readonly label: string;
 }
 
@@ -33,24 +23,10 @@ export const PRESETS: readonly { readonly name: string; readonly text: string }[
   { name: 'not from the data', text: '1 2 3 4 5 6 _ 8 9 10 11 12 13 14 15 1 2 3 4 5 6 _ 8 9 10 11 12 13 14 15 1 2' },
 ];
 
-function topOf(probs: Float64Array, position: number): Guess[] {
-  const row = Array.from(probs.subarray(position * V, (position + 1) * V), (prob, token) => ({ token, prob })).filter((g) => g.token !== MASK_ID);
-  row.sort((a, b) => b.prob - a.prob || a.token - b.token);
-  return row.slice(0, TOP);
-}
-
-/** The model and the exact posterior at every blank; t is the share of blanks, as in training. */
-export async function infill(tokens: Int32Array): Promise<Infilled> {
-  const blanks = tokens.reduce((n, v) => n + (v === MASK_ID ? 1 : 0), 0);
-  const t = blanks / tokens.length;
-  const best = bayesDenoise(tokens, { ...DEFAULT_DATA, seqLen: tokens.length });
-  const { preds, label } = await models.use(async (model, label) => ({ preds: await predictMasked(model, tokens, t, TOP), label }));
-  return {
-    tokens,
-    label,
-    blanks: preds.map((p) => ({ position: p.position, model: p.top, best: topOf(best.probs, p.position) })),
-    periods: best.periods.map((period, i) => ({ period, prob: best.periodPosterior[i] })),
-  };
+/** The model and the exact posterior at every blank, computed in the compute worker. */
+export async function infill(tokens: Int32Array, signal?: AbortSignal): Promise<Infilled> {
+  const { result, label } = await models.run('infill', { tokens }, { signal });
+  return { ...result, label };
 }
 
 function Guesses({ guesses }: { guesses: Guess[] }) {
@@ -82,13 +58,18 @@ function InfillView({ out: first }: { out: Infilled }) {
     }
     setError(null);
     const v = ++version.current;
+    // A newer keystroke cancels the older computation, in the worker too.
+    const controller = new AbortController();
     const timer = setTimeout(() => {
-      infill(parsed.tokens).then(
+      infill(parsed.tokens, controller.signal).then(
         (next) => v === version.current && setOut(next),
-        (e: unknown) => v === version.current && setError(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => v === version.current && !controller.signal.aborted && setError(errorMessage(e)),
       );
     }, 250);
-    return () => clearTimeout(timer);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
   }, [text]);
 
   const agree = out.blanks.filter((b) => b.model[0]?.token === b.best[0]?.token).length;
@@ -155,7 +136,7 @@ export const infillCells = {
     title: 'Fill in the blanks yourself',
     needsModel: true,
     source: () => import('../../../core/bayes.ts?raw'),
-    run: () => infill(parseTokens(PRESETS[0].text).tokens!),
+    run: ({ signal }) => infill(parseTokens(PRESETS[0].text).tokens!, signal),
     View: InfillView,
   }),
 };

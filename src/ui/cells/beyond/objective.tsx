@@ -8,8 +8,8 @@ import type { Evaluation } from '../../../core/metrics.ts';
 import type { LossWeighting } from '../../../core/objective.ts';
 import { Plot } from '../../plot/index.ts';
 import type { Variant } from './comparison.ts';
-import { contributions, dataEntropyPerToken, sum } from './elbo-math.ts';
-import type { LossCurve } from './loss-curve.ts';
+import { contributions, dataEntropyPerToken, sum } from '../../../core/elbo-bins.ts';
+import type { LossCurve } from '../../../compute/loss-curve.ts';
 import { TrainHere } from './train-here.tsx';
 
 export interface ObjectiveOut {

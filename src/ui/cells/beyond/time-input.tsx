@@ -6,7 +6,8 @@
 import type { TimeInput } from '../../../core/model.ts';
 import { pct } from '../../figures/Tokens.tsx';
 import { Plot } from '../../plot/index.ts';
-import { accuracyAt, breakawayStep, describeRepeat, describeTimeInputRuns, movingAverage, TIME_INPUT_LABELS, type TimeInputCurves, type VariantCurves } from './challenge-data.ts';
+import { movingAverage } from '../../../core/numeric.ts';
+import { accuracyAt, breakawayStep, describeRepeat, describeTimeInputRuns, TIME_INPUT_LABELS, type TimeInputCurves, type VariantCurves } from '../../../lesson/challenge-data.ts';
 import { MAX_STEPS_EACH, type Variant } from './comparison.ts';
 import { TrainHere } from './train-here.tsx';
 

@@ -6,12 +6,12 @@
  */
 import { useState, useSyncExternalStore } from 'react';
 import { pct } from '../../figures/Tokens.tsx';
-import { Plot } from '../../plot/index.ts';
-import { movingAverage } from './challenge-data.ts';
+import { LIVE_CHART_MS, Plot } from '../../plot/index.ts';
+import { formatDuration } from '../../format.ts';
+import { movingAverage } from '../../../core/numeric.ts';
 import { comparison, MAX_STEPS_EACH, type ComparisonSnapshot, type Variant, type VariantProgress } from './comparison.ts';
 
 /** Live charts redraw at most this often (as in the Training section). */
-const LIVE_CHART_MS = 250;
 
 export interface TrainHereProps {
   /** The challenge's id: the comparison shown is only this challenge's. */
@@ -24,10 +24,6 @@ export interface TrainHereProps {
   readonly lossNote?: string;
 }
 
-function seconds(s: number): string {
-  return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
-}
-
 function Status({ snap }: { snap: ComparisonSnapshot }) {
   const i = snap.variants.findIndex((v) => v.status === 'running');
   const running = snap.variants[i];
@@ -37,7 +33,7 @@ function Status({ snap }: { snap: ComparisonSnapshot }) {
       {running
         ? `Training ${running.label} (${i + 1} of ${snap.variants.length}): step ${running.step} of ${snap.stepsEach}`
         : snap.message ?? ''}
-      {running && snap.stepsPerSec > 0 && `, ${snap.stepsPerSec.toFixed(1)} steps/s, about ${seconds(left / snap.stepsPerSec)} to go in all`}
+      {running && snap.stepsPerSec > 0 && `, ${snap.stepsPerSec.toFixed(1)} steps/s, about ${formatDuration(left / snap.stepsPerSec)} to go in all`}
       {running && snap.backend && ` (${snap.backend.name}${snap.backend.where === 'page' ? ', on the page' : ', in a background worker'})`}
     </p>
   );

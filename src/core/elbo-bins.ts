@@ -9,12 +9,12 @@
  * range U(tMin, 1). Cut (0, 1) into bins and each bin contributes its l times
  * its weight; the contributions add up to the objective.
  */
-import { bayesPosterior } from '../../../core/bayes.ts';
-import { DEFAULT_DATA, MASK_ID, type DataConfig } from '../../../core/config.ts';
-import { generatePatterns } from '../../../core/data.ts';
-import { maskArrays } from '../../../core/masking.ts';
-import type { LossWeighting } from '../../../core/objective.ts';
-import type { Rng } from '../../../core/rng.ts';
+import { bayesPosterior } from './bayes.ts';
+import { DEFAULT_DATA, MASK_ID, type DataConfig } from './config.ts';
+import { generatePatterns } from './data.ts';
+import { maskArrays } from './masking.ts';
+import type { LossWeighting } from './objective.ts';
+import type { Rng } from './rng.ts';
 
 /** Bins of (0, 1) the figures use. */
 export const BIN_COUNT = 20;

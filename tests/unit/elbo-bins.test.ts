@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATA, type DataConfig } from '../../src/core/config.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { BIN_MIDPOINTS, bestPossibleLoss, binWeights, contributions, dataEntropyPerToken, sum } from '../../src/ui/cells/beyond/elbo-math.ts';
+import { BIN_MIDPOINTS, bestPossibleLoss, binWeights, contributions, dataEntropyPerToken, sum } from '../../src/core/elbo-bins.ts';
 
 /** Entropy per token by listing every (period, pattern) the generator can draw. */
 function bruteForceEntropy(data: DataConfig): number {

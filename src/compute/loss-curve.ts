@@ -1,12 +1,14 @@
 /**
  * The current model's loss per masking-ratio bin, its ELBO estimate, and the
  * best possible loss per bin: what the loss-by-ratio and ELBO cells draw. Both
- * cells need the same numbers, so one evaluation per model and seed is shared.
+ * cells need the same numbers, so one evaluation per model and seed is shared
+ * (the compute worker keeps one model at a time; a new one starts a new cache).
  */
-import { evaluate, type Evaluation } from '../../../core/metrics.ts';
-import type { DiffusionLM } from '../../../core/model.ts';
-import { rngFor } from '../types.ts';
-import { BIN_MIDPOINTS, bestPossibleLoss } from './elbo-math.ts';
+import { evaluate, type Evaluation } from '../core/metrics.ts';
+import type { DiffusionLM } from '../core/model.ts';
+import type { JobContext } from './job-context.ts';
+import { rngFor } from '../core/figure-rng.ts';
+import { BIN_MIDPOINTS, bestPossibleLoss } from '../core/elbo-bins.ts';
 
 /** Sequences a bin: 20 bins, so 4000 sequences, and as many again for the ELBO estimate. */
 export const SEQS_PER_BIN = 200;
@@ -26,8 +28,10 @@ export interface LossCurve {
 
 const cache = new WeakMap<DiffusionLM, Map<number, Promise<LossCurve>>>();
 
-async function measure(model: DiffusionLM, seed: number): Promise<LossCurve> {
-  const e: Evaluation = await evaluate(model, { ratios: BIN_MIDPOINTS, seqsPerRatio: SEQS_PER_BIN, chunk: SEQS_PER_BIN, seed, elbo: true });
+async function measure(model: DiffusionLM, seed: number, ctx: JobContext): Promise<LossCurve> {
+  const e: Evaluation = await evaluate(model, {
+    ratios: BIN_MIDPOINTS, seqsPerRatio: SEQS_PER_BIN, chunk: SEQS_PER_BIN, seed, elbo: true, signal: ctx.signal, progress: (done, total) => ctx.progress(done, total),
+  });
   return {
     t: BIN_MIDPOINTS,
     loss: e.ratios.map((r) => r.meanLoss),
@@ -39,14 +43,14 @@ async function measure(model: DiffusionLM, seed: number): Promise<LossCurve> {
 }
 
 /** The model's loss curve under this seed, measured once and shared by the cells that show it. */
-export function lossCurve(model: DiffusionLM, seed: number): Promise<LossCurve> {
+export function lossCurve(model: DiffusionLM, { seed }: { seed: number }, ctx: JobContext): Promise<LossCurve> {
   let bySeed = cache.get(model);
   if (!bySeed) cache.set(model, (bySeed = new Map()));
   let curve = bySeed.get(seed);
   if (!curve) {
-    curve = measure(model, seed);
+    curve = measure(model, seed, ctx);
     bySeed.set(seed, curve);
-    curve.catch(() => bySeed.delete(seed)); // a failure is not remembered: Run again measures anew
+    curve.catch(() => bySeed.delete(seed)); // a failure or a cancel is not remembered: Run again measures anew
   }
   return curve;
 }

@@ -4,10 +4,10 @@
  * no backend inside it), the same TrainingSession runs on the page and yields
  * between steps instead.
  */
-import type { BackendChoice } from '../core/backend.ts';
-import type { FromWorker, RunSpec, RunState, SessionEvent, ToWorker } from '../worker/protocol.ts';
-import { buffersOf } from '../worker/protocol.ts';
-import { startEngine } from './engine.ts';
+import type { BackendChoice } from '../../core/backend.ts';
+import { errorMessage } from '../../core/error-message.ts';
+import type { FromWorker, RunSpec, RunState, SessionEvent, ToWorker } from '../../worker/protocol.ts';
+import { buffersOf } from '../../worker/protocol.ts';
 
 export interface TrainingClient {
   readonly backend: BackendChoice;
@@ -23,23 +23,26 @@ export interface TrainingClient {
 
 type Listener = (event: SessionEvent) => void;
 
+/** Start a client on the first of `backends` that works; its events go to `onEvent`. */
+export type ConnectFn = (backends: readonly string[], onEvent: Listener) => Promise<{ client: TrainingClient; note: string | null }>;
+
 const INIT_TIMEOUT_MS = 60_000;
 
 /** A worker on the first of `backends` that starts there, or the page's own engine if no worker can. */
-export async function connect(backends: readonly string[], onEvent: Listener): Promise<{ client: TrainingClient; note: string | null }> {
+export const connect: ConnectFn = async (backends, onEvent) => {
   if (typeof Worker !== 'undefined') {
     try {
       return { client: await connectWorker(backends, onEvent), note: null };
     } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      return { client: await connectPage(onEvent), note: `Training runs on the page, not in a background worker (${why}), so the lesson may pause briefly at each step.` };
+      const why = errorMessage(e);
+      return { client: await connectPage(backends, onEvent), note: `Training runs on the page, not in a background worker (${why}), so the lesson may pause briefly at each step.` };
     }
   }
-  return { client: await connectPage(onEvent), note: 'This browser has no web workers, so training runs on the page and the lesson may pause briefly at each step.' };
-}
+  return { client: await connectPage(backends, onEvent), note: 'This browser has no web workers, so training runs on the page and the lesson may pause briefly at each step.' };
+};
 
 function connectWorker(backends: readonly string[], onEvent: Listener): Promise<TrainingClient> {
-  const worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'unmask-training' });
+  const worker = new Worker(new URL('../../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'unmask-training' });
   const send = (msg: ToWorker) => worker.postMessage(msg, msg.type === 'run' ? buffersOf(msg.from?.weights) : []);
   let measuring: { resolve: (s: number) => void; reject: (e: Error) => void } | null = null;
 
@@ -105,9 +108,9 @@ function connectWorker(backends: readonly string[], onEvent: Listener): Promise<
 }
 
 /** The fallback: the session on the page's own backend, yielding to the page between steps. */
-async function connectPage(onEvent: Listener): Promise<TrainingClient> {
-  const backend = await startEngine();
-  const { TrainingSession } = await import('../worker/session.ts');
+async function connectPage(backends: readonly string[], onEvent: Listener): Promise<TrainingClient> {
+  const [{ startBackend }, { TrainingSession }] = await Promise.all([import('../../worker/tfjs-browser.ts'), import('../../worker/session.ts')]);
+  const backend = await startBackend(backends);
   const session = new TrainingSession(onEvent);
   return {
     backend,

@@ -3,8 +3,8 @@
  * challenge cells draw them) and the small pure helpers both sides share.
  * Plain TypeScript: no React, no tfjs, so the Node script can import it.
  */
-import { linspace } from '../../../core/numeric.ts';
-import type { TimeInput } from '../../../core/model.ts';
+import { linspace } from '../core/numeric.ts';
+import type { TimeInput } from '../core/model.ts';
 
 /** Ratios of the final accuracy curves: 0.05 to 0.95 in steps of 0.05, so 0.1, 0.5 and 0.8 are on the grid. */
 export const CHALLENGE_RATIOS: readonly number[] = Object.freeze(linspace(0.05, 0.95, 19).map((t) => Number(t.toFixed(4))));
@@ -53,25 +53,6 @@ export const TIME_INPUT_LABELS: Readonly<Record<TimeInput, string>> = Object.fre
   sinusoidal: 'fixed sinusoids of t',
   none: 'no time input',
 });
-
-/**
- * Moving average over the last `window` defined values (the notebook smooths
- * its loss over 50 steps). Skipped steps (null) are carried over, not counted.
- */
-export function movingAverage(xs: readonly (number | null)[], window: number): (number | null)[] {
-  const out: (number | null)[] = [];
-  const kept: number[] = [];
-  let sum = 0;
-  for (const x of xs) {
-    if (x !== null) {
-      kept.push(x);
-      sum += x;
-      if (kept.length > window) sum -= kept[kept.length - window - 1];
-    }
-    out.push(kept.length === 0 ? null : sum / Math.min(kept.length, window));
-  }
-  return out;
-}
 
 /** Accuracy at ratio t from a curve, or null if t is not on its grid. */
 export function accuracyAt(ratios: readonly RatioPoint[], t: number): number | null {
