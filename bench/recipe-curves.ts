@@ -16,12 +16,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '../src/cli/node.ts';
-import { DEFAULT_MODEL } from '../src/core/config.ts';
 import { evaluate } from '../src/core/metrics.ts';
-import { DiffusionLM } from '../src/core/model.ts';
-import { getRecipe, initOptions } from '../src/core/recipes.ts';
-import { Rng } from '../src/core/rng.ts';
-import { Trainer } from '../src/core/training.ts';
+import type { DiffusionLM } from '../src/core/model.ts';
+import { freshModel, trainerFor } from '../src/core/model-factory.ts';
+import { getRecipe } from '../src/core/recipes.ts';
 import { readWeights } from '../src/core/weights.ts';
 import { CHECK_T } from '../src/worker/protocol.ts';
 import type { RecipeCurve, RecipeCurves } from '../src/lesson/measured-types.ts';
@@ -59,9 +57,9 @@ async function differenceFromShipped(model: DiffusionLM, file: string): Promise<
 async function trainRecipe(name: string): Promise<RecipeCurve> {
   const recipe = getRecipe(name);
   const before = tf.memory().numTensors;
-  // Exactly `unmask train --preset NAME --seed S`: the model from Rng(S), the batches from S + 1.
-  const model = new DiffusionLM(DEFAULT_MODEL, new Rng(seed), initOptions(recipe));
-  const trainer = new Trainer(model, recipe, { seed: seed + 1, steps: recipe.steps });
+  // Exactly `unmask train --preset NAME --seed S`: one seed convention (model-factory.ts).
+  const model = freshModel(recipe, seed);
+  const trainer = trainerFor(model, recipe, seed, recipe.steps);
   const losses: (number | null)[] = [];
   const checkups: RecipeCurve['checkups'][number][] = [];
   const checkup = async () => {

@@ -21,7 +21,7 @@ import { sinusoidalTable } from '../core/params.ts';
 import { dataPeriodDistribution, meanInverseDistinctTokens } from '../core/periodicity.ts';
 import { conflictInput, CONFLICT_EXAMPLE } from './examples.ts';
 import { formatNumber, isFormat } from './number-format.ts';
-import type { LossFloor, RecipeCurves, SamplingMeasurements, SamplingSetting } from './measured-types.ts';
+import type { LossFloor, RecipeCurves, SamplingMeasurements, SamplingSetting, StallAblation } from './measured-types.ts';
 
 /** Parsed JSON of a repository file, by its path from the repository root. */
 export type Read = (path: string) => unknown;
@@ -51,6 +51,13 @@ const FLOOR = 'public/measured/loss-floor.json';
 const SEARCH = 'public/measured/recipe-search.json';
 const SEEDS = 'public/measured/curriculum-seeds.json';
 const STEP_TIMES = 'public/measured/step-times.json';
+const ABLATION = 'public/measured/stall-ablation.json';
+
+function ablationGroup(read: Read, group: string): StallAblation['groups'][number] {
+  const g = (read(ABLATION) as StallAblation).groups.find((x) => x.group === group);
+  if (!g) throw new RangeError(`${ABLATION} has no group ${group}`);
+  return g;
+}
 
 function wasmMs(read: Read, which: 'low' | 'high'): number {
   return (read(STEP_TIMES) as { wasmChromiumMs: { low: number; high: number } }).wasmChromiumMs[which];
@@ -262,6 +269,10 @@ const Q: Record<string, Quantity> = {
   'floor.entropy.bits': { files: [FLOOR], about: "the data's entropy, bits per token", value: (r) => (r(FLOOR) as LossFloor).entropyBitsPerToken },
   'floor.perplexity': { files: [FLOOR], about: "the data's perplexity", value: (r) => (r(FLOOR) as LossFloor).perplexity },
   'floor.pooled': { files: [FLOOR], about: "the best possible model's pooled masked mean, nats per masked token", value: (r) => (r(FLOOR) as LossFloor).pooledMeanFloorNats },
+
+  // The stall ablation (bench/stall-ablation), as far as it has run.
+  'ablation.addOne.reached': { files: [ABLATION], about: 'the add-one ablation: steps every run has reached', value: (r) => Math.min(...ablationGroup(r, 'add-one').variants.map((v) => v.lastStep)) },
+  'ablation.addOne.seeds': { files: [ABLATION], about: 'the add-one ablation: seeds run for every change', value: (r) => Math.min(...ablationGroup(r, 'add-one').variants.map((v) => v.seeds.length)) },
 
   // Training speed on WASM in Chromium (npm run bench:browser wasm), and what it means for each recipe's run.
   'speed.wasm.msLo': { files: [STEP_TIMES], about: 'milliseconds a training step, WASM in Chromium, fastest', value: (r) => wasmMs(r, 'low') },

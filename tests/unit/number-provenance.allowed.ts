@@ -114,6 +114,7 @@ export const ALLOWED: Readonly<Record<string, Readonly<Record<string, Allowed>>>
     '6500': exactly("the curriculum recipe's steps", () => CURRICULUM.steps),
     '42': exactly('the checkpoints\' seed', () => 42),
     '16': exactly('vocabulary size', V),
+    '15': exactly('real tokens a pattern token is drawn from', R),
     '90%': named('the "off the plateau" threshold at t = 0.1 (src/ui/cells/plateau.tsx ESCAPE_ACCURACY)'),
     '0.03': exactly("the learns recipe's embedding init std", () => LEARNS.embedInitStd),
     '100': exactly("the learns recipe's warm-up steps", () => LEARNS.schedule.warmupSteps),
