@@ -38,7 +38,7 @@ describe('the precomputed recipe runs', () => {
 
 describe('the ablation summary', () => {
   const variant = (name: string, escapes: (number | null)[]) => ({
-    name, lastStep: 500, escaped: escapes.filter((x) => x !== null).length, meanFinalAccuracy: { '0.5': 0.4, '0.8': 0.35 },
+    name, lastStep: 500, escaped: escapes.filter((x) => x !== null).length, meanFinalAccuracy: { '0.5': 0.4, '0.7': 0.35 },
     seeds: escapes.map((e, seed) => ({ seed, escapeStep: e, checkpoints: [{ step: 500, accuracy: { '0.1': e === null ? 0.4 : 0.95 } }] })),
   });
   const data = (done: boolean): StallAblation => ({
@@ -54,6 +54,9 @@ describe('the ablation summary', () => {
 
   it('says when the runs were still going, and how far they got', () => {
     expect(describeAblation(data(false))[0]).toMatch(/first 500 of 3000 steps \(still running\)/);
+    const fresh = data(false);
+    const started = { ...fresh, groups: [{ ...fresh.groups[0], variants: fresh.groups[0].variants.map((v) => ({ ...v, lastStep: 0 })) }] };
+    expect(describeAblation(started)).toEqual(["The notebook's recipe with one change: started, no check-up yet (the first is at step 250 of 3000)."]);
   });
 });
 

@@ -245,7 +245,9 @@ export function describeAblation(data: StallAblation): string[] {
         .sort((a, b) => a - b)
         .map((x) => `step ${x}`)
         .join(', ')})`;
-    const head = `${GROUP_TITLES[g.group] ?? g.group}, ${g.done ? `${g.steps} steps` : `first ${reached} of ${g.steps} steps (still running)`}: `;
+    const title = GROUP_TITLES[g.group] ?? g.group;
+    if (reached === 0) return `${title}: started, no check-up yet (the first is at step ${g.evalEvery} of ${g.steps}).`;
+    const head = `${title}, ${g.done ? `${g.steps} steps` : `first ${reached} of ${g.steps} steps (still running)`}: `;
     if (left.length === 0) return `${head}no variant has left the plateau.`;
     return `${head}off the plateau: ${left.map(when).join('; ')}. ${stayed.length > 0 ? `Still on it: ${stayed.map((v) => v.name).join(', ')}.` : 'None stayed on it.'}`;
   });
@@ -296,7 +298,7 @@ function AblationView({ out }: { out: { data: StallAblation | null; error: strin
               }),
               { type: 'scatter' as const, mode: 'lines' as const, name: 'best possible on this eval set', dash: 'dash' as const, x: [0, g.steps], y: [100 * g.bayesOnSet[t], 100 * g.bayesOnSet[t]] },
             ]}
-            layout={{ xTitle: 'training step', yTitle: `accuracy at t = ${t} (%), mean over seeds`, xRange: [0, g.steps], yRange: [0, 102] }}
+            layout={{ xTitle: 'training step (mean over seeds)', yTitle: `accuracy at t = ${t} (%)`, xRange: [0, g.steps], yRange: [0, 102] }}
             label={`${GROUP_TITLES[g.group] ?? g.group}: accuracy at t = ${t} during training, mean over seeds`}
             filename={`stall-ablation-${g.group}`}
             height={300}
@@ -308,7 +310,7 @@ function AblationView({ out }: { out: { data: StallAblation | null; error: strin
                 <th scope="col">seeds off the plateau</th>
                 <th scope="col">step each seed left it</th>
                 <th scope="col">
-                  t = 0.5 / 0.8 at step {Math.min(...g.variants.map((v) => v.lastStep))}
+                  t = 0.5 / 0.7 at step {Math.min(...g.variants.map((v) => v.lastStep))}
                 </th>
               </tr>
             </thead>
@@ -322,7 +324,7 @@ function AblationView({ out }: { out: { data: StallAblation | null; error: strin
                     {v.escaped} of {v.seeds.length}
                   </td>
                   <td>{v.seeds.map((s) => (s.escapeStep === null ? 'not yet' : String(s.escapeStep))).join(', ')}</td>
-                  <td className="num">{v.meanFinalAccuracy ? `${pct(v.meanFinalAccuracy['0.5'], 0)} / ${pct(v.meanFinalAccuracy['0.8'], 0)}` : 'n/a'}</td>
+                  <td className="num">{v.meanFinalAccuracy ? `${pct(v.meanFinalAccuracy['0.5'], 0)} / ${pct(v.meanFinalAccuracy['0.7'], 0)}` : 'n/a'}</td>
                 </tr>
               ))}
             </tbody>

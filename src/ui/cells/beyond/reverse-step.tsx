@@ -56,7 +56,7 @@ function draw(p: Float64Array, rng: Rng): number {
 
 function topTokens(p: Float64Array, n = 3): string {
   return Array.from(p, (prob, token) => ({ token, prob }))
-    .filter((g) => g.token !== MASK_ID)
+    .filter((g) => g.token !== MASK_ID && g.prob > 1e-12)
     .sort((a, b) => b.prob - a.prob || a.token - b.token)
     .slice(0, n)
     .map((g) => `${g.token} (${g.prob.toFixed(2)})`)
@@ -132,6 +132,10 @@ function ReverseStepView({ out }: { out: ReverseStepOut }) {
       </div>
       {s > t && <p className="hint">s is an earlier time than t, so it is held at t.</p>}
       <Coins u={out.u} t={t} s={lo} />
+      <p className="hint">
+        Each word sits at its own u. Dark bar: u below s, still masked after the step. Hatched: u between s and t, masked at t and revealed by this step. Beyond
+        t: already visible at t.
+      </p>
       <p className="token-row-label">At t = {t.toFixed(2)}</p>
       <TokenRow tokens={atT} words={WORDS} label={`The sentence at t = ${t.toFixed(2)}`} />
       <p className="token-row-label">At s = {lo.toFixed(2)}, one reverse step later</p>
@@ -150,10 +154,10 @@ function ReverseStepView({ out }: { out: ReverseStepOut }) {
       <TokenRow tokens={shown} label={last ? 'The input with positions 4 and 5 just revealed' : 'The input: 7 2 9, then every position masked'} />
       <ul>
         <li>
-          position 4: {topTokens(odds.marginals[0])}, …
+          position 4: {topTokens(odds.marginals[0], 1)}, and each of the other 14 tokens {(odds.marginals[0][1] ?? 0).toFixed(2)}
         </li>
         <li>
-          position 5: {topTokens(odds.marginals[1])}, …
+          position 5: {topTokens(odds.marginals[1])}, nothing else
         </li>
       </ul>
       <div className="button-row">
