@@ -6,9 +6,13 @@
  * the caption times are exact: start = sum of earlier sentences and pauses.
  * Then the clip is loudness-normalised (EBU R128, -16 LUFS) and encoded to MP3.
  *
- * Writes audio/<id>.mp3, captions/<id>.vtt and manifest.json (with each
- * script's hash, so a test can tell when a script changed but was not
- * re-rendered). Needs: apt-get install festival festvox-us-slt-hts sox ffmpeg.
+ * A script quotes measured numbers as `{{value KEY FORMAT}}` (src/lesson/measured.ts),
+ * spelled out with a say-* format: they are filled in from the data files
+ * before speaking, so the audio and captions say the current numbers.
+ *
+ * Writes audio/<id>.mp3, captions/<id>.vtt and manifest.json (with the hash of
+ * each script as spoken, so a test can tell when a script, or a number it
+ * quotes, changed but was not re-rendered). Needs: apt-get install festival festvox-us-slt-hts sox ffmpeg.
  *
  *   npm run narration            render what changed
  *   npm run narration -- --all   render everything
@@ -19,6 +23,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readRepoJson } from '../src/build/repo-json.ts';
+import { expandValues } from '../src/lesson/measured.ts';
 import { SEGMENTS, VOICE } from './segments.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -34,6 +40,11 @@ export interface ManifestEntry {
 /** The hash that ties audio to its script and voice settings. */
 export function scriptHash(script: string): string {
   return createHash('sha256').update(JSON.stringify(VOICE)).update(script).digest('hex').slice(0, 16);
+}
+
+/** A script as it is spoken: its quoted measurements filled in from their data files. */
+export function spokenScript(id: string): string {
+  return expandValues(readFileSync(here(`./scripts/${id}.txt`), 'utf8'), readRepoJson, `narration/scripts/${id}.txt`);
 }
 
 export function sentencesOf(script: string): string[] {
@@ -87,7 +98,7 @@ function main(): void {
   const old: ManifestEntry[] = existsSync(MANIFEST) ? JSON.parse(readFileSync(MANIFEST, 'utf8')) : [];
   const manifest: ManifestEntry[] = [];
   for (const { id } of SEGMENTS) {
-    const script = readFileSync(here(`./scripts/${id}.txt`), 'utf8');
+    const script = spokenScript(id);
     const previous = old.find((e) => e.id === id);
     const fresh = !all && previous?.hash === scriptHash(script) && existsSync(here(`./audio/${id}.mp3`)) && existsSync(here(`./captions/${id}.vtt`));
     if (fresh) {

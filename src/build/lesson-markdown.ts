@@ -1,7 +1,8 @@
 /**
  * Build-time compiler for the lesson's prose. Each section is a Markdown file
- * with KaTeX math ($…$, $$…$$) and `{{cell id}}` lines marking where live cells
- * go. Instructors edit the Markdown; the browser receives ready HTML, so
+ * with KaTeX math ($…$, $$…$$), `{{cell id}}` lines marking where live cells
+ * go, and `{{value KEY FORMAT}}` where it quotes a measured number (filled in
+ * here from the data file src/lesson/measured.ts names, so it cannot go stale). Instructors edit the Markdown; the browser receives ready HTML, so
  * neither a Markdown parser nor KaTeX's JavaScript is shipped to the page.
  *
  * Runs in Node (Vite plugin), never in the browser.
@@ -9,6 +10,8 @@
 import katex from 'katex';
 import { Marked } from 'marked';
 import type { Plugin } from 'vite';
+import { expandValues, filesQuoted } from '../lesson/measured.ts';
+import { readRepoJson, repoPath } from './repo-json.ts';
 
 export type LessonPart = { readonly html: string } | { readonly cell: string };
 
@@ -101,7 +104,10 @@ export function lessonMarkdown(): Plugin {
     name: 'unmask-lesson-markdown',
     transform(code, id) {
       if (!id.endsWith('.md') || !id.includes('/src/lesson/content/')) return null;
-      const section = compileSection(code, id.slice(id.lastIndexOf('/') + 1));
+      const file = id.slice(id.lastIndexOf('/') + 1);
+      // A changed data file re-renders the prose that quotes it.
+      for (const data of filesQuoted(code)) this.addWatchFile(repoPath(data));
+      const section = compileSection(expandValues(code, readRepoJson, file), file);
       return { code: `export default ${JSON.stringify(section)};`, map: null };
     },
   };

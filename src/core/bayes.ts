@@ -235,3 +235,37 @@ function bell(p: number): number {
   }
   return row[0];
 }
+
+/**
+ * What it costs to reveal two masked positions i and j in the same reverse step,
+ * each drawn from its own exact marginal without seeing the other (as a parallel
+ * sampler does): P(afterwards no period explains the sequence). `sequential` is the
+ * same when j is drawn from the posterior given i's draw; it is 0 whenever xt itself
+ * is explainable, since exact conditionals never contradict each other (computed,
+ * not assumed, so a test can check it). Sums over every pair of real tokens.
+ */
+export function pairRevealConflict(xt: ArrayLike<number>, i: number, j: number, data: DataConfig = DEFAULT_DATA): { together: number; sequential: number } {
+  const V = data.vocabSize;
+  if (xt[i] !== MASK_ID || xt[j] !== MASK_ID || i === j) throw new RangeError(`positions ${i} and ${j} must be two different masked positions`);
+  const x = Int32Array.from(xt);
+  const row = (probs: Float64Array, k: number) => probs.subarray(k * V, (k + 1) * V);
+  const base = bayesDenoise(x, data).probs;
+  const pi = row(base, i);
+  const pj = row(base, j);
+  let together = 0;
+  let sequential = 0;
+  for (let a = 1; a < V; a++) {
+    if (pi[a] === 0) continue;
+    x[i] = a;
+    const pjGivenA = row(bayesDenoise(x, data).probs, j);
+    for (let b = 1; b < V; b++) {
+      x[j] = b;
+      if (bayesDenoise(x, data).consistentPeriods.length === 0) {
+        together += pi[a] * pj[b];
+        sequential += pi[a] * pjGivenA[b];
+      }
+    }
+    x[j] = MASK_ID;
+  }
+  return { together, sequential };
+}

@@ -121,6 +121,36 @@ export function dataPeriodDistribution(data: DataConfig = DEFAULT_DATA): number[
   return dist;
 }
 
+/**
+ * What "knowing which tokens occur, not where" is worth: a model that spreads its
+ * guess evenly over the k different tokens of a sequence's pattern is right 1/k of
+ * the time. E[1/k] by pattern length p // [maxPeriod + 1] (entry p; 0 where p is
+ * never drawn), and overall. Exact, by the same counting of equality structures as
+ * dataPeriodDistribution: a structure with k blocks is realised by R(R-1)...(R-k+1)
+ * of the R^p patterns. Defaults: 0.533, 0.367, 0.284 for p = 2, 3, 4; 0.395 overall.
+ */
+export function meanInverseDistinctTokens(data: DataConfig = DEFAULT_DATA): { byPeriod: number[]; overall: number } {
+  validateDataConfig(data);
+  const R = data.vocabSize - 1;
+  const byPeriod = new Array<number>(data.maxPeriod + 1).fill(0);
+  const visit = (p: number, length: number, blocks: number): void => {
+    if (length === p) {
+      let prob = 1;
+      for (let j = 0; j < p; j++) prob *= (j < blocks ? R - j : 1) / R;
+      byPeriod[p] += prob / blocks;
+      return;
+    }
+    for (let b = 0; b <= blocks; b++) visit(p, length + 1, Math.max(blocks, b + 1));
+  };
+  const nPeriods = data.maxPeriod - data.minPeriod + 1;
+  let overall = 0;
+  for (let p = data.minPeriod; p <= data.maxPeriod; p++) {
+    visit(p, 0, 0);
+    overall += byPeriod[p] / nPeriods;
+  }
+  return { byPeriod, overall };
+}
+
 export interface SampleQuality {
   readonly sequences: number;
   /** Rows in the data's support (see isPerfectlyPeriodic), as a fraction in [0, 1]. */

@@ -99,7 +99,9 @@ export const LEARNS: Recipe = Object.freeze({
  *  - t drawn with a density that grows linearly with t (u^0.5), so more of each
  *    batch is where the remaining error is: inferring the period from a few
  *    visible tokens.
- * Neither helps alone without the curriculum.
+ * Alone, at 5000 steps in the PyTorch search, the curriculum took seeds on
+ * target from 0 of 6 to 7 of 12; the warp alone left them at 0 of 6 (mean worst
+ * gap 8.4 points against 9.2); together, 11 of 12 (public/measured/recipe-search.json).
  */
 export const CURRICULUM: Recipe = Object.freeze({
   ...LEARNS,

@@ -17,10 +17,10 @@ export const SUGGESTED_QUESTIONS: Readonly<Record<string, readonly string[]>> = 
   math: [
     'Can you walk me through the 0.734 loss example step by step?',
     'Why does the ELBO weight each masked token by 1/t?',
-    'Why can the pooled training loss never go below 0.528 on this data?',
+    'Why does even a perfect model\'s pooled training loss stay near 0.52 on this data?',
   ],
   data: [
-    'How can a model be 100% right when most tokens are hidden?',
+    'How can a model be nearly always right when most tokens are hidden?',
     'Why do the patterns 5 9 5 9 and 5 9 give the same sequence?',
   ],
   masking: [
@@ -55,7 +55,7 @@ export const SUGGESTED_QUESTIONS: Readonly<Record<string, readonly string[]>> = 
     'Why do few generation steps hurt even the best possible denoiser?',
   ],
   reflection: [
-    'How will the reverse process use a model trained at every ratio?',
+    'Why did generation break some samples even with the best possible denoiser?',
     'How would I plot the loss per masked token at each t?',
   ],
 });

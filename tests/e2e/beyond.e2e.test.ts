@@ -5,7 +5,7 @@ import { useBuiltApp } from './browser.ts';
 
 const env = useBuiltApp();
 
-/** The Beyond section with the learning recipe's checkpoint loaded, and one of its cells run. */
+/** The Beyond section with the learns recipe's checkpoint loaded, and one of its cells run. */
 async function openWithModel(cellId: string): Promise<{ page: Page; errors: string[] }> {
   const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [];
@@ -13,7 +13,7 @@ async function openWithModel(cellId: string): Promise<{ page: Page; errors: stri
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(env.app.url + '?backend=wasm&section=beyond');
   const cell = page.locator(`.cell[data-cell="${cellId}"]`);
-  await cell.locator('.model-picker').getByRole('button', { name: /learning recipe/ }).click();
+  await cell.locator('.model-picker').getByRole('button', { name: /learns recipe/ }).click();
   await cell.getByRole('button', { name: 'Run', exact: true }).click();
   await page.locator(`.cell[data-cell="${cellId}"][data-state="done"]`).waitFor({ timeout: 180_000 });
   return { page, errors };

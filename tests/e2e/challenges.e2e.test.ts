@@ -68,14 +68,14 @@ describe('the challenges, in Chromium', () => {
   it('shows the loss by ratio and the ELBO for the shipped model, and cancels a comparison', async () => {
     const { page, errors } = await open();
     const byRatio = page.locator('.cell[data-cell="loss-by-ratio"]');
-    await byRatio.locator('.model-picker').getByRole('button', { name: /learning recipe/ }).click();
+    await byRatio.locator('.model-picker').getByRole('button', { name: /learns recipe/ }).click();
     await byRatio.locator('.model-picker').waitFor({ state: 'detached', timeout: 60_000 });
     await run(page, 'loss-by-ratio');
     const [lossPlot] = await drawn(byRatio, 1);
     expect(lossPlot.points).toBe(20 + 20 + 15); // this model and the best possible at 20 bins, the notebook checkpoint at 15 ratios
     const summary = (await page.getByTestId('loss-by-ratio-summary').textContent())!;
-    expect(summary).toMatch(/^pretrained: the learning recipe, 5000 steps: \d\.\d{3} nats a masked token at t = 0\.025, /);
-    // The learning recipe fills lightly masked sequences almost perfectly.
+    expect(summary).toMatch(/^pretrained: the learns recipe, 5000 steps: \d\.\d{3} nats a masked token at t = 0\.025, /);
+    // The learns recipe fills lightly masked sequences almost perfectly.
     expect(Number(summary.match(/: (\d\.\d{3}) nats/)![1])).toBeLessThan(0.05);
 
     const elbo = await run(page, 'elbo');

@@ -143,9 +143,9 @@ describe('a run survives a reload', () => {
 describe('weights in and out of the browser', () => {
   it('downloads the model as safetensors, loads it back, and keeps the model when a file is broken', async () => {
     const { page, errors, cell } = await openAndRun('?backend=wasm&section=training', 'model-source');
-    await cell.getByRole('button', { name: /Load the learning recipe/ }).click();
+    await cell.getByRole('button', { name: /Load the learns recipe/ }).click();
     const label = page.getByTestId('model-label');
-    await expect.poll(() => label.textContent(), { timeout: 60_000 }).toContain('pretrained: the learning recipe');
+    await expect.poll(() => label.textContent(), { timeout: 60_000 }).toContain('pretrained: the learns recipe');
 
     const [download] = await Promise.all([page.waitForEvent('download'), cell.getByRole('button', { name: 'Download the current model' }).click()]);
     expect(download.suggestedFilename()).toBe('unmask-pretrained-the-learning-recipe-5000-steps.safetensors');

@@ -22,7 +22,7 @@ async function openExercises() {
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(env.app.url + '?backend=wasm&section=exercises');
   const first = page.locator('[data-exercise="todo-1"]');
-  await first.locator('.model-picker').getByRole('button', { name: /learning recipe/ }).click();
+  await first.locator('.model-picker').getByRole('button', { name: /learns recipe/ }).click();
   await first.locator('.cm-content').waitFor();
   await first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])')).waitFor({ timeout: 60_000 });
   return { page, errors };

@@ -42,7 +42,7 @@ describe('the lesson in Chromium', () => {
     // Cells that need a model offer the shipped checkpoints instead of an empty figure.
     const pickers = page.locator('.cell .model-picker');
     expect(await pickers.count()).toBeGreaterThan(0);
-    await pickers.first().getByRole('button', { name: /learning recipe/ }).click();
+    await pickers.first().getByRole('button', { name: /learns recipe/ }).click();
     await page.getByTestId('model-label').filter({ hasText: 'pretrained' }).waitFor({ timeout: 60_000 });
     // The cells Run all asked for before there was a model run now by themselves. (A second
     // Run all here had to wait for a page busy with them, and timed out on a loaded machine.)
@@ -64,7 +64,7 @@ describe('the lesson in Chromium', () => {
     expect(await page.getByTestId('loss-result').textContent()).toContain('0.511 + 0.223 = 0.734');
     const summary = (await page.getByTestId('accuracy-summary').textContent())!;
     const lowT = Number(summary.match(/: ([\d.]+)% at t = 0\.10/)![1]);
-    expect(lowT).toBeGreaterThan(95); // the learning recipe's checkpoint recovers the pattern at low t
+    expect(lowT).toBeGreaterThan(95); // the learns recipe's checkpoint recovers the pattern at low t
 
     // Every chart drew real data. Charts draw one per animation frame page-wide, so give the queue time to drain.
     await page

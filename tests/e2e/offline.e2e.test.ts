@@ -57,7 +57,7 @@ describe('the lesson offline', () => {
     // The shipped weights are cached too: offline, the new version loads them and runs the model.
     await context.setOffline(true);
     await page.goto(env.app.url + '?backend=wasm&section=results');
-    await page.locator('.cell[data-cell="predictions"] .model-picker').getByRole('button', { name: /learning recipe/ }).click();
+    await page.locator('.cell[data-cell="predictions"] .model-picker').getByRole('button', { name: /learns recipe/ }).click();
     await page.locator('.cell[data-cell="predictions"] button.run:not([disabled])').click();
     await page.locator('.cell[data-cell="predictions"][data-state="done"]').waitFor({ timeout: 60_000 });
     await context.setOffline(false);

@@ -1,7 +1,7 @@
 /** Narration: every segment has its script, audio and captions, and the audio is from the current script. */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scriptHash, sentencesOf, type ManifestEntry } from '../../narration/render.ts';
+import { scriptHash, sentencesOf, spokenScript, type ManifestEntry } from '../../narration/render.ts';
 import { SEGMENTS } from '../../narration/segments.ts';
 import { SECTIONS } from '../../src/lesson/sections.ts';
 
@@ -24,14 +24,15 @@ describe('narration', () => {
   });
 
   it.each(SEGMENTS.map((s) => s.id))('%s: script, audio and captions exist, and the audio is from this script', (id) => {
-    const script = readFileSync(file(`scripts/${id}.txt`), 'utf8');
+    // As spoken: a number it quotes from a data file is part of it, so new data means a new rendering.
+    const script = spokenScript(id);
     const words = script.split(/\s+/).filter(Boolean).length;
     expect(words, 'a 45 to 120 s script at about 150 words a minute').toBeGreaterThanOrEqual(110);
     expect(words).toBeLessThanOrEqual(320);
     expect(existsSync(file(`audio/${id}.mp3`))).toBe(true);
     const entry = manifest.find((e) => e.id === id);
     expect(entry, `${id} is not in narration/manifest.json: run npm run narration`).toBeDefined();
-    expect(entry!.hash, `narration/scripts/${id}.txt changed after its audio was rendered: run npm run narration`).toBe(scriptHash(script));
+    expect(entry!.hash, `narration/scripts/${id}.txt, or a measurement it quotes, changed after its audio was rendered: run npm run narration`).toBe(scriptHash(script));
     const c = cues(readFileSync(file(`captions/${id}.vtt`), 'utf8'));
     expect(c.map((x) => x.text)).toEqual(sentencesOf(script));
     for (let i = 1; i < c.length; i++) expect(c[i].start).toBeGreaterThanOrEqual(c[i - 1].end);

@@ -12,7 +12,7 @@ import type { RunState, SessionEvent } from '../../src/worker/protocol.ts';
 import { SAVE_EVERY, TrainingSession, type SessionOptions } from '../../src/worker/session.ts';
 import { useBackend } from '../helpers/backends.ts';
 
-// The learning recipe with small batches, so a 52-step run takes seconds.
+// The learns recipe with small batches, so a 52-step run takes seconds.
 const small: Recipe = { ...LEARNS, batchSize: 8 };
 const spec = { recipe: 'learns', totalSteps: 52, seed: 3 };
 

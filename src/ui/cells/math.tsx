@@ -1,7 +1,7 @@
-/** Section 3: the worked examples as live calculators, and the ELBO's weighting against the pooled mean. */
+/** Section 3: the worked examples as live calculators. (The ELBO's weighting is drawn in section 11, with a trained model's losses.) */
 import { useState } from 'react';
 import { Plot } from '../plot/index.ts';
-import { binomialPmf, linspace } from '../../core/numeric.ts';
+import { binomialPmf } from '../../core/numeric.ts';
 import { cell } from './types.ts';
 
 function NumberField(props: { id: string; label: string; value: number; min: number; max: number; step: number; onChange: (v: number) => void }) {
@@ -77,33 +77,7 @@ function LossCalculator() {
   );
 }
 
-/** Share of the training signal that comes from sequences masked at ratio t, under each loss. */
-function ElboWeights({ out }: { out: { t: number[] } }) {
-  const t = out.t;
-  // Pooled mean: every masked token weighs the same, and a sequence at t has L·t of them: density ∝ t, normalised on (0, 1] to 2t.
-  // ELBO: (1/t) per masked token times L·t tokens: the same for every t, density 1.
-  return (
-    <Plot
-      traces={[
-        { type: 'scatter', mode: 'lines', x: t, y: t.map((v) => 2 * v), name: 'pooled mean over masked tokens (the notebook)' },
-        { type: 'scatter', mode: 'lines', x: t, y: t.map(() => 1), name: 'ELBO, weight 1/t', dash: 'dash' },
-      ]}
-      layout={{ xTitle: 'masking ratio t', yTitle: 'relative weight of a sequence', yRange: [0, 2.1] }}
-      label="Weight each masking ratio gets in the loss: rising as 2t for the pooled mean, flat for the ELBO"
-      filename="elbo-vs-pooled-weights"
-      height={300}
-    />
-  );
-}
-
 export const cells = {
   'expected-masks': cell<null>({ title: 'Calculator: expected number of masks', auto: true, run: () => null, View: ExpectedMasks }),
   'loss-calculator': cell<null>({ title: 'Calculator: the loss of one example', auto: true, run: () => null, View: LossCalculator }),
-  'elbo-weights': cell<{ t: number[] }>({
-    title: 'How much each ratio counts',
-    auto: true,
-    source: () => import('../../core/objective.ts?raw'),
-    run: () => ({ t: linspace(0.01, 1, 100) }),
-    View: ElboWeights,
-  }),
 };

@@ -12,6 +12,7 @@ import { openInPyTorch } from '../open-in-pytorch.ts';
 import { LIVE_CHART_MS, Plot, type PlotLayout, type PlotTrace } from '../plot/index.ts';
 import { DEFAULT_RECIPE, liveTraining, stepsProblem, type Checkup, type TrainingSnapshot } from '../training/index.ts';
 import { useFocusFollowsControls } from '../training/use-focus-follows.ts';
+import { plateauCells } from './plateau.tsx';
 import { cell } from './types.ts';
 
 /** The model the lesson uses now: a shipped checkpoint, an upload, or the last run; and the download. */
@@ -257,8 +258,8 @@ function LossCurve() {
     <div>
       {live.losses.length === 0 && (
         <p className="hint">
-          No live run yet. Start one above and the loss appears here step by step, with the learning rate and an accuracy check-up every few hundred steps. For
-          reference, the notebook recipe's smoothed loss falls from 2.61 to about 1.41 over 3000 steps and stays there; the learning recipe keeps going down.
+          No live run yet. Start one above and the loss appears here step by step, with the learning rate and an accuracy check-up every few hundred steps. The
+          three recipes' precomputed runs, further down this section, show what to expect.
         </p>
       )}
       <Plot
@@ -346,4 +347,5 @@ export const cells = {
     View: ModelSource,
   }),
   'loss-curve': cell<null>({ title: 'Watching it learn', live: true, run: () => null, View: LossCurve }),
+  ...plateauCells,
 };

@@ -1,4 +1,7 @@
-/** Section 1: Gaussian noise on token ids gives numbers that are not tokens; masking gives a clean corruption. */
+/**
+ * Section 1: Gaussian noise on token ids, rounded back, turns words into whatever
+ * word happens to have the neighbouring id (or into no word); masking gives a clean corruption.
+ */
 import { useState } from 'react';
 import { maskArrays } from '../../core/masking.ts';
 import { TokenRow } from '../figures/Tokens.tsx';
@@ -8,6 +11,13 @@ import { cell, rngFor } from './types.ts';
 interface Out {
   readonly z: number[];
   readonly masked: Int32Array;
+}
+
+/** The noisy id rounded to the nearest id, said as a word, and whether the word survived. */
+export function roundedWord(id: number, noisy: number): string {
+  const r = Math.round(noisy);
+  if (r < 1 || r >= WORDS.length) return `no word (id ${r})`;
+  return r === id ? `${WORDS[r]} (unchanged)` : `${WORDS[r]} (a different word)`;
 }
 
 function NoiseView({ out }: { out: Out }) {
@@ -24,19 +34,18 @@ function NoiseView({ out }: { out: Out }) {
             <th scope="col">word</th>
             <th scope="col">id</th>
             <th scope="col">id + noise</th>
-            <th scope="col">a token?</th>
+            <th scope="col">rounded back to a word</th>
           </tr>
         </thead>
         <tbody>
           {SENTENCE.map((id, i) => {
             const noisy = id + sigma * out.z[i];
-            const isToken = Number.isInteger(noisy) && noisy >= 1 && noisy < WORDS.length;
             return (
               <tr key={i}>
                 <td>{WORDS[id]}</td>
                 <td className="num">{id}</td>
                 <td className="num">{noisy.toFixed(2)}</td>
-                <td>{isToken ? `yes: ${WORDS[noisy]}` : 'no'}</td>
+                <td>{roundedWord(id, noisy)}</td>
               </tr>
             );
           })}

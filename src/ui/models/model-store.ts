@@ -19,7 +19,7 @@ export interface PretrainedInfo {
 }
 
 export const PRETRAINED: readonly PretrainedInfo[] = [
-  { id: 'learns-5000', label: 'the learning recipe, 5000 steps', recipe: 'learns', steps: 5000 },
+  { id: 'learns-5000', label: 'the learns recipe, 5000 steps', recipe: 'learns', steps: 5000 },
   { id: 'notebook-3000', label: "the notebook's recipe, 3000 steps", recipe: 'notebook', steps: 3000 },
   { id: 'curriculum-6500', label: 'the curriculum recipe, 6500 steps', recipe: 'curriculum', steps: 6500 },
 ];

@@ -4,7 +4,9 @@ import { SEGMENTS, type Segment } from '../../../narration/segments.ts';
 
 const audio = import.meta.glob('/narration/audio/*.mp3', { query: '?url', import: 'default', eager: true }) as Record<string, string>;
 const captions = import.meta.glob('/narration/captions/*.vtt', { query: '?url', import: 'default', eager: true }) as Record<string, string>;
-const scripts = import.meta.glob('/narration/scripts/*.txt', { query: '?raw', import: 'default' }) as Record<string, () => Promise<string>>;
+// The transcript is read from the captions, not the script: the captions hold exactly what the audio
+// says, with every quoted measurement filled in (a script has `{{value …}}` where the renderer put a number).
+const captionText = import.meta.glob('/narration/captions/*.vtt', { query: '?raw', import: 'default' }) as Record<string, () => Promise<string>>;
 
 export interface Clip extends Segment {
   readonly audio: string;
@@ -25,8 +27,13 @@ export function clipsFor(section: string): Clip[] {
   }));
 }
 
-/** A segment's script, one sentence a line. */
+/** The sentences of a WebVTT file, one a line: the text line after each cue's timing line. */
+export function cueText(vtt: string): string {
+  return [...vtt.replace(/\r\n/g, '\n').matchAll(/-->[^\n]*\n([^\n]+)/g)].map((m) => m[1]).join('\n');
+}
+
+/** A segment's transcript, one sentence a line, as spoken. */
 export async function transcript(id: string): Promise<string | null> {
-  const load = scripts[`/narration/scripts/${id}.txt`];
-  return load ? load() : null;
+  const load = captionText[`/narration/captions/${id}.vtt`];
+  return load ? cueText(await load()) : null;
 }
