@@ -6,11 +6,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/core/backend.ts';
 import '../helpers/backends.ts'; // registers the cpu and wasm backends
-import { WASM_BYTES } from '../../src/core/kernels/batch-matmul.wasm.ts';
 import { planBatchMatMul } from '../../src/core/kernels/wasm-batch-matmul.ts';
 import { copyBlock } from '../../src/core/kernels/wasm-slice.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { assemble, readWat } from '../../src/cli/assemble-kernels.ts';
+import { assemble, generatedPath, readWat, watFiles } from '../../src/cli/assemble-kernels.ts';
 
 /** Values from our Rng, so both backends see the very same inputs. */
 function values(shape: number[], seed: number): Float32Array {
@@ -70,10 +69,15 @@ describe('wasm kernels', () => {
   it('are in use on wasm, and say so', () => {
     expect(kernels).toContain('SIMD matrix products');
     expect(kernels).toContain('in-place Slice and Unpack');
+    expect(kernels).toContain('shared-memory Identity');
   });
 
   it('ship the bytes their WebAssembly text assembles to', async () => {
-    expect(Array.from(await assemble('batch-matmul.wat', readWat('batch-matmul.wat')))).toEqual(Array.from(WASM_BYTES));
+    expect(watFiles()).toContain('batch-matmul.wat');
+    for (const wat of watFiles()) {
+      const { WASM_BYTES } = (await import(generatedPath(wat))) as { WASM_BYTES: Uint8Array };
+      expect(Array.from(await assemble(wat, readWat(wat))), wat).toEqual(Array.from(WASM_BYTES));
+    }
   });
 
   it('take every float32 product with matching batch dims and whole SIMD rows, and leave the rest to tfjs', () => {
@@ -178,5 +182,23 @@ describe('wasm kernels', () => {
       walk(0, 0);
       expect(Array.from(out)).toEqual(expected);
     }
+  });
+
+  it('clone without copying: the clone shares memory and outlives its source', async () => {
+    await selectBackend(['wasm']);
+    const before = tf.memory().numTensors;
+    const x = tf.tensor([1, 2, 3, 4, 5], [5]);
+    const y = tf.clone(x);
+    const offsetOf = (t: tf.Tensor) => (tf.backend() as unknown as { getMemoryOffset(d: object): number }).getMemoryOffset(t.dataId);
+    expect(offsetOf(y)).toBe(offsetOf(x));
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual([1, 2, 3, 4, 5]);
+    y.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // A gradient that saves its inputs (every save is a clone) still comes out right.
+    const f = () => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(a, a)))(tf.tensor([1, -2, 3]));
+    const [cpu] = await on('cpu', f);
+    const [wasm] = await on('wasm', f);
+    expect(Array.from(wasm)).toEqual(Array.from(cpu));
   });
 });

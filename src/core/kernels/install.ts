@@ -4,12 +4,13 @@
  * to tfjs' kernel for anything it does not handle.
  */
 import { installWasmBatchMatMul } from './wasm-batch-matmul.ts';
+import { installWasmIdentity } from './wasm-identity.ts';
 import { installWasmSlice } from './wasm-slice.ts';
 
 let report: string | null = null;
 
 /** Install once, after the wasm backend is ready; says in words what is in use. */
 export function installWasmKernels(): string {
-  report ??= [installWasmBatchMatMul(), installWasmSlice()].join('; ');
+  report ??= [installWasmBatchMatMul(), installWasmSlice(), installWasmIdentity()].join('; ');
   return report;
 }
