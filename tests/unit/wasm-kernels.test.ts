@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/core/backend.ts';
 import '../helpers/backends.ts'; // registers the cpu and wasm backends
+import { AdamW, TORCH_ADAMW } from '../../src/core/optim.ts';
 import { planBatchMatMul } from '../../src/core/kernels/wasm-batch-matmul.ts';
 import { copyBlock } from '../../src/core/kernels/wasm-slice.ts';
 import { Rng } from '../../src/core/rng.ts';
@@ -70,6 +71,7 @@ describe('wasm kernels', () => {
     expect(kernels).toContain('SIMD matrix products');
     expect(kernels).toContain('in-place Slice and Unpack');
     expect(kernels).toContain('shared-memory Identity');
+    expect(kernels).toContain('one-pass AdamW');
   });
 
   it('ship the bytes their WebAssembly text assembles to', async () => {
@@ -200,5 +202,83 @@ describe('wasm kernels', () => {
     const [cpu] = await on('cpu', f);
     const [wasm] = await on('wasm', f);
     expect(Array.from(wasm)).toEqual(Array.from(cpu));
+  });
+
+  /**
+   * Two AdamW steps on the given backend (the second with moments from the
+   * first), from the same weights and gradients: new weights, moments and check.
+   */
+  async function adamWSteps(backend: 'cpu' | 'wasm', shapes: number[][], gradScale: number, clipNorm: number | null): Promise<Float32Array[]> {
+    await selectBackend([backend]);
+    const before = tf.memory().numTensors;
+    const vars = tf.tidy(() => shapes.map((s, i) => tf.variable(tf.tensor(values(s, 10 + i), s))));
+    const opt = new AdamW(vars, { ...TORCH_ADAMW, clipNorm });
+    const out: Float32Array[] = [];
+    for (let step = 0; step < 2; step++) {
+      const grads = tf.tidy(() => shapes.map((s, i) => tf.mul(tf.tensor(values(s, 20 + i + step), s), gradScale)));
+      const loss = tf.scalar(1.5);
+      const u = opt.stage(grads, 1e-3 * (step + 1), loss);
+      out.push((await u.check.data()) as Float32Array);
+      tf.dispose([...grads, loss]);
+      if (step === 1) for (const t of [...u.params, ...u.m, ...u.v]) out.push((await t.data()) as Float32Array);
+      opt.commit(u);
+    }
+    opt.dispose();
+    tf.dispose(vars);
+    expect(tf.memory().numTensors).toBe(before);
+    return out;
+  }
+
+  // Sizes that are and are not whole groups of four lanes.
+  const adamShapes = [[64, 192], [192], [7], [3, 5], [1]];
+
+  it('step AdamW in one kernel to the same bits as the tfjs ops, unclipped', async () => {
+    const cpu = await adamWSteps('cpu', adamShapes, 1e-3, 1.0); // norm about 0.07: no clipping
+    const wasm = await adamWSteps('wasm', adamShapes, 1e-3, 1.0);
+    expect(cpu[0][2]).toBe(1);
+    expect(cpu[0][1]).toBeLessThan(1);
+    // The norm is summed in float64 on wasm, in float32 blocks on cpu.
+    expect(Math.abs(wasm[0][1] - cpu[0][1]) / cpu[0][1]).toBeLessThan(1e-6);
+    cpu.slice(2).forEach((c, i) => expect(Array.from(wasm[2 + i]), `output ${i}`).toEqual(Array.from(c)));
+  });
+
+  it('step AdamW in one kernel as the tfjs ops do, clipped and without clipping', async () => {
+    for (const clip of [1.0, null]) {
+      const cpu = await adamWSteps('cpu', adamShapes, 10, clip); // norm about 700
+      const wasm = await adamWSteps('wasm', adamShapes, 10, clip);
+      expect(cpu[0][1]).toBeGreaterThan(100);
+      expect(Math.abs(wasm[1][1] - cpu[1][1]) / cpu[1][1]).toBeLessThan(1e-6);
+      // The clip factor comes from the norm, which may differ in its last bit.
+      cpu.slice(2).forEach((c, i) => expect(maxRelDiff(wasm[2 + i], c), `output ${i}`).toBeLessThan(1e-6));
+    }
+  });
+
+  it('flag a non-finite AdamW step on wasm as on cpu', async () => {
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await selectBackend([backend]);
+      const before = tf.memory().numTensors;
+      const w = tf.tidy(() => tf.variable(tf.tensor([1, 2, 3, 4, 5])));
+      const opt = new AdamW([w]);
+      const cases: Array<[number[], number, number]> = [
+        [[0.1, 0.2, 0.3, 0.4, NaN], 1e-3, 0], //  a NaN gradient (the tail lane)
+        [[0.1, 0.2, 0.3, 0.4, 0.5], 1e39, 0], //  an infinite learning rate
+        [[0.1, 0.2, 0.3, 0.4, 0.5], 1e-3, 1], //  a good step
+      ];
+      for (const [g, lr, ok] of cases) {
+        const grad = tf.tensor(g);
+        const u = opt.stage([grad], lr);
+        expect((await u.check.data())[2], `${backend} ${g} ${lr}`).toBe(ok);
+        opt.discard(u);
+        grad.dispose();
+      }
+      const loss = tf.scalar(Infinity), grad = tf.tensor([0.1, 0.2, 0.3, 0.4, 0.5]);
+      const u = opt.stage([grad], 1e-3, loss);
+      expect(Array.from(await u.check.data())).toEqual([Infinity, expect.any(Number), 0]);
+      opt.discard(u);
+      tf.dispose([loss, grad]);
+      opt.dispose();
+      w.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
   });
 });

@@ -3,6 +3,7 @@
  * are much faster for this model (measured in bench/train.ts). Each falls back
  * to tfjs' kernel for anything it does not handle.
  */
+import { installWasmAdamW } from './wasm-adamw.ts';
 import { installWasmBatchMatMul } from './wasm-batch-matmul.ts';
 import { installWasmIdentity } from './wasm-identity.ts';
 import { installWasmSlice } from './wasm-slice.ts';
@@ -11,6 +12,6 @@ let report: string | null = null;
 
 /** Install once, after the wasm backend is ready; says in words what is in use. */
 export function installWasmKernels(): string {
-  report ??= [installWasmBatchMatMul(), installWasmSlice(), installWasmIdentity()].join('; ');
+  report ??= [installWasmBatchMatMul(), installWasmSlice(), installWasmIdentity(), installWasmAdamW()].join('; ');
   return report;
 }

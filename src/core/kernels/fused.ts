@@ -1,0 +1,16 @@
+/**
+ * Names of the fused kernels some backends have (today: wasm, ours), and the
+ * one test callers use to choose between a fused kernel and the plain tfjs
+ * ops that compute the same thing on every other backend.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export const FUSED = Object.freeze({
+  /** A whole AdamW step with clipping over every parameter: kernels/wasm-adamw.ts. */
+  adamW: 'UnmaskAdamW',
+});
+
+/** True when the active backend has the fused kernel `name`. */
+export function hasFused(name: string): boolean {
+  return tf.getKernel(name, tf.getBackend()) !== undefined;
+}
