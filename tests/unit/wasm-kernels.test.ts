@@ -7,10 +7,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/core/backend.ts';
 import '../helpers/backends.ts'; // registers the cpu and wasm backends
 import { AdamW, TORCH_ADAMW } from '../../src/core/optim.ts';
-import { planBatchMatMul } from '../../src/core/kernels/wasm-batch-matmul.ts';
+import { planBatchMatMul, useProductVariant, type ProductVariant } from '../../src/core/kernels/wasm-batch-matmul.ts';
 import { copyBlock } from '../../src/core/kernels/wasm-slice.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { assemble, generatedPath, readWat, watFiles } from '../../src/cli/assemble-kernels.ts';
+import { assemble, generatedPath, plainSimd, readWat, watFiles } from '../../src/cli/assemble-kernels.ts';
 
 /** Values from our Rng, so both backends see the very same inputs. */
 function values(shape: number[], seed: number): Float32Array {
@@ -77,9 +77,20 @@ describe('wasm kernels', () => {
   it('ship the bytes their WebAssembly text assembles to', async () => {
     expect(watFiles()).toContain('batch-matmul.wat');
     for (const wat of watFiles()) {
-      const { WASM_BYTES } = (await import(generatedPath(wat))) as { WASM_BYTES: Uint8Array };
+      const { WASM_BYTES, WASM_BYTES_PLAIN } = (await import(generatedPath(wat))) as { WASM_BYTES: Uint8Array; WASM_BYTES_PLAIN?: Uint8Array };
       expect(Array.from(await assemble(wat, readWat(wat))), wat).toEqual(Array.from(WASM_BYTES));
+      const plain = plainSimd(readWat(wat));
+      expect(plain === null ? undefined : Array.from(await assemble(wat, plain)), `${wat}, plain SIMD`).toEqual(WASM_BYTES_PLAIN && Array.from(WASM_BYTES_PLAIN));
     }
+  });
+
+  it('write a plain-SIMD twin: each relaxed multiply-add becomes a multiply, then an add', () => {
+    const source = ';; (f32x4.relaxed_madd x y z) in a comment\n(local.set $x (f32x4.relaxed_madd (v128.load32_splat (local.get $a)) (local.get $w)\n  (f32x4.relaxed_madd (local.get $s) (local.get $t) (local.get $x))))';
+    expect(plainSimd(source)).toBe(
+      '\n(local.set $x (f32x4.add (f32x4.mul (v128.load32_splat (local.get $a)) (local.get $w)) (f32x4.add (f32x4.mul (local.get $s) (local.get $t)) (local.get $x))))',
+    );
+    expect(plainSimd('(f32x4.add (local.get $x) (local.get $y))')).toBeNull();
+    expect(() => plainSimd('(f32x4.relaxed_madd (local.get $x) (local.get $y))')).toThrow(/operand/);
   });
 
   it('take every float32 product with matching batch dims and whole SIMD rows, and leave the rest to tfjs', () => {
@@ -106,20 +117,30 @@ describe('wasm kernels', () => {
     [[2, 3, 9, 1], [2, 3, 1, 12], false, false], //  k = 1, 4-D
     [[4, 5], [5, 6], false, false], //               left to tfjs
   ];
-  for (const [sa, sb, ta, tb] of products) {
-    it(`multiply [${sa}]${ta ? 'ᵀ' : ''} x [${sb}]${tb ? 'ᵀ' : ''} to float32 accuracy`, async () => {
-      const a = values(sa, 1), b = values(sb, 2);
-      const f = () => tf.matMul(tf.tensor(a, sa), tf.tensor(b, sb), ta, tb);
-      await selectBackend(['wasm']);
-      const before = tf.memory().numTensors;
-      const [wasm] = await on('wasm', f);
-      expect(tf.memory().numTensors).toBe(before);
-      // Each output's error against the float64 product, in units of 2^-24 * sum |a b|
-      // over its k terms. Summing in float32 is bounded by k of those and typically
-      // gives about sqrt(k); a wrong index or stride gives millions.
-      const { worst, k } = productErrors(wasm, a, sa, b, sb, ta, tb);
-      expect(worst).toBeLessThan(Math.max(4, 2 * Math.sqrt(k)));
-    });
+  it('run the fused multiply-add variant in these tests, as the CLI does', () => {
+    // tests/setup.ts turns relaxed SIMD on where Node has it behind a flag.
+    expect(kernels).toContain('SIMD matrix products (fused multiply-add)');
+  });
+
+  const variants: ProductVariant[] = ['fused multiply-add', 'plain SIMD'];
+  for (const variant of variants) {
+    for (const [sa, sb, ta, tb] of products) {
+      it(`multiply [${sa}]${ta ? 'ᵀ' : ''} x [${sb}]${tb ? 'ᵀ' : ''} to float32 accuracy (${variant})`, async () => {
+        const a = values(sa, 1), b = values(sb, 2);
+        const f = () => tf.matMul(tf.tensor(a, sa), tf.tensor(b, sb), ta, tb);
+        await selectBackend(['wasm']);
+        const was = useProductVariant(variant);
+        const before = tf.memory().numTensors;
+        const [wasm] = await on('wasm', f);
+        useProductVariant(was);
+        expect(tf.memory().numTensors).toBe(before);
+        // Each output's error against the float64 product, in units of 2^-24 * sum |a b|
+        // over its k terms. Summing in float32 is bounded by k of those and typically
+        // gives about sqrt(k); a wrong index or stride gives millions.
+        const { worst, k } = productErrors(wasm, a, sa, b, sb, ta, tb);
+        expect(worst).toBeLessThan(Math.max(4, 2 * Math.sqrt(k)));
+      });
+    }
   }
 
   it("give matMul's gradients as the cpu backend does", async () => {
