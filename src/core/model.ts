@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_MODEL, validateModelConfig, type ModelConfig } from './config.ts';
-import { dense, embed, layerNorm } from './ops.ts';
+import { dense, embed, layerNorm, type Activation } from './ops.ts';
 import { paramSpecs, sinusoidalTable, sizeOf } from './params.ts';
 import type { Rng } from './rng.ts';
 
@@ -119,7 +119,7 @@ export class DiffusionLM {
         const pre = `transformer.layers.${i}`;
         const att = this.selfAttention(norm(h, `${pre}.norm1`), B, L, pre, dropout, opts);
         h = tf.add(h, drop(att)) as tf.Tensor2D;
-        const hidden = drop(tf.relu(this.linear(norm(h, `${pre}.norm2`), `${pre}.linear1`))) as tf.Tensor2D; // [N, dFF]
+        const hidden = drop(this.linear(norm(h, `${pre}.norm2`), `${pre}.linear1`, 'relu')) as tf.Tensor2D; // [N, dFF]
         h = tf.add(h, drop(this.linear(hidden, `${pre}.linear2`))) as tf.Tensor2D;
       }
       const logits = this.linear(h, 'output_head'); // [N, V]
@@ -157,9 +157,9 @@ export class DiffusionLM {
     return this.linear(merged, `${pre}.self_attn.out_proj`);
   }
 
-  /** PyTorch's nn.Linear `name`: x W + b with the weight held as [in, out]. */
-  private linear(x: tf.Tensor2D, name: string): tf.Tensor2D {
-    return dense(x, this.matrix(`${name}.weight`), this.vector(`${name}.bias`));
+  /** PyTorch's nn.Linear `name`: x W + b with the weight held as [in, out], then the activation. */
+  private linear(x: tf.Tensor2D, name: string, activation: Activation = 'linear'): tf.Tensor2D {
+    return dense(x, this.matrix(`${name}.weight`), this.vector(`${name}.bias`), activation);
   }
 
   private matrix(name: string): tf.Tensor2D {

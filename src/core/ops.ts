@@ -8,6 +8,8 @@
  * where a transpose would copy it.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { FUSED, hasFused } from './kernels/fused.ts';
+import { denseFits } from './kernels/wasm-dense.ts';
 
 type GradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 type OpBody = (inputs: tf.Tensor[], save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: GradFunc };
@@ -40,9 +42,16 @@ const denseOp = customOp(([x, w, b], save) => {
   };
 });
 
-/** y = x W + b for x [N, in], W [in, out] (PyTorch's weight, transposed), b [out]. */
-export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
-  return denseOp(x, w, b) as tf.Tensor2D;
+export type Activation = 'linear' | 'relu';
+
+/** y = x W + b, then the activation, for x [N, in], W [in, out] (PyTorch's weight, transposed), b [out]. */
+export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation = 'linear'): tf.Tensor2D {
+  if (hasFused(FUSED.dense) && denseFits(w.shape[0], w.shape[1])) {
+    // One kernel forward and one backward (wasm): bias and ReLU inside the product.
+    return tf.engine().runKernel(FUSED.dense, { x, w, b }, { relu: activation === 'relu' }) as tf.Tensor2D;
+  }
+  const y = denseOp(x, w, b) as tf.Tensor2D;
+  return activation === 'relu' ? tf.relu(y) : y;
 }
 
 /**

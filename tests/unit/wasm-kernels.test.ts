@@ -8,6 +8,7 @@ import { selectBackend } from '../../src/core/backend.ts';
 import '../helpers/backends.ts'; // registers the cpu and wasm backends
 import { AdamW, TORCH_ADAMW } from '../../src/core/optim.ts';
 import { planBatchMatMul, useProductVariant, type ProductVariant } from '../../src/core/kernels/wasm-batch-matmul.ts';
+import { dense } from '../../src/core/ops.ts';
 import { copyBlock } from '../../src/core/kernels/wasm-slice.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { assemble, generatedPath, plainSimd, readWat, watFiles } from '../../src/cli/assemble-kernels.ts';
@@ -139,6 +140,37 @@ describe('wasm kernels', () => {
         // gives about sqrt(k); a wrong index or stride gives millions.
         const { worst, k } = productErrors(wasm, a, sa, b, sb, ta, tb);
         expect(worst).toBeLessThan(Math.max(4, 2 * Math.sqrt(k)));
+      });
+    }
+  }
+
+  // [N, in] -> [N, out]: the model's layers, a long k that is summed in slices, and odd sizes.
+  const denseShapes: Array<[number, number, number]> = [[2048, 64, 256], [2048, 256, 64], [64, 64, 192], [7, 8, 20], [1, 4, 4], [3, 1100, 4]];
+  for (const [N, inSize, outSize] of denseShapes) {
+    for (const activation of ['linear', 'relu'] as const) {
+      it(`run a ${activation} dense layer [${N}, ${inSize}] -> ${outSize} and its gradients in one kernel each, as cpu does`, async () => {
+        const f = () => {
+          const x = tf.tensor2d(values([N, inSize], 7), [N, inSize]);
+          const w = tf.tensor2d(values([inSize, outSize], 8), [inSize, outSize]);
+          const b = tf.tensor1d(values([outSize], 9));
+          const r = tf.tensor2d(values([N, outSize], 10), [N, outSize]); // weights a loss so every output matters differently
+          const { value, grads } = tf.valueAndGrads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(dense(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D, activation), r)))([x, w, b]);
+          return [dense(x, w, b, activation), value, ...grads];
+        };
+        const cpu = await on('cpu', f);
+        await selectBackend(['wasm']);
+        const before = tf.memory().numTensors;
+        const launches = await tf.profile(() => void tf.dispose(tf.tidy(f)));
+        // Forward twice (the value, then the gradient's own forward) and backward once; no products or adds of tfjs'.
+        const names = launches.kernels.map((k) => k.name);
+        expect(names.filter((k) => k.startsWith('UnmaskDense')).sort()).toEqual(['UnmaskDense', 'UnmaskDense', 'UnmaskDenseGrad']);
+        expect(names.filter((k) => ['BatchMatMul', 'Relu', 'Step'].includes(k))).toEqual([]);
+        const wasm = await on('wasm', f);
+        expect(tf.memory().numTensors).toBe(before);
+        // y, the loss, dx, dW, db; relative to each output's scale, with sums of up to 1100 terms.
+        const tolerance = 2e-6 * Math.sqrt(Math.max(inSize, N));
+        cpu.forEach((c, i) => expect(maxRelDiff(wasm[i], c), `output ${i}`).toBeLessThan(tolerance));
+        if (activation === 'relu') expect(wasm[0].reduce((a, v) => Math.min(a, v), Infinity)).toBe(0);
       });
     }
   }

@@ -8,6 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 export const FUSED = Object.freeze({
   /** A whole AdamW step with clipping over every parameter: kernels/wasm-adamw.ts. */
   adamW: 'UnmaskAdamW',
+  /** A dense layer, x W + b then ReLU if asked, and its gradient: kernels/wasm-dense.ts. */
+  dense: 'UnmaskDense',
+  denseGrad: 'UnmaskDenseGrad',
 });
 
 /** True when the active backend has the fused kernel `name`. */

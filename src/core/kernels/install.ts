@@ -5,6 +5,7 @@
  */
 import { installWasmAdamW } from './wasm-adamw.ts';
 import { installWasmBatchMatMul } from './wasm-batch-matmul.ts';
+import { installWasmDense } from './wasm-dense.ts';
 import { installWasmIdentity } from './wasm-identity.ts';
 import { installWasmSlice } from './wasm-slice.ts';
 
@@ -12,6 +13,6 @@ let report: string | null = null;
 
 /** Install once, after the wasm backend is ready; says in words what is in use. */
 export function installWasmKernels(): string {
-  report ??= [installWasmBatchMatMul(), installWasmSlice(), installWasmIdentity(), installWasmAdamW()].join('; ');
+  report ??= [installWasmBatchMatMul(), installWasmDense(), installWasmSlice(), installWasmIdentity(), installWasmAdamW()].join('; ');
   return report;
 }
