@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED, hasFused } from './kernels/fused.ts';
 import { denseFits } from './kernels/wasm-dense.ts';
+import { layerNormFits } from './kernels/wasm-layer-norm.ts';
 
 type GradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 type OpBody = (inputs: tf.Tensor[], save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: GradFunc };
@@ -90,6 +91,10 @@ const layerNormOps = new Map<number, ReturnType<typeof layerNormOp>>();
 
 /** LayerNorm over the last axis of x [N, d], with PyTorch's biased variance. */
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor2D {
+  if (hasFused(FUSED.layerNorm) && layerNormFits(x.shape[1])) {
+    // One kernel forward and one backward (wasm).
+    return tf.engine().runKernel(FUSED.layerNorm, { x, gamma, beta }, { eps }) as tf.Tensor2D;
+  }
   let op = layerNormOps.get(eps);
   if (!op) layerNormOps.set(eps, (op = layerNormOp(eps)));
   return op(x, gamma, beta) as tf.Tensor2D;

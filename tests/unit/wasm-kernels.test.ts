@@ -8,7 +8,7 @@ import { selectBackend } from '../../src/core/backend.ts';
 import '../helpers/backends.ts'; // registers the cpu and wasm backends
 import { AdamW, TORCH_ADAMW } from '../../src/core/optim.ts';
 import { planBatchMatMul, useProductVariant, type ProductVariant } from '../../src/core/kernels/wasm-batch-matmul.ts';
-import { dense } from '../../src/core/ops.ts';
+import { dense, layerNorm } from '../../src/core/ops.ts';
 import { copyBlock } from '../../src/core/kernels/wasm-slice.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { assemble, generatedPath, plainSimd, readWat, watFiles } from '../../src/cli/assemble-kernels.ts';
@@ -73,6 +73,8 @@ describe('wasm kernels', () => {
     expect(kernels).toContain('in-place Slice and Unpack');
     expect(kernels).toContain('shared-memory Identity');
     expect(kernels).toContain('one-pass AdamW');
+    expect(kernels).toContain('one-pass layer norm');
+    expect(kernels).toContain('dense layers with the bias and ReLU in the product');
   });
 
   it('ship the bytes their WebAssembly text assembles to', async () => {
@@ -173,6 +175,32 @@ describe('wasm kernels', () => {
         if (activation === 'relu') expect(wasm[0].reduce((a, v) => Math.min(a, v), Infinity)).toBe(0);
       });
     }
+  }
+
+  // [N, d]: the model's, odd row counts, and single lanes.
+  for (const [N, d] of [[2048, 64], [7, 4], [3, 12]]) {
+    it(`run layer norm [${N}, ${d}] and its gradients in one kernel each, as cpu does`, async () => {
+      const f = () => {
+        // An offset and a scale (0.5 to 1.5) per row, as the residual stream has, so centring matters.
+        const x = tf.add(tf.mul(tf.tensor2d(values([N, d], 11), [N, d]), tf.add(tf.tensor2d(values([N, 1], 12), [N, 1]), 1.5)), 3);
+        const gamma = tf.add(tf.tensor1d(values([d], 13)), 1) as tf.Tensor1D;
+        const beta = tf.tensor1d(values([d], 14));
+        const r = tf.tensor2d(values([N, d], 15), [N, d]);
+        const { value, grads } = tf.valueAndGrads((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(layerNorm(xx as tf.Tensor2D, gg as tf.Tensor1D, bb as tf.Tensor1D, 1e-5), r)))([x, gamma, beta]);
+        return [layerNorm(x as tf.Tensor2D, gamma, beta, 1e-5), value, ...grads];
+      };
+      const cpu = await on('cpu', f);
+      await selectBackend(['wasm']);
+      const before = tf.memory().numTensors;
+      const launches = await tf.profile(() => void tf.dispose(tf.tidy(f)));
+      const names = launches.kernels.map((k) => k.name);
+      expect(names.filter((k) => k.startsWith('UnmaskLayerNorm')).sort()).toEqual(['UnmaskLayerNorm', 'UnmaskLayerNorm', 'UnmaskLayerNormGrad']);
+      expect(names.filter((k) => ['Mean', 'Rsqrt', 'Sub'].includes(k))).toEqual([]);
+      const wasm = await on('wasm', f);
+      expect(tf.memory().numTensors).toBe(before);
+      // y and dx row by row; the loss, dgamma and dbeta summed over N rows.
+      cpu.forEach((c, i) => expect(maxRelDiff(wasm[i], c), `output ${i}`).toBeLessThan(i === 0 || i === 2 ? 1e-5 : 2e-6 * Math.sqrt(N)));
+    });
   }
 
   it("give matMul's gradients as the cpu backend does", async () => {

@@ -11,6 +11,9 @@ export const FUSED = Object.freeze({
   /** A dense layer, x W + b then ReLU if asked, and its gradient: kernels/wasm-dense.ts. */
   dense: 'UnmaskDense',
   denseGrad: 'UnmaskDenseGrad',
+  /** Layer norm over the last axis, and its gradient: kernels/wasm-layer-norm.ts. */
+  layerNorm: 'UnmaskLayerNorm',
+  layerNormGrad: 'UnmaskLayerNormGrad',
 });
 
 /** True when the active backend has the fused kernel `name`. */

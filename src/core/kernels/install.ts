@@ -7,12 +7,13 @@ import { installWasmAdamW } from './wasm-adamw.ts';
 import { installWasmBatchMatMul } from './wasm-batch-matmul.ts';
 import { installWasmDense } from './wasm-dense.ts';
 import { installWasmIdentity } from './wasm-identity.ts';
+import { installWasmLayerNorm } from './wasm-layer-norm.ts';
 import { installWasmSlice } from './wasm-slice.ts';
 
 let report: string | null = null;
 
 /** Install once, after the wasm backend is ready; says in words what is in use. */
 export function installWasmKernels(): string {
-  report ??= [installWasmBatchMatMul(), installWasmDense(), installWasmSlice(), installWasmIdentity(), installWasmAdamW()].join('; ');
+  report ??= [installWasmBatchMatMul(), installWasmDense(), installWasmLayerNorm(), installWasmSlice(), installWasmIdentity(), installWasmAdamW()].join('; ');
   return report;
 }
