@@ -5,7 +5,7 @@ import { enableProdMode } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { selectBackend, type BackendChoice } from '../core/backend.ts';
-import { bestProductVariant } from '../core/kernels/wasm-batch-matmul.ts';
+import { bestSimdVariant } from '../core/kernels/wasm-backend.ts';
 
 // Gradients: tfjs-core's ESM registration file uses directory imports that
 // Node's own ESM loader refuses; the CommonJS @tensorflow/tfjs registers the
@@ -17,7 +17,7 @@ enableProdMode();
 // Relaxed SIMD gives our wasm matrix products a fused multiply-add (1.3x faster
 // here). Chromium and Node 22 have it on; Node 20 has it behind this flag, which
 // counts for every module compiled after it, so before the wasm backend starts.
-if (bestProductVariant() === 'plain SIMD') setFlagsFromString('--experimental-wasm-relaxed-simd');
+if (bestSimdVariant() === 'plain SIMD') setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 export const NODE_BACKENDS = ['wasm', 'cpu'] as const;
 

@@ -7,7 +7,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/core/backend.ts';
 import '../helpers/backends.ts'; // registers the cpu and wasm backends
 import { AdamW, TORCH_ADAMW } from '../../src/core/optim.ts';
-import { planBatchMatMul, useProductVariant, type ProductVariant } from '../../src/core/kernels/wasm-batch-matmul.ts';
+import { planBatchMatMul } from '../../src/core/kernels/wasm-batch-matmul.ts';
+import { useSimdVariant, type SimdVariant } from '../../src/core/kernels/wasm-backend.ts';
 import { dense, layerNorm } from '../../src/core/ops.ts';
 import { copyBlock } from '../../src/core/kernels/wasm-slice.ts';
 import { Rng } from '../../src/core/rng.ts';
@@ -125,17 +126,17 @@ describe('wasm kernels', () => {
     expect(kernels).toContain('SIMD matrix products (fused multiply-add)');
   });
 
-  const variants: ProductVariant[] = ['fused multiply-add', 'plain SIMD'];
+  const variants: SimdVariant[] = ['fused multiply-add', 'plain SIMD'];
   for (const variant of variants) {
     for (const [sa, sb, ta, tb] of products) {
       it(`multiply [${sa}]${ta ? 'ᵀ' : ''} x [${sb}]${tb ? 'ᵀ' : ''} to float32 accuracy (${variant})`, async () => {
         const a = values(sa, 1), b = values(sb, 2);
         const f = () => tf.matMul(tf.tensor(a, sa), tf.tensor(b, sb), ta, tb);
         await selectBackend(['wasm']);
-        const was = useProductVariant(variant);
+        const was = useSimdVariant(variant);
         const before = tf.memory().numTensors;
         const [wasm] = await on('wasm', f);
-        useProductVariant(was);
+        useSimdVariant(was);
         expect(tf.memory().numTensors).toBe(before);
         // Each output's error against the float64 product, in units of 2^-24 * sum |a b|
         // over its k terms. Summing in float32 is bounded by k of those and typically

@@ -4,6 +4,7 @@
  * to tfjs' kernel for anything it does not handle.
  */
 import { installWasmAdamW } from './wasm-adamw.ts';
+import { chooseSimdVariant } from './wasm-backend.ts';
 import { installWasmBatchMatMul } from './wasm-batch-matmul.ts';
 import { installWasmDense } from './wasm-dense.ts';
 import { installWasmIdentity } from './wasm-identity.ts';
@@ -14,6 +15,9 @@ let report: string | null = null;
 
 /** Install once, after the wasm backend is ready; says in words what is in use. */
 export function installWasmKernels(): string {
-  report ??= [installWasmBatchMatMul(), installWasmDense(), installWasmLayerNorm(), installWasmSlice(), installWasmIdentity(), installWasmAdamW()].join('; ');
+  if (report === null) {
+    chooseSimdVariant();
+    report = [installWasmBatchMatMul(), installWasmDense(), installWasmLayerNorm(), installWasmSlice(), installWasmIdentity(), installWasmAdamW()].join('; ');
+  }
   return report;
 }

@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { WASM_BYTES } from './adamw.wasm.ts';
 import { FUSED } from './fused.ts';
-import { memoryOffset, registerWasmKernel, type WasmBackend } from './wasm-backend.ts';
+import { memoryOffset, registerWasmKernel, WasmModule, type WasmBackend } from './wasm-backend.ts';
 
 interface Module {
   sumSquares(x: number, n: number): number;
@@ -40,6 +40,8 @@ export interface AdamWStepAttrs {
 }
 
 const f32 = Math.fround;
+
+const module = new WasmModule<Module>({ bytes: WASM_BYTES });
 
 function adamWStep(k: Module, { inputs, attrs, backend: b }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const backend = b as unknown as WasmBackend;
@@ -69,6 +71,6 @@ function adamWStep(k: Module, { inputs, attrs, backend: b }: Parameters<tf.Kerne
 
 /** Add the fused AdamW step to the wasm backend. Call once the wasm backend is ready. */
 export function installWasmAdamW(): string {
-  const failed = registerWasmKernel<Module>(FUSED.adamW, WASM_BYTES, adamWStep);
+  const failed = registerWasmKernel(FUSED.adamW, module, adamWStep);
   return failed === null ? 'one-pass AdamW' : `AdamW in tfjs ops (${failed})`;
 }

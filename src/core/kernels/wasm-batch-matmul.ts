@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { WASM_BYTES, WASM_BYTES_PLAIN } from './batch-matmul.wasm.ts';
 import { overrideWasmKernel } from './override.ts';
-import { instantiate, memoryOffset, type WasmBackend } from './wasm-backend.ts';
+import { memoryOffset, simdVariant, WasmModule, type WasmBackend } from './wasm-backend.ts';
 
 /** The exports of batch-matmul.wat (see there). */
 export interface ProductModule {
@@ -59,35 +59,11 @@ export function planBatchMatMul(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: 
 /** Bytes of b one slice of a long product reads: about twice L1, far inside L2 (measured: 32-64 KiB best here, 20 ms a step faster than none). */
 const SLICE_BYTES = 64 * 1024;
 
-export type ProductVariant = 'fused multiply-add' | 'plain SIMD';
-
-/** The module variant this engine can run: relaxed SIMD's fused multiply-add where it validates. */
-export function bestProductVariant(): ProductVariant {
-  return WebAssembly.validate(WASM_BYTES as BufferSource) ? 'fused multiply-add' : 'plain SIMD';
-}
-
-let variant: ProductVariant = 'plain SIMD';
-let kernel: ProductModule | null = null;
-
-function instantiateProducts(backend: WasmBackend): ProductModule {
-  return instantiate<ProductModule>(variant === 'fused multiply-add' ? WASM_BYTES : WASM_BYTES_PLAIN, backend);
-}
+const products = new WasmModule<ProductModule>({ bytes: WASM_BYTES, plain: WASM_BYTES_PLAIN });
 
 /** The product module on the current wasm backend, or null where it could not start. */
 export function productModule(): ProductModule | null {
-  return kernel;
-}
-
-/**
- * Switch the module variant on the current wasm backend (tests run both).
- * Returns the variant that was in use.
- */
-export function useProductVariant(next: ProductVariant): ProductVariant {
-  const was = variant;
-  variant = next;
-  const backend = tf.findBackend('wasm') as unknown as WasmBackend | null;
-  if (backend) kernel = instantiateProducts(backend);
-  return was;
+  return products.exports;
 }
 
 /**
@@ -98,9 +74,8 @@ export function useProductVariant(next: ProductVariant): ProductVariant {
 export function installWasmBatchMatMul(): string {
   const backend = tf.findBackend('wasm') as unknown as WasmBackend | null;
   if (!backend) return "tfjs' BatchMatMul (the wasm backend is not registered)";
-  variant = bestProductVariant();
   try {
-    kernel = instantiateProducts(backend);
+    products.start(backend);
   } catch (e) {
     return `tfjs' BatchMatMul (the SIMD kernel cannot run here: ${e instanceof Error ? e.message : String(e)})`;
   }
@@ -109,17 +84,18 @@ export function installWasmBatchMatMul(): string {
     ({ inputs, attrs, backend }) => {
       const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
       const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
-      const plan = kernel && planBatchMatMul(a, b, transposeA, transposeB);
+      const k = products.exports;
+      const plan = k && planBatchMatMul(a, b, transposeA, transposeB);
       if (!plan) return null;
       const w = backend as unknown as WasmBackend;
       const out = w.makeOutput(plan.outShape, 'float32');
-      product(w, kernel!, a, b, out, transposeA, transposeB, plan);
+      product(w, k, a, b, out, transposeA, transposeB, plan);
       return out;
     },
     // A fresh wasm backend gets its own instance of ours.
-    (b) => (kernel = instantiateProducts(b as unknown as WasmBackend)),
+    (b) => void products.start(b as unknown as WasmBackend),
   );
-  return installed ? `SIMD matrix products (${variant})` : "tfjs' BatchMatMul (no kernel to replace)";
+  return installed ? `SIMD matrix products (${simdVariant()})` : "tfjs' BatchMatMul (no kernel to replace)";
 }
 
 /**

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { WASM_BYTES } from './layer-norm.wasm.ts';
 import { FUSED } from './fused.ts';
-import { memoryOffset, registerWasmKernel, type WasmBackend } from './wasm-backend.ts';
+import { memoryOffset, registerWasmKernel, WasmModule, type WasmBackend } from './wasm-backend.ts';
 
 interface Module {
   forward(x: number, gamma: number, beta: number, y: number, rows: number, d: number, eps: number): void;
@@ -25,6 +25,8 @@ export function layerNormFits(d: number): boolean {
 }
 
 type Args = Parameters<tf.KernelFunc>[0];
+
+const module = new WasmModule<Module>({ bytes: WASM_BYTES });
 
 function forward(k: Module, { inputs, attrs, backend: b }: Args): tf.TensorInfo {
   const backend = b as unknown as WasmBackend;
@@ -48,7 +50,7 @@ function backward(k: Module, { inputs, attrs, backend: b }: Args): tf.TensorInfo
 
 /** Add the fused layer norm kernels and their gradient to the wasm backend. */
 export function installWasmLayerNorm(): string {
-  const failed = registerWasmKernel<Module>(FUSED.layerNorm, WASM_BYTES, forward) ?? registerWasmKernel<Module>(FUSED.layerNormGrad, WASM_BYTES, backward);
+  const failed = registerWasmKernel(FUSED.layerNorm, module, forward) ?? registerWasmKernel(FUSED.layerNormGrad, module, backward);
   if (failed !== null) return `layer norm in tfjs ops (${failed})`;
   tf.registerGradient({
     kernelName: FUSED.layerNorm,
