@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_MODEL, validateModelConfig, type ModelConfig } from './config.ts';
-import { dense, embed, layerNorm, type Activation } from './ops.ts';
+import { attend, dense, embed, layerNorm, type Activation } from './ops.ts';
 import { paramSpecs, sinusoidalTable, sizeOf } from './params.ts';
 import type { Rng } from './rng.ts';
 
@@ -140,20 +140,10 @@ export class DiffusionLM {
 
   /** Multi-head self-attention of a [N, d] with PyTorch's packed in_proj (q, k, v; 16 dims a head). */
   private selfAttention(a: tf.Tensor2D, B: number, L: number, pre: string, dropout: number, opts: ForwardOptions): tf.Tensor2D {
-    const { dModel: d, nHeads: H } = this.config;
-    const dh = d / H;
+    const H = this.config.nHeads;
     const qkv = dense(a, this.matrix(`${pre}.self_attn.in_proj_weight`), this.vector(`${pre}.self_attn.in_proj_bias`)); // [N, 3d]
-    // [B, L, 3H, dh] -> [3H, B, L, dh] -> q, k, v each [H*B, L, dh]
-    const heads = tf.reshape(tf.transpose(tf.reshape(qkv, [B, L, 3 * H, dh]), [2, 0, 1, 3]), [3, H * B, L, dh]);
-    const [q, k, v] = tf.unstack(heads) as tf.Tensor3D[];
-    let scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(dh)), k, false, true); // [H*B, L, L]
-    if (opts.causal) scores = tf.add(scores, causalBias(L));
-    let attn = tf.softmax(scores);
-    if (opts.attention) opts.attention.push(tf.keep(attn as tf.Tensor3D));
-    if (dropout > 0) attn = applyDropout(attn, dropout, opts.rng!);
-    const ctx = tf.matMul(attn, v); // [H*B, L, dh]
-    // [H, B, L, dh] -> [B, L, H, dh] -> [N, d]: head h fills dims h*dh..(h+1)*dh, as PyTorch concatenates.
-    const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [H, B, L, dh]), [1, 2, 0, 3]), [B * L, d]) as tf.Tensor2D;
+    const keep = dropout > 0 ? (dropoutMask([H * B, L, L], dropout, opts.rng!) as tf.Tensor3D) : null; // for the weights [H*B, L, L]
+    const merged = attend(qkv, B, H, { keep, causal: opts.causal, weights: opts.attention }); // softmax(q k^T / sqrt(dh)) v, heads merged: [N, d]
     return this.linear(merged, `${pre}.self_attn.out_proj`);
   }
 
@@ -264,21 +254,19 @@ function silu(x: tf.Tensor2D): tf.Tensor2D {
   return tf.mul(x, tf.sigmoid(x));
 }
 
-/** 0 on and below the diagonal, -1e9 above: position i sees only j <= i. */
-function causalBias(L: number): tf.Tensor2D {
-  const bias = new Float32Array(L * L);
-  for (let i = 0; i < L; i++) for (let j = i + 1; j < L; j++) bias[i * L + j] = -1e9;
-  return tf.tensor2d(bias, [L, L]);
-}
-
 /**
  * Inverted dropout with a mask drawn from our Rng (PyTorch's convention:
  * kept values scaled by 1/(1-p)). Drawing in JS is several times cheaper than
  * tfjs' randomUniform on wasm and is the same on every backend.
  */
 function applyDropout<T extends tf.Tensor>(x: T, rate: number, rng: Rng): T {
-  const keep = rng.keepMask(new Float32Array(x.size), rate, 1 / (1 - rate));
-  return tf.mul(x, tf.tensor(keep, x.shape)) as T;
+  return tf.mul(x, dropoutMask(x.shape, rate, rng)) as T;
+}
+
+/** Dropout's multipliers for a tensor of `shape`: 0, or 1/(1-p) where kept. */
+function dropoutMask(shape: number[], rate: number, rng: Rng): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(rng.keepMask(new Float32Array(size), rate, 1 / (1 - rate)), shape);
 }
 
 /** PyTorch's default initialisation, drawn from our Rng, in PyTorch layout. */

@@ -9,7 +9,8 @@ import '../helpers/backends.ts'; // registers the cpu and wasm backends
 import { AdamW, TORCH_ADAMW } from '../../src/core/optim.ts';
 import { planBatchMatMul } from '../../src/core/kernels/wasm-batch-matmul.ts';
 import { useSimdVariant, type SimdVariant } from '../../src/core/kernels/wasm-backend.ts';
-import { dense, layerNorm } from '../../src/core/ops.ts';
+import { FUSED } from '../../src/core/kernels/fused.ts';
+import { attend, dense, layerNorm } from '../../src/core/ops.ts';
 import { copyBlock } from '../../src/core/kernels/wasm-slice.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { assemble, generatedPath, plainSimd, readWat, watFiles } from '../../src/cli/assemble-kernels.ts';
@@ -75,6 +76,7 @@ describe('wasm kernels', () => {
     expect(kernels).toContain('shared-memory Identity');
     expect(kernels).toContain('one-pass AdamW');
     expect(kernels).toContain('one-pass layer norm');
+    expect(kernels).toContain('one-pass attention');
     expect(kernels).toContain('dense layers with the bias and ReLU in the product');
   });
 
@@ -203,6 +205,58 @@ describe('wasm kernels', () => {
       cpu.forEach((c, i) => expect(maxRelDiff(wasm[i], c), `output ${i}`).toBeLessThan(i === 0 || i === 2 ? 1e-5 : 2e-6 * Math.sqrt(N)));
     });
   }
+
+  // [B, L, H, dh]: the model's, and a small odd one.
+  const attentionShapes: Array<[number, number, number, number, SimdVariant]> = [[64, 32, 4, 16, 'fused multiply-add'], [3, 8, 2, 4, 'fused multiply-add'], [3, 8, 2, 4, 'plain SIMD']];
+  for (const [B, L, H, dh, variant] of attentionShapes) {
+    for (const dropout of [false, true]) {
+      it(`run attention B=${B} L=${L} H=${H} dh=${dh}${dropout ? ' with dropout' : ''} and its gradient in one kernel each, to the tfjs ops' bits (${variant})`, async () => {
+        const N = B * L, d = H * dh;
+        const f = () => {
+          const qkv = tf.mul(tf.tensor2d(values([N, 3 * d], 16), [N, 3 * d]), 3) as tf.Tensor2D; // weights far from uniform
+          const keep = dropout ? (tf.tensor3d(new Rng(17).keepMask(new Float32Array(H * B * L * L), 0.3, 1 / 0.7), [H * B, L, L])) : null;
+          const r = tf.tensor2d(values([N, d], 18), [N, d]);
+          const { value, grads } = tf.valueAndGrads((x: tf.Tensor) => tf.sum(tf.mul(attend(x as tf.Tensor2D, B, H, { keep }), r)))([qkv]);
+          return [attend(qkv, B, H, { keep }), value, ...grads];
+        };
+        const cpu = await on('cpu', f);
+        await selectBackend(['wasm']);
+        const was = useSimdVariant(variant);
+        const before = tf.memory().numTensors;
+        const launches = await tf.profile(() => void tf.dispose(tf.tidy(f)));
+        const names = launches.kernels.map((k) => k.name);
+        const forward = dropout ? 'UnmaskAttentionDropout' : 'UnmaskAttention';
+        expect(names.filter((k) => k.startsWith('UnmaskAttention')).sort()).toEqual([forward, forward, 'UnmaskAttentionGrad']);
+        expect(names.filter((k) => ['BatchMatMul', 'Softmax', 'Transpose'].includes(k))).toEqual([]);
+        const wasm = await on('wasm', f);
+        // The tfjs ops on wasm, for the same bits: the kernel takes their float32 steps.
+        const fused = [FUSED.attention, FUSED.attentionDropout, FUSED.attentionGrad].map((name) => tf.getKernel(name, 'wasm')!);
+        fused.forEach((k) => tf.unregisterKernel(k.kernelName, 'wasm'));
+        const ops = await on('wasm', f).finally(() => fused.forEach((k) => tf.registerKernel(k)));
+        useSimdVariant(was);
+        expect(tf.memory().numTensors).toBe(before);
+        wasm.forEach((w, i) => expect(Array.from(w), `output ${i}`).toEqual(Array.from(ops[i])));
+        // ctx, the loss, dqkv against the cpu backend.
+        cpu.forEach((c, i) => expect(maxRelDiff(wasm[i], c), `output ${i}`).toBeLessThan(i === 1 ? 2e-6 * Math.sqrt(N * d) : 1e-5));
+      });
+    }
+  }
+
+  it('leave causal attention and attention read-outs to tfjs ops, which give the same weights', async () => {
+    await selectBackend(['wasm']);
+    const before = tf.memory().numTensors;
+    const B = 2, H = 2, L = 8, d = 8;
+    const qkv = tf.tensor2d(values([B * L, 3 * d], 19), [B * L, 3 * d]);
+    const weights: tf.Tensor3D[] = [];
+    const [fused, plain, causal] = tf.tidy(() => [attend(qkv, B, H), attend(qkv, B, H, { weights }), attend(qkv, B, H, { causal: true })]);
+    expect(maxRelDiff((await fused.data()) as Float32Array, (await plain.data()) as Float32Array)).toBeLessThan(1e-6);
+    expect(weights[0].shape).toEqual([H * B, L, L]);
+    // Causal: the first position of each sequence sees only itself, so its output is its own v.
+    const first = (await causal.data()) as Float32Array, q = (await qkv.data()) as Float32Array;
+    for (let h = 0; h < H; h++) for (let e = 0; e < d / H; e++) expect(first[h * (d / H) + e]).toBeCloseTo(q[2 * d + h * (d / H) + e], 6);
+    tf.dispose([qkv, fused, plain, causal, ...weights]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 
   it("give matMul's gradients as the cpu backend does", async () => {
     const f = () => {

@@ -14,6 +14,10 @@ export const FUSED = Object.freeze({
   /** Layer norm over the last axis, and its gradient: kernels/wasm-layer-norm.ts. */
   layerNorm: 'UnmaskLayerNorm',
   layerNormGrad: 'UnmaskLayerNormGrad',
+  /** Multi-head attention's core, without and with dropout of the weights, and its gradient: kernels/wasm-attention.ts. */
+  attention: 'UnmaskAttention',
+  attentionDropout: 'UnmaskAttentionDropout',
+  attentionGrad: 'UnmaskAttentionGrad',
 });
 
 /** True when the active backend has the fused kernel `name`. */

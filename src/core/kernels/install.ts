@@ -4,6 +4,7 @@
  * to tfjs' kernel for anything it does not handle.
  */
 import { installWasmAdamW } from './wasm-adamw.ts';
+import { installWasmAttention } from './wasm-attention.ts';
 import { chooseSimdVariant } from './wasm-backend.ts';
 import { installWasmBatchMatMul } from './wasm-batch-matmul.ts';
 import { installWasmDense } from './wasm-dense.ts';
@@ -17,7 +18,7 @@ let report: string | null = null;
 export function installWasmKernels(): string {
   if (report === null) {
     chooseSimdVariant();
-    report = [installWasmBatchMatMul(), installWasmDense(), installWasmLayerNorm(), installWasmSlice(), installWasmIdentity(), installWasmAdamW()].join('; ');
+    report = [installWasmBatchMatMul(), installWasmDense(), installWasmLayerNorm(), installWasmAttention(), installWasmSlice(), installWasmIdentity(), installWasmAdamW()].join('; ');
   }
   return report;
 }
