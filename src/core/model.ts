@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_MODEL, validateModelConfig, type ModelConfig } from './config.ts';
+import { keepMaskTensor } from './kernels/wasm-dropout-mask.ts';
 import { attend, dense, embed, layerNorm, type Activation } from './ops.ts';
 import { paramSpecs, sinusoidalTable, sizeOf } from './params.ts';
 import type { Rng } from './rng.ts';
@@ -142,7 +143,7 @@ export class DiffusionLM {
   private selfAttention(a: tf.Tensor2D, B: number, L: number, pre: string, dropout: number, opts: ForwardOptions): tf.Tensor2D {
     const H = this.config.nHeads;
     const qkv = dense(a, this.matrix(`${pre}.self_attn.in_proj_weight`), this.vector(`${pre}.self_attn.in_proj_bias`)); // [N, 3d]
-    const keep = dropout > 0 ? (dropoutMask([H * B, L, L], dropout, opts.rng!) as tf.Tensor3D) : null; // for the weights [H*B, L, L]
+    const keep = dropout > 0 ? (keepMaskTensor([H * B, L, L], dropout, opts.rng!) as tf.Tensor3D) : null; // for the weights [H*B, L, L]
     const merged = attend(qkv, B, H, { keep, causal: opts.causal, weights: opts.attention }); // softmax(q k^T / sqrt(dh)) v, heads merged: [N, d]
     return this.linear(merged, `${pre}.self_attn.out_proj`);
   }
@@ -256,17 +257,11 @@ function silu(x: tf.Tensor2D): tf.Tensor2D {
 
 /**
  * Inverted dropout with a mask drawn from our Rng (PyTorch's convention:
- * kept values scaled by 1/(1-p)). Drawing in JS is several times cheaper than
- * tfjs' randomUniform on wasm and is the same on every backend.
+ * kept values scaled by 1/(1-p)). Drawing from our own stream is several times
+ * cheaper than tfjs' randomUniform on wasm and is the same on every backend.
  */
 function applyDropout<T extends tf.Tensor>(x: T, rate: number, rng: Rng): T {
-  return tf.mul(x, dropoutMask(x.shape, rate, rng)) as T;
-}
-
-/** Dropout's multipliers for a tensor of `shape`: 0, or 1/(1-p) where kept. */
-function dropoutMask(shape: number[], rate: number, rng: Rng): tf.Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(rng.keepMask(new Float32Array(size), rate, 1 / (1 - rate)), shape);
+  return tf.mul(x, keepMaskTensor(x.shape, rate, rng)) as T;
 }
 
 /** PyTorch's default initialisation, drawn from our Rng, in PyTorch layout. */

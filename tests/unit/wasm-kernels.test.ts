@@ -10,6 +10,7 @@ import { AdamW, TORCH_ADAMW } from '../../src/core/optim.ts';
 import { planBatchMatMul } from '../../src/core/kernels/wasm-batch-matmul.ts';
 import { useSimdVariant, type SimdVariant } from '../../src/core/kernels/wasm-backend.ts';
 import { FUSED } from '../../src/core/kernels/fused.ts';
+import { keepMaskTensor } from '../../src/core/kernels/wasm-dropout-mask.ts';
 import { attend, dense, layerNorm } from '../../src/core/ops.ts';
 import { copyBlock } from '../../src/core/kernels/wasm-slice.ts';
 import { Rng } from '../../src/core/rng.ts';
@@ -77,6 +78,7 @@ describe('wasm kernels', () => {
     expect(kernels).toContain('one-pass AdamW');
     expect(kernels).toContain('one-pass layer norm');
     expect(kernels).toContain('one-pass attention');
+    expect(kernels).toContain('dropout masks drawn in wasm');
     expect(kernels).toContain('dense layers with the bias and ReLU in the product');
   });
 
@@ -256,6 +258,25 @@ describe('wasm kernels', () => {
     for (let h = 0; h < H; h++) for (let e = 0; e < d / H; e++) expect(first[h * (d / H) + e]).toBeCloseTo(q[2 * d + h * (d / H) + e], 6);
     tf.dispose([qkv, fused, plain, causal, ...weights]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('draw dropout masks in wasm as Rng.keepMask does, and move the stream on as it does', async () => {
+    await selectBackend(['wasm']);
+    const before = tf.memory().numTensors;
+    for (const [shape, rate] of [[[256, 32, 32], 0.1], [[7, 3], 0.5], [[5], 0], [[6], 1], [[0], 0.1]] as Array<[number[], number]>) {
+      const ours = new Rng(21), theirs = new Rng(21);
+      theirs.nextUint32();
+      ours.nextUint32(); // mid-stream, as in training
+      const mask = keepMaskTensor(shape, rate, ours);
+      const expected = theirs.keepMask(new Float32Array(mask.size), rate, 1 / (1 - rate));
+      expect(mask.shape).toEqual(shape);
+      expect(Array.from(await mask.data()), `${shape} at ${rate}`).toEqual(Array.from(expected));
+      expect([ours.nextUint32(), ours.nextUint32()]).toEqual([theirs.nextUint32(), theirs.nextUint32()]);
+      mask.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    const launches = await tf.profile(() => void keepMaskTensor([4, 4], 0.1, new Rng(1)).dispose());
+    expect(launches.kernelNames).toEqual([FUSED.dropoutMask]);
   });
 
   it("give matMul's gradients as the cpu backend does", async () => {

@@ -18,6 +18,8 @@ export const FUSED = Object.freeze({
   attention: 'UnmaskAttention',
   attentionDropout: 'UnmaskAttentionDropout',
   attentionGrad: 'UnmaskAttentionGrad',
+  /** Dropout's mask from an Rng's stream: kernels/wasm-dropout-mask.ts. */
+  dropoutMask: 'UnmaskDropoutMask',
 });
 
 /** True when the active backend has the fused kernel `name`. */

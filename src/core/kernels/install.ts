@@ -8,6 +8,7 @@ import { installWasmAttention } from './wasm-attention.ts';
 import { chooseSimdVariant } from './wasm-backend.ts';
 import { installWasmBatchMatMul } from './wasm-batch-matmul.ts';
 import { installWasmDense } from './wasm-dense.ts';
+import { installWasmDropoutMask } from './wasm-dropout-mask.ts';
 import { installWasmIdentity } from './wasm-identity.ts';
 import { installWasmLayerNorm } from './wasm-layer-norm.ts';
 import { installWasmSlice } from './wasm-slice.ts';
@@ -18,7 +19,7 @@ let report: string | null = null;
 export function installWasmKernels(): string {
   if (report === null) {
     chooseSimdVariant();
-    report = [installWasmBatchMatMul(), installWasmDense(), installWasmLayerNorm(), installWasmAttention(), installWasmSlice(), installWasmIdentity(), installWasmAdamW()].join('; ');
+    report = [installWasmBatchMatMul(), installWasmDense(), installWasmLayerNorm(), installWasmAttention(), installWasmSlice(), installWasmIdentity(), installWasmAdamW(), installWasmDropoutMask()].join('; ');
   }
   return report;
 }
