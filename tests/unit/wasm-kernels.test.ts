@@ -74,7 +74,7 @@ describe('wasm kernels', () => {
   it('are in use on wasm, and say so', () => {
     expect(kernels).toContain('SIMD matrix products');
     expect(kernels).toContain('in-place Slice and Unpack');
-    expect(kernels).toContain('shared-memory Identity');
+    expect(kernels).toContain('shared-memory Identity and Cast');
     expect(kernels).toContain('one-pass AdamW');
     expect(kernels).toContain('one-pass layer norm');
     expect(kernels).toContain('one-pass attention');
@@ -343,7 +343,7 @@ describe('wasm kernels', () => {
     }
   });
 
-  it('clone without copying: the clone shares memory and outlives its source', async () => {
+  it('clone and same-dtype cast without copying: the result shares memory and outlives its source', async () => {
     await selectBackend(['wasm']);
     const before = tf.memory().numTensors;
     const x = tf.tensor([1, 2, 3, 4, 5], [5]);
@@ -353,6 +353,13 @@ describe('wasm kernels', () => {
     x.dispose();
     expect(Array.from(await y.data())).toEqual([1, 2, 3, 4, 5]);
     y.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // A cast to the same dtype shares too; a real conversion still converts.
+    const z = tf.tensor([1.5, -2.5]);
+    const same = tf.cast(z, 'float32'), ints = tf.cast(z, 'int32');
+    expect(offsetOf(same)).toBe(offsetOf(z));
+    expect(Array.from(await ints.data())).toEqual([1, -2]);
+    tf.dispose([z, same, ints]);
     expect(tf.memory().numTensors).toBe(before);
     // A gradient that saves its inputs (every save is a clone) still comes out right.
     const f = () => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(a, a)))(tf.tensor([1, -2, 3]));
