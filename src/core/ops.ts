@@ -150,6 +150,10 @@ function causalBias(L: number): tf.Tensor2D {
  * notebook's mean, 0 elsewhere).
  */
 export function weightedCrossEntropy(logits: tf.Tensor2D, targetOneHot: tf.Tensor2D, weights: tf.Tensor1D): tf.Scalar {
+  if (hasFused(FUSED.crossEntropy)) {
+    // One kernel each way (wasm), in float64 inside.
+    return tf.engine().runKernel(FUSED.crossEntropy, { logits, target: targetOneHot, weights }) as tf.Scalar;
+  }
   const w = tf.expandDims(weights, 1); // [N, 1]
   const op = customOp(([z], save) => {
     const logp = tf.logSoftmax(z);

@@ -11,7 +11,7 @@ import { planBatchMatMul } from '../../src/core/kernels/wasm-batch-matmul.ts';
 import { useSimdVariant, type SimdVariant } from '../../src/core/kernels/wasm-backend.ts';
 import { FUSED } from '../../src/core/kernels/fused.ts';
 import { keepMaskTensor } from '../../src/core/kernels/wasm-dropout-mask.ts';
-import { attend, dense, layerNorm } from '../../src/core/ops.ts';
+import { attend, dense, layerNorm, weightedCrossEntropy } from '../../src/core/ops.ts';
 import { copyBlock } from '../../src/core/kernels/wasm-slice.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { assemble, generatedPath, plainSimd, readWat, watFiles } from '../../src/cli/assemble-kernels.ts';
@@ -79,6 +79,7 @@ describe('wasm kernels', () => {
     expect(kernels).toContain('one-pass layer norm');
     expect(kernels).toContain('one-pass attention');
     expect(kernels).toContain('dropout masks drawn in wasm');
+    expect(kernels).toContain('one-pass cross-entropy');
     expect(kernels).toContain('dense layers with the bias and ReLU in the product');
   });
 
@@ -277,6 +278,33 @@ describe('wasm kernels', () => {
     expect(tf.memory().numTensors).toBe(before);
     const launches = await tf.profile(() => void keepMaskTensor([4, 4], 0.1, new Rng(1)).dispose());
     expect(launches.kernelNames).toEqual([FUSED.dropoutMask]);
+  });
+
+  it('take the weighted cross-entropy and its gradient in one kernel each, as cpu does', async () => {
+    const N = 2048, V = 16;
+    const f = () => {
+      const logits = tf.mul(tf.tensor2d(values([N, V], 22), [N, V]), 4) as tf.Tensor2D;
+      const rng = new Rng(23);
+      const target = tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from({ length: N }, () => rng.int(1, V - 1)), 'int32'), V), 'float32') as tf.Tensor2D;
+      // The notebook's masked mean: 1/#masked at masked positions, 0 elsewhere.
+      const weights = tf.tensor1d(Float32Array.from({ length: N }, (_, i) => (i % 3 === 0 ? 1 / Math.ceil(N / 3) : 0)));
+      const { value, grads } = tf.valueAndGrads((z: tf.Tensor) => weightedCrossEntropy(z as tf.Tensor2D, target, weights))([logits]);
+      return [value, ...grads];
+    };
+    const cpu = await on('cpu', f);
+    await selectBackend(['wasm']);
+    const before = tf.memory().numTensors;
+    const launches = await tf.profile(() => void tf.dispose(tf.tidy(f)));
+    const names = launches.kernels.map((k) => k.name);
+    expect(names.filter((k) => k.startsWith('UnmaskCrossEntropy')).sort()).toEqual(['UnmaskCrossEntropy', 'UnmaskCrossEntropyGrad']);
+    expect(names.filter((k) => ['Exp', 'Log', 'Max'].includes(k))).toEqual([]);
+    const wasm = await on('wasm', f);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Math.abs(wasm[0][0] - cpu[0][0]) / cpu[0][0]).toBeLessThan(1e-6);
+    expect(maxRelDiff(wasm[1], cpu[1])).toBeLessThan(1e-6);
+    // A non-finite logit shows in the loss even where its weight is 0, as with the tfjs ops.
+    const bad = await on('wasm', () => weightedCrossEntropy(tf.tensor2d([[0, NaN], [1, 2]]), tf.tensor2d([[1, 0], [0, 1]]), tf.tensor1d([0, 1])));
+    expect(bad[0][0]).toBeNaN();
   });
 
   it("give matMul's gradients as the cpu backend does", async () => {

@@ -18,6 +18,9 @@ export const FUSED = Object.freeze({
   attention: 'UnmaskAttention',
   attentionDropout: 'UnmaskAttentionDropout',
   attentionGrad: 'UnmaskAttentionGrad',
+  /** The weighted cross-entropy of ops.ts, and its gradient: kernels/wasm-cross-entropy.ts. */
+  crossEntropy: 'UnmaskCrossEntropy',
+  crossEntropyGrad: 'UnmaskCrossEntropyGrad',
   /** Dropout's mask from an Rng's stream: kernels/wasm-dropout-mask.ts. */
   dropoutMask: 'UnmaskDropoutMask',
 });

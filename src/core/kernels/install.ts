@@ -7,6 +7,7 @@ import { installWasmAdamW } from './wasm-adamw.ts';
 import { installWasmAttention } from './wasm-attention.ts';
 import { chooseSimdVariant } from './wasm-backend.ts';
 import { installWasmBatchMatMul } from './wasm-batch-matmul.ts';
+import { installWasmCrossEntropy } from './wasm-cross-entropy.ts';
 import { installWasmDense } from './wasm-dense.ts';
 import { installWasmDropoutMask } from './wasm-dropout-mask.ts';
 import { installWasmIdentity } from './wasm-identity.ts';
@@ -19,7 +20,7 @@ let report: string | null = null;
 export function installWasmKernels(): string {
   if (report === null) {
     chooseSimdVariant();
-    report = [installWasmBatchMatMul(), installWasmDense(), installWasmLayerNorm(), installWasmAttention(), installWasmSlice(), installWasmIdentity(), installWasmAdamW(), installWasmDropoutMask()].join('; ');
+    report = [installWasmBatchMatMul(), installWasmDense(), installWasmLayerNorm(), installWasmAttention(), installWasmSlice(), installWasmIdentity(), installWasmAdamW(), installWasmDropoutMask(), installWasmCrossEntropy()].join('; ');
   }
   return report;
 }
