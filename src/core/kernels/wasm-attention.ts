@@ -61,7 +61,7 @@ function forward(k: Module, { inputs, attrs, backend: b }: Args): tf.TensorInfo 
   const { qkv, keep } = inputs as { qkv: tf.TensorInfo; keep?: tf.TensorInfo };
   const { B, L, H, dh, scale } = sizes(qkv, attrs as unknown as AttentionAttrs);
   const ctx = backend.makeOutput([B * L, H * dh], 'float32');
-  withScratch(backend, 2 * dh * L + 6 * L, (scratch) =>
+  withScratch(backend, 2 * dh * L + 3 * L * L, (scratch) =>
     k.forward(memoryOffset(backend, qkv), keep ? memoryOffset(backend, keep) : 0, memoryOffset(backend, ctx), scratch, B, L, H, dh, scale),
   );
   return ctx;
@@ -73,7 +73,7 @@ function backward(k: Module, { inputs, attrs, backend: b }: Args): tf.TensorInfo
   const { B, L, H, dh, scale } = sizes(qkv, attrs as unknown as AttentionAttrs);
   const dqkv = backend.makeOutput(qkv.shape, 'float32');
   const at = (t: tf.TensorInfo) => memoryOffset(backend, t);
-  withScratch(backend, 2 * dh * L + 6 * L, (scratch) => k.backward(at(qkv), keep ? at(keep) : 0, at(dy), at(dqkv), scratch, B, L, H, dh, scale));
+  withScratch(backend, 2 * dh * L + 3 * L * L, (scratch) => k.backward(at(qkv), keep ? at(keep) : 0, at(dy), at(dqkv), scratch, B, L, H, dh, scale));
   return dqkv;
 }
 
