@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_MODEL, validateModelConfig, type ModelConfig } from './config.ts';
 import { keepMaskTensor } from './kernels/wasm-dropout-mask.ts';
-import { attend, dense, embed, layerNorm, type Activation } from './ops.ts';
+import { addDropped, attend, dense, dropped, embed, layerNorm, type Activation } from './ops.ts';
 import { paramSpecs, sinusoidalTable, sizeOf } from './params.ts';
 import type { Rng } from './rng.ts';
 
@@ -104,7 +104,11 @@ export class DiffusionLM {
     if (t.shape[0] !== B || t.shape[1] !== 1) throw new RangeError(`t must be [${B}, 1], got [${t.shape}]`);
     const dropout = opts.training ? (opts.dropout ?? this.config.dropout) : 0;
     if (dropout > 0 && !opts.rng) throw new Error('train mode with dropout needs an rng');
-    const drop = (x: tf.Tensor2D | tf.Tensor3D) => (dropout > 0 ? applyDropout(x, dropout, opts.rng!) : x);
+    // Inverted dropout, a fresh mask from our Rng at each use (PyTorch's convention: kept values
+    // scaled by 1/(1-p)): cheaper than tfjs' randomUniform on wasm, and the same on every backend.
+    const mask = (x: tf.Tensor) => keepMaskTensor(x.shape, dropout, opts.rng!);
+    const drop = (x: tf.Tensor2D) => (dropout > 0 ? dropped(x, mask(x)) : x);
+    const addDrop = (h: tf.Tensor2D, x: tf.Tensor2D) => (dropout > 0 ? addDropped(h, x, mask(x)) : tf.add(h, x)) as tf.Tensor2D; // h + Dropout(x)
     const norm = (x: tf.Tensor2D, name: string) => layerNorm(x, this.vector(`${name}.weight`), this.vector(`${name}.bias`), this.config.layerNormEps);
 
     return tf.tidy(() => {
@@ -119,9 +123,9 @@ export class DiffusionLM {
       for (let i = 0; i < nLayers; i++) {
         const pre = `transformer.layers.${i}`;
         const att = this.selfAttention(norm(h, `${pre}.norm1`), B, L, pre, dropout, opts);
-        h = tf.add(h, drop(att)) as tf.Tensor2D;
-        const hidden = drop(this.linear(norm(h, `${pre}.norm2`), `${pre}.linear1`, 'relu')) as tf.Tensor2D; // [N, dFF]
-        h = tf.add(h, drop(this.linear(hidden, `${pre}.linear2`))) as tf.Tensor2D;
+        h = addDrop(h, att);
+        const hidden = drop(this.linear(norm(h, `${pre}.norm2`), `${pre}.linear1`, 'relu')); // [N, dFF]
+        h = addDrop(h, this.linear(hidden, `${pre}.linear2`));
       }
       const logits = this.linear(h, 'output_head'); // [N, V]
       return tf.reshape(logits, [B, L, V]) as tf.Tensor3D;
@@ -253,15 +257,6 @@ function sinusoidFrequencies(dModel: number): Float32Array {
 
 function silu(x: tf.Tensor2D): tf.Tensor2D {
   return tf.mul(x, tf.sigmoid(x));
-}
-
-/**
- * Inverted dropout with a mask drawn from our Rng (PyTorch's convention:
- * kept values scaled by 1/(1-p)). Drawing from our own stream is several times
- * cheaper than tfjs' randomUniform on wasm and is the same on every backend.
- */
-function applyDropout<T extends tf.Tensor>(x: T, rate: number, rng: Rng): T {
-  return tf.mul(x, keepMaskTensor(x.shape, rate, rng)) as T;
 }
 
 /** PyTorch's default initialisation, drawn from our Rng, in PyTorch layout. */

@@ -12,6 +12,7 @@ import { FUSED, hasFused } from './kernels/fused.ts';
 import { denseFits } from './kernels/wasm-dense.ts';
 import { layerNormFits } from './kernels/wasm-layer-norm.ts';
 import { attentionFits } from './kernels/wasm-attention.ts';
+import { dropoutFits } from './kernels/wasm-dropout.ts';
 
 type GradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 type OpBody = (inputs: tf.Tensor[], save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: GradFunc };
@@ -99,6 +100,18 @@ export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D,
   let op = layerNormOps.get(eps);
   if (!op) layerNormOps.set(eps, (op = layerNormOp(eps)));
   return op(x, gamma, beta) as tf.Tensor2D;
+}
+
+/** Inverted dropout with its mask: x * keep, keep 0 or 1/(1-p). */
+export function dropped<T extends tf.Tensor>(x: T, keep: tf.Tensor): T {
+  if (hasFused(FUSED.dropout) && dropoutFits(x.size)) return tf.engine().runKernel(FUSED.dropout, { x, keep }) as T; // one pass, saves only the mask
+  return tf.mul(x, keep) as T;
+}
+
+/** A residual sum with dropout on what is added: h + x * keep. */
+export function addDropped<T extends tf.Tensor>(h: T, x: T, keep: tf.Tensor): T {
+  if (hasFused(FUSED.residualDropout) && dropoutFits(x.size)) return tf.engine().runKernel(FUSED.residualDropout, { h, x, keep }) as T;
+  return tf.add(h, tf.mul(x, keep)) as T;
 }
 
 export interface AttendOptions {

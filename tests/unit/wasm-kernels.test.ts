@@ -11,7 +11,7 @@ import { planBatchMatMul } from '../../src/core/kernels/wasm-batch-matmul.ts';
 import { useSimdVariant, type SimdVariant } from '../../src/core/kernels/wasm-backend.ts';
 import { FUSED } from '../../src/core/kernels/fused.ts';
 import { keepMaskTensor } from '../../src/core/kernels/wasm-dropout-mask.ts';
-import { attend, dense, layerNorm, weightedCrossEntropy } from '../../src/core/ops.ts';
+import { addDropped, attend, dense, dropped, layerNorm, weightedCrossEntropy } from '../../src/core/ops.ts';
 import { copyBlock } from '../../src/core/kernels/wasm-slice.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { assemble, generatedPath, plainSimd, readWat, watFiles } from '../../src/cli/assemble-kernels.ts';
@@ -80,6 +80,7 @@ describe('wasm kernels', () => {
     expect(kernels).toContain('one-pass attention');
     expect(kernels).toContain('dropout masks drawn in wasm');
     expect(kernels).toContain('one-pass cross-entropy');
+    expect(kernels).toContain('one-pass dropout');
     expect(kernels).toContain('dense layers with the bias and ReLU in the product');
   });
 
@@ -305,6 +306,28 @@ describe('wasm kernels', () => {
     // A non-finite logit shows in the loss even where its weight is 0, as with the tfjs ops.
     const bad = await on('wasm', () => weightedCrossEntropy(tf.tensor2d([[0, NaN], [1, 2]]), tf.tensor2d([[1, 0], [0, 1]]), tf.tensor1d([0, 1])));
     expect(bad[0][0]).toBeNaN();
+  });
+
+  it('apply dropout, alone and into a residual sum, and their gradients in one kernel each, to the bits of tfjs Mul and Add', async () => {
+    const shape = [2048, 64];
+    const f = () => {
+      const h = tf.tensor2d(values(shape, 24), [2048, 64]), x = tf.tensor2d(values(shape, 25), [2048, 64]);
+      const keep = tf.tensor2d(new Rng(26).keepMask(new Float32Array(2048 * 64), 0.1, 1 / 0.9), [2048, 64]);
+      const r = tf.tensor2d(values(shape, 27), [2048, 64]);
+      const loss = (hh: tf.Tensor, xx: tf.Tensor) => tf.sum(tf.mul(tf.add(addDropped(hh, xx, keep), dropped(xx, keep)), r));
+      const { value, grads } = tf.valueAndGrads(loss)([h, x]);
+      return [addDropped(h, x, keep), dropped(x, keep), value, ...grads];
+    };
+    const cpu = await on('cpu', f);
+    await selectBackend(['wasm']);
+    const before = tf.memory().numTensors;
+    const launches = await tf.profile(() => void tf.dispose(tf.tidy(f)));
+    const names = launches.kernels.map((k) => k.name);
+    expect(names.filter((k) => k === FUSED.dropout || k === FUSED.residualDropout).length).toBe(4);
+    const wasm = await on('wasm', f);
+    expect(tf.memory().numTensors).toBe(before);
+    // y, the loss (summed in a different order on each backend), dh, dx.
+    cpu.forEach((c, i) => (i === 2 ? expect(maxRelDiff(wasm[i], c)).toBeLessThan(1e-4) : expect(Array.from(wasm[i]), `output ${i}`).toEqual(Array.from(c))));
   });
 
   it("give matMul's gradients as the cpu backend does", async () => {

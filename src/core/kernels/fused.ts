@@ -21,6 +21,9 @@ export const FUSED = Object.freeze({
   /** The weighted cross-entropy of ops.ts, and its gradient: kernels/wasm-cross-entropy.ts. */
   crossEntropy: 'UnmaskCrossEntropy',
   crossEntropyGrad: 'UnmaskCrossEntropyGrad',
+  /** Dropout's multiply, alone and into a residual sum: kernels/wasm-dropout.ts. */
+  dropout: 'UnmaskDropout',
+  residualDropout: 'UnmaskResidualDropout',
   /** Dropout's mask from an Rng's stream: kernels/wasm-dropout-mask.ts. */
   dropoutMask: 'UnmaskDropoutMask',
 });

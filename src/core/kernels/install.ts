@@ -9,6 +9,7 @@ import { chooseSimdVariant } from './wasm-backend.ts';
 import { installWasmBatchMatMul } from './wasm-batch-matmul.ts';
 import { installWasmCrossEntropy } from './wasm-cross-entropy.ts';
 import { installWasmDense } from './wasm-dense.ts';
+import { installWasmDropout } from './wasm-dropout.ts';
 import { installWasmDropoutMask } from './wasm-dropout-mask.ts';
 import { installWasmIdentity } from './wasm-identity.ts';
 import { installWasmLayerNorm } from './wasm-layer-norm.ts';
@@ -20,7 +21,7 @@ let report: string | null = null;
 export function installWasmKernels(): string {
   if (report === null) {
     chooseSimdVariant();
-    report = [installWasmBatchMatMul(), installWasmDense(), installWasmLayerNorm(), installWasmAttention(), installWasmSlice(), installWasmIdentity(), installWasmAdamW(), installWasmDropoutMask(), installWasmCrossEntropy()].join('; ');
+    report = [installWasmBatchMatMul(), installWasmDense(), installWasmLayerNorm(), installWasmAttention(), installWasmSlice(), installWasmIdentity(), installWasmAdamW(), installWasmDropoutMask(), installWasmDropout(), installWasmCrossEntropy()].join('; ');
   }
   return report;
 }
