@@ -51,7 +51,7 @@ export type Activation = 'linear' | 'relu';
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation = 'linear'): tf.Tensor2D {
   if (hasFused(FUSED.dense) && denseFits(w.shape[0], w.shape[1])) {
     // One kernel forward and one backward (wasm): bias and ReLU inside the product.
-    return tf.engine().runKernel(FUSED.dense, { x, w, b }, { relu: activation === 'relu' }) as tf.Tensor2D;
+    return tf.engine().runKernel(activation === 'relu' ? FUSED.denseRelu : FUSED.dense, { x, w, b }) as tf.Tensor2D;
   }
   const y = denseOp(x, w, b) as tf.Tensor2D;
   return activation === 'relu' ? tf.relu(y) : y;

@@ -172,7 +172,8 @@ describe('wasm kernels', () => {
         const launches = await tf.profile(() => void tf.dispose(tf.tidy(f)));
         // Forward twice (the value, then the gradient's own forward) and backward once; no products or adds of tfjs'.
         const names = launches.kernels.map((k) => k.name);
-        expect(names.filter((k) => k.startsWith('UnmaskDense')).sort()).toEqual(['UnmaskDense', 'UnmaskDense', 'UnmaskDenseGrad']);
+        const forward = activation === 'relu' ? 'UnmaskDenseRelu' : 'UnmaskDense';
+        expect(names.filter((k) => k.startsWith('UnmaskDense')).sort()).toEqual([forward, forward, 'UnmaskDenseGrad'].sort());
         expect(names.filter((k) => ['BatchMatMul', 'Relu', 'Step'].includes(k))).toEqual([]);
         const wasm = await on('wasm', f);
         expect(tf.memory().numTensors).toBe(before);
@@ -183,6 +184,18 @@ describe('wasm kernels', () => {
       });
     }
   }
+
+  it('save a dense layer\'s output for its gradient only behind a ReLU', async () => {
+    await selectBackend(['wasm']);
+    // Each saved tensor is a clone (an Identity launch); the loss around the layer saves the same either way.
+    const clones = async (activation: 'linear' | 'relu') => {
+      const x = tf.tensor2d(values([8, 8], 28), [8, 8]), w = tf.tensor2d(values([8, 8], 29), [8, 8]), b = tf.tensor1d(values([8], 30));
+      const info = await tf.profile(() => void tf.dispose(tf.grads((xx: tf.Tensor) => tf.sum(dense(xx as tf.Tensor2D, w, b, activation)))([x])));
+      tf.dispose([x, w, b]);
+      return info.kernels.filter((k) => k.name === 'Identity').length;
+    };
+    expect((await clones('relu')) - (await clones('linear'))).toBe(1);
+  });
 
   // [N, d]: the model's, odd row counts, and single lanes.
   for (const [N, d] of [[2048, 64], [7, 4], [3, 12]]) {

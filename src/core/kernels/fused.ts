@@ -10,6 +10,7 @@ export const FUSED = Object.freeze({
   adamW: 'UnmaskAdamW',
   /** A dense layer, x W + b then ReLU if asked, and its gradient: kernels/wasm-dense.ts. */
   dense: 'UnmaskDense',
+  denseRelu: 'UnmaskDenseRelu',
   denseGrad: 'UnmaskDenseGrad',
   /** Layer norm over the last axis, and its gradient: kernels/wasm-layer-norm.ts. */
   layerNorm: 'UnmaskLayerNorm',

@@ -10,9 +10,11 @@
  * store (batch-matmul.wat); backward, one pass over dy gives the bias gradient
  * (and dy through the ReLU), then two products give dx and dW.
  *
- * Kernels: `UnmaskDense` {x [N, in], w [in, out], b [out]} -> y [N, out], attrs
- * {relu}; `UnmaskDenseGrad` {dy, x, w, y} -> [dx, dw, db]. Both need in and out
- * to be whole SIMD lanes (denseFits); ops.ts uses tfjs ops otherwise.
+ * Kernels: `UnmaskDense` and `UnmaskDenseRelu` {x [N, in], w [in, out], b [out]}
+ * -> y [N, out]; `UnmaskDenseGrad` {dy, x, w, y?} -> [dx, dw, db], attrs {relu}.
+ * Two forward names because tfjs saves a kernel's tensors for its gradient by
+ * name, and only the ReLU's gradient needs y. All need in and out to be whole
+ * SIMD lanes (denseFits); ops.ts uses tfjs ops otherwise.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED } from './fused.ts';
@@ -30,19 +32,19 @@ interface DenseAttrs {
 
 type Args = Parameters<tf.KernelFunc>[0];
 
-function forward({ inputs, attrs, backend: b }: Args): tf.TensorInfo {
+function forward({ inputs, backend: b }: Args, relu: boolean): tf.TensorInfo {
   const backend = b as unknown as WasmBackend;
   const { x, w, b: bias } = inputs as { x: tf.TensorInfo; w: tf.TensorInfo; b: tf.TensorInfo };
   const plan = planBatchMatMul(x, w, false, false)!;
   const y = backend.makeOutput(plan.outShape, 'float32');
-  product(backend, productModule()!, x, w, y, false, false, plan, bias, (attrs as unknown as DenseAttrs).relu);
+  product(backend, productModule()!, x, w, y, false, false, plan, bias, relu);
   return y;
 }
 
 function backward({ inputs, attrs, backend: b }: Args): tf.TensorInfo[] {
   const backend = b as unknown as WasmBackend;
   const k = productModule()!;
-  const { dy, x, w, y } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; w: tf.TensorInfo; y: tf.TensorInfo };
+  const { dy, x, w, y } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; w: tf.TensorInfo; y?: tf.TensorInfo };
   const [N, out] = dy.shape;
   const inSize = x.shape[1];
   const relu = (attrs as unknown as DenseAttrs).relu;
@@ -50,7 +52,7 @@ function backward({ inputs, attrs, backend: b }: Args): tf.TensorInfo[] {
   // Through the ReLU: g = dy where y > 0, else 0 (a scratch tensor); without one, g is dy itself.
   const g = relu ? backend.makeOutput([N, out], 'float32') : dy;
   try {
-    k.biasGrad(memoryOffset(backend, dy), relu ? memoryOffset(backend, y) : 0, memoryOffset(backend, g), memoryOffset(backend, db), N, out);
+    k.biasGrad(memoryOffset(backend, dy), relu ? memoryOffset(backend, y!) : 0, memoryOffset(backend, g), memoryOffset(backend, db), N, out);
     const dx = backend.makeOutput([N, inSize], 'float32');
     product(backend, k, g, w, dx, false, true, planBatchMatMul(g, w, false, true)!); //  dx [N, in] = g W^T
     const dw = backend.makeOutput([inSize, out], 'float32');
@@ -64,19 +66,26 @@ function backward({ inputs, attrs, backend: b }: Args): tf.TensorInfo[] {
 /** Add the fused dense kernels and their gradient. Call once the product kernel is installed. */
 export function installWasmDense(): string {
   if (!productModule()) return 'dense layers in tfjs ops (no SIMD products)';
-  for (const [kernelName, kernelFunc] of [[FUSED.dense, forward], [FUSED.denseGrad, backward]] as const) {
+  const kernels: Array<[string, tf.KernelFunc]> = [
+    [FUSED.dense, (args) => forward(args, false)],
+    [FUSED.denseRelu, (args) => forward(args, true)],
+    [FUSED.denseGrad, backward as tf.KernelFunc],
+  ];
+  for (const [kernelName, kernelFunc] of kernels) {
     if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   }
-  tf.registerGradient({
-    kernelName: FUSED.dense,
-    inputsToSave: ['x', 'w'],
-    outputsToSave: [true],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, w, y] = saved;
-      const [dx, dw, db] = tf.engine().runKernel(FUSED.denseGrad, { dy: dy as tf.Tensor, x, w, y }, attrs) as tf.Tensor[];
-      return { x: () => dx, w: () => dw, b: () => db };
-    },
-  });
+  for (const relu of [false, true]) {
+    tf.registerGradient({
+      kernelName: relu ? FUSED.denseRelu : FUSED.dense,
+      inputsToSave: ['x', 'w'],
+      outputsToSave: [relu],
+      gradFunc: (dy, [x, w, y]) => {
+        const inputs: tf.NamedTensorMap = relu ? { dy: dy as tf.Tensor, x, w, y } : { dy: dy as tf.Tensor, x, w };
+        const [dx, dw, db] = tf.engine().runKernel(FUSED.denseGrad, inputs, { relu }) as tf.Tensor[];
+        return { x: () => dx, w: () => dw, b: () => db };
+      },
+    });
+  }
   return 'dense layers with the bias and ReLU in the product';
 }
