@@ -37,21 +37,36 @@
       (f32.max (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
       (f32.max (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
 
-  ;; dst[e*L + j] = src[j*stride + e*4] for j < L, e < dh: a head's k or v, transposed.
+  ;; dst[e*L + j] = src[j*stride + e*4] for j < L, e < dh: a head's k or v,
+  ;; transposed four by four (four rows in, four columns out through shuffles).
   (func $transpose (param $src i32) (param $stride i32) (param $dst i32) (param $L i32) (param $dh i32)
-    (local $j i32) (local $e i32)
-    (block $rows (loop $row
+    (local $j i32) (local $e i32) (local $row i32) (local $col i32) (local $rowL i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rowL (i32.shl (local.get $L) (i32.const 2)))
+    (block $rows (loop $row4
       (br_if $rows (i32.ge_u (local.get $j) (local.get $L)))
       (local.set $e (i32.const 0))
-      (block $cols (loop $col
+      (block $cols (loop $col4
         (br_if $cols (i32.ge_u (local.get $e) (local.get $dh)))
-        (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $e) (local.get $L)) (local.get $j)) (i32.const 2)))
-          (f32.load (i32.add (local.get $src) (i32.shl (local.get $e) (i32.const 2)))))
-        (local.set $e (i32.add (local.get $e) (i32.const 1)))
-        (br $col)))
-      (local.set $src (i32.add (local.get $src) (local.get $stride)))
-      (local.set $j (i32.add (local.get $j) (i32.const 1)))
-      (br $row))))
+        (local.set $row (i32.add (local.get $src) (i32.shl (local.get $e) (i32.const 2))))
+        (local.set $r0 (v128.load (local.get $row)))
+        (local.set $r1 (v128.load (i32.add (local.get $row) (local.get $stride))))
+        (local.set $r2 (v128.load (i32.add (local.get $row) (i32.shl (local.get $stride) (i32.const 1)))))
+        (local.set $r3 (v128.load (i32.add (local.get $row) (i32.mul (local.get $stride) (i32.const 3)))))
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+        (local.set $col (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $e) (local.get $L)) (local.get $j)) (i32.const 2))))
+        (v128.store (local.get $col) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+        (v128.store (i32.add (local.get $col) (local.get $rowL)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+        (v128.store (i32.add (local.get $col) (i32.shl (local.get $rowL) (i32.const 1))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+        (v128.store (i32.add (local.get $col) (i32.mul (local.get $rowL) (i32.const 3))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+        (local.set $e (i32.add (local.get $e) (i32.const 4)))
+        (br $col4)))
+      (local.set $src (i32.add (local.get $src) (i32.shl (local.get $stride) (i32.const 2))))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $row4))))
 
   ;; outR[j] = scale * sum_e aR[e] * bt[e*L + j] for j < L and rows R = 0, 1:
   ;; two rows [dh] times bt [dh, L], the sums in order of e.
