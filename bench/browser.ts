@@ -10,6 +10,7 @@
  *   target 50 ms.
  * The bare loop runs before and after the lesson's; the reference is their mean.
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { launchBrowser, serveBuiltApp } from '../tests/e2e/browser.ts';
@@ -35,12 +36,15 @@ const app = await serveBuiltApp();
 await build({ root: 'bench/bare', base: './', configFile: false, logLevel: 'error', build: { outDir: join(app.outDir, 'bench'), emptyOutDir: true } });
 const browser = await launchBrowser();
 
+let kernels: string | undefined;
+
 async function bare({ backend, warm, steps }: Plan): Promise<number> {
   const page = await browser.newPage();
   try {
     await page.goto(app.url + 'bench/index.html');
     const r = await page.evaluate((req) => window.runBare(req), { backend, warm, steps });
     if (r.backend !== backend) throw new Error(`the bare loop ran on ${r.backend}`);
+    kernels = r.kernels;
     return r.msPerStep;
   } finally {
     await page.close();
@@ -94,6 +98,7 @@ async function lesson({ backend, warm, steps }: Plan): Promise<{ msPerStep: numb
   }
 }
 
+console.log(`load average ${loadavg()[0].toFixed(1)} at the start`);
 try {
   for (const plan of PLANS.filter((p) => only.length === 0 || only.includes(p.backend))) {
     try {
@@ -105,7 +110,8 @@ try {
       console.log(
         `${plan.backend.padEnd(6)} bare loop ${reference.toFixed(0)} ms/step (${before.toFixed(0)} before, ${after.toFixed(0)} after); ` +
           `lesson ${ours.msPerStep.toFixed(0)} ms/step in a ${ours.where}: overhead ${(100 * overhead).toFixed(1)}% (target 10%, ratio ${(overhead / 0.1).toFixed(2)}); ` +
-          `${ours.longest > 0 ? `longest main-thread task ${ours.longest.toFixed(0)} ms (target 50 ms, ratio ${(ours.longest / 50).toFixed(2)})` : 'no main-thread task of 50 ms or more (the long-task observer reports only those; target 50 ms)'}; ${plan.steps} timed steps after ${plan.warm}`,
+          `${ours.longest > 0 ? `longest main-thread task ${ours.longest.toFixed(0)} ms (target 50 ms, ratio ${(ours.longest / 50).toFixed(2)})` : 'no main-thread task of 50 ms or more (the long-task observer reports only those; target 50 ms)'}; ${plan.steps} timed steps after ${plan.warm}` +
+          (kernels ? `\n       our kernels: ${kernels}` : ''),
       );
     } catch (e) {
       console.log(`${plan.backend.padEnd(6)} failed: ${(e as Error).message.split('\n')[0]}`);

@@ -1,6 +1,6 @@
 """PyTorch reference for `npm run bench`: median ms per training step of the
-notebook's model and recipe (batch 64, AdamW, clip, dropout 0.1) on this CPU.
-Prints one JSON line. Usage: python3 bench/torch_step.py THREADS STEPS"""
+notebook's model and recipe (batch 64, AdamW, clip, dropout 0.1 unless given) on
+this CPU. Prints one JSON line. Usage: python3 bench/torch_step.py THREADS STEPS [DROPOUT]"""
 import json
 import math
 import sys
@@ -25,12 +25,12 @@ class Positions(nn.Module):
 
 
 class DiffusionLM(nn.Module):
-    def __init__(self):
+    def __init__(self, dropout):
         super().__init__()
         self.token_embed = nn.Embedding(16, 64)
         self.pos_enc = Positions(64)
         self.time_mlp = nn.Sequential(nn.Linear(1, 64), nn.SiLU(), nn.Linear(64, 64))
-        layer = nn.TransformerEncoderLayer(64, 4, 256, 0.1, batch_first=True, norm_first=True)
+        layer = nn.TransformerEncoderLayer(64, 4, 256, dropout, batch_first=True, norm_first=True)
         self.transformer = nn.TransformerEncoder(layer, 3)
         self.output_head = nn.Linear(64, 16)
 
@@ -47,13 +47,14 @@ def batch(b=64, length=32):
 
 def main():
     threads, steps = int(sys.argv[1]), int(sys.argv[2])
+    dropout = float(sys.argv[3]) if len(sys.argv) > 3 else 0.1
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    model = DiffusionLM().train()
+    model = DiffusionLM(dropout).train()
     opt = torch.optim.AdamW(model.parameters(), lr=3e-4)
-    times = []
+    times, cpu = [], []
     for i in range(steps + 3):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         x0 = batch()
         t = torch.rand(64, 1) * 0.98 + 0.02
         mask = torch.rand(64, 32) < t
@@ -64,8 +65,9 @@ def main():
         opt.step()
         loss.item()
         times.append((time.perf_counter() - start) * 1000)
-    timed = sorted(times[3:])
-    print(json.dumps({"backend": f"pytorch-{torch.__version__}-{threads}t", "medianMs": timed[len(timed) // 2], "warmupMs": times[0]}))
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    median = lambda xs: sorted(xs[3:])[len(xs[3:]) // 2]
+    print(json.dumps({"backend": f"pytorch-{torch.__version__}-{threads}t", "medianMs": median(times), "cpuMs": median(cpu), "minMs": min(times[3:]), "warmupMs": times[0]}))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ export interface BareRequest {
 
 export interface BareResult {
   readonly backend: string;
+  /** Our kernels in use on wasm, in words (which SIMD build among them). */
+  readonly kernels?: string;
   readonly msPerStep: number;
 }
 
@@ -32,7 +34,7 @@ self.onmessage = async (e: MessageEvent<BareRequest>) => {
     const msPerStep = (performance.now() - t0) / steps;
     trainer.dispose();
     model.dispose();
-    self.postMessage({ backend: choice.name, msPerStep } satisfies BareResult);
+    self.postMessage({ backend: choice.name, kernels: choice.kernels, msPerStep } satisfies BareResult);
   } catch (err) {
     self.postMessage({ error: errorMessage(err) });
   }

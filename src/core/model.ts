@@ -14,7 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_MODEL, validateModelConfig, type ModelConfig } from './config.ts';
-import { dense, embed, layerNorm } from './ops.ts';
+import { keepMaskTensor } from './kernels/wasm-dropout-mask.ts';
+import { addDropped, attend, dense, dropped, embed, layerNorm, type Activation } from './ops.ts';
 import { paramSpecs, sinusoidalTable, sizeOf } from './params.ts';
 import { TIME_INPUTS, type TimeInput } from './model-options.ts';
 import type { Rng } from './rng.ts';
@@ -94,7 +95,11 @@ export class DiffusionLM {
     if (t.shape[0] !== B || t.shape[1] !== 1) throw new RangeError(`t must be [${B}, 1], got [${t.shape}]`);
     const dropout = opts.training ? (opts.dropout ?? this.config.dropout) : 0;
     if (dropout > 0 && !opts.rng) throw new Error('train mode with dropout needs an rng');
-    const drop = (x: tf.Tensor2D | tf.Tensor3D) => (dropout > 0 ? applyDropout(x, dropout, opts.rng!) : x);
+    // Inverted dropout, a fresh mask from our Rng at each use (PyTorch's convention: kept values
+    // scaled by 1/(1-p)): cheaper than tfjs' randomUniform on wasm, and the same on every backend.
+    const mask = (x: tf.Tensor) => keepMaskTensor(x.shape, dropout, opts.rng!);
+    const drop = (x: tf.Tensor2D) => (dropout > 0 ? dropped(x, mask(x)) : x);
+    const addDrop = (h: tf.Tensor2D, x: tf.Tensor2D) => (dropout > 0 ? addDropped(h, x, mask(x)) : tf.add(h, x)) as tf.Tensor2D; // h + Dropout(x)
     const norm = (x: tf.Tensor2D, name: string) => layerNorm(x, this.vector(`${name}.weight`), this.vector(`${name}.bias`), this.config.layerNormEps);
 
     return tf.tidy(() => {
@@ -109,9 +114,9 @@ export class DiffusionLM {
       for (let i = 0; i < nLayers; i++) {
         const pre = `transformer.layers.${i}`;
         const att = this.selfAttention(norm(h, `${pre}.norm1`), B, L, pre, dropout, opts);
-        h = tf.add(h, drop(att)) as tf.Tensor2D;
-        const hidden = drop(tf.relu(this.linear(norm(h, `${pre}.norm2`), `${pre}.linear1`))) as tf.Tensor2D; // [N, dFF]
-        h = tf.add(h, drop(this.linear(hidden, `${pre}.linear2`))) as tf.Tensor2D;
+        h = addDrop(h, att);
+        const hidden = drop(this.linear(norm(h, `${pre}.norm2`), `${pre}.linear1`, 'relu')); // [N, dFF]
+        h = addDrop(h, this.linear(hidden, `${pre}.linear2`));
       }
       const logits = this.linear(h, 'output_head'); // [N, V]
       return tf.reshape(logits, [B, L, V]) as tf.Tensor3D;
@@ -131,26 +136,16 @@ export class DiffusionLM {
 
   /** Multi-head self-attention of a [N, d] with PyTorch's packed in_proj (q, k, v; 16 dims a head). */
   private selfAttention(a: tf.Tensor2D, B: number, L: number, pre: string, dropout: number, opts: ForwardOptions): tf.Tensor2D {
-    const { dModel: d, nHeads: H } = this.config;
-    const dh = d / H;
+    const H = this.config.nHeads;
     const qkv = dense(a, this.matrix(`${pre}.self_attn.in_proj_weight`), this.vector(`${pre}.self_attn.in_proj_bias`)); // [N, 3d]
-    // [B, L, 3H, dh] -> [3H, B, L, dh] -> q, k, v each [H*B, L, dh]
-    const heads = tf.reshape(tf.transpose(tf.reshape(qkv, [B, L, 3 * H, dh]), [2, 0, 1, 3]), [3, H * B, L, dh]);
-    const [q, k, v] = tf.unstack(heads) as tf.Tensor3D[];
-    let scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(dh)), k, false, true); // [H*B, L, L]
-    if (opts.causal) scores = tf.add(scores, causalBias(L));
-    let attn = tf.softmax(scores);
-    if (opts.attention) opts.attention.push(tf.keep(attn as tf.Tensor3D));
-    if (dropout > 0) attn = applyDropout(attn, dropout, opts.rng!);
-    const ctx = tf.matMul(attn, v); // [H*B, L, dh]
-    // [H, B, L, dh] -> [B, L, H, dh] -> [N, d]: head h fills dims h*dh..(h+1)*dh, as PyTorch concatenates.
-    const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [H, B, L, dh]), [1, 2, 0, 3]), [B * L, d]) as tf.Tensor2D;
+    const keep = dropout > 0 ? (keepMaskTensor([H * B, L, L], dropout, opts.rng!) as tf.Tensor3D) : null; // for the weights [H*B, L, L]
+    const merged = attend(qkv, B, H, { keep, causal: opts.causal, weights: opts.attention }); // softmax(q k^T / sqrt(dh)) v, heads merged: [N, d]
     return this.linear(merged, `${pre}.self_attn.out_proj`);
   }
 
-  /** PyTorch's nn.Linear `name`: x W + b with the weight held as [in, out]. */
-  private linear(x: tf.Tensor2D, name: string): tf.Tensor2D {
-    return dense(x, this.matrix(`${name}.weight`), this.vector(`${name}.bias`));
+  /** PyTorch's nn.Linear `name`: x W + b with the weight held as [in, out], then the activation. */
+  private linear(x: tf.Tensor2D, name: string, activation: Activation = 'linear'): tf.Tensor2D {
+    return dense(x, this.matrix(`${name}.weight`), this.vector(`${name}.bias`), activation);
   }
 
   private matrix(name: string): tf.Tensor2D {
@@ -253,23 +248,6 @@ function sinusoidFrequencies(dModel: number): Float32Array {
 
 function silu(x: tf.Tensor2D): tf.Tensor2D {
   return tf.mul(x, tf.sigmoid(x));
-}
-
-/** 0 on and below the diagonal, -1e9 above: position i sees only j <= i. */
-function causalBias(L: number): tf.Tensor2D {
-  const bias = new Float32Array(L * L);
-  for (let i = 0; i < L; i++) for (let j = i + 1; j < L; j++) bias[i * L + j] = -1e9;
-  return tf.tensor2d(bias, [L, L]);
-}
-
-/**
- * Inverted dropout with a mask drawn from our Rng (PyTorch's convention:
- * kept values scaled by 1/(1-p)). Drawing in JS is several times cheaper than
- * tfjs' randomUniform on wasm and is the same on every backend.
- */
-function applyDropout<T extends tf.Tensor>(x: T, rate: number, rng: Rng): T {
-  const keep = rng.keepMask(new Float32Array(x.size), rate, 1 / (1 - rate));
-  return tf.mul(x, tf.tensor(keep, x.shape)) as T;
 }
 
 /** PyTorch's default initialisation, drawn from our Rng, in PyTorch layout. */

@@ -6,6 +6,8 @@
  * its last good weights.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { FUSED, hasFused } from './kernels/fused.ts';
+import type { AdamWStepAttrs } from './kernels/wasm-adamw.ts';
 
 export interface AdamWConfig {
   readonly beta1: number;
@@ -72,6 +74,15 @@ export class AdamW {
     const t = this.step + 1;
     const bc1 = 1 - beta1 ** t;
     const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
+    if (hasFused(FUSED.adamW)) {
+      // The same step in one kernel (wasm): a dozen launches a parameter cost more than its arithmetic.
+      const inputs: tf.NamedTensorMap = loss ? { loss } : {};
+      grads.forEach((g, i) => Object.assign(inputs, { [`g${i}`]: g, [`p${i}`]: this.vars[i], [`m${i}`]: this.m[i], [`v${i}`]: this.v[i] }));
+      const attrs: AdamWStepAttrs = { count: grads.length, lr, beta1, beta2, eps, weightDecay, clipNorm: clipNorm ?? -1, bc1, bc2Sqrt };
+      const [check, ...rest] = tf.engine().runKernel(FUSED.adamW, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      const n = grads.length;
+      return { check: check as tf.Tensor1D, params: rest.slice(0, n), m: rest.slice(n, 2 * n), v: rest.slice(2 * n) };
+    }
     return tf.tidy(() => {
       const gradNorm = blockNorm(tf.concat(grads.map((g) => tf.reshape(g, [-1]))), this.padded);
       // clip_grad_norm_: scale by min(1, max_norm / (norm + 1e-6)).
