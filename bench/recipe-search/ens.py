@@ -178,6 +178,10 @@ def lr_table(r, total, device):
             f = r.get('decay_frac', 0.3)
             q = max(0.0, (pr - (1 - f)) / f)
             out.append(mn + (lr - mn) * (1 + math.cos(math.pi * q)) / 2)
+        elif kind == 'const_linear':  # constant, then linear to min over the last `decay_frac`
+            f = r.get('decay_frac', 0.3)
+            q = max(0.0, (pr - (1 - f)) / f)
+            out.append(mn + (lr - mn) * (1 - q))
         else:
             raise ValueError(kind)
     return torch.tensor(out, device=device)
@@ -289,7 +293,8 @@ def adamw_step(flat, grad, m1, m2, k, lr, b1, b2, eps, wd, clip):
     return gn
 
 
-def train_group(cfgs, seeds, batch, evalset, eval_every, device, log=print, data_seed=0, bayes_set=None):
+def train_group(cfgs, seeds, batch, evalset, eval_every, device, log=print, data_seed=0, bayes_set=None, eval_steps=None, checkup_evalset=None):
+    """checkup_evalset: a smaller set for checkpoints before the last (None: evalset everywhere)."""
     """Train len(cfgs) models together; cfgs share batch size. Returns per-model histories."""
     M = len(cfgs)
     cfgs = [{**DEFAULT, **c} for c in cfgs]
@@ -331,8 +336,9 @@ def train_group(cfgs, seeds, batch, evalset, eval_every, device, log=print, data
             if device != 'cpu':
                 torch.cuda.synchronize()
             print(f'[{M} models, batch {batch}] 200 steps in {time.time() - t0:.1f}s', flush=True)
-        if (step + 1) % eval_every == 0 or step + 1 == total:
-            ev = evaluate(flat.detach(), evalset, pe)
+        due = (step + 1) in eval_steps if eval_steps is not None else (step + 1) % eval_every == 0
+        if due or step + 1 == total:
+            ev = evaluate(flat.detach(), evalset if checkup_evalset is None or step + 1 == total else checkup_evalset, pe)
             el = time.time() - t0
             ml = (losses / eval_every).tolist()
             losses.zero_()
