@@ -96,6 +96,28 @@ def init_one(seed, embed_std=1.0, clone_layers=True):
     return torch.cat([vals[n].reshape(-1) for n, _ in SPEC])
 
 
+INIT_SCALES = {  # cfg key -> parameters whose PyTorch init it multiplies
+    'head_scale': ('output_head.weight', 'output_head.bias'),
+    'time_scale': ('time_mlp.2.weight', 'time_mlp.2.bias'),
+    'resid_scale': tuple(f'transformer.layers.{i}.{n}' for i in range(NL) for n in ('self_attn.out_proj.weight', 'linear2.weight')),
+    'qk_scale': tuple(f'transformer.layers.{i}.self_attn.in_proj_weight' for i in range(NL)),  # rows 0..2D: q and k
+}
+
+
+def scale_init(flat, cfg):
+    """Multiply parts of one model's init (flat [NPARAM]) by cfg's INIT_SCALES factors (default 1)."""
+    flat = flat.clone()
+    for key, names in INIT_SCALES.items():
+        f = cfg.get(key, 1.0)
+        if f == 1.0:
+            continue
+        for n in names:
+            o, shp = OFFSETS[n]
+            size = math.prod(shp) if key != 'qk_scale' else 2 * D * D
+            flat[o:o + size] *= f
+    return flat
+
+
 def views(flat):
     M = flat.shape[0]
     return {n: flat[:, o:o + math.prod(s)].reshape(M, *s) for n, (o, s) in OFFSETS.items()}
@@ -299,7 +321,7 @@ def train_group(cfgs, seeds, batch, evalset, eval_every, device, log=print, data
     M = len(cfgs)
     cfgs = [{**DEFAULT, **c} for c in cfgs]
     total = max(c['steps'] for c in cfgs)
-    flat = torch.stack([init_one(s, c['embed_std'], c['clone']) for s, c in zip(seeds, cfgs)]).to(device)
+    flat = torch.stack([scale_init(init_one(s, c['embed_std'], c['clone']), c) for s, c in zip(seeds, cfgs)]).to(device)
     flat.requires_grad_(True)
     m1 = torch.zeros_like(flat)
     m2 = torch.zeros_like(flat)

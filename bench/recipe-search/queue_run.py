@@ -51,6 +51,9 @@ def done(path):
 
 def run(entry, outdir, evalset, bayes, checkup, checkup_bayes):
     name, seeds, batch, cfg = entry['name'], entry['seeds'], entry.get('batch', 64), entry['cfg']
+    unknown = set(cfg) - set(ens.DEFAULT) - set(ens.INIT_SCALES) - {'decay_frac'}
+    if unknown:  # a typo would otherwise train the default silently
+        raise ValueError(f'{name}: unknown settings {sorted(unknown)}')
     steps = cfg.get('steps', 2000)
     eval_steps = set(entry.get('eval_steps', [s for s in (500, 1000, 1250, 1500, 1750, 2000, 2500, 3000) if s < steps] + [steps]))
     path = os.path.join(outdir, name + '.jsonl')
