@@ -51,7 +51,7 @@ print('forward vs cases.json max abs err', err)
 
 # three training steps (dropout 0) vs train_steps.json / train_after.safetensors
 steps = json.load(open(f'{REF}/train_steps.json'))['steps']
-nodrop = json.load(open('/work/main/tests/fixtures/train_steps_nodrop.json'))['steps']
+nodrop = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../tests/fixtures/') + 'train_steps_nodrop.json'))['steps']
 for a, b in zip(steps, nodrop):
     a.update(b)
 f = flat_of(load_st(f'{REF}/train_before.safetensors')).clone().requires_grad_(True)
@@ -68,7 +68,7 @@ for k, s in enumerate(steps):
     assert abs(lrs[k].item() - s['lr']) < 1e-12 or True
     gn = ens.adamw_step(f.data, g, m1, m2, k + 1, one(s['lr']), one(0.9), one(0.999), one(1e-8), one(0.01), one(1.0))
     print(f'step {k + 1}: loss {loss.item():.6f} vs {s["loss"]:.6f}, grad norm {gn.item():.6f} vs {s["grad_norm_before_clip"]:.6f}, lr table {lrs[k].item():.3e} vs {s["lr"]:.3e}')
-after = flat_of(load_st('/work/main/tests/fixtures/train_after_nodrop.safetensors'))
+after = flat_of(load_st(os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../tests/fixtures/') + 'train_after_nodrop.safetensors'))
 print('weights after 3 steps max abs err', (f.detach() - after).abs().max().item())
 
 # init distribution and clone vs nn.TransformerEncoder module structure (forward on random weights)

@@ -96,6 +96,28 @@ def init_one(seed, embed_std=1.0, clone_layers=True):
     return torch.cat([vals[n].reshape(-1) for n, _ in SPEC])
 
 
+INIT_SCALES = {  # cfg key -> parameters whose PyTorch init it multiplies
+    'head_scale': ('output_head.weight', 'output_head.bias'),
+    'time_scale': ('time_mlp.2.weight', 'time_mlp.2.bias'),
+    'resid_scale': tuple(f'transformer.layers.{i}.{n}' for i in range(NL) for n in ('self_attn.out_proj.weight', 'linear2.weight')),
+    'qk_scale': tuple(f'transformer.layers.{i}.self_attn.in_proj_weight' for i in range(NL)),  # rows 0..2D: q and k
+}
+
+
+def scale_init(flat, cfg):
+    """Multiply parts of one model's init (flat [NPARAM]) by cfg's INIT_SCALES factors (default 1)."""
+    flat = flat.clone()
+    for key, names in INIT_SCALES.items():
+        f = cfg.get(key, 1.0)
+        if f == 1.0:
+            continue
+        for n in names:
+            o, shp = OFFSETS[n]
+            size = math.prod(shp) if key != 'qk_scale' else 2 * D * D
+            flat[o:o + size] *= f
+    return flat
+
+
 def views(flat):
     M = flat.shape[0]
     return {n: flat[:, o:o + math.prod(s)].reshape(M, *s) for n, (o, s) in OFFSETS.items()}
@@ -178,6 +200,10 @@ def lr_table(r, total, device):
             f = r.get('decay_frac', 0.3)
             q = max(0.0, (pr - (1 - f)) / f)
             out.append(mn + (lr - mn) * (1 + math.cos(math.pi * q)) / 2)
+        elif kind == 'const_linear':  # constant, then linear to min over the last `decay_frac`
+            f = r.get('decay_frac', 0.3)
+            q = max(0.0, (pr - (1 - f)) / f)
+            out.append(mn + (lr - mn) * (1 - q))
         else:
             raise ValueError(kind)
     return torch.tensor(out, device=device)
@@ -289,12 +315,13 @@ def adamw_step(flat, grad, m1, m2, k, lr, b1, b2, eps, wd, clip):
     return gn
 
 
-def train_group(cfgs, seeds, batch, evalset, eval_every, device, log=print, data_seed=0, bayes_set=None):
+def train_group(cfgs, seeds, batch, evalset, eval_every, device, log=print, data_seed=0, bayes_set=None, eval_steps=None, checkup_evalset=None):
+    """checkup_evalset: a smaller set for checkpoints before the last (None: evalset everywhere)."""
     """Train len(cfgs) models together; cfgs share batch size. Returns per-model histories."""
     M = len(cfgs)
     cfgs = [{**DEFAULT, **c} for c in cfgs]
     total = max(c['steps'] for c in cfgs)
-    flat = torch.stack([init_one(s, c['embed_std'], c['clone']) for s, c in zip(seeds, cfgs)]).to(device)
+    flat = torch.stack([scale_init(init_one(s, c['embed_std'], c['clone']), c) for s, c in zip(seeds, cfgs)]).to(device)
     flat.requires_grad_(True)
     m1 = torch.zeros_like(flat)
     m2 = torch.zeros_like(flat)
@@ -331,8 +358,9 @@ def train_group(cfgs, seeds, batch, evalset, eval_every, device, log=print, data
             if device != 'cpu':
                 torch.cuda.synchronize()
             print(f'[{M} models, batch {batch}] 200 steps in {time.time() - t0:.1f}s', flush=True)
-        if (step + 1) % eval_every == 0 or step + 1 == total:
-            ev = evaluate(flat.detach(), evalset, pe)
+        due = (step + 1) in eval_steps if eval_steps is not None else (step + 1) % eval_every == 0
+        if due or step + 1 == total:
+            ev = evaluate(flat.detach(), evalset if checkup_evalset is None or step + 1 == total else checkup_evalset, pe)
             el = time.time() - t0
             ml = (losses / eval_every).tolist()
             losses.zero_()

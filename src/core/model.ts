@@ -35,6 +35,13 @@ export interface InitOptions {
   readonly cloneLayers?: boolean;
   /** How t enters the model; the notebook's 'learned' MLP by default. */
   readonly timeInput?: TimeInput;
+  /**
+   * Multiplies the initial query and key projections (the first two thirds of
+   * each in_proj_weight; 1 is PyTorch's xavier_uniform). Larger initial
+   * attention logits make every head prefer some positions from the start
+   * instead of averaging the whole sequence. Same draws, only scaled.
+   */
+  readonly qkInitScale?: number;
 }
 
 export interface ForwardOptions {
@@ -250,7 +257,7 @@ function silu(x: tf.Tensor2D): tf.Tensor2D {
   return tf.mul(x, tf.sigmoid(x));
 }
 
-/** PyTorch's default initialisation, drawn from our Rng, in PyTorch layout. */
+/** PyTorch's default initialisation, drawn from our Rng, in each variable's internal layout ([in, out] for linear weights: the draws are i.i.d., so the law is PyTorch's). */
 function initialValues(c: ModelConfig, rng: Rng, init: InitOptions): Map<string, Float32Array> {
   const normal = (n: number, std: number) => {
     const out = new Float32Array(n);
@@ -276,7 +283,13 @@ function initialValues(c: ModelConfig, rng: Rng, init: InitOptions): Map<string,
   linear('time_mlp.0', d, 1);
   linear('time_mlp.2', d, d);
   const layer = (pre: string) => {
-    values.set(`${pre}.self_attn.in_proj_weight`, uniform(3 * d * d, Math.sqrt(6 / (d + 3 * d)))); // xavier_uniform
+    const inProj = uniform(3 * d * d, Math.sqrt(6 / (d + 3 * d))); // xavier_uniform
+    const qk = init.qkInitScale ?? 1;
+    if (!(qk > 0 && Number.isFinite(qk))) throw new RangeError(`qkInitScale must be a positive number, got ${qk}`);
+    // These values fill the variable's internal [in, out] = [d, 3d] layout (internalShape),
+    // where q and k are the first 2d outputs of every input row.
+    if (qk !== 1) for (let i = 0; i < d; i++) for (let o = 0; o < 2 * d; o++) inProj[i * 3 * d + o] *= qk;
+    values.set(`${pre}.self_attn.in_proj_weight`, inProj);
     values.set(`${pre}.self_attn.in_proj_bias`, fill(3 * d, 0));
     linear(`${pre}.self_attn.out_proj`, d, d, false);
     values.set(`${pre}.self_attn.out_proj.bias`, fill(d, 0));

@@ -169,9 +169,17 @@ export interface ScheduleConfig {
   readonly lr: number;
   /** Steps of linear warm-up from 0 before the schedule (0 for none, as in the notebook). */
   readonly warmupSteps: number;
-  /** 'cosine' is PyTorch's CosineAnnealingLR(T_max = total steps, eta_min = 0). */
-  readonly kind: 'cosine' | 'linear' | 'constant';
+  /**
+   * 'cosine' is PyTorch's CosineAnnealingLR(T_max = total steps, eta_min = 0).
+   * 'constant-cosine' holds lr, then follows a cosine to minLr over the last
+   * `decayFraction` of the steps after warm-up ("warm-up, stable, decay"):
+   * the model keeps learning at full rate until the end is near, and the
+   * final descent anneals the step-to-step noise away.
+   */
+  readonly kind: 'cosine' | 'linear' | 'constant' | 'constant-cosine';
   readonly minLr: number;
+  /** 'constant-cosine' only: the share of the post-warm-up steps spent decaying, in (0, 1]; 1 is 'cosine'. */
+  readonly decayFraction?: number;
 }
 
 /** The whole schedule: the learning rate of every optimizer step of a `total`-step run. */
@@ -191,5 +199,11 @@ export function learningRate(s: ScheduleConfig, step: number, total: number): nu
       return s.minLr + (s.lr - s.minLr) * (1 - progress);
     case 'cosine':
       return s.minLr + ((s.lr - s.minLr) * (1 + Math.cos(Math.PI * progress))) / 2;
+    case 'constant-cosine': {
+      const f = s.decayFraction ?? 1;
+      if (!(f > 0 && f <= 1)) throw new RangeError(`decayFraction must be in (0, 1], got ${f}`);
+      const q = Math.max(0, (progress - (1 - f)) / f);
+      return s.minLr + ((s.lr - s.minLr) * (1 + Math.cos(Math.PI * q))) / 2;
+    }
   }
 }

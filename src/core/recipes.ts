@@ -33,6 +33,8 @@ export interface Recipe {
   readonly loss: LossWeighting;
   /** Std of the token embedding's initial values (PyTorch: 1). */
   readonly embedInitStd: number;
+  /** Multiplies the initial query and key projections (PyTorch: 1; see InitOptions in model.ts). */
+  readonly qkInitScale: number;
   /** Feed t = 0 to the time MLP: the masked fraction is visible in x_t anyway. */
   readonly ignoreTime: boolean;
   /** How the model hears t (a property of the model it trains; see model.ts). */
@@ -56,6 +58,7 @@ export const NOTEBOOK: Recipe = Object.freeze({
   tWarp: 1,
   loss: 'masked-mean',
   embedInitStd: 1,
+  qkInitScale: 1,
   ignoreTime: false,
   timeInput: 'learned',
 });
@@ -123,7 +126,7 @@ export function getRecipe(name: string): Recipe {
 
 /** How to build a fresh model for a recipe: its init and its time input. */
 export function initOptions(recipe: Recipe): InitOptions {
-  return { embedStd: recipe.embedInitStd, timeInput: recipe.timeInput };
+  return { embedStd: recipe.embedInitStd, timeInput: recipe.timeInput, qkInitScale: recipe.qkInitScale };
 }
 
 /**

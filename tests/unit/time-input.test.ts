@@ -162,7 +162,7 @@ describe('recipes and overrides', () => {
   it('leaves every named recipe on the learned time input', () => {
     expect(NOTEBOOK.timeInput).toBe('learned');
     for (const r of Object.values(RECIPES)) expect(r.timeInput).toBe('learned');
-    expect(initOptions(LEARNS)).toEqual({ embedStd: 0.03, timeInput: 'learned' });
+    expect(initOptions(LEARNS)).toEqual({ embedStd: 0.03, timeInput: 'learned', qkInitScale: 1 });
   });
 
   it('applies overrides on top of a recipe and leaves the recipe alone', () => {
@@ -172,7 +172,7 @@ describe('recipes and overrides', () => {
     expect(LEARNS.timeInput).toBe('learned');
     expect(withOverrides(LEARNS, undefined)).toBe(LEARNS);
     expect(withOverrides(LEARNS, { timeInput: undefined })).toEqual(LEARNS);
-    expect(initOptions(r)).toEqual({ embedStd: 0.03, timeInput: 'none' });
+    expect(initOptions(r)).toEqual({ embedStd: 0.03, timeInput: 'none', qkInitScale: 1 });
   });
 
   it('names the setting and the allowed values when an override is wrong', () => {
