@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import 'katex/dist/katex.min.css';
 import './styles.css';
 import { Notebook } from './notebook/Notebook.tsx';
+import { parseUrl } from './notebook/progress.ts';
 import { registerServiceWorker } from './notebook/pwa.ts';
 
 // The speaker-notes window is its own small page, loaded only there.
@@ -13,7 +14,7 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     {notes ? (
       <Suspense fallback={null}>
-        <SpeakerNotes />
+        <SpeakerNotes firstSection={parseUrl(location.search).section} />
       </Suspense>
     ) : (
       <Notebook />

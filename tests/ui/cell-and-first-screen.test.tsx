@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SECTIONS } from '../../src/lesson/sections.ts';
 import { cell, type CellContext } from '../../src/ui/cells/types.ts';
 import { NarrationPlayers } from '../../src/ui/narration/NarrationPlayer.tsx';
-import { Cell } from '../../src/ui/notebook/Cell.tsx';
+import { Cell } from '../../src/ui/section/Cell.tsx';
 import { Hero } from '../../src/ui/notebook/Hero.tsx';
 import { formatMinutes, sectionMinutes } from '../../src/ui/notebook/lesson-time.ts';
 import { UNMASKING_DEMO } from '../../src/ui/notebook/unmasking-demo.ts';

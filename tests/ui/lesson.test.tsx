@@ -5,7 +5,7 @@ import { compileSection } from '../../src/build/lesson-markdown.ts';
 import { SECTIONS } from '../../src/lesson/sections.ts';
 import { loadCells, SECTIONS_WITH_CELLS } from '../../src/ui/cells/index.ts';
 import { cell } from '../../src/ui/cells/types.ts';
-import { Cell } from '../../src/ui/notebook/Cell.tsx';
+import { Cell } from '../../src/ui/section/Cell.tsx';
 import { NOTEBOOK_MODEL_OPTIONS } from '../../src/core/model-factory.ts';
 import { models } from '../../src/ui/models/index.ts';
 import { DEFAULT_SEED, loadProgress, parseSeed, parseUrl, shareUrl } from '../../src/ui/notebook/progress.ts';

@@ -11,10 +11,10 @@ import { anchorAtTop, anchorElement, findAnchor } from '../../src/ui/notebook/an
 import { Contents } from '../../src/ui/notebook/Contents.tsx';
 import { parseUrl, shareUrl } from '../../src/ui/notebook/progress.ts';
 import { Toolbar } from '../../src/ui/notebook/Toolbar.tsx';
-import { useElapsed, useSeen } from '../../src/ui/notebook/use-cell-timing.ts';
+import { useElapsed, useSeen } from '../../src/ui/section/use-cell-timing.ts';
 import { useProgress } from '../../src/ui/notebook/use-progress.ts';
 import { useReadingPosition } from '../../src/ui/notebook/use-reading-position.ts';
-import { markOverflow } from '../../src/ui/notebook/use-scroll-cues.ts';
+import { markOverflow } from '../../src/ui/figures/use-scroll-cues.ts';
 import { useSectionLinks } from '../../src/ui/notebook/use-section-links.ts';
 import { useShareableUrl } from '../../src/ui/notebook/use-shareable-url.ts';
 import { useSolvedExercises } from '../../src/ui/notebook/use-solved-exercises.ts';

@@ -4,7 +4,7 @@ import { DEFAULT_DATA, DEFAULT_MODEL, MASK_ID } from '../../core/config.ts';
 import { generatePatterns, rows } from '../../core/data.ts';
 import { NOTEBOOK } from '../../core/recipes.ts';
 import { TokenRow } from '../figures/Tokens.tsx';
-import { ScrollBox } from '../notebook/ScrollBox.tsx';
+import { ScrollBox } from '../figures/ScrollBox.tsx';
 import { cell, rngFor } from './types.ts';
 
 const CONFIG: [string, string][] = [

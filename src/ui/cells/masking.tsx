@@ -3,7 +3,7 @@ import { DEFAULT_DATA } from '../../core/config.ts';
 import { generatePatterns } from '../../core/data.ts';
 import { maskArrays } from '../../core/masking.ts';
 import { TokenRow, tokensText } from '../figures/Tokens.tsx';
-import { ScrollBox } from '../notebook/ScrollBox.tsx';
+import { ScrollBox } from '../figures/ScrollBox.tsx';
 import { cell, rngFor } from './types.ts';
 
 const FIGURE_T = [0, 0.2, 0.4, 0.6, 0.8, 1];

@@ -8,7 +8,7 @@ import { describeBackend } from '../backend/backend-request.ts';
 import { formatDuration } from '../figures/format.ts';
 import { backends, compute, models } from '../models/index.ts';
 import { ModelPicker } from '../models/ModelPicker.tsx';
-import { openInPyTorch } from '../open-in-pytorch.ts';
+import { openInPyTorch } from '../models/open-in-pytorch.ts';
 import { LIVE_CHART_MS, Plot, type PlotLayout, type PlotTrace } from '../plot/index.ts';
 import { DEFAULT_RECIPE, liveTraining, stepsProblem, type Checkup, type TrainingSnapshot } from '../training/index.ts';
 import { useFocusFollowsControls } from '../training/use-focus-follows.ts';

@@ -6,7 +6,7 @@
  * stripes; wider than its column, it scrolls in its own box.
  */
 import { MASK_ID } from '../../core/config.ts';
-import { ScrollBox, useInScrollBox } from '../notebook/ScrollBox.tsx';
+import { ScrollBox, useInScrollBox } from './ScrollBox.tsx';
 
 // 15 light hues (ids 1..15) that keep dark text readable.
 const PALETTE = [

@@ -9,8 +9,8 @@ import { TokenRow } from '../figures/Tokens.tsx';
 import { useReducedMotion } from '../plot/preferences.ts';
 import { formatMinutes, sectionMinutes } from './lesson-time.ts';
 import { frameAt, UNMASKING_DEMO } from './unmasking-demo.ts';
-import { ScrollBox } from './ScrollBox.tsx';
-import { useScrollCues } from './use-scroll-cues.ts';
+import { ScrollBox } from '../figures/ScrollBox.tsx';
+import { useScrollCues } from '../figures/use-scroll-cues.ts';
 import { useStepAnimation } from './use-step-animation.ts';
 
 /** One step of the reverse process every this many milliseconds: the whole run in about six seconds. */

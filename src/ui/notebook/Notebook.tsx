@@ -14,7 +14,7 @@ import { Hero } from './Hero.tsx';
 import { useHelpKey } from './help-key.ts';
 import { LessonProgress } from './LessonProgress.tsx';
 import { loadProgress, parseUrl, shareUrl, type Progress } from './progress.ts';
-import { SectionView } from './SectionView.tsx';
+import { SectionView } from '../section/SectionView.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { UpdatePrompt } from './UpdatePrompt.tsx';
 import { useProgress } from './use-progress.ts';

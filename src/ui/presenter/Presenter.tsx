@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { SECTIONS, sectionById } from '../../lesson/sections.ts';
 import type { CellDef } from '../cells/types.ts';
-import { SectionView } from '../notebook/SectionView.tsx';
+import { SectionView } from '../section/SectionView.tsx';
 import { ChartTextSizeProvider, PROJECTOR_CHART_TEXT_PX } from '../plot/text-size.tsx';
 import { openProjectorChannel, type NextSlide, type ProjectorChannel } from './channel.ts';
 import { lessonPosition, slidesOf, startPlace, step, type Place } from './deck.ts';

@@ -7,7 +7,6 @@ import { useEffect, useRef, useState } from 'react';
 import { SECTIONS, sectionById } from '../../lesson/sections.ts';
 import { formatDuration } from '../figures/format.ts';
 import { clipsFor, transcript } from '../narration/clips.ts';
-import { parseUrl } from '../notebook/progress.ts';
 import { followProjector, type NotesChannel, type PresenterState } from './channel.ts';
 
 /** What the notes show before the projector has said anything (opened by hand, or the projector is gone). */
@@ -25,8 +24,9 @@ function useNow(): number {
   return now;
 }
 
-export function SpeakerNotes() {
-  const [state, setState] = useState<PresenterState>(() => waiting(parseUrl(location.search).section ?? SECTIONS[0].id));
+/** `firstSection`: the section the notes window was opened on (from its URL), shown until the projector speaks. */
+export function SpeakerNotes({ firstSection }: { firstSection?: string }) {
+  const [state, setState] = useState<PresenterState>(() => waiting(firstSection ?? SECTIONS[0].id));
   const channel = useRef<NotesChannel | null>(null);
   useEffect(() => {
     const ch = followProjector(setState);

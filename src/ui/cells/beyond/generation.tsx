@@ -12,7 +12,7 @@ import {
   BATCH, DEFAULT_SETTINGS, SAMPLER_NAMES, settingsProblem, SHOWN, type Generated as Computed, type QualityRow as Row, type Settings,
 } from '../../../compute/generation.ts';
 import { pct, TokenRow } from '../../figures/Tokens.tsx';
-import { ScrollBox } from '../../notebook/ScrollBox.tsx';
+import { ScrollBox } from '../../figures/ScrollBox.tsx';
 import { models } from '../../models/index.ts';
 import { Plot } from '../../plot/index.ts';
 import { cell } from '../types.ts';

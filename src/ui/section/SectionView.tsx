@@ -11,7 +11,7 @@ import type { CellDef } from '../cells/types.ts';
 import { NarrationPlayers } from '../narration/NarrationPlayer.tsx';
 import type { Slide } from '../presenter/slides.ts';
 import { Cell } from './Cell.tsx';
-import { useScrollCues } from './use-scroll-cues.ts';
+import { useScrollCues } from '../figures/use-scroll-cues.ts';
 
 export interface SectionViewProps {
   readonly section: Section;

@@ -3,7 +3,7 @@
  * in PyTorch (src/bridge/pytorch-notebook.ts), downloaded by the browser. The
  * generator is fetched on the first click, not with the page.
  */
-import { models } from './models/index.ts';
+import { models } from './index.ts';
 
 /** A file name from the model's label: "pretrained: the learning recipe" -> "unmask-pretrained-the-learning-recipe". */
 export const fileStem = (label: string): string => `unmask-${label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 60)}`;
@@ -11,7 +11,7 @@ export const fileStem = (label: string): string => `unmask-${label.replace(/[^a-
 /** Download the notebook for the model loaded now; false when there is none. */
 export async function openInPyTorch(): Promise<boolean> {
   const label = models.getSnapshot().label ?? 'model';
-  const [blob, { pytorchNotebook }] = await Promise.all([models.download(), import('../bridge/pytorch-notebook.ts')]);
+  const [blob, { pytorchNotebook }] = await Promise.all([models.download(), import('../../bridge/pytorch-notebook.ts')]);
   if (!blob) return false;
   const ipynb = pytorchNotebook({ weights: new Uint8Array(await blob.arrayBuffer()), label });
   const a = document.createElement('a');
