@@ -12,6 +12,7 @@ import { Marked } from 'marked';
 import type { Plugin } from 'vite';
 import { expandValues, filesQuoted } from '../lesson/measured.ts';
 import { readRepoJson, repoPath } from './repo-json.ts';
+import { errorMessage } from '../core/error-message.ts';
 
 export type LessonPart = { readonly html: string } | { readonly cell: string };
 
@@ -41,7 +42,7 @@ export function renderProse(source: string, where: string): string {
     try {
       math.push(katex.renderToString(tex.trim(), { displayMode: display, throwOnError: true, output: 'htmlAndMathml' }));
     } catch (e) {
-      throw new Error(`${where}: bad math ${JSON.stringify(tex.trim())}: ${e instanceof Error ? e.message : e}`);
+      throw new Error(`${where}: bad math ${JSON.stringify(tex.trim())}: ${errorMessage(e)}`);
     }
     return display ? `\n\nMATHBLOCK${math.length - 1}X\n\n` : `MATHINLINE${math.length - 1}X`;
   };

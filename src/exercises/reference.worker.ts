@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DiffusionLM } from '../core/model.ts';
 import { loadedModel, type ModelOptions } from '../core/model-factory.ts';
 import { caseLogits } from './reference.ts';
+import { errorMessage } from '../core/error-message.ts';
 
 export type ToReference =
   | { readonly type: 'model'; readonly version: number; readonly weights: [string, Float32Array][]; readonly options: ModelOptions }
@@ -33,6 +34,6 @@ self.onmessage = async (e: MessageEvent<ToReference>) => {
     for (const { xt, t } of msg.inputs) logits.push(await caseLogits(model, xt, t));
     postMessage({ type: 'logits', id: msg.id, logits } satisfies FromReference, logits.map((l) => l.buffer as ArrayBuffer));
   } catch (err) {
-    postMessage({ type: 'failed', id: msg.id, message: err instanceof Error ? err.message : String(err) } satisfies FromReference);
+    postMessage({ type: 'failed', id: msg.id, message: errorMessage(err) } satisfies FromReference);
   }
 };

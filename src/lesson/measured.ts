@@ -22,6 +22,7 @@ import { dataPeriodDistribution, meanInverseDistinctTokens } from '../core/perio
 import { conflictInput, CONFLICT_EXAMPLE } from './examples.ts';
 import { formatNumber, isFormat } from './number-format.ts';
 import type { LossFloor, RecipeCurves, SamplingMeasurements, SamplingSetting, StallAblation } from './measured-types.ts';
+import { errorMessage } from '../core/error-message.ts';
 
 /** Parsed JSON of a repository file, by its path from the repository root. */
 export type Read = (path: string) => unknown;
@@ -346,7 +347,7 @@ export function expandValues(text: string, read: Read, where: string): string {
     try {
       return quote(key, format, read);
     } catch (e) {
-      throw new Error(`${where}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(`${where}: ${errorMessage(e)}`);
     }
   });
 }

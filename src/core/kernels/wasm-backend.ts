@@ -4,6 +4,7 @@
  * so it reads and writes tensors where they lie, without copies.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { errorMessage } from '../error-message.ts';
 
 /** The parts of tfjs-backend-wasm's BackendWasm our kernels use. */
 export interface WasmBackend {
@@ -93,7 +94,7 @@ export function registerWasmKernel<T>(kernelName: string, module: WasmModule<T>,
   try {
     module.start(backend);
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return errorMessage(e);
   }
   if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel({

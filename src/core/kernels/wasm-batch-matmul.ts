@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { WASM_BYTES, WASM_BYTES_PLAIN } from './batch-matmul.wasm.ts';
 import { overrideWasmKernel } from './override.ts';
 import { memoryOffset, simdVariant, WasmModule, type WasmBackend } from './wasm-backend.ts';
+import { errorMessage } from '../error-message.ts';
 
 /** The exports of batch-matmul.wat (see there). */
 export interface ProductModule {
@@ -77,7 +78,7 @@ export function installWasmBatchMatMul(): string {
   try {
     products.start(backend);
   } catch (e) {
-    return `tfjs' BatchMatMul (the SIMD kernel cannot run here: ${e instanceof Error ? e.message : String(e)})`;
+    return `tfjs' BatchMatMul (the SIMD kernel cannot run here: ${errorMessage(e)})`;
   }
   const installed = overrideWasmKernel(
     'BatchMatMul',

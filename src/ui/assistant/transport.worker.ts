@@ -7,6 +7,7 @@
  * allow http(s). So this worker, which does nothing else, carries the request
  * and streams the answer back. See transport.ts.
  */
+import { errorMessage } from '../../core/error-message.ts';
 export type ToTransport =
   | { readonly type: 'fetch'; readonly id: number; readonly url: string; readonly method: string; readonly headers: [string, string][]; readonly body: string | null }
   | { readonly type: 'abort'; readonly id: number };
@@ -43,7 +44,7 @@ scope.onmessage = async (e: MessageEvent<ToTransport>) => {
     }
     post({ type: 'end', id: m.id });
   } catch (err) {
-    post({ type: 'failed', id: m.id, aborted: controller.signal.aborted, message: err instanceof Error ? err.message : String(err) });
+    post({ type: 'failed', id: m.id, aborted: controller.signal.aborted, message: errorMessage(err) });
   } finally {
     running.delete(m.id);
   }

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { sectionById, SECTIONS } from '../../lesson/sections.ts';
 import { askChat, AssistantError } from './client.ts';
 import { buildMessages, type Exchange } from './prompt.ts';
+import { errorMessage } from '../../core/error-message.ts';
 
 export interface Turn {
   readonly id: number;
@@ -79,7 +80,7 @@ export function useConversation(target: Target, sectionId: string): Conversation
       })
         .then((answer) => patch(id, (t) => ({ ...t, answer, status: 'done' })))
         .catch((e: unknown) => {
-          const failure = e instanceof AssistantError ? e : new AssistantError('format', e instanceof Error ? e.message : String(e));
+          const failure = e instanceof AssistantError ? e : new AssistantError('format', errorMessage(e));
           if (failure.kind === 'stopped' && soFar) {
             patch(id, (t) => ({ ...t, status: 'stopped' })); // keep what had arrived
             return;

@@ -16,6 +16,7 @@ import type { PlateauExample, RecipeCurve, RecipeCurves, StallAblation } from '.
 import { pct, TokenRow } from '../figures/Tokens.tsx';
 import { Plot } from '../plot/index.ts';
 import { cell } from './types.ts';
+import { errorMessage } from '../../core/error-message.ts';
 
 /** Off the plateau: the first check-up at 90% or more at the lowest check-up ratio (t = 0.1). */
 export const ESCAPE_ACCURACY = 0.9;
@@ -349,7 +350,7 @@ async function load<T>(path: string): Promise<{ data: T | null; error: string | 
   try {
     return { data: await fetchJson<T>(path), error: null };
   } catch (e) {
-    return { data: null, error: e instanceof Error ? e.message : String(e) };
+    return { data: null, error: errorMessage(e) };
   }
 }
 

@@ -14,6 +14,7 @@ import { CodeEditor } from './CodeEditor.tsx';
 import { exerciseModel, exerciseRunner } from './runner-instance.ts';
 import { loadSolution, SOLUTIONS_IN_BUILD } from './solutions.ts';
 import { exerciseStore, solutionsHidden } from './store.ts';
+import { errorMessage } from '../../core/error-message.ts';
 
 const HINT_NAMES = ['The idea', 'The API', 'Nearly the answer'];
 
@@ -78,7 +79,7 @@ export function Exercise({ id }: { id: ExerciseId }) {
       setPassedWithSolution(borrowed);
       if (report.passed && !borrowed) exerciseStore.update(id, { solvedCode: code });
     } catch (e) {
-      setFailure(`The checker itself failed: ${e instanceof Error ? e.message : String(e)}`);
+      setFailure(`The checker itself failed: ${errorMessage(e)}`);
     } finally {
       setRunning(false);
     }

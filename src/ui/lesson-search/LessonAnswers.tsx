@@ -9,6 +9,7 @@ import { searchLesson, type Found } from '../../search/lesson-search.ts';
 import { sectionById } from '../../lesson/sections.ts';
 import { loadLessonIndex } from './load-index.ts';
 import './lesson-search.css';
+import { errorMessage } from '../../core/error-message.ts';
 
 export interface LessonAnswersProps {
   /** The suggested questions of the section being read. */
@@ -82,7 +83,7 @@ export function LessonAnswers({ suggestions }: LessonAnswersProps) {
       (e: unknown) => {
         setExchanges((xs) => xs.filter((x) => x.id !== id));
         setDraft(question); // back in the box, to try again
-        setFailure(`The lesson's search index could not be loaded (${e instanceof Error ? e.message : String(e)}). Reload the page once you are online, then ask again.`);
+        setFailure(`The lesson's search index could not be loaded (${errorMessage(e)}). Reload the page once you are online, then ask again.`);
       },
     );
   };

@@ -1,6 +1,7 @@
 /** Plotly for one chart: null until the lazy bundle arrives; a failure (say, offline) as a message. */
 import { useCallback, useEffect, useState } from 'react';
 import { loadPlotly, type PlotlyApi } from './plotly.ts';
+import { errorMessage } from '../../core/error-message.ts';
 
 export interface PlotlyLoad {
   readonly plotly: PlotlyApi | null;
@@ -10,7 +11,7 @@ export interface PlotlyLoad {
   readonly fail: (e: unknown) => void;
 }
 
-const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const describe = (e: unknown) => errorMessage(e);
 
 export function usePlotly(): PlotlyLoad {
   const [plotly, setPlotly] = useState<PlotlyApi | null>(null);

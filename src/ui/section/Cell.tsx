@@ -13,6 +13,7 @@ import { formatDuration } from '../figures/format.ts';
 import { CellBoundary } from './CellBoundary.tsx';
 import { SourceView } from './SourceView.tsx';
 import { useElapsed, useSeen } from './use-cell-timing.ts';
+import { errorMessage } from '../../core/error-message.ts';
 
 let queue: Promise<unknown> = Promise.resolve();
 function serially<T>(job: () => Promise<T>): Promise<T> {
@@ -84,7 +85,7 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
         }
       } catch (e) {
         if (mine === version.current && !ac.signal.aborted) {
-          setState({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+          setState({ kind: 'error', message: errorMessage(e) });
         }
       }
     });

@@ -1,5 +1,6 @@
 /** If a cell's view throws while drawing, that cell says so; the rest of the lesson carries on. */
 import { Component, type ReactNode } from 'react';
+import { errorMessage } from '../../core/error-message.ts';
 
 interface State {
   readonly error: string | null;
@@ -9,7 +10,7 @@ export class CellBoundary extends Component<{ children: ReactNode; output: unkno
   override state: State = { error: null };
 
   static getDerivedStateFromError(e: unknown): State {
-    return { error: e instanceof Error ? e.message : String(e) };
+    return { error: errorMessage(e) };
   }
 
   // A new output gets a fresh try.

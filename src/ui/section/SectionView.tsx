@@ -12,6 +12,7 @@ import { NarrationPlayers } from '../narration/NarrationPlayer.tsx';
 import type { Slide } from '../presenter/slides.ts';
 import { Cell } from './Cell.tsx';
 import { useScrollCues } from '../figures/use-scroll-cues.ts';
+import { errorMessage } from '../../core/error-message.ts';
 
 export interface SectionViewProps {
   readonly section: Section;
@@ -59,7 +60,7 @@ export function SectionView({ section, seed, rerun, runAll, autoRun, onRan, auto
         setCells(c);
         onCells?.(c);
       },
-      (e: unknown) => live && setCells({ error: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) => live && setCells({ error: errorMessage(e) }),
     );
     return () => {
       live = false;

@@ -10,6 +10,7 @@ import { movingAverage } from '../../../core/numeric.ts';
 import { accuracyAt, breakawayStep, describeRepeat, describeTimeInputRuns, TIME_INPUT_LABELS, type TimeInputCurves, type VariantCurves } from '../../../lesson/challenge-data.ts';
 import { MAX_STEPS_EACH, type Variant } from './comparison.ts';
 import { TrainHere } from './train-here.tsx';
+import { errorMessage } from '../../../core/error-message.ts';
 
 export const TIME_INPUT_VARIANTS: readonly Variant[] = (['learned', 'sinusoidal', 'none'] as const satisfies readonly TimeInput[]).map((timeInput) => ({
   id: timeInput,
@@ -180,7 +181,7 @@ export async function loadTimeInputCurves(seed: number): Promise<TimeInputOut> {
   return {
     data: main.status === 'fulfilled' ? main.value : null,
     repeat: repeat.status === 'fulfilled' ? repeat.value : null,
-    error: main.status === 'rejected' ? (main.reason instanceof Error ? main.reason.message : String(main.reason)) : null,
+    error: main.status === 'rejected' ? errorMessage(main.reason) : null,
     seed,
   };
 }
