@@ -13,6 +13,7 @@ import { generate } from './generation.ts';
 import { infill } from './infill.ts';
 import type { JobContext } from './job-context.ts';
 import { lossCurve } from './loss-curve.ts';
+import { maskedFractions, trainingRatios } from './masking-statistics.ts';
 import { accuracyCurve, logits, paramCounts, predict } from './model-readouts.ts';
 import { writeWords } from './words.ts';
 
@@ -30,6 +31,8 @@ export const JOBS = {
 /** Jobs that do not run on the current model: the architecture (on a scratch model), exact figures of the data, or a model the job brings (the word model). */
 export const MODEL_FREE_JOBS = {
   writeWords,
+  maskedFractions,
+  trainingRatios,
   /** The exact best possible accuracy at each t: its first call enumerates 4096 mask classes (seconds on a slow CPU). */
   bestPossible: ({ t }: { t: readonly number[] }) => t.map((x) => exactBestPossibleAccuracy(x)),
   paramCounts: () => {

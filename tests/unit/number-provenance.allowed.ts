@@ -85,7 +85,7 @@ export const ALLOWED: Readonly<Record<string, Readonly<Record<string, Allowed>>>
     '21': named('the upper end of the range whose probability is quoted (exact.binom32half.within11to21)'),
   },
   'src/lesson/content/06-statistics.md': {
-    '1000': named('sequences the fraction-vs-t cell masks at each ratio (src/ui/cells/statistics.tsx TRIALS)'),
+    '1000': named('sequences the fraction-vs-t cell masks at each ratio (src/compute/masking-statistics.ts TRIALS)'),
     '20': named('ratios the fraction-vs-t cell draws'),
     '16': exactly('L t at t = 0.5', () => L() * 0.5),
     '2.8': rounded('the Binomial(32, 0.5) standard deviation', () => Math.sqrt(L() * 0.25), 1),

@@ -1,31 +1,14 @@
 /** Section 6: the forward process checked against its expected statistics. */
 import { useMemo, useState } from 'react';
 import { DEFAULT_DATA } from '../../core/config.ts';
-import { generatePatterns } from '../../core/data.ts';
-import { maskArrays } from '../../core/masking.ts';
+import { binomialPmf } from '../../core/numeric.ts';
 import { NOTEBOOK } from '../../core/recipes.ts';
-import { Rng } from '../../core/rng.ts';
-import { sampleBatch } from '../../core/training.ts';
+import { maskedCounts, TRIALS, type MaskedFractions as Fractions, type TrainingRatios as Ratios } from '../../compute/masking-statistics.ts';
+import { compute } from '../models/index.ts';
 import { Plot } from '../plot/index.ts';
-import { binomialPmf, linspace } from '../../core/numeric.ts';
 import { cell, rngFor } from './types.ts';
 
 const L = DEFAULT_DATA.seqLen;
-const TRIALS = 1000;
-
-/** Masked count of each of `trials` sequences at ratio t: one batched draw, no per-trial loop over tensors. */
-function maskedCounts(rng: Rng, t: number, trials: number): Int32Array {
-  const { x0 } = generatePatterns(rng, trials);
-  const { mask } = maskArrays(x0, new Float32Array(trials).fill(t), rng);
-  const counts = new Int32Array(trials);
-  for (let i = 0; i < mask.length; i++) counts[(i / L) | 0] += mask[i];
-  return counts;
-}
-
-interface Fractions {
-  readonly t: number[];
-  readonly fraction: number[];
-}
 
 function FractionView({ out }: { out: Fractions }) {
   const worst = Math.max(...out.t.map((t, i) => Math.abs(out.fraction[i] - t)));
@@ -81,21 +64,12 @@ function HistogramView({ out }: { out: { seed: number } }) {
   );
 }
 
-interface Ratios {
-  readonly binCentres: number[];
-  readonly diffusion: number[];
-  readonly draws: number;
-}
-
 export const cells = {
   'fraction-vs-t': cell<Fractions>({
     title: 'Masked fraction against t',
     auto: true,
-    run: ({ seed }) => {
-      const rng = rngFor(seed, 'fraction-vs-t');
-      const t = linspace(0.05, 0.95, 20);
-      return { t, fraction: t.map((ti) => maskedCounts(rng, ti, TRIALS).reduce((s, c) => s + c, 0) / (TRIALS * L)) };
-    },
+    // Twenty thousand sequences: simulated in the compute worker, drawn here.
+    run: ({ seed, signal, progress }) => compute.run('maskedFractions', { seed }, { signal, model: null, onProgress: progress }),
     View: FractionView,
   }),
 
@@ -110,18 +84,8 @@ export const cells = {
     title: "BERT's one ratio against diffusion's every ratio",
     auto: true,
     source: () => import('../../core/training.ts?raw'),
-    run: ({ seed }) => {
-      // The ratios training really sees: the engine's own batch sampler, notebook recipe.
-      const rng = rngFor(seed, 'bert-vs-diffusion');
-      const bins = 20;
-      const hist = new Array<number>(bins).fill(0);
-      const batches = 160;
-      for (let i = 0; i < batches; i++) {
-        for (const t of sampleBatch(rng, NOTEBOOK, DEFAULT_DATA).t) hist[Math.min(bins - 1, Math.floor(t * bins))]++;
-      }
-      const draws = batches * NOTEBOOK.batchSize;
-      return { binCentres: hist.map((_, i) => (i + 0.5) / bins), diffusion: hist.map((h) => h / draws), draws };
-    },
+    // The ratios training really sees: the engine's own batch sampler, notebook recipe (in the compute worker).
+    run: ({ seed, signal, progress }) => compute.run('trainingRatios', { seed }, { signal, model: null, onProgress: progress }),
     // Two panels, each on its own scale: on one axis, BERT's single bar of 1 flattens diffusion's bars of 0.05.
     View: ({ out }) => (
       <div>
