@@ -9,7 +9,6 @@
  *  - stall-ablation: one change at a time, several seeds (bench/stall-ablation).
  */
 import { useState } from 'react';
-import { exactBestPossibleAccuracy } from '../../core/bayes.ts';
 import { movingAverage } from '../../core/numeric.ts';
 import { meanInverseDistinctTokens } from '../../core/periodicity.ts';
 import type { PlateauExample, RecipeCurve, RecipeCurves, StallAblation } from '../../lesson/measured-types.ts';
@@ -17,6 +16,7 @@ import { pct, TokenRow } from '../figures/Tokens.tsx';
 import { Plot } from '../plot/index.ts';
 import { cell } from './types.ts';
 import { errorMessage } from '../../core/error-message.ts';
+import { compute } from '../models/index.ts';
 
 /** Off the plateau: the first check-up at 90% or more at the lowest check-up ratio (t = 0.1). */
 export const ESCAPE_ACCURACY = 0.9;
@@ -67,7 +67,14 @@ export function describeRecipeCurves(data: RecipeCurves): string[] {
   return out;
 }
 
-function RecipeCurvesView({ out }: { out: { data: RecipeCurves | null; error: string | null } }) {
+/** The precomputed runs, and the exact best possible accuracy at their check-up ratios (from the compute worker). */
+interface CurvesOut {
+  readonly data: RecipeCurves | null;
+  readonly error: string | null;
+  readonly best: readonly number[] | null;
+}
+
+function RecipeCurvesView({ out }: { out: CurvesOut }) {
   const [ratio, setRatio] = useState(0);
   const { data } = out;
   if (!data) {
@@ -104,7 +111,7 @@ function RecipeCurvesView({ out }: { out: { data: RecipeCurves | null; error: st
             type: 'scatter' as const, mode: 'lines+markers' as const, name: run.recipe,
             x: run.checkups.map((c) => c.step), y: run.checkups.map((c) => 100 * c.accuracy[ratio]),
           })),
-          { type: 'scatter' as const, mode: 'lines' as const, name: 'best possible', dash: 'dash' as const, x: [0, longest], y: [100 * exactBestPossibleAccuracy(t), 100 * exactBestPossibleAccuracy(t)] },
+          ...(out.best ? [{ type: 'scatter' as const, mode: 'lines' as const, name: 'best possible', dash: 'dash' as const, x: [0, longest], y: [100 * out.best[ratio], 100 * out.best[ratio]] }] : []),
         ]}
         layout={{ xTitle: 'training step', yTitle: `accuracy at t = ${t} (%)`, xRange: [0, longest], yRange: [0, 102] }}
         label={`Accuracy at masking ratio ${t} during training, for each recipe (${data.checkupSeqs} sequences a check-up, precomputed)`}
@@ -355,9 +362,14 @@ async function load<T>(path: string): Promise<{ data: T | null; error: string | 
 }
 
 export const plateauCells = {
-  'recipe-curves': cell<{ data: RecipeCurves | null; error: string | null }>({
+  'recipe-curves': cell<CurvesOut>({
     title: 'The three recipes, trained: precomputed runs',
-    run: () => load<RecipeCurves>('measured/recipe-curves.json'),
+    run: async ({ signal }) => {
+      const loaded = await load<RecipeCurves>('measured/recipe-curves.json');
+      // The exact best possible enumerates every mask class on its first call: the compute worker's work, not the page's.
+      const best = loaded.data ? await compute.run('bestPossible', { t: loaded.data.checkT }, { signal, model: null }) : null;
+      return { ...loaded, best };
+    },
     View: RecipeCurvesView,
   }),
   'plateau-puzzle': cell<{ data: PlateauExample | null; error: string | null }>({
