@@ -33,9 +33,9 @@ async function scrollThrough(page: Page) {
   const sections = await page.locator('.lesson-section').count();
   for (let i = 0; i < sections; i++) {
     await page.locator('.lesson-section').nth(i).scrollIntoViewIfNeeded();
-    await page.waitForFunction((n) => !document.querySelectorAll('.lesson-section')[n]?.querySelector('.cell-loading'), i, { timeout: 60_000, polling: 100 });
+    await page.waitForFunction((n) => !document.querySelectorAll('.lesson-section')[n]?.querySelector('.cell-loading'), i, { timeout: 240_000, polling: 100 });
   }
-  await page.waitForFunction(() => document.querySelectorAll('.cell[data-state="running"]').length === 0, undefined, { timeout: 120_000, polling: 250 });
+  await page.waitForFunction(() => document.querySelectorAll('.cell[data-state="running"]').length === 0, undefined, { timeout: 240_000, polling: 250 });
   await page.evaluate(() => window.scrollTo({ top: 0 }));
 }
 
@@ -69,7 +69,7 @@ describe('the first screen', () => {
     expect(await page.getByTestId('lesson-length').textContent()).toMatch(/^About (\d+ h )?\d+ min/);
     expect(await hero.locator('.hero-facts li').count()).toBeGreaterThanOrEqual(3);
     // The demo plays to the end: all 96 tokens revealed.
-    await page.waitForFunction(() => document.querySelector('.hero-controls')?.textContent?.includes('0 of 96 still masked'), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('.hero-controls')?.textContent?.includes('0 of 96 still masked'), undefined, { timeout: 240_000 });
     expect(await page.getByTestId('lesson-progress').textContent()).toMatch(/0% done · about .+ left/);
     expect(await axe(page, '.hero')).toEqual([]);
     await page.close();
@@ -106,7 +106,7 @@ describe('every screen, before any Run', () => {
         expect(errors).toEqual([]);
         await page.close();
       }
-    }, 300_000);
+    }, 600_000);
   }
 });
 
@@ -177,12 +177,12 @@ describe('projector mode', () => {
         return top >= header - 1 && top < header + 160;
       },
       cellId,
-      { timeout: 30_000, polling: 100 },
+      { timeout: 240_000, polling: 100 },
     );
     await expect.poll(() => page.locator('nav.toc a', { hasText: math.title }).getAttribute('aria-current')).toBe('location');
     expect(errors).toEqual([]);
     await page.close();
-  }, 300_000);
+  }, 600_000);
 
   it('draws chart text at 20 px or more, shows speaker notes with a timer and the next slide, light and dark', async () => {
     for (const scheme of ['light', 'dark'] as const) {
@@ -195,7 +195,7 @@ describe('projector mode', () => {
         await page.waitForFunction((b) => document.querySelector('[data-testid="slide-counter"]')!.textContent !== b, before);
       }
       await page.waitForFunction(() => [...document.querySelectorAll('.slide:not([hidden]) [data-testid="plot"]')].every((p) => p.getAttribute('data-ready') === 'true'), undefined, {
-        timeout: 60_000,
+        timeout: 240_000,
         polling: 100,
       });
       const sizes = await page.locator('.slide:not([hidden]) [data-testid="plot"] svg text').evaluateAll((texts) =>
@@ -230,7 +230,7 @@ describe('projector mode', () => {
       expect(errors).toEqual([]);
       await page.close();
     }
-  }, 300_000);
+  }, 600_000);
 });
 
 describe('keyboard help', () => {

@@ -43,7 +43,7 @@ describe('the lesson in Chromium', () => {
     const pickers = page.locator('.cell .model-picker');
     expect(await pickers.count()).toBeGreaterThan(0);
     await pickers.first().getByRole('button', { name: /learns recipe/ }).click();
-    await page.getByTestId('model-label').filter({ hasText: 'pretrained' }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('model-label').filter({ hasText: 'pretrained' }).waitFor({ timeout: 240_000 });
     // The cells Run all asked for before there was a model run now by themselves. (A second
     // Run all here had to wait for a page busy with them, and timed out on a loaded machine.)
     await page.waitForFunction(() => document.querySelectorAll('.cell[data-state="done"]').length === document.querySelectorAll('.cell').length, undefined, {
@@ -68,7 +68,7 @@ describe('the lesson in Chromium', () => {
 
     // Every chart drew real data. Charts draw one per animation frame page-wide, so give the queue time to drain.
     await page
-      .waitForFunction(() => [...document.querySelectorAll('[data-testid="plot"]')].every((e) => e.getAttribute('data-ready') === 'true'), undefined, { timeout: 60_000, polling: 250 })
+      .waitForFunction(() => [...document.querySelectorAll('[data-testid="plot"]')].every((e) => e.getAttribute('data-ready') === 'true'), undefined, { timeout: 240_000, polling: 250 })
       .catch(async () => {
         const pending = await page.getByTestId('plot').evaluateAll((els) => els.filter((e) => e.getAttribute('data-ready') !== 'true').map((e) => e.getAttribute('aria-label') ?? e.closest('.cell')?.getAttribute('data-cell')));
         throw new Error(`charts never drawn: ${JSON.stringify(pending)}`);
@@ -128,7 +128,7 @@ describe('the lesson in Chromium', () => {
     expect(await page.locator('nav.toc a', { hasText: 'statistics' }).textContent()).toMatch(/[123]\/3|✓/);
     expect(errors).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 600_000);
 
   it('rejects a bad link with a clear message and starts safely', async () => {
     const { page, errors } = await open('?backend=wasm&section=nowhere&seed=-5');

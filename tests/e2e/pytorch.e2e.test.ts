@@ -26,7 +26,7 @@ describe('Open in PyTorch', () => {
     const button = cell.getByRole('button', { name: 'Open in PyTorch (.ipynb)' });
     expect(await button.isDisabled()).toBe(true); // no model yet
     await cell.getByRole('button', { name: /Load the learning recipe/ }).click();
-    await expect.poll(() => page.getByTestId('model-label').textContent(), { timeout: 60_000 }).toContain('pretrained: the learning recipe');
+    await expect.poll(() => page.getByTestId('model-label').textContent(), { timeout: 240_000 }).toContain('pretrained: the learning recipe');
     expect(await axe(page, '.cell[data-cell="model-source"]')).toEqual([]);
     mkdirSync('.artifacts/screenshots', { recursive: true });
     await page.addStyleTag({ content: '.topbar { position: static !important; }' }); // not over the cell
@@ -52,7 +52,7 @@ describe('Open in PyTorch', () => {
     const script = join(dir, 'upto-table.py');
     writeFileSync(script, notebookCode(ipynb).replace(/generator = torch\.Generator\(\)[\s\S]*$/, 'print("LOADED", sum(p.numel() for p in model.parameters()))\n'));
     const out = await new Promise<string>((resolve, reject) =>
-      execFile('/usr/bin/python3', [script], { timeout: 180_000, env: { ...process.env, OMP_NUM_THREADS: '1' }, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+      execFile('/usr/bin/python3', [script], { timeout: 240_000, env: { ...process.env, OMP_NUM_THREADS: '1' }, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
         err ? reject(new Error(`the downloaded notebook failed in PyTorch (apt-get install -y python3-torch):\n${stderr.slice(-2000)}`)) : resolve(stdout),
       ),
     );
@@ -60,5 +60,5 @@ describe('Open in PyTorch', () => {
     expect(out).toContain('LOADED 156304');
     expect(errors).toEqual([]);
     await page.close();
-  }, 300_000);
+  }, 600_000);
 });

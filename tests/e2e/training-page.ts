@@ -13,7 +13,7 @@ export function opener(env: BuiltApp) {
     const cell = page.locator(`.cell[data-cell="${cellId}"]`);
     await cell.getByRole('button', { name: 'Run', exact: true }).click();
     try {
-      await page.locator(`.cell[data-cell="${cellId}"][data-state="done"]`).waitFor({ timeout: 120_000 });
+      await page.locator(`.cell[data-cell="${cellId}"][data-state="done"]`).waitFor({ timeout: 240_000 });
     } catch (e) {
       throw new Error(`cell ${cellId} never finished: "${await cell.textContent()}"; errors: ${JSON.stringify(errors)}`, { cause: e });
     }

@@ -26,7 +26,7 @@ describe('real words, in Chromium', () => {
     expect(await fetched()).toEqual([]); // nothing of it before the learner asks
 
     await cell.getByRole('button', { name: 'Run', exact: true }).click();
-    await page.locator('.cell[data-cell="real-words"][data-state="done"]').waitFor({ timeout: 180_000 });
+    await page.locator('.cell[data-cell="real-words"][data-state="done"]').waitFor({ timeout: 240_000 });
     expect((await fetched()).length).toBe(3); // the list, the weights, the training record
 
     // The reverse process on letters: 12 steps, all masks at step 0, a word (letters then end tokens) at the end.
@@ -55,7 +55,7 @@ describe('real words, in Chromium', () => {
     for (const v of verdicts) expect(v).toMatch(/^[★✓○✗] [a-z]+: (a real word|a real word the model never saw \(held out\)|new, word-like|new, not word-like)$/);
     expect(await page.getByTestId('words-record').textContent()).toMatch(/validation bits per character fell to \d\.\d\d, against 3\.58 for a bigram model and 4\.25 for a unigram model/);
     const plot = cell.getByTestId('plot');
-    await expect.poll(() => plot.getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
+    await expect.poll(() => plot.getAttribute('data-ready'), { timeout: 240_000 }).toBe('true');
 
     // Another sampler, seed and step count; a bad setting is explained and cannot run.
     await cell.getByRole('textbox', { name: 'Steps', exact: true }).fill('99');
@@ -65,7 +65,7 @@ describe('real words, in Chromium', () => {
     await cell.getByRole('combobox', { name: 'Sampler' }).selectOption('confidence');
     await cell.getByRole('textbox', { name: 'Seed' }).fill('7');
     await cell.getByRole('button', { name: 'Write words' }).click();
-    await expect.poll(() => step.textContent(), { timeout: 60_000 }).toBe('Step 6 of 6, t = 0.00');
+    await expect.poll(() => step.textContent(), { timeout: 240_000 }).toBe('Step 6 of 6, t = 0.00');
     expect(await cell.locator('.hint').first().textContent()).toContain('confidence-based (surest first), 6 steps on a uniform time grid, temperature 1, seed 7');
 
     // A fresh word model trained here, in the worker: check-ups as it goes, then it writes the words.
@@ -77,9 +77,9 @@ describe('real words, in Chromium', () => {
     expect(checkup).toMatch(/^At step 60: \d\.\d\d bits per character\. Ancestral: \d+% word-like, \d+% real, [\d.]+ letters a word/);
     const livePlots = cell.locator('.train-words').getByTestId('plot');
     expect(await livePlots.count()).toBe(2);
-    await expect.poll(() => livePlots.evaluateAll((els) => els.every((e) => e.getAttribute('data-ready') === 'true')), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => livePlots.evaluateAll((els) => els.every((e) => e.getAttribute('data-ready') === 'true')), { timeout: 240_000 }).toBe(true);
     await cell.getByRole('button', { name: 'Write words with this model' }).click();
-    await expect.poll(() => cell.locator('.hint').first().textContent(), { timeout: 60_000 }).toContain('Model: the word model trained here (60 steps).');
+    await expect.poll(() => cell.locator('.hint').first().textContent(), { timeout: 240_000 }).toContain('Model: the word model trained here (60 steps).');
 
     // The sticky toolbar would sit over the cell's screenshot.
     await page.addStyleTag({ content: '.topbar { position: static !important; }' });
@@ -91,5 +91,5 @@ describe('real words, in Chromium', () => {
     }
     expect(errors).toEqual([]);
     await page.close();
-  }, 300_000);
+  }, 600_000);
 });
