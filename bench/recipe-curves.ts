@@ -1,8 +1,11 @@
 /**
  * The three recipes' training curves, precomputed: the loss at every step and an
- * accuracy check-up every few hundred steps, for the runs that made the shipped
- * checkpoints (the same recipe, seed and engine as `unmask train --preset NAME
- * --seed 42`, and the final weights are checked against public/pretrained/).
+ * accuracy check-up every few hundred steps, trained exactly as `unmask train
+ * --preset NAME --seed 42` would (one seed convention, model-factory.ts). Each
+ * run also records how far its final weights are from the shipped checkpoint of
+ * that recipe: the engine's fused kernels round differently from the ops that
+ * trained the shipped files, and over thousands of steps that grows into a
+ * different run of the same recipe and seed, not a copy of it.
  * Section 8 draws them first, so a learner on a slow machine sees the plateau
  * without training. Writes public/measured/recipe-curves.json.
  *

@@ -188,11 +188,16 @@ describe('projector mode', () => {
     for (const scheme of ['light', 'dark'] as const) {
       const { page, errors } = await open('?backend=wasm&present&section=statistics', SIZES[2], scheme);
       const counter = page.getByTestId('slide-counter');
-      // Forward to the first slide with a chart, and let it draw.
+      // Forward to the first slide with a chart, and let it draw. Section 6's cells run by
+      // themselves (in the compute worker): a slide has its chart once its cells are done.
+      const settled = () =>
+        page.waitForFunction(() => [...document.querySelectorAll('.slide:not([hidden]) .cell')].every((c) => ['done', 'error'].includes(c.getAttribute('data-state') ?? '')));
+      await settled();
       while ((await page.locator('.slide:not([hidden]) [data-testid="plot"]').count()) === 0) {
         const before = await counter.textContent();
         await page.keyboard.press('PageDown');
         await page.waitForFunction((b) => document.querySelector('[data-testid="slide-counter"]')!.textContent !== b, before);
+        await settled();
       }
       await page.waitForFunction(() => [...document.querySelectorAll('.slide:not([hidden]) [data-testid="plot"]')].every((p) => p.getAttribute('data-ready') === 'true'), undefined, {
         timeout: 240_000,
