@@ -68,7 +68,7 @@ export function Hero({ sections }: { sections: readonly Section[] }) {
             <li>corrupt text the diffusion way, masking each token with probability t, and check it against the math;</li>
             <li>see why the loss is a sum over masked tokens, and how it relates to the ELBO;</li>
             <li>train (or load) a small bidirectional Transformer that fills blanks, and compare it with the best possible;</li>
-            <li>write the loss and the predictions yourself, in two short exercises.</li>
+            <li>write the loss, the predictions and one step of generation yourself, in three short exercises.</li>
           </ul>
         </div>
         <p className="hero-length" data-testid="lesson-length">
