@@ -45,7 +45,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = Object.freeze([
   { term: 'Pattern length p', aliases: ['period', 'pattern length'], section: 'data', definition: 'The length of the repeating unit in a toy sequence, 2, 3 or 4. A blank can be filled by copying a visible token a multiple of p positions away.' },
   { term: 'Batch', aliases: ['batch size'], section: 'training', definition: 'The sequences processed together in one training step: 64 here, each with its own masking ratio.' },
   { term: 'Seed', section: 'setup', definition: 'The starting number of the lesson\'s random number generator. The same seed redraws the same data, masks and starting weights on any computer and backend.' },
-  { term: 'Backend', aliases: ['WebGPU', 'WebGL', 'WASM', 'WebAssembly'], section: 'setup', definition: 'The engine TensorFlow.js uses for arithmetic: WebGPU or WebGL (the graphics card), WebAssembly or plain JavaScript (the CPU). The lesson picks the fastest that starts.' },
+  { term: 'Backend', aliases: ['WebGPU', 'WebGL', 'WASM', 'WebAssembly'], section: 'setup', definition: 'The engine TensorFlow.js uses for arithmetic: WebGPU or WebGL (the graphics card), WebAssembly or plain JavaScript (the CPU). The lesson times each one that starts on this machine and keeps the fastest; a GPU emulated in software is never counted as a GPU.' },
 
   // The math
   { term: 'Binomial distribution', aliases: ['Binomial(L, t)'], section: 'math', definition: 'The distribution of the number of successes in L independent yes/no trials with the same probability. The count of masked tokens follows Binomial(L, t): mean L·t, variance L·t(1 − t).' },

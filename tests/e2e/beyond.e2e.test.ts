@@ -1,4 +1,4 @@
-/** Section 11 in the built app: generation by unmasking, the infilling playground and the attention explorer, with the shipped learning-recipe model. */
+/** Section 11 in the built app: generation by unmasking, the infilling playground and the attention explorer, with the shipped learns-recipe model. */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from './browser.ts';

@@ -1,7 +1,7 @@
 /**
  * The notebook's challenges in the built app (section "beyond"): the
  * precomputed time-input curves, a tiny comparison trained in the worker,
- * the loss by masking ratio and the ELBO with the shipped learning-recipe model.
+ * the loss by masking ratio and the ELBO with the shipped learns-recipe model.
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';

@@ -9,7 +9,7 @@ const openAndRun = opener(env);
 
 describe('engine in Chromium', () => {
   it('measures the backends, never calls a software renderer a GPU, remembers the result, and switches on request', async () => {
-    const { page, errors, cell } = await openAndRun('', 'backend');
+    const { page, errors, cell } = await openAndRun('?section=setup', 'backend');
     // Here WebGL and WebGPU exist only through SwiftShader: WebAssembly must win.
     expect(await page.getByTestId('backend').textContent()).toBe('wasm');
     const rows = page.getByTestId('backend-timings').locator('tbody tr');
@@ -41,7 +41,7 @@ describe('engine in Chromium', () => {
   }, 600_000);
 
   it.each(['wasm', 'cpu'])('takes the order a link asks for (%s), and says what in it is no backend', async (backend) => {
-    const { page, errors } = await openAndRun(`?backend=nonesuch,${backend}`, 'backend');
+    const { page, errors } = await openAndRun(`?backend=nonesuch,${backend}&section=setup`, 'backend');
     expect(await page.getByTestId('backend').textContent()).toBe(backend);
     expect(await page.getByTestId('backend-request-problem').textContent()).toBe(
       'The link\'s backend= names something that is not a backend: "nonesuch" (known: webgpu, webgl, wasm, cpu).',
@@ -148,7 +148,7 @@ describe('weights in and out of the browser', () => {
     await expect.poll(() => label.textContent(), { timeout: 240_000 }).toContain('pretrained: the learns recipe');
 
     const [download] = await Promise.all([page.waitForEvent('download'), cell.getByRole('button', { name: 'Download the current model' }).click()]);
-    expect(download.suggestedFilename()).toBe('unmask-pretrained-the-learning-recipe-5000-steps.safetensors');
+    expect(download.suggestedFilename()).toBe('unmask-pretrained-the-learns-recipe-5000-steps.safetensors');
     const saved = await download.path();
     const bytes = readFileSync(saved);
     // The safetensors header names the PyTorch parameters.

@@ -25,20 +25,20 @@ describe('Open in PyTorch', () => {
     const { page, errors, cell } = await openAndRun('?backend=wasm&section=training', 'model-source');
     const button = cell.getByRole('button', { name: 'Open in PyTorch (.ipynb)' });
     expect(await button.isDisabled()).toBe(true); // no model yet
-    await cell.getByRole('button', { name: /Load the learning recipe/ }).click();
-    await expect.poll(() => page.getByTestId('model-label').textContent(), { timeout: 240_000 }).toContain('pretrained: the learning recipe');
+    await cell.getByRole('button', { name: /Load the learns recipe/ }).click();
+    await expect.poll(() => page.getByTestId('model-label').textContent(), { timeout: 240_000 }).toContain('pretrained: the learns recipe');
     expect(await axe(page, '.cell[data-cell="model-source"]')).toEqual([]);
     mkdirSync('.artifacts/screenshots', { recursive: true });
     await page.addStyleTag({ content: '.topbar { position: static !important; }' }); // not over the cell
     await cell.locator('.button-row').first().screenshot({ path: '.artifacts/screenshots/open-in-pytorch.png' });
 
     const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
-    expect(download.suggestedFilename()).toBe('unmask-pretrained-the-learning-recipe-5000-steps.ipynb');
+    expect(download.suggestedFilename()).toBe('unmask-pretrained-the-learns-recipe-5000-steps.ipynb');
     const ipynb = readFileSync(await download.path(), 'utf8');
     const nb = JSON.parse(ipynb);
     expect(nb.nbformat).toBe(4);
     expect(nb.metadata.kernelspec.language).toBe('python');
-    expect(nb.cells[0].source.join('')).toContain('**pretrained: the learning recipe, 5000 steps**');
+    expect(nb.cells[0].source.join('')).toContain('**pretrained: the learns recipe, 5000 steps**');
 
     // The weights inside are the loaded checkpoint's, tensor for tensor.
     const base64 = /WEIGHTS_BASE64 = """([\s\S]*?)"""/.exec(notebookCode(ipynb))![1].replace(/\s+/g, '');

@@ -63,7 +63,7 @@ async function openExercises(browser: Browser = env.browser, query = '') {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${env.app.url}?backend=wasm&section=exercises${query}`);
   const first = page.locator('[data-exercise="todo-1"]');
-  await first.locator('.model-picker').getByRole('button', { name: /learning recipe/ }).click();
+  await first.locator('.model-picker').getByRole('button', { name: /learns recipe/ }).click();
   await first.locator('.cm-content').waitFor();
   await first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
   // Record every sandbox frame the page creates, with its sandbox attribute, as it is added.
@@ -249,7 +249,7 @@ describe('the exercise sandbox in Chromium', () => {
     });
     await page.goto(`${env.app.url}?backend=wasm&section=results`);
     const cell = page.locator('.cell[data-cell="predictions"]');
-    await cell.locator('.model-picker').getByRole('button', { name: /learning recipe/ }).click();
+    await cell.locator('.model-picker').getByRole('button', { name: /learns recipe/ }).click();
     await page.locator('.cell[data-cell="predictions"] button.run:not([disabled])').click();
     await page.locator('.cell[data-cell="predictions"][data-state="done"]').waitFor({ timeout: 240_000 });
     const by = (await page.getByTestId('predictions-by').textContent()) ?? '';
@@ -333,7 +333,7 @@ async function openExercisesIn(context: Awaited<ReturnType<Browser['newContext']
   const page = await context.newPage();
   await page.goto(`${env.app.url}?backend=wasm&section=exercises`);
   const first = page.locator('[data-exercise="todo-1"]');
-  await first.locator('.model-picker').getByRole('button', { name: /learning recipe/ }).click();
+  await first.locator('.model-picker').getByRole('button', { name: /learns recipe/ }).click();
   await first.locator('.cm-content').waitFor();
   await first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
   return { page };
@@ -403,7 +403,7 @@ describe("the lesson's Content-Security-Policy", () => {
     expect(response!.headers()['content-security-policy']).toBe(lessonPolicy('header'));
     expect(await page.evaluate(() => [...document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]')].map((m) => m.getAttribute('content')))).toEqual([lessonPolicy('meta')]);
     const first = page.locator('[data-exercise="todo-1"]');
-    await first.locator('.model-picker').getByRole('button', { name: /learning recipe/ }).click();
+    await first.locator('.model-picker').getByRole('button', { name: /learns recipe/ }).click();
     await first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
     const solved = await submit(page, 'todo-2', SOLUTIONS!['todo-2']);
     expect(solved.allPass).toBe(true);

@@ -1,0 +1,12 @@
+import { launchBrowser } from '../tests/e2e/browser.ts';
+const b = await launchBrowser();
+const page = await b.newPage();
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+page.on('console', (m) => console.log('console', m.type(), m.text().slice(0, 400)));
+page.on('requestfailed', (r) => console.log('failed', r.url(), r.failure()?.errorText));
+page.on('response', (r) => r.status() >= 400 && console.log('status', r.status(), r.url()));
+await page.goto('http://127.0.0.1:4173/unmask/' + (process.argv[2] ?? ''));
+await page.waitForTimeout(8000);
+console.log((await page.locator('.lesson-section').first().innerHTML()).slice(0, 3000));
+console.log(await page.locator('.cell').count(), await page.locator('.lesson-section').count());
+await b.close();
