@@ -16,7 +16,9 @@ import { buildPostings } from '../search/bm25.ts';
 import type { LessonIndex, Passage } from '../search/lesson-search.ts';
 import { glossaryPassages, narrationPassages, sectionPassages, type PassageSource } from '../search/passages.ts';
 import { phraseWords, tokenize } from '../search/tokenize.ts';
+import { expandValues } from '../lesson/measured.ts';
 import { renderProse } from './lesson-markdown.ts';
+import { readRepoJson } from './repo-json.ts';
 
 const CONTENT = 'src/lesson/content';
 const SCRIPTS = 'narration/scripts';
@@ -26,8 +28,10 @@ const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace
 /** Every passage of the lesson, in reading order within each source. */
 export function lessonPassages(root: string): PassageSource[] {
   const files = readdirSync(join(root, CONTENT)).filter((f) => f.endsWith('.md')).sort();
-  const prose = files.flatMap((f) => sectionPassages(f, readFileSync(join(root, CONTENT, f), 'utf8')));
-  const narration = SEGMENTS.flatMap((s) => narrationPassages(s, readFileSync(join(root, SCRIPTS, `${s.id}.txt`), 'utf8')));
+  // Quoted measurements are filled in first, as the page and the narration show them.
+  const read = (dir: string, file: string) => expandValues(readFileSync(join(root, dir, file), 'utf8'), readRepoJson, `${dir}/${file}`);
+  const prose = files.flatMap((f) => sectionPassages(f, read(CONTENT, f)));
+  const narration = SEGMENTS.flatMap((s) => narrationPassages(s, read(SCRIPTS, `${s.id}.txt`)));
   return [...prose, ...glossaryPassages(GLOSSARY), ...narration];
 }
 

@@ -53,6 +53,8 @@ const SEARCH = 'public/measured/recipe-search.json';
 const SEEDS = 'public/measured/curriculum-seeds.json';
 const STEP_TIMES = 'public/measured/step-times.json';
 const ABLATION = 'public/measured/stall-ablation.json';
+/** The shipped word model's training record (npm run bench:words). */
+const WORDS = 'public/pretrained/words-3000.train.json';
 
 function ablationGroup(read: Read, group: string): StallAblation['groups'][number] {
   const g = (read(ABLATION) as StallAblation).groups.find((x) => x.group === group);
@@ -146,6 +148,34 @@ const SAMPLING_FIELDS = { periodic: 'periodicFraction', defect: 'meanDefect', di
  * sampling.SOURCE.SETTING.FIELD: SETTING is anc-u32 (ancestral, uniform grid, 32 steps), anc-c64, conf-u32, …,
  * or page-anc / page-conf (what section 11 shows at seed 42 with its defaults); FIELD periodic, defect or distinct.
  */
+/** The shipped word model's record: the baselines, and its last measured row. */
+interface WordsRecord {
+  readonly unigram: number;
+  readonly bigram: number;
+  readonly rows: readonly {
+    readonly step: number;
+    readonly bitsPerChar: number;
+    readonly ancestral: { readonly wordLike: number; readonly real: number; readonly meanLength: number };
+    readonly confidence: { readonly wordLike: number; readonly real: number; readonly meanLength: number };
+  }[];
+}
+const lastWordsRow = (r: Read) => (r(WORDS) as WordsRecord).rows.at(-1)!;
+
+function wordsQuantities(): Record<string, Quantity> {
+  const q = (about: string, value: (r: Read) => number): Quantity => ({ files: [WORDS], about: `the shipped word model (words-3000): ${about}`, value });
+  return {
+    'words.unigram': q('unigram baseline, bits per character on held-out words', (r) => (r(WORDS) as WordsRecord).unigram),
+    'words.bigram': q('bigram baseline, bits per character on held-out words', (r) => (r(WORDS) as WordsRecord).bigram),
+    'words.final.bitsPerChar': q('its ELBO at the last step, bits per character', (r) => lastWordsRow(r).bitsPerChar),
+    'words.final.ancestral.wordLike': q('share of ancestral samples that are word-like', (r) => lastWordsRow(r).ancestral.wordLike),
+    'words.final.ancestral.real': q('share of ancestral samples that are real words', (r) => lastWordsRow(r).ancestral.real),
+    'words.final.ancestral.length': q('letters an ancestral sample, on average', (r) => lastWordsRow(r).ancestral.meanLength),
+    'words.final.confidence.wordLike': q('share of surest-first samples that are word-like', (r) => lastWordsRow(r).confidence.wordLike),
+    'words.final.confidence.real': q('share of surest-first samples that are real words', (r) => lastWordsRow(r).confidence.real),
+    'words.final.confidence.length': q('letters a surest-first sample, on average', (r) => lastWordsRow(r).confidence.meanLength),
+  };
+}
+
 function samplingQuantities(): Record<string, Quantity> {
   const out: Record<string, Quantity> = {};
   const settings = [8, 16, 32, 64, 128, 256, 512].flatMap((steps) =>
@@ -319,6 +349,7 @@ const Q: Record<string, Quantity> = {
   // Sampling (bench/sampler-quality.ts): sampling.SOURCE.SETTING.FIELD, e.g. sampling.best.anc-u32.periodic.
   'sampling.draws': { files: [SAMPLING], about: 'batches of 64 pooled for each sampling setting', value: (r) => (r(SAMPLING) as SamplingMeasurements).draws },
   ...samplingQuantities(),
+  ...wordsQuantities(),
 
   // The precomputed training runs (bench/recipe-curves.ts).
   'curves.notebook.firstLoss': { files: [CURVES], about: 'notebook recipe: mean loss over its first 10 steps', value: (r) => meanLoss(r, 'notebook', 1, 10) },

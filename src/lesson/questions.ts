@@ -56,7 +56,7 @@ export const SUGGESTED_QUESTIONS: Readonly<Record<string, readonly string[]>> = 
   ],
   reflection: [
     'Why did generation break some samples even with the best possible denoiser?',
-    'How would I plot the loss per masked token at each t?',
+    'Why does the loss per masked token climb with t?',
   ],
 });
 

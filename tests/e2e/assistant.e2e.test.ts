@@ -133,7 +133,7 @@ describe('Ask without a server, in Chromium', () => {
     expect(await panel.getByText('From the lesson, quoted as written (not a generated answer):').count()).toBe(1);
     const sources = await passages.locator('.lesson-passage-source').allTextContents();
     expect(sources).toContain('Glossary ELBO (explained in section 3, The math)');
-    expect(sources).toContain('Lesson text section 3, The math · A careful note: this loss is not the ELBO');
+    expect(sources).toContain('Lesson text section 3, The math · Sum or average? And why neither is the ELBO');
     await passages.locator('.katex').first().waitFor(); // math as math, not TeX source
     await setTheme(page, 'light');
     expect(await axe(page, '.assistant-panel')).toEqual([]);

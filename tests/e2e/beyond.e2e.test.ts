@@ -45,11 +45,11 @@ describe('beyond the notebook, in Chromium', () => {
     // Another sampler and step count; a bad setting is explained and cannot run.
     await cell.getByRole('textbox', { name: 'Steps' }).fill('0');
     expect(await cell.getByRole('alert').textContent()).toBe('Steps must be a whole number from 1 to 64.');
-    expect(await cell.getByRole('button', { name: 'Generate' }).isDisabled()).toBe(true);
+    expect(await cell.getByRole('button', { name: 'Generate', exact: true }).isDisabled()).toBe(true);
     await cell.getByRole('textbox', { name: 'Steps' }).fill('8');
     await cell.getByRole('combobox', { name: 'Sampler' }).selectOption('confidence');
     await cell.getByRole('textbox', { name: 'Seed' }).fill('7');
-    await cell.getByRole('button', { name: 'Generate' }).click();
+    await cell.getByRole('button', { name: 'Generate', exact: true }).click();
     await expect.poll(() => page.getByTestId('generate-step').textContent(), { timeout: 240_000 }).toMatch(/^Step 8 of 8, t = 0\.00: 0 of 192/);
     expect(await cell.locator('.hint').first().textContent()).toContain('confidence-based (surest first), 8 steps on a uniform time grid, temperature 1, seed 7');
     expect(errors).toEqual([]);

@@ -10,7 +10,9 @@
  * (a worked example, a setting of a figure, a label: nothing to check it against).
  * The key is the number as written: "38%", "0.2877", "thirty-two thousand".
  */
+import { readFileSync } from 'node:fs';
 import { readRepoJson } from '../../src/build/repo-json.ts';
+import { LETTERS } from '../../src/words/alphabet.ts';
 import { exactBestPossibleAccuracy } from '../../src/core/bayes.ts';
 import { DEFAULT_DATA, DEFAULT_MODEL } from '../../src/core/config.ts';
 import { countParams } from '../../src/core/params.ts';
@@ -149,6 +151,10 @@ export const ALLOWED: Readonly<Record<string, Readonly<Record<string, Allowed>>>
     '2024': named('year of a cited paper (Sahoo et al.)'),
     '3000': named('steps of the precomputed time-input runs (public/challenges/time-input.json)'),
     '5000': named('steps of the recipe-search runs (public/measured/recipe-search.json)'),
+    '0.8': named('the highest ratio a model is held to the best possible at (the recipe search and time-to-learn criterion)'),
+    '0.7': named('a temperature to try in the real-words cell'),
+    '26': exactly('letters in the word alphabet', () => LETTERS.length),
+    '57,341': exactly('words in public/words/words.txt', () => readFileSync('public/words/words.txt', 'utf8').split('\n').filter(Boolean).length),
   },
   'src/lesson/content/12-reflection.md': {
     '15%': BERT,
