@@ -2,15 +2,18 @@
  * Writing words, as a compute job: the word model (its weights sent with the
  * job, since the worker's current model is the patterns one) writes `batch`
  * words with the chosen sampler, keeping every step of the first few for
- * showing, and as many again with the other sampler. The page measures the
- * words against the list (src/words/quality.ts): that is string work, not
- * model work.
+ * showing, and as many again with the other sampler, and measures both
+ * against the list (src/words/quality.ts). Profiling the list (57,000 words,
+ * every three-letter window) takes a few hundred milliseconds: the worker does
+ * it once per list and keeps it, so the page only draws.
  */
 import { MASK_ID } from '../core/config.ts';
 import { loadedModel, NOTEBOOK_MODEL_OPTIONS } from '../core/model-factory.ts';
 import { Rng } from '../core/rng.ts';
 import { sample, type Sampler } from '../core/sampling.ts';
 import { WORD_LENGTH, WORDS_MODEL } from '../words/alphabet.ts';
+import { measureWords, profileList, verdictOf, type ListProfile, type WordQuality, type WordVerdict } from '../words/quality.ts';
+import { parseWordList } from '../words/word-list.ts';
 import { wordSettingsProblem, type WordSettings } from '../words/settings.ts';
 import type { JobContext } from './job-context.ts';
 
@@ -23,7 +26,12 @@ export interface WriteWordsArgs {
   readonly batch: number;
   /** How many of the words keep every step, for the animation. */
   readonly shown: number;
+  /** The word list as shipped (words/words.txt): what the words are measured against. */
+  readonly list: string;
 }
+
+/** Words whose verdict the page lists, marked. */
+export const VERDICTS_SHOWN = 32;
 
 export interface WrittenWords {
   readonly settings: WordSettings;
@@ -33,7 +41,20 @@ export interface WrittenWords {
   readonly times: number[];
   /** All words of the chosen sampler // [batch * WORD_LENGTH]. */
   readonly tokens: Int32Array;
-  readonly other: { readonly sampler: Sampler; readonly tokens: Int32Array };
+  readonly quality: WordQuality;
+  /** What each of the first VERDICTS_SHOWN words of quality.words is. */
+  readonly verdicts: readonly WordVerdict[];
+  readonly other: { readonly sampler: Sampler; readonly tokens: Int32Array; readonly quality: WordQuality };
+  /** The list's letters a word, on average. */
+  readonly listMeanLength: number;
+}
+
+let profiled: { readonly text: string; readonly profile: ListProfile } | null = null;
+
+/** The list's profile, made once per list text and kept between jobs. */
+function profileOf(text: string): ListProfile {
+  if (profiled?.text !== text) profiled = { text, profile: profileList(parseWordList(text, 'words/words.txt')) };
+  return profiled.profile;
 }
 
 export async function writeWords(args: WriteWordsArgs, ctx: JobContext): Promise<WrittenWords> {
@@ -50,12 +71,17 @@ export async function writeWords(args: WriteWordsArgs, ctx: JobContext): Promise
     const other = await sample(model, new Rng(args.seeds.other), { ...options, sampler: otherSampler, keepTrajectory: false, onStep: (s) => ctx.progress(s.steps + s.step, 2 * s.steps) });
     if (other.aborted) throw new DOMException('cancelled', 'AbortError');
     const n = shown * WORD_LENGTH;
+    const profile = profileOf(args.list);
+    const quality = measureWords(main.tokens, profile);
     return {
       settings,
       frames: [new Int32Array(n).fill(MASK_ID), ...main.trajectory.map((s) => s.tokens.slice(0, n))],
       times: [1, ...main.trajectory.map((s) => s.s)],
       tokens: main.tokens,
-      other: { sampler: otherSampler, tokens: other.tokens },
+      quality,
+      verdicts: quality.words.slice(0, VERDICTS_SHOWN).map((w) => verdictOf(w, profile)),
+      other: { sampler: otherSampler, tokens: other.tokens, quality: measureWords(other.tokens, profile) },
+      listMeanLength: profile.meanLength,
     };
   } finally {
     model.dispose();

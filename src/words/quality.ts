@@ -67,6 +67,15 @@ export function profileList(list: WordList): ListProfile {
 
 export const isWordLike = (word: string, profile: ListProfile): boolean => word.length > 0 && windows(word).every((g) => profile.trigrams.has(g));
 
+/** What one generated word is, against the list. */
+export type WordVerdict = 'held-out' | 'real' | 'word-like' | 'new';
+
+export function verdictOf(word: string, profile: ListProfile): WordVerdict {
+  if (profile.validation.has(word)) return 'held-out';
+  if (profile.list.all.has(word)) return 'real';
+  return isWordLike(word, profile) ? 'word-like' : 'new';
+}
+
 /** Measure a batch of generated sequences // tokens [n * WORD_LENGTH]. */
 export function measureWords(tokens: ArrayLike<number>, profile: ListProfile): WordQuality {
   const samples = tokens.length / WORD_LENGTH;

@@ -14,10 +14,13 @@ import { readCheckpoint } from '../../src/core/checkpoint.ts';
 import { MASK_ID } from '../../src/core/config.ts';
 import { decodeWord, WORD_LENGTH, WORDS_MODEL } from '../../src/words/alphabet.ts';
 import { WORD_SETTINGS } from '../../src/words/settings.ts';
+import { measureWords, profileList, verdictOf } from '../../src/words/quality.ts';
+import { parseWordList } from '../../src/words/word-list.ts';
 import { useBackend } from '../helpers/backends.ts';
 
 const weights = [...readCheckpoint(new Uint8Array(readFileSync(new URL('../../public/pretrained/words-3000.safetensors', import.meta.url))), WORDS_MODEL).weights];
-const args = { weights, settings: WORD_SETTINGS, seeds: { main: 1, other: 2 }, batch: 16, shown: 4 };
+const list = readFileSync(new URL('../../public/words/words.txt', import.meta.url), 'utf8');
+const args = { weights, settings: WORD_SETTINGS, seeds: { main: 1, other: 2 }, batch: 16, shown: 4, list };
 
 describe('the writeWords job', () => {
   beforeAll(() => useBackend('wasm'));
@@ -38,6 +41,12 @@ describe('the writeWords job', () => {
     // The shipped model mostly writes letters then end tokens.
     const formed = Array.from({ length: 16 }, (_, b) => decodeWord(out.other.tokens, b * WORD_LENGTH).wellFormed).filter(Boolean).length;
     expect(formed).toBeGreaterThan(12);
+    // Measured in the worker against the list, exactly as the page measured them before.
+    const profile = profileList(parseWordList(list));
+    expect(out.quality).toEqual(measureWords(out.tokens, profile));
+    expect(out.other.quality).toEqual(measureWords(out.other.tokens, profile));
+    expect(out.verdicts).toEqual(out.quality.words.slice(0, 32).map((w) => verdictOf(w, profile)));
+    expect(out.listMeanLength).toBeCloseTo(profile.meanLength, 12);
     // Same seeds, same words.
     const again = (await runJob('writeWords', null, args, directContext())) as WrittenWords;
     expect(Array.from(again.tokens)).toEqual(Array.from(out.tokens));

@@ -8,11 +8,10 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { errorMessage } from '../../../core/error-message.ts';
 import type { Sampler, TimeGrid } from '../../../core/sampling.ts';
-import type { WrittenWords } from '../../../compute/words.ts';
+import { VERDICTS_SHOWN, type WrittenWords } from '../../../compute/words.ts';
 import { tokenChar, WORD_LENGTH, WORDS_MODEL } from '../../../words/alphabet.ts';
-import { isWordLike, measureWords, profileList, type ListProfile, type WordQuality } from '../../../words/quality.ts';
+import type { WordQuality, WordVerdict } from '../../../words/quality.ts';
 import { WORD_SETTINGS, wordSettingsProblem, type WordSettings } from '../../../words/settings.ts';
-import { parseWordList } from '../../../words/word-list.ts';
 import { readCheckpoint } from '../../../core/checkpoint.ts';
 import { MASK_ID } from '../../../core/config.ts';
 import { pct } from '../../figures/Tokens.tsx';
@@ -43,7 +42,6 @@ interface WordModel {
   readonly weights: readonly [string, Float32Array][];
   /** Which model this is, for the learner. */
   readonly label: string;
-  readonly profile: ListProfile;
   readonly record: TrainingRecord;
   /** The list as shipped, for a live run's spec. */
   readonly text: string;
@@ -57,7 +55,7 @@ async function fetchOk(url: string): Promise<Response> {
   return response;
 }
 
-/** The word list, the weights and their record, fetched once, on the first run; checked here, run in the compute worker. */
+/** The word list, the weights and their record, fetched once, on the first run; checked here, run and measured in the compute worker. */
 function loadWordModel(): Promise<WordModel> {
   loading ??= (async () => {
     const [text, bytes, record] = await Promise.all([
@@ -66,7 +64,7 @@ function loadWordModel(): Promise<WordModel> {
       fetchOk(`pretrained/${WORDS_CHECKPOINT}.train.json`).then((r) => r.json() as Promise<TrainingRecord>),
     ]);
     const { weights } = readCheckpoint(new Uint8Array(bytes), WORDS_MODEL);
-    return { weights: [...weights], label: `the shipped word model (${WORDS_CHECKPOINT})`, profile: profileList(parseWordList(text, 'words/words.txt')), record, text };
+    return { weights: [...weights], label: `the shipped word model (${WORDS_CHECKPOINT})`, record, text };
   })().catch((e: unknown) => {
     loading = null; // a failed download may be retried
     throw e;
@@ -80,7 +78,9 @@ export interface GeneratedWords {
   readonly frames: Int32Array[];
   readonly times: number[];
   readonly quality: WordQuality;
+  readonly verdicts: readonly WordVerdict[];
   readonly other: { readonly sampler: Sampler; readonly quality: WordQuality };
+  readonly listMeanLength: number;
 }
 
 /** FNV-1a of a name, mixed with the seed: each sampler its own stream, the same for the same seed. */
@@ -101,16 +101,18 @@ const SAMPLER_NAMES: Record<Sampler, string> = { ancestral: 'ancestral (random o
 const SAMPLERS: readonly Sampler[] = ['ancestral', 'confidence'];
 const TIME_GRIDS: readonly TimeGrid[] = ['uniform', 'cosine'];
 
-/** Write in the compute worker; measure on the page (string work). */
+/** Write and measure in the compute worker: the page only draws. */
 async function run(words: WordModel, settings: WordSettings, seed: number, signal?: AbortSignal): Promise<GeneratedWords> {
   const seeds = { main: seedFor(seed, `words-${settings.sampler}`), other: seedFor(seed, 'words-other') };
-  const written: WrittenWords = await compute.run('writeWords', { weights: words.weights, settings, seeds, batch: 64, shown: 8 }, { signal, model: null });
+  const written: WrittenWords = await compute.run('writeWords', { weights: words.weights, settings, seeds, batch: 64, shown: 8, list: words.text }, { signal, model: null });
   return {
     settings: written.settings,
     frames: written.frames,
     times: written.times,
-    quality: measureWords(written.tokens, words.profile),
-    other: { sampler: written.other.sampler, quality: measureWords(written.other.tokens, words.profile) },
+    quality: written.quality,
+    verdicts: written.verdicts,
+    other: { sampler: written.other.sampler, quality: written.other.quality },
+    listMeanLength: written.listMeanLength,
   };
 }
 
@@ -168,14 +170,19 @@ function Unmasking({ out }: { readonly out: GeneratedWords }) {
   );
 }
 
+const VERDICT_MARKS: Record<WordVerdict, readonly [string, string]> = {
+  'held-out': ['★', 'a real word the model never saw (held out)'],
+  real: ['✓', 'a real word'],
+  'word-like': ['○', 'new, word-like'],
+  new: ['✗', 'new, not word-like'],
+};
+
 /** A word with its verdict as a mark and in words, never colour alone. */
-function Verdicts({ quality, profile }: { readonly quality: WordQuality; readonly profile: ListProfile }) {
-  const verdict = (w: string): [string, string] =>
-    profile.validation.has(w) ? ['★', 'a real word the model never saw (held out)'] : profile.list.all.has(w) ? ['✓', 'a real word'] : isWordLike(w, profile) ? ['○', 'new, word-like'] : ['✗', 'new, not word-like'];
+function Verdicts({ quality, verdicts }: { readonly quality: WordQuality; readonly verdicts: readonly WordVerdict[] }) {
   return (
     <ul className="word-verdicts" aria-label="Generated words and what they are">
-      {quality.words.slice(0, 32).map((w, i) => {
-        const [mark, meaning] = verdict(w);
+      {quality.words.slice(0, VERDICTS_SHOWN).map((w, i) => {
+        const [mark, meaning] = VERDICT_MARKS[verdicts[i]];
         return (
           <li key={i} title={meaning}>
             <span aria-hidden="true">{mark}</span> {w}
@@ -187,7 +194,7 @@ function Verdicts({ quality, profile }: { readonly quality: WordQuality; readonl
   );
 }
 
-function QualityTable({ rows, profile }: { readonly rows: readonly { name: string; q: WordQuality }[]; readonly profile: ListProfile }) {
+function QualityTable({ rows, listMeanLength }: { readonly rows: readonly { name: string; q: WordQuality }[]; readonly listMeanLength: number }) {
   return (
     <table className="data-table" data-testid="words-quality">
       <caption>{rows[0].q.samples} words each, same steps and temperature</caption>
@@ -200,7 +207,7 @@ function QualityTable({ rows, profile }: { readonly rows: readonly { name: strin
           <th scope="col">new words</th>
           <th scope="col">word-like</th>
           <th scope="col">different</th>
-          <th scope="col">letters a word (list: {profile.meanLength.toFixed(1)})</th>
+          <th scope="col">letters a word (list: {listMeanLength.toFixed(1)})</th>
         </tr>
       </thead>
       <tbody>
@@ -351,8 +358,8 @@ function WordsView({ out: first }: { readonly out: WordsOut }) {
         Of {g.quality.samples} words, <strong>{pct(g.quality.real, 0)}</strong> are in the list ({pct(g.quality.heldOut, 0)} are held-out words it never trained on), {pct(g.quality.novel, 0)} are new, and{' '}
         <strong>{pct(g.quality.wordLike, 0)}</strong> are word-like.
       </p>
-      <Verdicts quality={g.quality} profile={out.words.profile} />
-      <QualityTable rows={rows} profile={out.words.profile} />
+      <Verdicts quality={g.quality} verdicts={g.verdicts} />
+      <QualityTable rows={rows} listMeanLength={g.listMeanLength} />
       <Record record={out.words.record} />
       <TrainWords
         words={out.words}
