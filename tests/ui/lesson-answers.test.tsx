@@ -61,7 +61,7 @@ describe('Ask without a server', () => {
     expect(glossary.querySelector('.lesson-passage-source')!.textContent).toBe('Glossary ELBO (explained in section 3, The math)');
     const prose = passages.find((p) => p.dataset.kind === 'section' && p.dataset.section === 'math')!;
     expect(prose.querySelector('.lesson-passage-source')!.textContent).toBe('Lesson text section 3, The math · Sum or average? And why neither is the ELBO');
-    expect(prose.querySelector('blockquote')!.textContent).toContain('neither one is the ELBO');
+    expect(prose.querySelector('blockquote')!.textContent).toContain('None of these is the ELBO');
     expect(prose.querySelector('blockquote .katex')).not.toBeNull(); // math rendered at build time, not shown as TeX
     const link = within(prose).getByRole('link', { name: 'Go to section 3: The math' });
     expect(link.getAttribute('href')).toBe('?section=math');
