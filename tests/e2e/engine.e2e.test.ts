@@ -26,6 +26,7 @@ describe('engine in Chromium', () => {
 
     // The next visit uses what was measured: the same table, no new timing.
     await page.reload();
+    await page.locator('#setup').scrollIntoViewIfNeeded();
     await cell.getByRole('button', { name: 'Run', exact: true }).click();
     await page.locator('.cell[data-cell="backend"][data-state="done"]').waitFor({ timeout: 240_000 });
     expect(await page.getByTestId('backend').textContent()).toBe('wasm');

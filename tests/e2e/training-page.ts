@@ -10,6 +10,9 @@ export function opener(env: BuiltApp) {
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.goto(env.app.url + query);
+    // A section's cells load as it nears the screen, and the first screen is the lesson's
+    // opening, above section 0: a reader scrolls down to the section, and so does this.
+    await page.locator(`#${new URLSearchParams(query).get('section') ?? 'setup'}`).scrollIntoViewIfNeeded();
     const cell = page.locator(`.cell[data-cell="${cellId}"]`);
     await cell.getByRole('button', { name: 'Run', exact: true }).click();
     try {

@@ -191,7 +191,7 @@ describe('the messages', () => {
     expect(msgs.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
     expect(msgs[0].content).toContain('section 3, "The math"');
     expect(msgs[0].content).toContain(math.text);
-    expect(msgs[0].content).toContain('this loss is not the ELBO');
+    expect(msgs[0].content).toContain('None of these is the ELBO');
     expect(msgs.slice(1).map((m) => m.content)).toEqual(['q1', 'a1', 'q2']);
   });
 
