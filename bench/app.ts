@@ -44,7 +44,10 @@ try {
     await theme.waitFor({ state: 'visible' });
     const before = await theme.textContent();
     await theme.click();
-    await page.waitForFunction((b) => [...document.querySelectorAll('button')].some((x) => x.textContent?.startsWith('Theme: ') && x.textContent !== b), before);
+    await page.waitForFunction(
+      (b) => [...document.querySelectorAll('button')].some((x) => x.textContent?.startsWith('Theme: ') && x.textContent !== b),
+      before,
+    );
     const ms = await page.evaluate(() => performance.now());
     await context.close();
     return ms;
@@ -83,7 +86,7 @@ try {
     await page.locator('.lesson-section').first().waitFor();
     // Quiet means: nothing in flight for a second, after the page itself has gone idle (its
     // observers have fired and asked for whatever sections near the screen need), twice over.
-    for (let quiet = 0; quiet < 2; ) {
+    for (let quiet = 0; quiet < 2;) {
       await page.evaluate(() => new Promise((r) => requestIdleCallback(r)));
       if (inFlight === 0 && Date.now() - lastActivity > 1000) quiet++;
       else {
@@ -118,7 +121,11 @@ try {
   }
 
   const screens = [];
-  for (const [w, h] of [[1366, 768], [1920, 1080]] as const) screens.push({ size: `${w}x${h}`, ...(await firstScreen(w, h)) });
+  for (const [w, h] of [
+    [1366, 768],
+    [1920, 1080],
+  ] as const)
+    screens.push({ size: `${w}x${h}`, ...(await firstScreen(w, h)) });
   // Run all after loading a checkpoint: the heavy cells must not block the page.
   const runAll = async () => {
     const context = await browser.newContext();
@@ -128,7 +135,11 @@ try {
       w.longTasks = [];
       w.clicks = [];
       new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => e.name === 'click' && w.clicks.push(e.duration))).observe({ type: 'event', durationThreshold: 16, buffered: true } as PerformanceObserverInit);
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => e.name === 'click' && w.clicks.push(e.duration))).observe({
+        type: 'event',
+        durationThreshold: 16,
+        buffered: true,
+      } as PerformanceObserverInit);
     });
     await page.goto(app.url + '?backend=wasm&section=results');
     await page.locator('.model-picker button').first().waitFor();
@@ -166,8 +177,12 @@ try {
     .map((f) => ({ f, kb: gz(join('assets', f)) / KB }))
     .sort((a, b) => b.kb - a.kb);
 
-  console.log(`initial JavaScript: ${(initialBytes / KB).toFixed(1)} KB gzip in ${initial.length} file(s); budget 350 KB (ratio ${(initialBytes / KB / 350).toFixed(2)})`);
-  console.log(`time to interactive: median ${median(tti).toFixed(0)} ms of ${tti.map((x) => x.toFixed(0)).join(', ')}; target 1500 ms (ratio ${(median(tti) / 1500).toFixed(2)})`);
+  console.log(
+    `initial JavaScript: ${(initialBytes / KB).toFixed(1)} KB gzip in ${initial.length} file(s); budget 350 KB (ratio ${(initialBytes / KB / 350).toFixed(2)})`,
+  );
+  console.log(
+    `time to interactive: median ${median(tti).toFixed(0)} ms of ${tti.map((x) => x.toFixed(0)).join(', ')}; target 1500 ms (ratio ${(median(tti) / 1500).toFixed(2)})`,
+  );
   console.log(`blank page on the same server: median ${median(base).toFixed(0)} ms (lesson / blank: ${(median(tti) / median(base)).toFixed(1)}x)`);
   for (const s of screens) {
     console.log(
@@ -176,9 +191,15 @@ try {
   }
   const longest = Math.max(0, ...r.longTasks);
   const slowest = Math.max(0, ...r.slowClicks);
-  console.log(`Run all on wasm after loading a checkpoint: ${r.seconds.toFixed(0)} s, ${r.clicks} clicks; machine load ${load.toFixed(1)} on ${os.cpus().length} cores`);
-  console.log(`  longest main-thread task: ${longest.toFixed(0)} ms (${r.longTasks.length} over 50 ms); target: none over 50 ms (ratio ${(longest / 50).toFixed(2)})`);
-  console.log(`  slowest click to paint: ${slowest.toFixed(0)} ms (${r.slowClicks.length} over 16 ms); target 100 ms (ratio ${(slowest / 100).toFixed(2)})`);
+  console.log(
+    `Run all on wasm after loading a checkpoint: ${r.seconds.toFixed(0)} s, ${r.clicks} clicks; machine load ${load.toFixed(1)} on ${os.cpus().length} cores`,
+  );
+  console.log(
+    `  longest main-thread task: ${longest.toFixed(0)} ms (${r.longTasks.length} over 50 ms); target: none over 50 ms (ratio ${(longest / 50).toFixed(2)})`,
+  );
+  console.log(
+    `  slowest click to paint: ${slowest.toFixed(0)} ms (${r.slowClicks.length} over 16 ms); target 100 ms (ratio ${(slowest / 100).toFixed(2)})`,
+  );
   console.log('lazy chunks, gzip KB:');
   for (const c of chunks.slice(0, 12)) console.log(`  ${c.kb.toFixed(1).padStart(7)}  ${c.f}`);
 } finally {

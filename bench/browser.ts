@@ -33,7 +33,13 @@ const PLANS: Plan[] = [
 const only = process.argv.slice(2);
 
 const app = await serveBuiltApp();
-await build({ root: 'bench/bare', base: './', configFile: false, logLevel: 'error', build: { outDir: join(app.outDir, 'bench'), emptyOutDir: true } });
+await build({
+  root: 'bench/bare',
+  base: './',
+  configFile: false,
+  logLevel: 'error',
+  build: { outDir: join(app.outDir, 'bench'), emptyOutDir: true },
+});
 const browser = await launchBrowser();
 
 let kernels: string | undefined;

@@ -42,7 +42,12 @@ const steps = Number(values.steps);
 const seed = Number(values.seed);
 const seqs = Number(values.seqs);
 const checkupEvery = Number(values['checkup-every']);
-for (const [name, v] of [['steps', steps], ['seed', seed], ['seqs', seqs], ['checkup-every', checkupEvery]] as const) {
+for (const [name, v] of [
+  ['steps', steps],
+  ['seed', seed],
+  ['seqs', seqs],
+  ['checkup-every', checkupEvery],
+] as const) {
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`--${name} must be a positive integer, got ${v}`);
 }
 
@@ -62,13 +67,17 @@ async function trainVariant(timeInput: TimeInput): Promise<VariantCurves> {
   let seconds = 0;
   while (trainer.step < steps) {
     const started = performance.now();
-    const result = await trainer.run({ untilStep: Math.min(steps, trainer.step + checkupEvery) }, (r) => losses.push(r.skipped ? null : round(r.loss)));
+    const result = await trainer.run({ untilStep: Math.min(steps, trainer.step + checkupEvery) }, (r) =>
+      losses.push(r.skipped ? null : round(r.loss)),
+    );
     seconds += (performance.now() - started) / 1000;
     if (result.reason === 'non-finite') throw new Error(`${timeInput}: ${result.message}`);
     // The live runs' check-up (same ratios, sequences and seed), so the two are comparable.
     const c = await evaluate(model, { ratios: CHECK_T, seqsPerRatio: 64, chunk: 64 * CHECK_T.length, seed: 7, elbo: false });
     checkups.push({ step: trainer.step, accuracy: c.ratios.map((r) => round(r.accuracy)) });
-    console.error(`  ${timeInput}: step ${trainer.step}/${steps}, loss ${losses.at(-1)}, accuracy ${checkups.at(-1)!.accuracy.join(' ')} at t = ${CHECK_T.join(' ')}`);
+    console.error(
+      `  ${timeInput}: step ${trainer.step}/${steps}, loss ${losses.at(-1)}, accuracy ${checkups.at(-1)!.accuracy.join(' ')} at t = ${CHECK_T.join(' ')}`,
+    );
   }
   const e: Evaluation = await evaluate(model, { ratios: CHALLENGE_RATIOS, seqsPerRatio: seqs, seed: 1234 });
   trainer.dispose();

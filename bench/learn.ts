@@ -49,7 +49,11 @@ const recipe = getRecipe(values.recipe!);
 const steps = Number(values.steps ?? recipe.steps);
 const seed = Number(values.seed);
 const seqs = Number(values.seqs);
-for (const [name, n] of [['steps', steps], ['seed', seed], ['seqs', seqs]] as const) {
+for (const [name, n] of [
+  ['steps', steps],
+  ['seed', seed],
+  ['seqs', seqs],
+] as const) {
   if (!Number.isInteger(n) || n < (name === 'seed' ? 0 : 1)) throw new RangeError(`--${name} must be a whole number, got ${n}`);
 }
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -58,7 +62,10 @@ const work = mkdtempSync(join(tmpdir(), 'unmask-learn-'));
 /** The criterion's ratios: what `unmask eval` reports at t <= 0.8 (same order, so the same draws), then 0.8 itself. */
 const RATIOS = [...DEFAULT_RATIOS.filter((t) => t <= 0.8 + 1e-9), 0.8];
 
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 const loads: string[] = [`before: ${load()}`];
 
 interface Run {
@@ -87,11 +94,10 @@ async function inTheLesson(): Promise<Run> {
     const train = cell.getByRole('button', { name: `Train ${steps} steps` });
     const t0 = Date.now();
     await train.click();
-    await page.waitForFunction(
-      (want) => document.querySelector('[data-testid="model-label"]')?.textContent === want,
-      trained,
-      { polling: 200, timeout: 3_600_000 },
-    );
+    await page.waitForFunction((want) => document.querySelector('[data-testid="model-label"]')?.textContent === want, trained, {
+      polling: 200,
+      timeout: 3_600_000,
+    });
     const wallMs = Date.now() - t0;
     const badge = await page.getByTestId('train-backend').textContent();
     if (badge?.split(',')[0] !== 'wasm') throw new Error(`the lesson trained on ${badge}, not wasm`);
@@ -147,10 +153,18 @@ function report(run: Run, scored: Scored[]): { worst: number; wallS: number } {
   const worst = Math.min(...gaps);
   const at = scored[gaps.indexOf(worst)].t;
   console.log(`\n${run.where}: ${steps} steps of "${recipe.name}", seed ${seed}`);
-  console.log(`  wall time from pressing Train (or starting the command) to the trained model: ${(run.wallMs / 1000).toFixed(1)} s, ${(run.wallMs / steps).toFixed(1)} ms/step`);
+  console.log(
+    `  wall time from pressing Train (or starting the command) to the trained model: ${(run.wallMs / 1000).toFixed(1)} s, ${(run.wallMs / steps).toFixed(1)} ms/step`,
+  );
   console.log('       t  accuracy  best possible    gap');
-  scored.forEach((s, i) => console.log(`  ${s.t.toFixed(3).padStart(6)}  ${(100 * s.accuracy).toFixed(2).padStart(7)}%  ${(100 * s.best).toFixed(2).padStart(12)}%  ${gaps[i].toFixed(2).padStart(5)}`));
-  console.log(`  largest gap at t <= 0.8: ${worst.toFixed(2)} points at t = ${at.toFixed(3)} (${worst >= -2 ? 'on target' : 'NOT on target'}: within 2 points everywhere)`);
+  scored.forEach((s, i) =>
+    console.log(
+      `  ${s.t.toFixed(3).padStart(6)}  ${(100 * s.accuracy).toFixed(2).padStart(7)}%  ${(100 * s.best).toFixed(2).padStart(12)}%  ${gaps[i].toFixed(2).padStart(5)}`,
+    ),
+  );
+  console.log(
+    `  largest gap at t <= 0.8: ${worst.toFixed(2)} points at t = ${at.toFixed(3)} (${worst >= -2 ? 'on target' : 'NOT on target'}: within 2 points everywhere)`,
+  );
   return { worst, wallS: run.wallMs / 1000 };
 }
 
@@ -161,6 +175,8 @@ const node = await inNode();
 loads.push(`after unmask train: ${load()}`);
 const a = report(lesson, await score(lesson.file, recipe));
 const b = report(node, await score(node.file, recipe));
-console.log(`\ntime-to-learn: lesson ${a.wallS.toFixed(1)} s (goal 180 s, ratio ${(a.wallS / 180).toFixed(2)}); Node reference ${b.wallS.toFixed(1)} s; lesson / Node = ${(a.wallS / b.wallS).toFixed(2)}`);
+console.log(
+  `\ntime-to-learn: lesson ${a.wallS.toFixed(1)} s (goal 180 s, ratio ${(a.wallS / 180).toFixed(2)}); Node reference ${b.wallS.toFixed(1)} s; lesson / Node = ${(a.wallS / b.wallS).toFixed(2)}`,
+);
 console.log(`(the page seeds model and data as the page does, unmask train as the CLI does: the two runs are different draws of the same recipe)`);
 console.log(`load average (1, 5, 15 min; ${cpus().length} cores): ${loads.join('; ')}; after scoring: ${load()}`);

@@ -17,7 +17,9 @@ import { Rng } from '../src/core/rng.ts';
 import type { LossFloor } from '../src/lesson/measured-types.ts';
 import { bestPossibleLoss, dataEntropyPerToken } from '../src/core/elbo-bins.ts';
 
-const { values } = parseArgs({ options: { bins: { type: 'string', default: '98' }, seqs: { type: 'string', default: '1000' }, seed: { type: 'string', default: '11' } } });
+const { values } = parseArgs({
+  options: { bins: { type: 'string', default: '98' }, seqs: { type: 'string', default: '1000' }, seed: { type: 'string', default: '11' } },
+});
 const bins = Number(values.bins);
 const seqs = Number(values.seqs);
 const seed = Number(values.seed);

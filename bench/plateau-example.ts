@@ -21,7 +21,12 @@ import { predictMasked } from '../src/core/predict.ts';
 import { Rng } from '../src/core/rng.ts';
 import type { PlateauExample } from '../src/lesson/measured-types.ts';
 
-const PATTERNS = [[7, 2, 9], [5, 11], [3, 8, 14, 6], [4, 4, 11]];
+const PATTERNS = [
+  [7, 2, 9],
+  [5, 11],
+  [3, 8, 14, 6],
+  [4, 4, 11],
+];
 const T = 0.5;
 const L = 32;
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -40,7 +45,10 @@ for (const pattern of PATTERNS) {
   const { xt } = maskArrays(x0, [T], rng);
   const predictions: Record<string, { position: number; top: { token: number; prob: number }[] }[]> = {};
   for (const [name, model] of Object.entries(models)) {
-    predictions[name] = (await predictMasked(model, xt, T, 3)).map((p) => ({ position: p.position, top: p.top.map((g) => ({ token: g.token, prob: Number(g.prob.toFixed(4)) })) }));
+    predictions[name] = (await predictMasked(model, xt, T, 3)).map((p) => ({
+      position: p.position,
+      top: p.top.map((g) => ({ token: g.token, prob: Number(g.prob.toFixed(4)) })),
+    }));
   }
   examples.push({ pattern, x0: [...x0], xt: [...xt], masked: xt.filter((v) => v === MASK_ID).length, predictions });
 }

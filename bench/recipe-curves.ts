@@ -39,7 +39,8 @@ const outFile = values.out ?? fileURLToPath(new URL('../public/measured/recipe-c
 const seed = Number(values.seed);
 const checkupEvery = Number(values['checkup-every']);
 if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`--seed must be a whole number, got ${values.seed}`);
-if (!Number.isInteger(checkupEvery) || checkupEvery < 1) throw new RangeError(`--checkup-every must be a positive integer, got ${values['checkup-every']}`);
+if (!Number.isInteger(checkupEvery) || checkupEvery < 1)
+  throw new RangeError(`--checkup-every must be a positive integer, got ${values['checkup-every']}`);
 
 const backend = await useNodeBackend('wasm');
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
@@ -74,18 +75,30 @@ async function trainRecipe(name: string): Promise<RecipeCurve> {
   let seconds = 0;
   while (trainer.step < recipe.steps) {
     const started = performance.now();
-    const result = await trainer.run({ untilStep: Math.min(recipe.steps, trainer.step + checkupEvery) }, (r) => losses.push(r.skipped ? null : round(r.loss, 4)));
+    const result = await trainer.run({ untilStep: Math.min(recipe.steps, trainer.step + checkupEvery) }, (r) =>
+      losses.push(r.skipped ? null : round(r.loss, 4)),
+    );
     seconds += (performance.now() - started) / 1000;
     if (result.reason === 'non-finite') throw new Error(`${name}: ${result.message}`);
     await checkup();
-    console.error(`  ${name}: step ${trainer.step}/${recipe.steps}, loss ${losses.at(-1)}, accuracy ${checkups.at(-1)!.accuracy.join(' ')} at t = ${CHECK_T.join(' ')}`);
+    console.error(
+      `  ${name}: step ${trainer.step}/${recipe.steps}, loss ${losses.at(-1)}, accuracy ${checkups.at(-1)!.accuracy.join(' ')} at t = ${CHECK_T.join(' ')}`,
+    );
   }
   const shippedFile = fileURLToPath(new URL(`../public/pretrained/${name}-${recipe.steps}.safetensors`, import.meta.url));
   const difference = await differenceFromShipped(model, shippedFile);
   trainer.dispose();
   model.dispose();
   if (tf.memory().numTensors !== before) throw new Error(`${name}: ${tf.memory().numTensors - before} tensors leaked`);
-  return { recipe: name, steps: recipe.steps, seconds: round(seconds, 1), losses, checkups, shipped: `${name}-${recipe.steps}.safetensors`, maxDifferenceFromShipped: difference };
+  return {
+    recipe: name,
+    steps: recipe.steps,
+    seconds: round(seconds, 1),
+    losses,
+    checkups,
+    shipped: `${name}-${recipe.steps}.safetensors`,
+    maxDifferenceFromShipped: difference,
+  };
 }
 
 const recipes: RecipeCurve[] = [];

@@ -27,7 +27,9 @@ import { sample, type Sampler, type TimeGrid } from '../src/core/sampling.ts';
 import type { SamplingMeasurements, SamplingSetting, SamplingSource } from '../src/lesson/measured-types.ts';
 import { rngFor } from '../src/ui/cells/types.ts';
 
-const { values } = parseArgs({ options: { draws: { type: 'string', default: '10' }, batch: { type: 'string', default: '64' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { draws: { type: 'string', default: '10' }, batch: { type: 'string', default: '64' }, out: { type: 'string' } },
+});
 const draws = Number(values.draws);
 const batch = Number(values.batch);
 const outFile = values.out ?? fileURLToPath(new URL('../public/measured/sampling.json', import.meta.url));
@@ -53,21 +55,40 @@ async function measure(denoiser: DiffusionLM | Denoiser, s: { sampler: Sampler; 
     distinct += q.distinct;
   }
   const n = draws * batch;
-  return { ...s, temperature: 1, sequences: n, periodicFraction: round(periodic / n), meanDefect: round(defect / n), distinctPerBatch: round(distinct / draws) };
+  return {
+    ...s,
+    temperature: 1,
+    sequences: n,
+    periodicFraction: round(periodic / n),
+    meanDefect: round(defect / n),
+    distinctPerBatch: round(distinct / draws),
+  };
 }
 
 /** What the generation cell shows at seed 42 with its defaults (its own streams, batch 64). */
 async function page(denoiser: DiffusionLM | Denoiser, stream: string, sampler: Sampler): Promise<SamplingSetting> {
   const r = await sample(denoiser, rngFor(42, stream), { sampler, grid: 'uniform', steps: 32, temperature: 1, batch: 64, keepTrajectory: false });
   const q = sampleQuality(r.tokens);
-  return { sampler, grid: 'uniform', steps: 32, temperature: 1, sequences: q.sequences, periodicFraction: round(q.periodicFraction), meanDefect: round(q.meanDefect), distinctPerBatch: q.distinct };
+  return {
+    sampler,
+    grid: 'uniform',
+    steps: 32,
+    temperature: 1,
+    sequences: q.sequences,
+    periodicFraction: round(q.periodicFraction),
+    meanDefect: round(q.meanDefect),
+    distinctPerBatch: q.distinct,
+  };
 }
 
 const sources: SamplingSource[] = [];
 const best = bayesDenoiser();
 console.error('best possible denoiser ...');
 const bestSettings: SamplingSetting[] = [];
-for (const s of [...SETTINGS.filter((x) => x.sampler === 'ancestral'), ...LONG_STEPS.map((steps) => ({ sampler: 'ancestral' as const, grid: 'uniform' as const, steps }))]) {
+for (const s of [
+  ...SETTINGS.filter((x) => x.sampler === 'ancestral'),
+  ...LONG_STEPS.map((steps) => ({ sampler: 'ancestral' as const, grid: 'uniform' as const, steps })),
+]) {
   bestSettings.push(await measure(best, s));
   console.error(`  ${JSON.stringify(bestSettings.at(-1))}`);
 }
@@ -84,7 +105,11 @@ for (const file of ['notebook-3000', 'learns-5000', 'curriculum-6500']) {
     settings.push(await measure(model, s));
     console.error(`  ${JSON.stringify(settings.at(-1))}`);
   }
-  sources.push({ source: file, settings, page: [await page(model, 'generate', 'ancestral'), await page(model, 'generate-confidence', 'confidence')] });
+  sources.push({
+    source: file,
+    settings,
+    page: [await page(model, 'generate', 'ancestral'), await page(model, 'generate-confidence', 'confidence')],
+  });
   model.dispose();
 }
 

@@ -49,11 +49,24 @@ export async function timeSteps(backend: string, recipeName: string, steps: numb
   opt.dispose();
   model.dispose();
   const median = (xs: number[]) => xs.slice(warmup).sort((a, b) => a - b)[Math.floor((xs.length - warmup) / 2)];
-  return { backend, recipe: recipeName, medianMs: median(times), cpuMs: median(cpu), minMs: Math.min(...times.slice(warmup)), warmupMs: times[0], tensorsLeaked: leaked };
+  return {
+    backend,
+    recipe: recipeName,
+    medianMs: median(times),
+    cpuMs: median(cpu),
+    minMs: Math.min(...times.slice(warmup)),
+    warmupMs: times[0],
+    tensorsLeaked: leaked,
+  };
 }
 
 /** Per kernel name: launches a step and ms a step, over `steps` profiled steps after warm-up. */
-export async function profileSteps(backend: string, recipeName: string, steps: number, warmup = 3): Promise<Array<{ kernel: string; launches: number; ms: number }>> {
+export async function profileSteps(
+  backend: string,
+  recipeName: string,
+  steps: number,
+  warmup = 3,
+): Promise<Array<{ kernel: string; launches: number; ms: number }>> {
   await useNodeBackend(backend);
   const recipe = getRecipe(recipeName);
   const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0), { embedStd: recipe.embedInitStd });
@@ -82,7 +95,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv.includes('--profile')) {
     const rows = await profileSteps(backend, recipe, Number(steps));
     for (const r of rows) console.log(`${r.kernel.padEnd(28)} ${r.launches.toFixed(0).padStart(5)} ${r.ms.toFixed(2).padStart(8)} ms`);
-    console.log(`${'all'.padEnd(28)} ${rows.reduce((a, r) => a + r.launches, 0).toFixed(0).padStart(5)} launches a step`);
+    console.log(
+      `${'all'.padEnd(28)} ${rows
+        .reduce((a, r) => a + r.launches, 0)
+        .toFixed(0)
+        .padStart(5)} launches a step`,
+    );
   } else {
     console.log(JSON.stringify(await timeSteps(backend, recipe, Number(steps))));
   }

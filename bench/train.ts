@@ -21,7 +21,9 @@ import { parseArgs } from 'node:util';
 import { getRecipe } from '../src/core/recipes.ts';
 import type { StepTiming } from './step.ts';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '10' }, recipe: { type: 'string', default: 'notebook' }, rounds: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: { steps: { type: 'string', default: '10' }, recipe: { type: 'string', default: 'notebook' }, rounds: { type: 'string', default: '1' } },
+});
 const steps = values.steps!;
 const rounds = Math.max(1, Number(values.rounds));
 const dropout = getRecipe(values.recipe!).dropout; // PyTorch runs the same rate
@@ -29,7 +31,12 @@ const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}): StepTiming | null {
   try {
-    const out = execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 1_200_000, env: { ...process.env, ...env } });
+    const out = execFileSync(cmd, args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 1_200_000,
+      env: { ...process.env, ...env },
+    });
     return JSON.parse(out.trim().split('\n').pop()!) as StepTiming;
   } catch (e) {
     console.error(`  (${args.join(' ')} failed: ${(e as Error).message.split('\n')[0]})`);
@@ -74,10 +81,21 @@ const rows = [...runs].map(([backend, rs]) => ({
 const torch = rows.filter((r) => r.backend.startsWith('pytorch'));
 const ref = torch.length > 0 ? torch.reduce((a, b) => (b.medianMs < a.medianMs ? b : a)) : undefined;
 const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? `${(a / b).toFixed(2)}x` : '-');
-console.log(`\ntraining step, batch 64, recipe "${values.recipe}" (dropout ${dropout}; median of ${steps} after warm-up${rounds > 1 ? `; median over ${rounds} rounds` : ''}); load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`);
+console.log(
+  `\ntraining step, batch 64, recipe "${values.recipe}" (dropout ${dropout}; median of ${steps} after warm-up${rounds > 1 ? `; median over ${rounds} rounds` : ''}); load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`,
+);
 console.log('backend                     ms/step   CPU ms/step   first step   vs ' + (ref?.backend ?? 'no reference') + ' (wall, CPU)');
 for (const r of rows) {
   const cpu = r.cpuMs === undefined ? '-' : r.cpuMs.toFixed(1);
-  console.log(`${r.backend.padEnd(26)} ${r.medianMs.toFixed(1).padStart(8)} ${cpu.padStart(12)} ${r.warmupMs.toFixed(0).padStart(10)} ms   ${ratio(r.medianMs, ref?.medianMs)}, ${ratio(r.cpuMs, ref?.cpuMs)}`);
+  console.log(
+    `${r.backend.padEnd(26)} ${r.medianMs.toFixed(1).padStart(8)} ${cpu.padStart(12)} ${r.warmupMs.toFixed(0).padStart(10)} ms   ${ratio(r.medianMs, ref?.medianMs)}, ${ratio(r.cpuMs, ref?.cpuMs)}`,
+  );
 }
-if (rows.some((r) => r.tensorsLeaked)) console.log('WARNING: tensors leaked:', rows.filter((r) => r.tensorsLeaked).map((r) => r.backend).join(', '));
+if (rows.some((r) => r.tensorsLeaked))
+  console.log(
+    'WARNING: tensors leaked:',
+    rows
+      .filter((r) => r.tensorsLeaked)
+      .map((r) => r.backend)
+      .join(', '),
+  );

@@ -24,12 +24,20 @@ try {
   await cell.getByRole('textbox', { name: 'Training steps' }).fill(String(steps));
   const started = Date.now();
   await cell.getByRole('button', { name: `Train ${steps} steps` }).click();
-  console.log(`load average at start ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+  console.log(
+    `load average at start ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${cpus().length} cores`,
+  );
   console.log('wall s | status | check-up');
   let seen = '';
   for (;;) {
     const status = (await page.getByTestId('train-words-status').textContent()) ?? '';
-    const checkup = (await page.getByTestId('train-words-checkup').textContent().catch(() => '')) ?? '';
+    const checkup =
+      (await page
+        .getByTestId('train-words-checkup')
+        .textContent()
+        .catch(() => '')) ?? '';
     if (checkup && checkup !== seen) {
       seen = checkup;
       console.log(`${((Date.now() - started) / 1000).toFixed(0).padStart(5)} | ${status} | ${checkup}`);
@@ -40,7 +48,11 @@ try {
     }
     await page.waitForTimeout(1000);
   }
-  console.log(`load average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `load average at end ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
 } finally {
   await browser.close();
   await app.close();

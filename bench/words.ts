@@ -52,7 +52,14 @@ const model = new DiffusionLM(WORDS_MODEL, new Rng(seed), initOptions(WORDS_RECI
 const trainer = new Trainer(model, WORDS_RECIPE, { data: WORDS_DATA, source: wordSource(list), steps, seed: seed + 1 });
 
 async function generate(sampler: Sampler, s: number): Promise<WordQuality> {
-  const result = await sample(model, new Rng(s), { sampler, batch: samples, seqLen: WORD_LENGTH, steps: WORD_LENGTH, temperature: 1, keepTrajectory: false });
+  const result = await sample(model, new Rng(s), {
+    sampler,
+    batch: samples,
+    seqLen: WORD_LENGTH,
+    steps: WORD_LENGTH,
+    temperature: 1,
+    keepTrajectory: false,
+  });
   return measureWords(result.tokens, profile);
 }
 
@@ -65,8 +72,16 @@ interface Row {
   confidence: ReturnType<typeof brief>;
 }
 const brief = (q: WordQuality) => ({
-  samples: q.samples, wellFormed: q.wellFormed, real: q.real, heldOut: q.heldOut, novel: q.novel, wordLike: q.wordLike,
-  distinct: q.distinct, meanLength: q.meanLength, listMeanLength: q.listMeanLength, lengthDistance: q.lengthDistance,
+  samples: q.samples,
+  wellFormed: q.wellFormed,
+  real: q.real,
+  heldOut: q.heldOut,
+  novel: q.novel,
+  wordLike: q.wordLike,
+  distinct: q.distinct,
+  meanLength: q.meanLength,
+  listMeanLength: q.listMeanLength,
+  lengthDistance: q.lengthDistance,
   examples: q.words.slice(0, 12),
 });
 const rows: Row[] = [];
@@ -94,7 +109,17 @@ for (let at = 0; at <= steps; at = Math.min(steps, at + every)) {
   if (at === steps) break;
 }
 if (values.out) {
-  writeFileSync(values.out, await saveWeights(model, { recipe: WORDS_RECIPE.name, seed: String(seed), steps: String(trainer.step), total_steps: String(steps), data: 'words', made_by: 'bench/words.ts' }));
+  writeFileSync(
+    values.out,
+    await saveWeights(model, {
+      recipe: WORDS_RECIPE.name,
+      seed: String(seed),
+      steps: String(trainer.step),
+      total_steps: String(steps),
+      data: 'words',
+      made_by: 'bench/words.ts',
+    }),
+  );
   console.log(`saved ${values.out}`);
 }
 if (values.json) writeFileSync(values.json, JSON.stringify({ backend: backend.name, unigram, bigram, rows }, null, 1));

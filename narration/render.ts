@@ -48,7 +48,10 @@ export function spokenScript(id: string): string {
 }
 
 export function sentencesOf(script: string): string[] {
-  return script.split('\n').map((l) => l.trim()).filter(Boolean);
+  return script
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 function vttTime(sec: number): string {
@@ -59,7 +62,10 @@ function vttTime(sec: number): string {
   return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}`;
 }
 
-const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
+const run = (cmd: string, args: string[]) =>
+  execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    .toString()
+    .trim();
 
 function render(id: string, script: string): ManifestEntry {
   const dir = mkdtempSync(join(tmpdir(), 'unmask-tts-'));
@@ -84,7 +90,25 @@ function render(id: string, script: string): ManifestEntry {
     });
     const joined = join(dir, 'all.wav');
     run('sox', [...parts.slice(0, -1), joined]); // no pause after the last sentence
-    run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', joined, '-af', VOICE.loudness, '-ar', '24000', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '32k', here(`./audio/${id}.mp3`)]);
+    run('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-i',
+      joined,
+      '-af',
+      VOICE.loudness,
+      '-ar',
+      '24000',
+      '-ac',
+      '1',
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      '32k',
+      here(`./audio/${id}.mp3`),
+    ]);
     writeFileSync(here(`./captions/${id}.vtt`), cues.join('\n'));
     const duration = Number(run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', here(`./audio/${id}.mp3`)]));
     return { id, hash: scriptHash(script), duration: Math.round(duration * 100) / 100, sentences: sentences.length };

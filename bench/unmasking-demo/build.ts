@@ -27,7 +27,14 @@ export async function buildUnmaskingDemo(weights: Uint8Array): Promise<Unmasking
     const meta = loadWeights(model, weights);
     const L = DEFAULT_DATA.seqLen;
     const ignoreTime = meta.ignore_time === 'true';
-    const run = await sample(model, new Rng(s.seed), { sampler: s.sampler, steps: s.steps, temperature: s.temperature, batch: s.batch, seqLen: L, ignoreTime });
+    const run = await sample(model, new Rng(s.seed), {
+      sampler: s.sampler,
+      steps: s.steps,
+      temperature: s.temperature,
+      batch: s.batch,
+      seqLen: L,
+      ignoreTime,
+    });
     const sequences = Array.from({ length: s.keep }, (_, b) => {
       const revealedAt = new Array<number>(L).fill(0);
       for (const step of run.trajectory) {

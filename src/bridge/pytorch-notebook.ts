@@ -55,7 +55,12 @@ const lines = (text: string): string[] => {
  * in Markdown: Jupyter renders HTML and links in Markdown, so only plain
  * characters survive.
  */
-const plain = (text: string, max = 120): string => text.replace(/[^\p{L}\p{N} .,:;=+\-/()']/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, max);
+const plain = (text: string, max = 120): string =>
+  text
+    .replace(/[^\p{L}\p{N} .,:;=+\-/()']/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, max);
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
@@ -70,7 +75,9 @@ function bell(p: number): number {
   return row[0];
 }
 
-function notebookCells(o: Required<Omit<NotebookOptions, 'weights'>> & { weightsBase64: string; ignoreTime: boolean; metadata: Record<string, string> }): { kind: 'markdown' | 'code' | 'weights'; text: string }[] {
+function notebookCells(
+  o: Required<Omit<NotebookOptions, 'weights'>> & { weightsBase64: string; ignoreTime: boolean; metadata: Record<string, string> },
+): { kind: 'markdown' | 'code' | 'weights'; text: string }[] {
   const d = DEFAULT_DATA;
   const m = DEFAULT_MODEL;
   const ratios = DEFAULT_RATIOS.map((t) => Number(t.toFixed(6)));
@@ -427,5 +434,8 @@ export function pytorchNotebook({ weights, label, seqsPerRatio = 1000, seed = 0 
 /** The code cells' source, in order: what "Run All" executes. */
 export function notebookCode(ipynb: string): string {
   const nb = JSON.parse(ipynb) as { cells: { cell_type: string; source: string[] }[] };
-  return nb.cells.filter((c) => c.cell_type === 'code').map((c) => c.source.join('')).join('\n\n');
+  return nb.cells
+    .filter((c) => c.cell_type === 'code')
+    .map((c) => c.source.join(''))
+    .join('\n\n');
 }

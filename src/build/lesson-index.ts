@@ -27,7 +27,9 @@ const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace
 
 /** Every passage of the lesson, in reading order within each source. */
 export function lessonPassages(root: string): PassageSource[] {
-  const files = readdirSync(join(root, CONTENT)).filter((f) => f.endsWith('.md')).sort();
+  const files = readdirSync(join(root, CONTENT))
+    .filter((f) => f.endsWith('.md'))
+    .sort();
   // Quoted measurements are filled in first, as the page and the narration show them.
   const read = (dir: string, file: string) => expandValues(readFileSync(join(root, dir, file), 'utf8'), readRepoJson, `${dir}/${file}`);
   const prose = files.flatMap((f) => sectionPassages(f, read(CONTENT, f)));

@@ -70,7 +70,15 @@ export function bytesModule(watFile: string, bytes: Uint8Array, plainBytes: Uint
     `export const WASM_BYTES = new Uint8Array([`,
     ...byteLines(bytes),
     `]);`,
-    ...(plainBytes ? ['', `/** The same module without relaxed SIMD (fused multiply-adds as a multiply, then an add). */`, `export const WASM_BYTES_PLAIN = new Uint8Array([`, ...byteLines(plainBytes), `]);`] : []),
+    ...(plainBytes
+      ? [
+          '',
+          `/** The same module without relaxed SIMD (fused multiply-adds as a multiply, then an add). */`,
+          `export const WASM_BYTES_PLAIN = new Uint8Array([`,
+          ...byteLines(plainBytes),
+          `]);`,
+        ]
+      : []),
     '',
   ].join('\n');
 }

@@ -40,7 +40,8 @@ type Values = Record<string, string | boolean | undefined>;
 
 function parse(args: string[], options: Options): Values {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values as Values;
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false })
+      .values as Values;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -50,7 +51,11 @@ function intArg(name: string, raw: unknown, fallback: number, min = 1, max = Num
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (raw === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(max === Number.MAX_SAFE_INTEGER ? `--${name} must be an integer >= ${min}, got "${raw}"` : `--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    throw new UsageError(
+      max === Number.MAX_SAFE_INTEGER
+        ? `--${name} must be an integer >= ${min}, got "${raw}"`
+        : `--${name} must be an integer from ${min} to ${max}, got "${raw}"`,
+    );
   }
   return n;
 }
@@ -72,7 +77,8 @@ function numberArg(name: string, raw: unknown, lo: number, hi: number): number {
 function readWeightsFile(path: string): Uint8Array {
   try {
     const { size } = statSync(path);
-    if (size > MAX_WEIGHTS_BYTES) throw new UsageError(`${path} is ${(size / 2 ** 20).toFixed(0)} MB; this model's weights are under 1 MB, so it is not a weights file for it`);
+    if (size > MAX_WEIGHTS_BYTES)
+      throw new UsageError(`${path} is ${(size / 2 ** 20).toFixed(0)} MB; this model's weights are under 1 MB, so it is not a weights file for it`);
     return new Uint8Array(readFileSync(path));
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -98,7 +104,9 @@ function checkOutPath(out: string): void {
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`--out ${out}: ${code === 'ENOENT' ? `the folder ${dir} does not exist` : `cannot write in ${dir} (${code ?? errorMessage(e)})`}`);
+    throw new UsageError(
+      `--out ${out}: ${code === 'ENOENT' ? `the folder ${dir} does not exist` : `cannot write in ${dir} (${code ?? errorMessage(e)})`}`,
+    );
   }
 }
 
@@ -117,8 +125,11 @@ function writeTrained(out: string, bytes: Uint8Array): string {
 
 async function trainCommand(args: string[]): Promise<number> {
   const v = parse(args, {
-    steps: { type: 'string' }, seed: { type: 'string' }, preset: { type: 'string' },
-    backend: { type: 'string' }, out: { type: 'string' },
+    steps: { type: 'string' },
+    seed: { type: 'string' },
+    preset: { type: 'string' },
+    backend: { type: 'string' },
+    out: { type: 'string' },
   });
   if (v.help) return help();
   let recipe: Recipe;
@@ -151,14 +162,20 @@ async function trainCommand(args: string[]): Promise<number> {
       if (r.step % 500 === 0 || r.step === steps) {
         const mean = window.reduce((a, b) => a + b, 0) / Math.max(1, window.length);
         bar.finish();
-        console.log(`step ${r.step}/${steps} | loss ${mean.toFixed(4)} (mean of last ${window.length}) | lr ${r.lr.toExponential(2)} | grad norm ${r.gradNorm.toFixed(3)}`);
+        console.log(
+          `step ${r.step}/${steps} | loss ${mean.toFixed(4)} (mean of last ${window.length}) | lr ${r.lr.toExponential(2)} | grad norm ${r.gradNorm.toFixed(3)}`,
+        );
         window = [];
       }
     });
     bar.finish();
     const bytes = await saveWeights(model, {
-      recipe: recipe.name, seed: String(seed), steps: String(result.step), total_steps: String(steps),
-      ignore_time: String(recipe.ignoreTime), made_by: 'unmask train',
+      recipe: recipe.name,
+      seed: String(seed),
+      steps: String(result.step),
+      total_steps: String(steps),
+      ignore_time: String(recipe.ignoreTime),
+      made_by: 'unmask train',
     });
     const saved = writeTrained(out, bytes);
     console.error(`${result.message} Saved ${result.step} steps of training to ${saved}`);
@@ -172,7 +189,13 @@ async function trainCommand(args: string[]): Promise<number> {
 }
 
 async function evalCommand(args: string[]): Promise<number> {
-  const v = parse(args, { weights: { type: 'string' }, seqs: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' } });
+  const v = parse(args, {
+    weights: { type: 'string' },
+    seqs: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+    backend: { type: 'string' },
+  });
   if (v.help) return help();
   if (!v.weights) throw new UsageError('eval needs --weights FILE');
   const seqs = intArg('seqs', v.seqs, 500);
@@ -191,7 +214,13 @@ async function evalCommand(args: string[]): Promise<number> {
 function roundEval(e: Evaluation): Evaluation {
   const r = (x: number, d = 4) => Number(x.toFixed(d));
   return {
-    ratios: e.ratios.map((x) => ({ t: r(x.t), accuracy: r(x.accuracy), bestPossible: r(x.bestPossible), maskedTokens: x.maskedTokens, meanLoss: r(x.meanLoss) })),
+    ratios: e.ratios.map((x) => ({
+      t: r(x.t),
+      accuracy: r(x.accuracy),
+      bestPossible: r(x.bestPossible),
+      maskedTokens: x.maskedTokens,
+      meanLoss: r(x.meanLoss),
+    })),
     meanLoss: r(e.meanLoss),
     elboBitsPerToken: r(e.elboBitsPerToken),
   };
@@ -201,19 +230,27 @@ function evalTable(e: Evaluation, seqs: number): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(7);
   const lines = [`accuracy at masked positions, ${seqs} sequences per ratio`, '     t  accuracy  best possible   gap   masked  loss'];
   for (const r of e.ratios) {
-    lines.push(`${r.t.toFixed(3).padStart(6)}  ${pct(r.accuracy)}   ${pct(r.bestPossible)}     ${(100 * (r.bestPossible - r.accuracy)).toFixed(1).padStart(5)}  ${String(r.maskedTokens).padStart(6)}  ${r.meanLoss.toFixed(3)}`);
+    lines.push(
+      `${r.t.toFixed(3).padStart(6)}  ${pct(r.accuracy)}   ${pct(r.bestPossible)}     ${(100 * (r.bestPossible - r.accuracy)).toFixed(1).padStart(5)}  ${String(r.maskedTokens).padStart(6)}  ${r.meanLoss.toFixed(3)}`,
+    );
   }
   // Pooled over these 15 fixed ratios, which leave out t < 0.1 and t > 0.95: not comparable with the training loss,
   // whose t ~ U(0.02, 1) includes the nearly unpredictable t close to 1 (a perfect model's training loss is about 0.52).
-  lines.push(`loss per masked token, pooled over these ${e.ratios.length} ratios: ${e.meanLoss.toFixed(4)} nats (not the training loss, whose t runs from 0.02 to 1)`);
+  lines.push(
+    `loss per masked token, pooled over these ${e.ratios.length} ratios: ${e.meanLoss.toFixed(4)} nats (not the training loss, whose t runs from 0.02 to 1)`,
+  );
   lines.push(`ELBO ${e.elboBitsPerToken.toFixed(3)} bits/token (the data's entropy is 0.415)`);
   return lines.join('\n');
 }
 
 async function predictCommand(args: string[]): Promise<number> {
   const v = parse(args, {
-    weights: { type: 'string' }, tokens: { type: 'string' }, t: { type: 'string' },
-    'top-k': { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' },
+    weights: { type: 'string' },
+    tokens: { type: 'string' },
+    t: { type: 'string' },
+    'top-k': { type: 'string' },
+    json: { type: 'boolean' },
+    backend: { type: 'string' },
   });
   if (v.help) return help();
   if (!v.weights) throw new UsageError('predict needs --weights FILE');
@@ -228,7 +265,8 @@ async function predictCommand(args: string[]): Promise<number> {
     if (!/^\d+$/.test(s) || n >= V) throw new UsageError(`--tokens must be integers in 0..${V - 1}, got "${s}"`);
     return n;
   });
-  if (tokens.length > DEFAULT_MODEL.maxLen) throw new UsageError(`--tokens has ${tokens.length} tokens; the model takes at most ${DEFAULT_MODEL.maxLen}`);
+  if (tokens.length > DEFAULT_MODEL.maxLen)
+    throw new UsageError(`--tokens has ${tokens.length} tokens; the model takes at most ${DEFAULT_MODEL.maxLen}`);
   const topK = intArg('top-k', v['top-k'], 3);
   if (topK > V) throw new UsageError(`--top-k must be at most the vocabulary size ${V}`);
   await useNodeBackend(v.backend as string | undefined);
@@ -240,7 +278,9 @@ async function predictCommand(args: string[]): Promise<number> {
     }));
     if (v.json) console.log(JSON.stringify(predictions));
     else if (predictions.length === 0) console.log('no [MASK] (token 0) in --tokens: nothing to predict');
-    else for (const p of predictions) console.log(`position ${String(p.position).padStart(3)}: ${p.top.map((x) => `${x.token} (${x.prob.toFixed(3)})`).join(', ')}`);
+    else
+      for (const p of predictions)
+        console.log(`position ${String(p.position).padStart(3)}: ${p.top.map((x) => `${x.token} (${x.prob.toFixed(3)})`).join(', ')}`);
     return 0;
   } finally {
     model.dispose();
@@ -249,9 +289,16 @@ async function predictCommand(args: string[]): Promise<number> {
 
 async function sampleCommand(args: string[]): Promise<number> {
   const v = parse(args, {
-    weights: { type: 'string' }, sampler: { type: 'string' }, steps: { type: 'string' }, temperature: { type: 'string' },
-    grid: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' }, show: { type: 'string' },
-    json: { type: 'boolean' }, backend: { type: 'string' },
+    weights: { type: 'string' },
+    sampler: { type: 'string' },
+    steps: { type: 'string' },
+    temperature: { type: 'string' },
+    grid: { type: 'string' },
+    batch: { type: 'string' },
+    seed: { type: 'string' },
+    show: { type: 'string' },
+    json: { type: 'boolean' },
+    backend: { type: 'string' },
   });
   if (v.help) return help();
   if (!v.weights) throw new UsageError('sample needs --weights FILE');
@@ -326,7 +373,12 @@ function help(): number {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { train: trainCommand, eval: evalCommand, predict: predictCommand, sample: sampleCommand };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  train: trainCommand,
+  eval: evalCommand,
+  predict: predictCommand,
+  sample: sampleCommand,
+};
 
 /** Run the CLI; returns the exit code. Errors become one clear line on stderr. */
 export async function main(argv: string[]): Promise<number> {

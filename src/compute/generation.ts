@@ -28,7 +28,10 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze({ sampler: 'ancestral', steps: 32, temperature: 1, grid: 'uniform' });
 
-export const SAMPLER_NAMES: Readonly<Record<Sampler, string>> = Object.freeze({ ancestral: 'ancestral (random order)', confidence: 'confidence-based (surest first)' });
+export const SAMPLER_NAMES: Readonly<Record<Sampler, string>> = Object.freeze({
+  ancestral: 'ancestral (random order)',
+  confidence: 'confidence-based (surest first)',
+});
 
 export interface QualityRow {
   readonly name: string;
@@ -52,7 +55,8 @@ export function settingsProblem(s: Settings): string | null {
   if (s.sampler !== 'ancestral' && s.sampler !== 'confidence') return 'Sampler must be ancestral or confidence.';
   if (s.grid !== 'uniform' && s.grid !== 'cosine') return 'Time grid must be uniform or cosine.';
   if (!Number.isInteger(s.steps) || s.steps < 1 || s.steps > MAX_STEPS) return `Steps must be a whole number from 1 to ${MAX_STEPS}.`;
-  if (!Number.isFinite(s.temperature) || s.temperature < 0 || s.temperature > 3) return 'Temperature must be a number from 0 (always the likeliest token) to 3.';
+  if (!Number.isFinite(s.temperature) || s.temperature < 0 || s.temperature > 3)
+    return 'Temperature must be a number from 0 (always the likeliest token) to 3.';
   return null;
 }
 
@@ -75,7 +79,10 @@ export async function generate(model: DiffusionLM, args: { settings: Settings; s
     { name: 'best possible denoiser, ancestral', quality: sampleQuality(best.tokens) },
   ];
   return {
-    settings, seed, quality, compare: settings.sampler === 'ancestral' ? rows : [rows[1], rows[0], rows[2]],
+    settings,
+    seed,
+    quality,
+    compare: settings.sampler === 'ancestral' ? rows : [rows[1], rows[0], rows[2]],
     frames: [new Int32Array(SHOWN * L).fill(MASK_ID), ...main.trajectory.map((s) => s.tokens.slice(0, SHOWN * L))],
     times: [1, ...main.trajectory.map((s) => s.s)],
   };

@@ -51,9 +51,15 @@ export type JobName = ModelJobName | FreeJobName;
 export type JobArgs<N extends JobName> = N extends ModelJobName
   ? Parameters<(typeof JOBS)[N]>[1]
   : N extends FreeJobName
-    ? Parameters<(typeof MODEL_FREE_JOBS)[N]> extends [infer A, ...unknown[]] ? A : Record<string, never>
+    ? Parameters<(typeof MODEL_FREE_JOBS)[N]> extends [infer A, ...unknown[]]
+      ? A
+      : Record<string, never>
     : never;
-export type JobResult<N extends JobName> = N extends ModelJobName ? Awaited<ReturnType<(typeof JOBS)[N]>> : N extends FreeJobName ? Awaited<ReturnType<(typeof MODEL_FREE_JOBS)[N]>> : never;
+export type JobResult<N extends JobName> = N extends ModelJobName
+  ? Awaited<ReturnType<(typeof JOBS)[N]>>
+  : N extends FreeJobName
+    ? Awaited<ReturnType<(typeof MODEL_FREE_JOBS)[N]>>
+    : never;
 
 export function isModelJob(name: string): name is ModelJobName {
   return Object.hasOwn(JOBS, name);

@@ -30,7 +30,13 @@ const cache = new WeakMap<DiffusionLM, Map<number, Promise<LossCurve>>>();
 
 async function measure(model: DiffusionLM, seed: number, ctx: JobContext): Promise<LossCurve> {
   const e: Evaluation = await evaluate(model, {
-    ratios: BIN_MIDPOINTS, seqsPerRatio: SEQS_PER_BIN, chunk: SEQS_PER_BIN, seed, elbo: true, signal: ctx.signal, progress: (done, total) => ctx.progress(done, total),
+    ratios: BIN_MIDPOINTS,
+    seqsPerRatio: SEQS_PER_BIN,
+    chunk: SEQS_PER_BIN,
+    seed,
+    elbo: true,
+    signal: ctx.signal,
+    progress: (done, total) => ctx.progress(done, total),
   });
   return {
     t: BIN_MIDPOINTS,

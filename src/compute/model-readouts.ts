@@ -20,7 +20,14 @@ export interface AccuracyCurve {
 }
 
 export async function accuracyCurve(model: DiffusionLM, { seed, seqs }: { seed: number; seqs: number }, ctx: JobContext): Promise<AccuracyCurve> {
-  const evaluation = await evaluate(model, { seqsPerRatio: seqs, chunk: seqs, seed, data: DEFAULT_DATA, signal: ctx.signal, progress: (d, n) => ctx.progress(d, n) });
+  const evaluation = await evaluate(model, {
+    seqsPerRatio: seqs,
+    chunk: seqs,
+    seed,
+    data: DEFAULT_DATA,
+    signal: ctx.signal,
+    progress: (d, n) => ctx.progress(d, n),
+  });
   const t = linspace(0.05, 1, 39);
   return { evaluation, best: { t, acc: t.map((x) => exactBestPossibleAccuracy(x)) }, seqs };
 }
@@ -49,7 +56,13 @@ export interface ParamCount {
 export function paramCounts(model: DiffusionLM): ParamCount {
   const sizes = new Map([...model.params].map(([name, v]) => [name, v.size]));
   const group = (name: string) =>
-    name.startsWith('token_embed') ? 'token embedding' : name.startsWith('time_mlp') ? 'time MLP' : name.startsWith('output_head') ? 'output head' : `encoder layer ${name.split('.')[2]}`;
+    name.startsWith('token_embed')
+      ? 'token embedding'
+      : name.startsWith('time_mlp')
+        ? 'time MLP'
+        : name.startsWith('output_head')
+          ? 'output head'
+          : `encoder layer ${name.split('.')[2]}`;
   const groups = new Map<string, number>();
   for (const [name, size] of sizes) groups.set(group(name), (groups.get(group(name)) ?? 0) + size);
   return { total: [...sizes.values()].reduce((a, b) => a + b, 0), groups: [...groups].map(([name, count]) => ({ name, count })) };

@@ -61,14 +61,20 @@ export async function writeWords(args: WriteWordsArgs, ctx: JobContext): Promise
   const { settings, batch, shown } = args;
   const problem = wordSettingsProblem(settings);
   if (problem) throw new RangeError(problem);
-  if (!Number.isInteger(batch) || batch < 1 || batch > 1024 || !Number.isInteger(shown) || shown < 0 || shown > batch) throw new RangeError('batch must be 1 to 1024 words, and shown at most batch');
+  if (!Number.isInteger(batch) || batch < 1 || batch > 1024 || !Number.isInteger(shown) || shown < 0 || shown > batch)
+    throw new RangeError('batch must be 1 to 1024 words, and shown at most batch');
   const model = loadedModel(new Map(args.weights), NOTEBOOK_MODEL_OPTIONS, WORDS_MODEL);
   try {
     const options = { ...settings, batch, seqLen: WORD_LENGTH, signal: ctx.signal };
     const main = await sample(model, new Rng(args.seeds.main), { ...options, onStep: (s) => ctx.progress(s.step, 2 * s.steps) });
     if (main.aborted) throw new DOMException('cancelled', 'AbortError');
     const otherSampler: Sampler = settings.sampler === 'ancestral' ? 'confidence' : 'ancestral';
-    const other = await sample(model, new Rng(args.seeds.other), { ...options, sampler: otherSampler, keepTrajectory: false, onStep: (s) => ctx.progress(s.steps + s.step, 2 * s.steps) });
+    const other = await sample(model, new Rng(args.seeds.other), {
+      ...options,
+      sampler: otherSampler,
+      keepTrajectory: false,
+      onStep: (s) => ctx.progress(s.steps + s.step, 2 * s.steps),
+    });
     if (other.aborted) throw new DOMException('cancelled', 'AbortError');
     const n = shown * WORD_LENGTH;
     const profile = profileOf(args.list);

@@ -55,7 +55,10 @@ export function bayesDenoise(xt: ArrayLike<number>, data: DataConfig = DEFAULT_D
       const v = xt[i];
       if (v === MASK_ID) continue;
       const r = i % p;
-      if (pin[r] === MASK_ID) { pin[r] = v; pinned++; } else if (pin[r] !== v) consistent = false;
+      if (pin[r] === MASK_ID) {
+        pin[r] = v;
+        pinned++;
+      } else if (pin[r] !== v) consistent = false;
     }
     pins.push(pin);
     logW[k] = consistent ? Math.log(1 / P) - pinned * Math.log(R) : -Infinity;
@@ -75,8 +78,14 @@ export function bayesDenoise(xt: ArrayLike<number>, data: DataConfig = DEFAULT_D
   const probs = new Float64Array(L * V); // [L, V]
   for (let i = 0; i < L; i++) {
     const row = i * V;
-    if (xt[i] !== MASK_ID) { probs[row + xt[i]] = 1; continue; }
-    if (consistentPeriods.length === 0) { for (let v = 1; v < V; v++) probs[row + v] = 1 / R; continue; }
+    if (xt[i] !== MASK_ID) {
+      probs[row + xt[i]] = 1;
+      continue;
+    }
+    if (consistentPeriods.length === 0) {
+      for (let v = 1; v < V; v++) probs[row + v] = 1 / R;
+      continue;
+    }
     for (let k = 0; k < P; k++) {
       const w = periodPosterior[k];
       if (w === 0) continue;
@@ -244,7 +253,12 @@ function bell(p: number): number {
  * is explainable, since exact conditionals never contradict each other (computed,
  * not assumed, so a test can check it). Sums over every pair of real tokens.
  */
-export function pairRevealConflict(xt: ArrayLike<number>, i: number, j: number, data: DataConfig = DEFAULT_DATA): { together: number; sequential: number } {
+export function pairRevealConflict(
+  xt: ArrayLike<number>,
+  i: number,
+  j: number,
+  data: DataConfig = DEFAULT_DATA,
+): { together: number; sequential: number } {
   const V = data.vocabSize;
   if (xt[i] !== MASK_ID || xt[j] !== MASK_ID || i === j) throw new RangeError(`positions ${i} and ${j} must be two different masked positions`);
   const x = Int32Array.from(xt);

@@ -29,7 +29,12 @@ export function readCheckpoint(bytes: Uint8Array, config: ModelConfig = DEFAULT_
 }
 
 /** A weights file for `weights` that records `options` beside the caller's metadata. */
-export function writeCheckpoint(weights: ReadonlyMap<string, Float32Array>, options: ModelOptions, metadata: Record<string, string> = {}, config: ModelConfig = DEFAULT_MODEL): Uint8Array {
+export function writeCheckpoint(
+  weights: ReadonlyMap<string, Float32Array>,
+  options: ModelOptions,
+  metadata: Record<string, string> = {},
+  config: ModelConfig = DEFAULT_MODEL,
+): Uint8Array {
   return writeWeights(weights, config, { ...metadata, ...optionsMetadata(options) });
 }
 

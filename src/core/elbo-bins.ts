@@ -20,7 +20,9 @@ import type { Rng } from './rng.ts';
 export const BIN_COUNT = 20;
 
 /** Midpoints of BIN_COUNT equal bins of (0, 1): 0.025, 0.075, …, 0.975. */
-export const BIN_MIDPOINTS: readonly number[] = Object.freeze(Array.from({ length: BIN_COUNT }, (_, k) => Number(((k + 0.5) / BIN_COUNT).toFixed(4))));
+export const BIN_MIDPOINTS: readonly number[] = Object.freeze(
+  Array.from({ length: BIN_COUNT }, (_, k) => Number(((k + 0.5) / BIN_COUNT).toFixed(4))),
+);
 
 /** The notebook's training draws t from U(0.02, 1): a t near 0 rarely masks anything. */
 export const NOTEBOOK_T_MIN = 0.02;
@@ -33,7 +35,8 @@ export const NOTEBOOK_T_MIN = 0.02;
 export function binWeights(kind: LossWeighting, tMin = NOTEBOOK_T_MIN, bins = BIN_COUNT): number[] {
   const out: number[] = [];
   for (let k = 0; k < bins; k++) {
-    const lo = k / bins, hi = (k + 1) / bins;
+    const lo = k / bins,
+      hi = (k + 1) / bins;
     if (kind === 'elbo') out.push(hi - lo);
     else {
       const a = Math.min(hi, Math.max(lo, tMin));
@@ -84,7 +87,8 @@ export function bestPossibleLoss(ratios: readonly number[], seqs: number, rng: R
   return ratios.map((t) => {
     const { x0 } = generatePatterns(rng, seqs, data);
     const { xt } = maskArrays(x0, new Float32Array(seqs).fill(t), rng);
-    let total = 0, masked = 0;
+    let total = 0,
+      masked = 0;
     for (let b = 0; b < seqs; b++) {
       const probs = bayesPosterior(xt.subarray(b * L, (b + 1) * L), data); // [L, V]
       for (let i = 0; i < L; i++) {

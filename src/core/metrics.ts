@@ -96,9 +96,13 @@ export async function evaluate(model: DiffusionLM, options: EvalOptions = {}): P
   let scored = 0;
 
   const results: RatioResult[] = [];
-  let pooledLoss = 0, pooledCount = 0;
+  let pooledLoss = 0,
+    pooledCount = 0;
   for (const t of ratios) {
-    let correct = 0, masked = 0, lossSum = 0, bestSum = 0;
+    let correct = 0,
+      masked = 0,
+      lossSum = 0,
+      bestSum = 0;
     for (let done = 0; done < perRatio; done += chunk) {
       const B = Math.min(chunk, perRatio - done);
       const { x0 } = generatePatterns(rng, B, data);
@@ -122,7 +126,14 @@ export async function evaluate(model: DiffusionLM, options: EvalOptions = {}): P
   const elboBitsPerToken =
     options.elbo === false
       ? Number.NaN
-      : await elboBits(model, { ...options, seqs: perRatio * ratios.length, rng, chunk, data, done: (B) => chunkDone(options, (scored += B), total) });
+      : await elboBits(model, {
+          ...options,
+          seqs: perRatio * ratios.length,
+          rng,
+          chunk,
+          data,
+          done: (B) => chunkDone(options, (scored += B), total),
+        });
   return { ratios: results, meanLoss: pooledLoss / pooledCount, elboBitsPerToken };
 }
 

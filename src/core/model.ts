@@ -263,7 +263,8 @@ function initialValues(c: ModelConfig, rng: Rng, init: InitOptions): Map<string,
     const out = new Float32Array(n);
     for (let i = 0; i < n; i += 2) {
       // Box-Muller: two normals from two uniforms.
-      const u = 1 - rng.next(), v = rng.next();
+      const u = 1 - rng.next(),
+        v = rng.next();
       const r = Math.sqrt(-2 * Math.log(u));
       out[i] = std * r * Math.cos(2 * Math.PI * v);
       if (i + 1 < n) out[i + 1] = std * r * Math.sin(2 * Math.PI * v);

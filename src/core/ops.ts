@@ -130,11 +130,18 @@ export interface AttendOptions {
  * [B*L, d] as PyTorch concatenates them.
  */
 export function attend(qkv: tf.Tensor2D, B: number, H: number, opts: AttendOptions = {}): tf.Tensor2D {
-  const N = qkv.shape[0], L = N / B, d = qkv.shape[1] / 3, dh = d / H;
+  const N = qkv.shape[0],
+    L = N / B,
+    d = qkv.shape[1] / 3,
+    dh = d / H;
   if (hasFused(FUSED.attention) && !opts.causal && !opts.weights && attentionFits(L, dh)) {
     // Every head in one kernel forward and one backward (wasm).
     const attrs = { batch: B, heads: H };
-    return (opts.keep ? tf.engine().runKernel(FUSED.attentionDropout, { qkv, keep: opts.keep }, attrs) : tf.engine().runKernel(FUSED.attention, { qkv }, attrs)) as tf.Tensor2D;
+    return (
+      opts.keep
+        ? tf.engine().runKernel(FUSED.attentionDropout, { qkv, keep: opts.keep }, attrs)
+        : tf.engine().runKernel(FUSED.attention, { qkv }, attrs)
+    ) as tf.Tensor2D;
   }
   // [B, L, 3H, dh] -> [3H, B, L, dh] -> q, k, v each [H*B, L, dh]
   const heads = tf.reshape(tf.transpose(tf.reshape(qkv, [B, L, 3 * H, dh]), [2, 0, 1, 3]), [3, H * B, L, dh]);

@@ -56,7 +56,10 @@ export class AdamW {
   /** Optimizer steps applied (PyTorch's per-parameter `step`, shared here). */
   step = 0;
 
-  constructor(vars: tf.Variable[], readonly config: AdamWConfig = TORCH_ADAMW) {
+  constructor(
+    vars: tf.Variable[],
+    readonly config: AdamWConfig = TORCH_ADAMW,
+  ) {
     this.vars = vars;
     const n = vars.reduce((a, x) => a + x.size, 0);
     this.padded = Math.ceil(n / NORM_BLOCK) * NORM_BLOCK;
@@ -87,7 +90,9 @@ export class AdamW {
       const gradNorm = blockNorm(tf.concat(grads.map((g) => tf.reshape(g, [-1]))), this.padded);
       // clip_grad_norm_: scale by min(1, max_norm / (norm + 1e-6)).
       const coef = clipNorm === null ? tf.scalar(1) : tf.minimum(1, tf.div(clipNorm, tf.add(gradNorm, 1e-6)));
-      const m: tf.Tensor[] = [], v: tf.Tensor[] = [], params: tf.Tensor[] = [];
+      const m: tf.Tensor[] = [],
+        v: tf.Tensor[] = [],
+        params: tf.Tensor[] = [];
       grads.forEach((grad, i) => {
         const g = tf.mul(grad, coef);
         m.push(tf.add(tf.mul(this.m[i], beta1), tf.mul(g, 1 - beta1)));

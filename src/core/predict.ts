@@ -10,7 +10,13 @@ export interface MaskPrediction {
 }
 
 /** Top-k tokens and probabilities at every position of `xt` that holds MASK_ID. */
-export async function predictMasked(model: DiffusionLM, xt: ArrayLike<number>, t: number, k = 3, opts: { ignoreTime?: boolean } = {}): Promise<MaskPrediction[]> {
+export async function predictMasked(
+  model: DiffusionLM,
+  xt: ArrayLike<number>,
+  t: number,
+  k = 3,
+  opts: { ignoreTime?: boolean } = {},
+): Promise<MaskPrediction[]> {
   const V = model.config.vocabSize;
   if (!Number.isInteger(k) || k < 1 || k > V) throw new RangeError(`k must be a whole number from 1 to ${V}, got ${k}`);
   if (!(t >= 0 && t <= 1)) throw new RangeError(`t must be in [0, 1], got ${t}`);

@@ -109,7 +109,8 @@ export const LEARNS: Recipe = Object.freeze({
 export const CURRICULUM: Recipe = Object.freeze({
   ...LEARNS,
   name: 'curriculum',
-  description: 'The learns recipe over 6500 steps, with a curriculum over t (its upper bound ramps from 0.31 to 1 over the first 40% of the run) and t weighted towards high values.',
+  description:
+    'The learns recipe over 6500 steps, with a curriculum over t (its upper bound ramps from 0.31 to 1 over the first 40% of the run) and t weighted towards high values.',
   steps: 6500,
   tCurriculum: 0.4,
   tCurriculumStart: 0.3,

@@ -79,7 +79,10 @@ export class Rng {
     const cut = Math.max(0, Math.ceil(rate * 4294967296)); // keep r >= cut
     const kept = cut >= 4294967296 ? 0 : scale; // rate 1: nothing kept
     const cutSigned = (Math.min(cut, 4294967295) ^ 0x80000000) | 0; // compare unsigned values as signed ones
-    let s0 = this.s0 | 0, s1 = this.s1 | 0, s2 = this.s2 | 0, s3 = this.s3 | 0;
+    let s0 = this.s0 | 0,
+      s1 = this.s1 | 0,
+      s2 = this.s2 | 0,
+      s3 = this.s3 | 0;
     for (let i = 0; i < out.length; i++) {
       const x = Math.imul(s1, 5);
       const r = Math.imul((x << 7) | (x >>> 25), 9);

@@ -152,9 +152,7 @@ export async function sample(model: DiffusionLM | Denoiser, rng: Rng, options: S
   for (; k < K; k++) {
     if (o.signal?.aborted) break;
     const ctx: StepContext = { denoiser, rng, x, B, L, T: o.temperature };
-    const { revealed, forwarded } = m
-      ? await confidenceStep(ctx, m[k], m[k + 1])
-      : await ancestralStep(ctx, t[k], t[k + 1]);
+    const { revealed, forwarded } = m ? await confidenceStep(ctx, m[k], m[k + 1]) : await ancestralStep(ctx, t[k], t[k + 1]);
     masked -= revealed;
     forwardPasses += forwarded ? 1 : 0;
     const step: SampleStep = { step: k + 1, steps: K, t: t[k], s: t[k + 1], tokens: x.slice(), revealed, masked };
@@ -216,4 +214,3 @@ async function confidenceStep(c: StepContext, mBefore: number, mAfter: number): 
   }
   return { revealed, forwarded: true };
 }
-

@@ -81,7 +81,14 @@ export function tUpper(recipe: Recipe, step: number, totalSteps: number): number
 }
 
 /** Draw one batch under a recipe at loop step `step` of `totalSteps`: data, t, mask and loss weights. */
-export function sampleBatch(rng: Rng, recipe: Recipe, data: DataConfig, step = Number.POSITIVE_INFINITY, totalSteps = recipe.steps, source?: CleanSource): Batch {
+export function sampleBatch(
+  rng: Rng,
+  recipe: Recipe,
+  data: DataConfig,
+  step = Number.POSITIVE_INFINITY,
+  totalSteps = recipe.steps,
+  source?: CleanSource,
+): Batch {
   const B = recipe.batchSize;
   const x0 = source ? source(rng, B) : generatePatterns(rng, B, data).x0;
   if (x0.length !== B * data.seqLen) throw new RangeError(`the data source gave ${x0.length} tokens for ${B} sequences of ${data.seqLen}`);
@@ -122,7 +129,11 @@ export async function trainStep(model: DiffusionLM, opt: AdamW, batch: Batch, lr
       const logits = model.forward(xt, t, { training: true, rng, dropout: recipe.dropout, ignoreTime: recipe.ignoreTime });
       return weightedCrossEntropy(tf.reshape(logits, [B * L, V]) as tf.Tensor2D, target, weights);
     }, vars);
-    return opt.stage(vars.map((v) => grads[v.name]), lr, value);
+    return opt.stage(
+      vars.map((v) => grads[v.name]),
+      lr,
+      value,
+    );
   });
   const [loss, gradNorm, ok] = await staged.check.data();
   const applied = ok === 1;
@@ -145,7 +156,9 @@ export class Trainer {
   constructor(model: DiffusionLM, recipe: Recipe, options: TrainOptions = {}) {
     if (!tf.getGradient('Reshape')) {
       // tfjs-core ships its gradients separately; each entry point registers them.
-      throw new Error("TensorFlow.js gradients are not registered: import '@tensorflow/tfjs-core/dist/register_all_gradients' (bundlers) or require '@tensorflow/tfjs' (Node) in the entry point");
+      throw new Error(
+        "TensorFlow.js gradients are not registered: import '@tensorflow/tfjs-core/dist/register_all_gradients' (bundlers) or require '@tensorflow/tfjs' (Node) in the entry point",
+      );
     }
     this.model = model;
     this.recipe = recipe;

@@ -44,10 +44,21 @@ const POS_ENC_TOLERANCE = 1e-5;
 
 /** Bytes per element of the safetensors dtypes; an unknown dtype's size is not checked. */
 const DTYPE_BYTES: Readonly<Record<string, number>> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1,
-  I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4,
-  I64: 8, U64: 8, F64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  I64: 8,
+  U64: 8,
+  F64: 8,
 };
 
 // ---------------------------------------------------------------- decoding
@@ -74,7 +85,8 @@ function readHeaderLength(bytes: Uint8Array): number {
   }
   // A u64 does not fit a JS number: read it as two u32 halves and refuse a high half.
   const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
-  const low = view.getUint32(0, true), high = view.getUint32(4, true);
+  const low = view.getUint32(0, true),
+    high = view.getUint32(4, true);
   if (high !== 0 || low > MAX_HEADER_BYTES) {
     const n = BigInt(high) * 2n ** 32n + BigInt(low);
     throw new WeightsError(`weights file header length ${n} is absurd (limit ${MAX_HEADER_BYTES} bytes): this is not a safetensors file`);
@@ -159,7 +171,9 @@ function checkLayout(entries: readonly Entry[], bufferLength: number): void {
   let previous = '';
   for (const e of sorted) {
     if (e.begin < covered) {
-      throw new WeightsError(`weights file tensors "${previous}" and "${e.name}" overlap: one ends at byte ${covered}, the other begins at ${e.begin}`);
+      throw new WeightsError(
+        `weights file tensors "${previous}" and "${e.name}" overlap: one ends at byte ${covered}, the other begins at ${e.begin}`,
+      );
     }
     if (e.begin > covered) {
       throw new WeightsError(`weights file data bytes [${covered}, ${e.begin}) belong to no tensor (before "${e.name}")`);
@@ -295,11 +309,7 @@ function readF32(data: Uint8Array): Float32Array {
  * A safetensors file PyTorch's `load_state_dict` takes as is: parameters in
  * `paramSpecs` order with the `pos_enc.pe` buffer second, where the state_dict has it.
  */
-export function writeWeights(
-  params: ReadonlyMap<string, Float32Array>,
-  config: ModelConfig,
-  metadata: Record<string, string> = {},
-): Uint8Array {
+export function writeWeights(params: ReadonlyMap<string, Float32Array>, config: ModelConfig, metadata: Record<string, string> = {}): Uint8Array {
   const specs = paramSpecs(config);
   checkParamMap(params, specs);
   const tensors: F32Tensor[] = specs.map((s) => ({ name: s.name, shape: s.shape, data: params.get(s.name)! }));

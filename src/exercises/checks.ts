@@ -116,9 +116,18 @@ export function lossVariants(c: CheckCase): Record<string, number> {
   const { logp, p } = softmaxRows(c.logits, c.V);
   const noMask = softmaxRowsWithoutMask(c.logits, c.V);
   const L = c.x0.length;
-  let masked = 0, sumMasked = 0, sumAll = 0, sumRawMasked = 0, sumProbMasked = 0, sumUnmasked = 0, sumNoMask = 0;
+  let masked = 0,
+    sumMasked = 0,
+    sumAll = 0,
+    sumRawMasked = 0,
+    sumProbMasked = 0,
+    sumUnmasked = 0,
+    sumNoMask = 0;
   // Next-token habits: position i's logits scored against the token at i + 1.
-  let nextAtMasked = 0, nAtMasked = 0, nextWhereNextMasked = 0, nWhereNextMasked = 0;
+  let nextAtMasked = 0,
+    nAtMasked = 0,
+    nextWhereNextMasked = 0,
+    nWhereNextMasked = 0;
   for (let i = 0; i < L; i++) {
     const nll = -logp[i * c.V + c.x0[i]];
     sumAll += nll;
@@ -154,7 +163,8 @@ export function lossVariants(c: CheckCase): Record<string, number> {
 }
 
 const LOSS_DIAGNOSES: Record<string, string> = {
-  allPositions: 'Your loss averages over all 32 positions. Only the masked positions count: the unmasked ones were visible, so predicting them is free. Select the masked rows first (tf.booleanMaskAsync with the mask).',
+  allPositions:
+    'Your loss averages over all 32 positions. Only the masked positions count: the unmasked ones were visible, so predicting them is free. Select the masked rows first (tf.booleanMaskAsync with the mask).',
   summed:
     "Your loss is the sum over the masked positions. Section 3's formula is written as that sum; the loss this lesson trains on (and checks here) is its mean over the masked positions, the sum divided by their number n, which is in effect the ELBO's 1/t weighting with 1/n standing in for 1/t. Use tf.mean instead of tf.sum.",
   summedAll: 'Your loss sums over every position. Keep only the masked positions, and average rather than sum.',
@@ -162,7 +172,8 @@ const LOSS_DIAGNOSES: Record<string, string> = {
   rawLogits: 'Your loss uses the raw logits as if they were log-probabilities. Apply tf.logSoftmax over the vocabulary first.',
   noLog: 'Your loss uses probabilities, not log-probabilities: cross-entropy is the mean of −log p. Use tf.logSoftmax (or the log of the softmax).',
   unmaskedOnly: 'Your loss is taken at the unmasked positions. The model is graded where it had to guess: where mask is true.',
-  log10: 'Your loss is in base-10 logarithms (it is the right loss divided by ln 10 ≈ 2.303). Cross-entropy here is in nats, natural logarithms: tf.logSoftmax, or tf.log, gives those.',
+  log10:
+    'Your loss is in base-10 logarithms (it is the right loss divided by ln 10 ≈ 2.303). Cross-entropy here is in nats, natural logarithms: tf.logSoftmax, or tf.log, gives those.',
   log2: 'Your loss is in bits, base-2 logarithms (the right loss divided by ln 2 ≈ 0.693). The lesson measures the loss in nats, natural logarithms: tf.logSoftmax, or tf.log, gives those.',
   noMaskInSoftmax:
     'Your softmax leaves out token 0, [MASK]. The model gives [MASK] a score like any other token, and the loss is −log of the softmax over all 16: dropping one changes every probability a little. Take tf.logSoftmax over the whole last axis.',
@@ -184,11 +195,18 @@ export function checkLoss(c: CheckCase, answer: unknown): CheckResult {
     const { reference, ...mistakes } = v;
     const mistake = closestMistake(loss, mistakes, reference);
     if (mistake) return fail(LOSS_DIAGNOSES[mistake]);
-    if (loss < 0) return fail(`Your loss is ${loss.toFixed(4)}, below zero. Cross-entropy is −log p with p ≤ 1, so it is never negative: check the sign.`);
-    return fail(`Your loss is ${loss.toFixed(4)}; the reference gives ${v.reference.toFixed(4)} on this input. Check each step: logits at masked positions, log-softmax over the vocabulary, the true token's log-probability, then the mean.`);
+    if (loss < 0)
+      return fail(`Your loss is ${loss.toFixed(4)}, below zero. Cross-entropy is −log p with p ≤ 1, so it is never negative: check the sign.`);
+    return fail(
+      `Your loss is ${loss.toFixed(4)}; the reference gives ${v.reference.toFixed(4)} on this input. Check each step: logits at masked positions, log-softmax over the vocabulary, the true token's log-probability, then the mean.`,
+    );
   }
   if (nMasked !== count) {
-    return fail(nMasked === c.x0.length ? `nMasked is ${nMasked}, the whole sequence; only ${count} positions are masked.` : `nMasked is ${describe(nMasked)}; ${count} positions are masked.`);
+    return fail(
+      nMasked === c.x0.length
+        ? `nMasked is ${nMasked}, the whole sequence; only ${count} positions are masked.`
+        : `nMasked is ${describe(nMasked)}; ${count} positions are masked.`,
+    );
   }
   return { ...base, passed: true, message: '' };
 }
@@ -229,7 +247,8 @@ function malformed(answer: unknown, k: number, V: number): string | null {
       }
       const { token } = g as Guess;
       if (token < 0 || token >= V) return `Position ${position} guesses token ${token}; tokens are 0 to ${V - 1}.`;
-      if (seen.has(token)) return `Position ${position} lists token ${token} twice. The top k are k different tokens: after taking the best, exclude it before taking the next (tf.topk does this for you).`;
+      if (seen.has(token))
+        return `Position ${position} lists token ${token} twice. The top k are k different tokens: after taking the best, exclude it before taking the next (tf.topk does this for you).`;
       seen.add(token);
     }
   }
@@ -249,14 +268,36 @@ export function checkPredictions(c: CheckCase, answer: unknown): CheckResult {
 
   // Where the predictions are.
   const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-  if (!same([...got].sort((a, b) => a - b), maskedPositions)) {
-    if (got.length === L) return fail(`You predicted at all ${L} positions. Predict only where mask is true (${maskedPositions.length} positions here): the others are visible.`);
-    if (same(got, maskedPositions.map((p) => p + 1)) || same(got, maskedPositions.map((p) => p - 1))) {
-      return fail(`Your positions are off by one: the masked positions are ${maskedPositions.slice(0, 5).join(', ')}…, yours start ${got.slice(0, 5).join(', ')}…. Positions count from 0, like array indices.`);
+  if (
+    !same(
+      [...got].sort((a, b) => a - b),
+      maskedPositions,
+    )
+  ) {
+    if (got.length === L)
+      return fail(
+        `You predicted at all ${L} positions. Predict only where mask is true (${maskedPositions.length} positions here): the others are visible.`,
+      );
+    if (
+      same(
+        got,
+        maskedPositions.map((p) => p + 1),
+      ) ||
+      same(
+        got,
+        maskedPositions.map((p) => p - 1),
+      )
+    ) {
+      return fail(
+        `Your positions are off by one: the masked positions are ${maskedPositions.slice(0, 5).join(', ')}…, yours start ${got.slice(0, 5).join(', ')}…. Positions count from 0, like array indices.`,
+      );
     }
     const unmasked = got.filter((p) => p >= 0 && p < L && !c.mask[p]);
-    if (unmasked.length > 0) return fail(`You predicted at unmasked positions (${unmasked.slice(0, 5).join(', ')}). Predict only where mask is true.`);
-    return fail(`Expected one entry for each of the ${maskedPositions.length} masked positions (${maskedPositions.slice(0, 6).join(', ')}…); got positions ${got.slice(0, 6).join(', ')}.`);
+    if (unmasked.length > 0)
+      return fail(`You predicted at unmasked positions (${unmasked.slice(0, 5).join(', ')}). Predict only where mask is true.`);
+    return fail(
+      `Expected one entry for each of the ${maskedPositions.length} masked positions (${maskedPositions.slice(0, 6).join(', ')}…); got positions ${got.slice(0, 6).join(', ')}.`,
+    );
   }
   if (!same(got, maskedPositions)) return fail('Your entries are not in position order; list them from left to right.');
 
@@ -265,14 +306,21 @@ export function checkPredictions(c: CheckCase, answer: unknown): CheckResult {
   const columns = softmaxColumns(c.logits, V);
   const withoutMask = softmaxRowsWithoutMask(c.logits, V).p;
   // Tight: a trained model's probabilities are near 0 or 1 whichever way they are computed.
-  const asIf = (table: ArrayLike<number>, rel = 1e-3, abs = 1e-4) => preds.every((e) => e.top.every((g) => close(g.prob, table[e.position * V + g.token], rel, abs)));
+  const asIf = (table: ArrayLike<number>, rel = 1e-3, abs = 1e-4) =>
+    preds.every((e) => e.top.every((g) => close(g.prob, table[e.position * V + g.token], rel, abs)));
   if (!asIf(p)) {
-    if (asIf(c.logits)) return fail('Your "probabilities" are the raw logits (some are negative or above 1). Apply tf.softmax over the vocabulary first.');
-    if (asIf(columns)) return fail('Your softmax runs over the positions, not the vocabulary: each position\'s probabilities should sum to 1 over the 16 tokens. Use the last axis.');
+    if (asIf(c.logits))
+      return fail('Your "probabilities" are the raw logits (some are negative or above 1). Apply tf.softmax over the vocabulary first.');
+    if (asIf(columns))
+      return fail(
+        "Your softmax runs over the positions, not the vocabulary: each position's probabilities should sum to 1 over the 16 tokens. Use the last axis.",
+      );
     if (asIf(withoutMask, 2e-4, 1e-9)) {
-      return fail('Your softmax leaves out token 0, [MASK]. The model gives [MASK] a score like any other token; dropping it renormalises the rest and changes every probability a little. Take tf.softmax over the whole last axis, [MASK] included (a trained model gives it almost nothing anyway).');
+      return fail(
+        'Your softmax leaves out token 0, [MASK]. The model gives [MASK] a score like any other token; dropping it renormalises the rest and changes every probability a little. Take tf.softmax over the whole last axis, [MASK] included (a trained model gives it almost nothing anyway).',
+      );
     }
-    return fail('Your probabilities do not match the softmax of the model\'s logits over the vocabulary at those positions.');
+    return fail("Your probabilities do not match the softmax of the model's logits over the vocabulary at those positions.");
   }
 
   // Which tokens, in which order.
@@ -280,10 +328,13 @@ export function checkPredictions(c: CheckCase, answer: unknown): CheckResult {
     const row = Array.from({ length: V }, (_, v) => p[e.position * V + v]);
     const kth = [...row].sort((a, b) => b - a)[c.k - 1];
     const inTopK = e.top.every((g) => row[g.token] >= kth - 1e-6);
-    if (!inTopK) return fail(`At position ${e.position} your guesses are not the ${c.k} most probable tokens. Take the k largest probabilities (tf.topk).`);
+    if (!inTopK)
+      return fail(`At position ${e.position} your guesses are not the ${c.k} most probable tokens. Take the k largest probabilities (tf.topk).`);
     for (let j = 1; j < e.top.length; j++) {
       if (e.top[j].prob > e.top[j - 1].prob + 1e-6) {
-        return fail(`At position ${e.position} your top-${c.k} is not sorted: ${e.top.map((g) => g.prob.toFixed(3)).join(', ')}. List the most probable first (tf.topk sorts for you).`);
+        return fail(
+          `At position ${e.position} your top-${c.k} is not sorted: ${e.top.map((g) => g.prob.toFixed(3)).join(', ')}. List the most probable first (tf.topk sorts for you).`,
+        );
       }
     }
   }
@@ -334,8 +385,14 @@ export function revealVariants(c: CheckCase): Record<string, number[]> {
     flipped: rule((i) => u[i] >= p, draw),
     all: rule(() => true, draw),
     none: rule(() => false, draw),
-    argmax: rule((i) => u[i] < p, (i) => argmax(probs[i])),
-    swapped: rule((i) => g[i] < p, (i) => drawFrom(probs[i], u[i])),
+    argmax: rule(
+      (i) => u[i] < p,
+      (i) => argmax(probs[i]),
+    ),
+    swapped: rule(
+      (i) => g[i] < p,
+      (i) => drawFrom(probs[i], u[i]),
+    ),
     redrawsVisible: rule((i) => u[i] < p, draw, false),
   };
 }
@@ -347,13 +404,16 @@ const REVEAL_DIAGNOSES: Record<string, string> = {
     'Your step opens a blank with probability t − s. That would be right if nothing were known yet, but the token is known to be masked at t: among the t of the time it is masked at t, it becomes visible by s in t − s of it. Divide by t: (t − s) / t.',
   unconditional:
     'Your step opens a blank with probability 1 − s, the chance that a token is visible at s before anything is known. This token is known to be masked at t, so the chance is conditional on that: (t − s) / t.',
-  flipped: 'Your step opens a blank when u[i] is at least the reveal probability. A uniform u[i] is below p with probability p: open it when u[i] < (t − s) / t.',
+  flipped:
+    'Your step opens a blank when u[i] is at least the reveal probability. A uniform u[i] is below p with probability p: open it when u[i] < (t − s) / t.',
   all: 'Your step opens every blank at once. Only some open on the way from t to s: each with probability (t − s) / t, decided by u[i] < (t − s) / t. (All of them open only in the last step, where s = 0.)',
   none: 'Your step opens no blank. Each should open with probability (t − s) / t, when u[i] < (t − s) / t.',
   argmax:
     "Your step fills each opened blank with the model's most likely token. Generation draws it instead, from the model's probabilities with g[i]: the first token whose running total of probability exceeds g[i]. Always taking the most likely token makes every sample alike.",
-  swapped: 'Your step uses g[i] to decide which blanks open and u[i] to draw the token: the other way round. u decides what opens, g what it becomes.',
-  redrawsVisible: 'Your step changes tokens that were already visible. A token revealed earlier stays as it is: the reverse process never masks or redraws it.',
+  swapped:
+    'Your step uses g[i] to decide which blanks open and u[i] to draw the token: the other way round. u decides what opens, g what it becomes.',
+  redrawsVisible:
+    'Your step changes tokens that were already visible. A token revealed earlier stays as it is: the reverse process never masks or redraws it.',
 };
 
 export function checkReveal(c: CheckCase, answer: unknown): CheckResult {
@@ -373,8 +433,13 @@ export function checkReveal(c: CheckCase, answer: unknown): CheckResult {
   for (const [name, xs] of Object.entries(mistakes)) if (!xs.every((v, i) => v === reference[i]) && same(xs)) return fail(REVEAL_DIAGNOSES[name]);
   // No known mistake: say where it differs, and in which way.
   const changed = [...Array(L).keys()].find((i) => xt[i] !== MASK_ID && out[i] !== xt[i]);
-  if (changed !== undefined) return fail(`Position ${changed} was visible (token ${xt[changed]}) and your step changed it to ${out[changed]}. ${REVEAL_DIAGNOSES.redrawsVisible}`);
+  if (changed !== undefined)
+    return fail(
+      `Position ${changed} was visible (token ${xt[changed]}) and your step changed it to ${out[changed]}. ${REVEAL_DIAGNOSES.redrawsVisible}`,
+    );
   const i = [...Array(L).keys()].find((j) => out[j] !== reference[j])!;
   const name = (v: number) => (v === MASK_ID ? '[MASK]' : `token ${v}`);
-  return fail(`At position ${i} (masked; u = ${c.u![i].toFixed(3)}, g = ${c.g![i].toFixed(3)}) your step gives ${name(out[i])}, where it should give ${name(reference[i])}. Open a blank when u[i] < (t − s) / t, then draw its token with g[i].`);
+  return fail(
+    `At position ${i} (masked; u = ${c.u![i].toFixed(3)}, g = ${c.g![i].toFixed(3)}) your step gives ${name(out[i])}, where it should give ${name(reference[i])}. Open a blank when u[i] < (t − s) / t, then draw its token with g[i].`,
+  );
 }

@@ -65,15 +65,17 @@ function trackTimers(base: Timers, onError: (e: unknown) => void, around: (run: 
       }
     });
   };
-  const set = (repeats: boolean) => (fn: unknown, ms?: number, ...args: unknown[]) => {
-    const id: unknown = (repeats ? base.setInterval : base.setTimeout)(() => {
-      pending.delete(id);
-      call(fn, args);
-    }, ms);
-    pending.add(id);
-    all.push({ id, repeats });
-    return id;
-  };
+  const set =
+    (repeats: boolean) =>
+    (fn: unknown, ms?: number, ...args: unknown[]) => {
+      const id: unknown = (repeats ? base.setInterval : base.setTimeout)(() => {
+        pending.delete(id);
+        call(fn, args);
+      }, ms);
+      pending.add(id);
+      all.push({ id, repeats });
+      return id;
+    };
   const clear = (repeats: boolean) => (id: unknown) => {
     pending.delete(id);
     (repeats ? base.clearInterval : base.clearTimeout)(id);
@@ -118,7 +120,12 @@ function didYouMean(message: string): string {
     return same ? ` (If ${owner} is a tensor: did you mean ${owner}.${same}?)` : '';
   }
   const exported = Object.keys(tf).filter((n) => typeof (tf as unknown as Record<string, unknown>)[n] === 'function');
-  const best = exported.find((n) => n.toLowerCase() === lower) ?? exported.map((n) => [n, editDistance(n.toLowerCase(), lower)] as const).filter(([, d]) => d <= 2).sort((a, b) => a[1] - b[1])[0]?.[0];
+  const best =
+    exported.find((n) => n.toLowerCase() === lower) ??
+    exported
+      .map((n) => [n, editDistance(n.toLowerCase(), lower)] as const)
+      .filter(([, d]) => d <= 2)
+      .sort((a, b) => a[1] - b[1])[0]?.[0];
   return best ? `. Did you mean tf.${best}?` : '';
 }
 
@@ -218,7 +225,11 @@ async function settle(ctx: RunContext): Promise<void> {
  * TODO 3, about the idea rather than the API, plain arrays, with the model's
  * probabilities already worked out (from the trusted logits when they are known).
  */
-async function studentArgs(c: ExerciseCase, ctx: RunContext, tensors: { x0: tf.Tensor2D; xt: tf.Tensor2D; mask: tf.Tensor2D; t: tf.Tensor2D }): Promise<unknown[]> {
+async function studentArgs(
+  c: ExerciseCase,
+  ctx: RunContext,
+  tensors: { x0: tf.Tensor2D; xt: tf.Tensor2D; mask: tf.Tensor2D; t: tf.Tensor2D },
+): Promise<unknown[]> {
   const { x0, xt, mask, t } = tensors;
   if (ctx.exercise === 'todo-1') return [ctx.runModel, x0, xt, mask, t];
   if (ctx.exercise === 'todo-2') return [ctx.runModel, xt, mask, t, c.k];
@@ -266,7 +277,13 @@ async function runCase(fn: StudentFn, c: ExerciseCase, ctx: RunContext): Promise
  * each case, stopping at the first problem. Never throws: every failure is a
  * problem with the student's line where it has one.
  */
-export async function runJob(job: SandboxJob, getModel: () => DiffusionLM, factory: unknown, place: ScriptPlace, options: { replaceGlobalTimers?: boolean } = {}): Promise<RunReport> {
+export async function runJob(
+  job: SandboxJob,
+  getModel: () => DiffusionLM,
+  factory: unknown,
+  place: ScriptPlace,
+  options: { replaceGlobalTimers?: boolean } = {},
+): Promise<RunReport> {
   const base = globalTimers();
   const leaks: Leaks & RunContext['leaks'] = { undisposed: 0, kept: 0, inTimers: 0 };
   const problemOf = (e: unknown): CodeProblem => {
@@ -322,18 +339,36 @@ export async function runJob(job: SandboxJob, getModel: () => DiffusionLM, facto
     },
   };
   const TODO = (what: unknown) => {
-    throw new StudentCodeError({ message: `This blank is still to fill in: ${String(what)}.`, line: errorLine(new Error(), place.script, place.firstLine, place.lineCount), column: null });
+    throw new StudentCodeError({
+      message: `This blank is still to fill in: ${String(what)}.`,
+      line: errorLine(new Error(), place.script, place.firstLine, place.lineCount),
+      column: null,
+    });
   };
   const mask = (x0: tf.Tensor2D, t: tf.Tensor | ArrayLike<number>, seed = 0) => maskTokens(x0, t, new Rng(seed));
   const config = Object.freeze({ ...DEFAULT_DATA, ...DEFAULT_MODEL });
   try {
-    if (typeof factory !== 'function') return { problem: { message: 'The sandbox found no code to run.', line: null, column: null }, cases: [], leaks };
+    if (typeof factory !== 'function')
+      return { problem: { message: 'The sandbox found no code to run.', line: null, column: null }, cases: [], leaks };
     // Top-level statements run now: their errors get a line, their tensors are freed (or counted, if kept).
     const before = tf.memory().numTensors;
     let fn: unknown;
     tf.engine().startScope();
     try {
-      fn = factory(tf, ctx.runModel, mask, config, MASK_ID, TODO, timers.setTimeout, timers.setInterval, timers.clearTimeout, timers.clearInterval, loopGuard(job.limitMs, () => tf.memory().numBytes), allocGuard());
+      fn = factory(
+        tf,
+        ctx.runModel,
+        mask,
+        config,
+        MASK_ID,
+        TODO,
+        timers.setTimeout,
+        timers.setInterval,
+        timers.clearTimeout,
+        timers.clearInterval,
+        loopGuard(job.limitMs, () => tf.memory().numBytes),
+        allocGuard(),
+      );
       leaks.undisposed += Math.max(0, tf.memory().numTensors - before);
     } catch (e) {
       return { problem: problemOf(e), cases: [], leaks };
@@ -342,7 +377,11 @@ export async function runJob(job: SandboxJob, getModel: () => DiffusionLM, facto
     }
     leaks.kept += Math.max(0, tf.memory().numTensors - before);
     if (typeof fn !== 'function') {
-      return { problem: { message: `Define a function named ${EXERCISES[job.exercise].fnName}: the checks call it.`, line: null, column: null }, cases: [], leaks };
+      return {
+        problem: { message: `Define a function named ${EXERCISES[job.exercise].fnName}: the checks call it.`, line: null, column: null },
+        cases: [],
+        leaks,
+      };
     }
     const cases: CaseReport[] = [];
     for (const c of job.cases) {

@@ -43,7 +43,6 @@ async function computeSingleLoss(model, x0, xt, mask, t) {
 }
 `;
 
-
 const TODO_2_STARTER = `/**
  * The model's top-k guesses at each masked position.
  *   xt:   int32 [1, L]  the masked sequence
@@ -71,7 +70,6 @@ async function predictMasked(model, xt, mask, t, k) {
   return predictions;
 }
 `;
-
 
 const TODO_3_STARTER = `/**
  * One step of generation: from masking ratio t down to s (0 <= s < t <= 1),
@@ -108,7 +106,7 @@ export const EXERCISES: Readonly<Record<ExerciseId, Exercise>> = Object.freeze({
     starter: TODO_1_STARTER,
     hints: [
       'The model only gets graded where it had to guess: the masked positions. Everywhere else the answer was visible in x_t. So: logits at the masked positions, the true tokens there, then the average of −log p(true token).',
-      'model(xt, t) gives logits [1, L, V]. Flatten to [L, V] with tf.reshape, pick rows with await tf.booleanMaskAsync(rows, tf.reshape(mask, [-1])), and get log-probabilities with tf.logSoftmax. tf.oneHot(targets, V) times the log-probabilities, summed over the last axis, picks each true token\'s log-probability.',
+      "model(xt, t) gives logits [1, L, V]. Flatten to [L, V] with tf.reshape, pick rows with await tf.booleanMaskAsync(rows, tf.reshape(mask, [-1])), and get log-probabilities with tf.logSoftmax. tf.oneHot(targets, V) times the log-probabilities, summed over the last axis, picks each true token's log-probability.",
       'const logp = tf.logSoftmax(maskedLogits);\nconst picked = tf.sum(tf.mul(logp, tf.oneHot(maskedTargets, V)), -1);\nconst loss = tf.neg(tf.mean(picked)); // mean, not sum',
     ],
   },
@@ -129,7 +127,7 @@ export const EXERCISES: Readonly<Record<ExerciseId, Exercise>> = Object.freeze({
     fnName: 'revealStep',
     starter: TODO_3_STARTER,
     hints: [
-      "Give every token its own uniform number, as the forward process does: a token is masked at ratio t when its number is below t. Masked at t tells you the number is somewhere in [0, t); it is still masked at s < t only if it is also below s, which happens with probability s / t. So a masked token is revealed with probability (t − s) / t, and a token that is already visible stays exactly as it is: nothing is ever masked again.",
+      'Give every token its own uniform number, as the forward process does: a token is masked at ratio t when its number is below t. Masked at t tells you the number is somewhere in [0, t); it is still masked at s < t only if it is also below s, which happens with probability s / t. So a masked token is revealed with probability (t − s) / t, and a token that is already visible stays exactly as it is: nothing is ever masked again.',
       'For a uniform u[i], the test u[i] < p comes out true with probability p. To draw a token from a row of probabilities with one uniform g[i], add up the probabilities token by token and stop at the first token whose running total is larger than g[i] (the inverse of the cumulative distribution). probs[i][MASK_ID] is 0, so [MASK] is never drawn.',
       'const reveal = (t - s) / t;\n// at a masked position i with u[i] < reveal:\nlet total = 0;\nfor (let v = 0; v < probs[i].length; v++) {\n  total += probs[i][v];\n  if (g[i] < total) { xs.push(v); break; }\n}',
     ],

@@ -29,7 +29,20 @@ export const FACTORY_GLOBAL = '__unmaskStudent';
  * the timers, which shadow the global ones so every timer the code sets is
  * tracked (the sandbox replaces the globals too, for `self.setTimeout`).
  */
-export const STUDENT_PARAMS = ['tf', 'model', 'maskTokens', 'config', 'MASK_ID', 'TODO', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', GUARD, ALLOC] as const;
+export const STUDENT_PARAMS = [
+  'tf',
+  'model',
+  'maskTokens',
+  'config',
+  'MASK_ID',
+  'TODO',
+  'setTimeout',
+  'setInterval',
+  'clearTimeout',
+  'clearInterval',
+  GUARD,
+  ALLOC,
+] as const;
 
 /** Per check: the most array elements the code may ask for, and the most bytes its tensors may hold. */
 export const MEMORY_BUDGET = Object.freeze({ arrayElements: 32 * 1024 * 1024, tensorBytes: 256 * 1024 * 1024 });
@@ -48,7 +61,11 @@ export function loopGuard(limitMs: number, tensorBytes: () => number = () => 0, 
   return (line: number) => {
     if ((++n & 15) !== 0) return;
     if (now() - start > limitMs) {
-      throw new StudentCodeError({ message: `This loop was still running after ${limitMs / 1000} s. Is its condition ever false?`, line, column: null });
+      throw new StudentCodeError({
+        message: `This loop was still running after ${limitMs / 1000} s. Is its condition ever false?`,
+        line,
+        column: null,
+      });
     }
     const bytes = tensorBytes();
     if (bytes > MEMORY_BUDGET.tensorBytes) {
@@ -65,7 +82,12 @@ export function loopGuard(limitMs: number, tensorBytes: () => number = () => 0, 
 export function allocGuard(budget = MEMORY_BUDGET.arrayElements): (size: unknown, line: number) => unknown {
   let total = 0;
   return (size, line) => {
-    const n = typeof size === 'number' ? size : size !== null && typeof size === 'object' && typeof (size as { length?: unknown }).length === 'number' ? (size as { length: number }).length : 0;
+    const n =
+      typeof size === 'number'
+        ? size
+        : size !== null && typeof size === 'object' && typeof (size as { length?: unknown }).length === 'number'
+          ? (size as { length: number }).length
+          : 0;
     if (Number.isFinite(n) && n > 0) total += n;
     if (total > budget) {
       throw new StudentCodeError({

@@ -18,11 +18,24 @@ export { StudentCodeError, type CodeProblem } from './guards.ts';
 
 type Located = Node & { loc?: { start: { line: number } } };
 type LoopNode = Located & { body: Node };
-type CallNode = Located & { callee: Node & { type: string; name?: string; object?: Node & { name?: string }; property?: Node & { name?: string } }; arguments: Node[] };
+type CallNode = Located & {
+  callee: Node & { type: string; name?: string; object?: Node & { name?: string }; property?: Node & { name?: string } };
+  arguments: Node[];
+};
 const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 const ARRAY_MAKERS = new Set([
-  'Array', 'Float32Array', 'Float64Array', 'Int8Array', 'Int16Array', 'Int32Array',
-  'Uint8Array', 'Uint8ClampedArray', 'Uint16Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array',
+  'Array',
+  'Float32Array',
+  'Float64Array',
+  'Int8Array',
+  'Int16Array',
+  'Int32Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Uint16Array',
+  'Uint32Array',
+  'BigInt64Array',
+  'BigUint64Array',
 ]);
 
 /** Every node of the tree, found without a visitor library. */
@@ -59,9 +72,16 @@ interface Edit {
 function parseProblem(e: unknown, code: string, lineShift = 0): StudentCodeError {
   const err = e as SyntaxError & { loc?: { line: number; column: number } };
   const message = err.message.replace(/\s*\(\d+:\d+\)$/, '');
-  const hint = /Unexpected token/.test(message) && /\?\?\?|: *[A-Z][A-Za-z]*(\[\])?\s*[,)=]/.test(code) ? ' (plain JavaScript only: fill in every ??? and leave out type annotations)' : '';
+  const hint =
+    /Unexpected token/.test(message) && /\?\?\?|: *[A-Z][A-Za-z]*(\[\])?\s*[,)=]/.test(code)
+      ? ' (plain JavaScript only: fill in every ??? and leave out type annotations)'
+      : '';
   const line = err.loc ? err.loc.line - lineShift : null;
-  return new StudentCodeError({ message: `Syntax error: ${message}${hint}`, line: line !== null && line >= 1 ? line : null, column: err.loc ? err.loc.column + 1 : null });
+  return new StudentCodeError({
+    message: `Syntax error: ${message}${hint}`,
+    line: line !== null && line >= 1 ? line : null,
+    column: err.loc ? err.loc.column + 1 : null,
+  });
 }
 
 /** Parse, or throw a StudentCodeError saying where and what. Returns the code with loop and allocation guards added. */
@@ -133,8 +153,11 @@ export function prepare(exercise: ExerciseId, code: string): PreparedCode {
   }
   const only = program.body.length === 1 ? program.body[0].expression?.right : undefined;
   if (!only || only.type !== 'FunctionExpression' || only.end !== block.length - 2) {
-    throw new StudentCodeError({ message: 'Your code has to stay inside the function it is written in: it seems to close it early.', line: null, column: null });
+    throw new StudentCodeError({
+      message: 'Your code has to stay inside the function it is written in: it seems to close it early.',
+      line: null,
+      column: null,
+    });
   }
   return { block, firstLine: 2, lineCount: code.split('\n').length };
 }
-

@@ -102,10 +102,12 @@ function count(x: unknown, what: string): number {
 function problem(x: unknown, what: string): CodeProblem {
   if (!isRecord(x)) throw new Invalid(`${what} is not a problem`);
   only(x, ['message', 'line', 'column'], what);
-  const place = (v: unknown) => (v === null || v === undefined ? null : Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) < 1e6 ? (v as number) : Number.NaN);
+  const place = (v: unknown) =>
+    v === null || v === undefined ? null : Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) < 1e6 ? (v as number) : Number.NaN;
   const line = place(x.line);
   const column = place(x.column);
-  if (typeof x.message !== 'string' || x.message.length === 0 || Number.isNaN(line) || Number.isNaN(column)) throw new Invalid(`${what} is malformed`);
+  if (typeof x.message !== 'string' || x.message.length === 0 || Number.isNaN(line) || Number.isNaN(column))
+    throw new Invalid(`${what} is malformed`);
   return { message: x.message.slice(0, REPORT_LIMITS.stringLength), line, column };
 }
 
@@ -150,7 +152,11 @@ export function decodeReport(json: unknown, casesSent: number): Decoded {
     if (!Array.isArray(raw.cases) || raw.cases.length > casesSent) throw new Invalid(`the report does not hold at most ${casesSent} cases`);
     if (!isRecord(raw.leaks)) throw new Invalid('the report has no leak count');
     only(raw.leaks, ['undisposed', 'kept', 'inTimers'], 'the leak count');
-    const leaks = { undisposed: count(raw.leaks.undisposed, 'undisposed'), kept: count(raw.leaks.kept, 'kept'), inTimers: count(raw.leaks.inTimers, 'inTimers') };
+    const leaks = {
+      undisposed: count(raw.leaks.undisposed, 'undisposed'),
+      kept: count(raw.leaks.kept, 'kept'),
+      inTimers: count(raw.leaks.inTimers, 'inTimers'),
+    };
     const budget = { nodes: REPORT_LIMITS.nodes };
     const cases = raw.cases.map((c: unknown, i: number): CaseReport => {
       if (!isRecord(c)) throw new Invalid(`case ${i} is not an object`);

@@ -14,7 +14,9 @@ export type ToReference =
   | { readonly type: 'model'; readonly version: number; readonly weights: [string, Float32Array][]; readonly options: ModelOptions }
   | { readonly type: 'logits'; readonly id: number; readonly inputs: { readonly xt: Int32Array; readonly t: number }[] };
 
-export type FromReference = { readonly type: 'logits'; readonly id: number; readonly logits: Float32Array[] } | { readonly type: 'failed'; readonly id: number; readonly message: string };
+export type FromReference =
+  | { readonly type: 'logits'; readonly id: number; readonly logits: Float32Array[] }
+  | { readonly type: 'failed'; readonly id: number; readonly message: string };
 
 let model: DiffusionLM | null = null;
 const ready = tf.setBackend('cpu').then(() => tf.ready());
@@ -32,7 +34,10 @@ self.onmessage = async (e: MessageEvent<ToReference>) => {
     if (!model) throw new Error('no model was sent to the reference worker');
     const logits: Float32Array[] = [];
     for (const { xt, t } of msg.inputs) logits.push(await caseLogits(model, xt, t));
-    postMessage({ type: 'logits', id: msg.id, logits } satisfies FromReference, logits.map((l) => l.buffer as ArrayBuffer));
+    postMessage(
+      { type: 'logits', id: msg.id, logits } satisfies FromReference,
+      logits.map((l) => l.buffer as ArrayBuffer),
+    );
   } catch (err) {
     postMessage({ type: 'failed', id: msg.id, message: errorMessage(err) } satisfies FromReference);
   }

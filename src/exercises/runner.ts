@@ -62,16 +62,26 @@ function outcomeProblem(outcome: Exclude<SandboxOutcome, { kind: 'report' }>, pl
         column: null,
       };
     case 'too-large':
-      return { message: `Your code sent back more than ${MAX_REPORT_CHARS / 1e6} million characters of output. Return only what the exercise asks for.`, line: null, column: null };
+      return {
+        message: `Your code sent back more than ${MAX_REPORT_CHARS / 1e6} million characters of output. Return only what the exercise asks for.`,
+        line: null,
+        column: null,
+      };
     case 'worker-error': {
       const line = outcome.line - place.firstLine + 1;
       const inCode = line >= 1 && line <= place.lineCount;
       const message = outcome.message.replace(/^Uncaught /, '');
-      return { message: /^SyntaxError/.test(message) ? `Syntax error: ${message.replace(/^SyntaxError: /, '')}` : message, line: inCode ? line : null, column: inCode && outcome.column > 0 ? outcome.column : null };
+      return {
+        message: /^SyntaxError/.test(message) ? `Syntax error: ${message.replace(/^SyntaxError: /, '')}` : message,
+        line: inCode ? line : null,
+        column: inCode && outcome.column > 0 ? outcome.column : null,
+      };
     }
     case 'unavailable':
       // Not the student's doing: the caller reports it as the checker failing.
-      throw new Error('the sandbox that runs exercise code did not start. If this lesson is served with its own Content-Security-Policy header, it must allow the sandbox: see the README, "Security".');
+      throw new Error(
+        'the sandbox that runs exercise code did not start. If this lesson is served with its own Content-Security-Policy header, it must allow the sandbox: see the README, "Security".',
+      );
   }
 }
 
@@ -91,9 +101,16 @@ export class ExerciseRunner {
 
   private async checkNow(exercise: ExerciseId, code: string, cases: readonly LabeledCase[], model: ModelSource): Promise<CheckReport> {
     if (code.length > MAX_CODE_CHARS) {
-      return problemReport({ message: `Your code is ${code.length} characters long; the checker reads at most ${MAX_CODE_CHARS}.`, line: null, column: null });
+      return problemReport({
+        message: `Your code is ${code.length} characters long; the checker reads at most ${MAX_CODE_CHARS}.`,
+        line: null,
+        column: null,
+      });
     }
-    const [{ prepare, StudentCodeError }, { runtimeSource, frameHtml }] = await Promise.all([import('./instrument.ts'), import('virtual:exercise-sandbox')]);
+    const [{ prepare, StudentCodeError }, { runtimeSource, frameHtml }] = await Promise.all([
+      import('./instrument.ts'),
+      import('virtual:exercise-sandbox'),
+    ]);
     let prepared;
     try {
       prepared = prepare(exercise, code);

@@ -28,7 +28,11 @@ export function problemReport(problem: CodeProblem, leaks: Leaks = NO_LEAKS): Ch
   return { problem, checks: [], outputs: [], leaks, passed: false };
 }
 
-const CHECKS: Record<ExerciseId, (c: CheckCase, answer: unknown) => CheckResult> = { 'todo-1': checkLoss, 'todo-2': checkPredictions, 'todo-3': checkReveal };
+const CHECKS: Record<ExerciseId, (c: CheckCase, answer: unknown) => CheckResult> = {
+  'todo-1': checkLoss,
+  'todo-2': checkPredictions,
+  'todo-3': checkReveal,
+};
 
 /** Said once: a later check that fails the same way points back instead of repeating it. */
 export const SAME_AS_ABOVE = 'The same mistake as above.';
@@ -45,7 +49,7 @@ export function explainProblem(exercise: ExerciseId, problem: CodeProblem): Code
   } else if (/^TypeError: Cannot read properties of (undefined|null)/.test(m)) {
     more =
       exercise === 'todo-2'
-        ? "An index went past the end of an array. tf.topk works along the last axis, the vocabulary, so its arrays are [1, L, k]: at a masked position take tok[0][position][j], with position itself (not position + 1), and j below k."
+        ? 'An index went past the end of an array. tf.topk works along the last axis, the vocabulary, so its arrays are [1, L, k]: at a masked position take tok[0][position][j], with position itself (not position + 1), and j below k.'
         : exercise === 'todo-3'
           ? 'An index went past the end of an array: xt, u and g have one entry per position (32), probs[i] one per token (16).'
           : 'Something you indexed or called a method on does not exist: an index past the end of an array, or a misspelt name.';
@@ -60,7 +64,13 @@ export function explainProblem(exercise: ExerciseId, problem: CodeProblem): Code
  * The report may hold fewer cases than were sent (it stops at the first
  * problem); it can never pass then.
  */
-export function verdict(exercise: ExerciseId, cases: readonly LabeledCase[], logits: readonly Float32Array[], report: RunReport, vocabSize: number): CheckReport {
+export function verdict(
+  exercise: ExerciseId,
+  cases: readonly LabeledCase[],
+  logits: readonly Float32Array[],
+  report: RunReport,
+  vocabSize: number,
+): CheckReport {
   if (report.problem) return problemReport(explainProblem(exercise, report.problem), report.leaks);
   const checks: CheckResult[] = [];
   const outputs: (Plain | undefined)[] = [];
@@ -84,7 +94,10 @@ export function verdict(exercise: ExerciseId, cases: readonly LabeledCase[], log
 
 /** Code with its comments and spacing taken out: to see whether what passed is the solution that was shown. */
 function bare(code: string): string {
-  return code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '').replace(/\s+/g, '');
+  return code
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\/\/[^\n]*/g, '')
+    .replace(/\s+/g, '');
 }
 
 /** Whether `code` is `solution` but for comments and spacing: a pass with it is the solution's, not the student's. */

@@ -83,7 +83,9 @@ export function describeTimeInputRuns(data: TimeInputCurves): string[] {
   if (Number.isFinite(first)) {
     // The plateau: the second half of the steps before anyone broke away, at the check-up ratios up to 0.7.
     const upTo = data.checkT.filter((t) => t <= 0.7).length;
-    const plateau = variants.flatMap((v) => v.checkups.filter((c) => c.step >= first / 2 && c.step < first - data.checkupEvery).flatMap((c) => c.accuracy.slice(0, upTo)));
+    const plateau = variants.flatMap((v) =>
+      v.checkups.filter((c) => c.step >= first / 2 && c.step < first - data.checkupEvery).flatMap((c) => c.accuracy.slice(0, upTo)),
+    );
     if (plateau.length > 0) {
       const mean = plateau.reduce((a, b) => a + b, 0) / plateau.length;
       out.push(
@@ -92,11 +94,15 @@ export function describeTimeInputRuns(data: TimeInputCurves): string[] {
       );
     }
     const order = [...jumps].sort((a, b) => (a.step ?? Infinity) - (b.step ?? Infinity));
-    out.push(`Then they break away (over ${percent(BREAKAWAY_ACCURACY)} at t = ${data.checkT[0]}): ${order.map((j) => (j.step === null ? `${name(j.v)} not within ${steps} steps` : `${name(j.v)} by step ${j.step}`)).join(', ')}.`);
+    out.push(
+      `Then they break away (over ${percent(BREAKAWAY_ACCURACY)} at t = ${data.checkT[0]}): ${order.map((j) => (j.step === null ? `${name(j.v)} not within ${steps} steps` : `${name(j.v)} by step ${j.step}`)).join(', ')}.`,
+    );
   }
   const ranked = [...variants].sort((a, b) => at(b, 0.5) - at(a, 0.5));
   const best = variants[0].ratios.find((r) => Math.abs(r.t - 0.5) < 1e-6)?.bestPossible ?? Number.NaN;
-  out.push(`After ${steps} steps, at t = 0.5: ${ranked.map((v) => `${name(v)} ${percent(at(v, 0.5))}`).join(', ')} (best possible ${percent(best)}).`);
+  out.push(
+    `After ${steps} steps, at t = 0.5: ${ranked.map((v) => `${name(v)} ${percent(at(v, 0.5))}`).join(', ')} (best possible ${percent(best)}).`,
+  );
   const none = variants.find((v) => v.timeInput === 'none');
   const learned = variants.find((v) => v.timeInput === 'learned');
   if (none && learned) {
@@ -113,7 +119,15 @@ export function describeTimeInputRuns(data: TimeInputCurves): string[] {
 /** One sentence on a second run of the same experiment from another seed: did it end in the same order? */
 export function describeRepeat(main: TimeInputCurves, repeat: TimeInputCurves): string {
   const order = (d: TimeInputCurves) => [...d.variants].sort((a, b) => (accuracyAt(b.ratios, 0.5) ?? 0) - (accuracyAt(a.ratios, 0.5) ?? 0));
-  const same = order(main).map((v) => v.timeInput).join() === order(repeat).map((v) => v.timeInput).join();
-  const list = order(repeat).map((v) => `${TIME_INPUT_LABELS[v.timeInput]} ${percent(accuracyAt(v.ratios, 0.5) ?? Number.NaN)}`).join(', ');
+  const same =
+    order(main)
+      .map((v) => v.timeInput)
+      .join() ===
+    order(repeat)
+      .map((v) => v.timeInput)
+      .join();
+  const list = order(repeat)
+    .map((v) => `${TIME_INPUT_LABELS[v.timeInput]} ${percent(accuracyAt(v.ratios, 0.5) ?? Number.NaN)}`)
+    .join(', ');
   return `A second run from seed ${repeat.seed}, otherwise the same, ended in ${same ? 'the same' : 'a different'} order at t = 0.5: ${list}.`;
 }

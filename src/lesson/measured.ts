@@ -75,7 +75,14 @@ interface SearchFile {
 }
 
 /** The recipe search's variants the lesson quotes, by the name it quotes them under. */
-const SEARCH_VARIANTS = { learns: 'learns', elbo: 'elbo', notime: 'notime', warp: 'twarp0.5', curriculum: 'curr2k', curriculumWarp: 'curr2k-twarp0.5' } as const;
+const SEARCH_VARIANTS = {
+  learns: 'learns',
+  elbo: 'elbo',
+  notime: 'notime',
+  warp: 'twarp0.5',
+  curriculum: 'curr2k',
+  curriculumWarp: 'curr2k-twarp0.5',
+} as const;
 
 function searchVariant(read: Read, id: keyof typeof SEARCH_VARIANTS) {
   const v = (read(SEARCH) as SearchFile).variants.find((x) => x.variant === SEARCH_VARIANTS[id]);
@@ -88,10 +95,22 @@ function searchQuantities(): Record<string, Quantity> {
   for (const id of Object.keys(SEARCH_VARIANTS) as (keyof typeof SEARCH_VARIANTS)[]) {
     const about = `recipe search, ${SEARCH_VARIANTS[id]}`;
     out[`search.${id}.seeds`] = { files: [SEARCH], about: `${about}: seeds run`, value: (r) => searchVariant(r, id).seeds };
-    out[`search.${id}.onTarget`] = { files: [SEARCH], about: `${about}: seeds within 2 points at every t <= 0.8`, value: (r) => searchVariant(r, id).onTarget };
-    out[`search.${id}.worstGap`] = { files: [SEARCH], about: `${about}: seed-mean worst gap (a share, negative)`, value: (r) => -searchVariant(r, id).meanWorstGap };
+    out[`search.${id}.onTarget`] = {
+      files: [SEARCH],
+      about: `${about}: seeds within 2 points at every t <= 0.8`,
+      value: (r) => searchVariant(r, id).onTarget,
+    };
+    out[`search.${id}.worstGap`] = {
+      files: [SEARCH],
+      about: `${about}: seed-mean worst gap (a share, negative)`,
+      value: (r) => -searchVariant(r, id).meanWorstGap,
+    };
     for (const t of ['0.7', '0.8']) {
-      out[`search.${id}.acc.t${t.replace('.', '')}`] = { files: [SEARCH], about: `${about}: seed-mean accuracy at t = ${t}`, value: (r) => searchVariant(r, id).meanAccuracy[t] };
+      out[`search.${id}.acc.t${t.replace('.', '')}`] = {
+        files: [SEARCH],
+        about: `${about}: seed-mean accuracy at t = ${t}`,
+        value: (r) => searchVariant(r, id).meanAccuracy[t],
+      };
     }
   }
   return out;
@@ -141,7 +160,12 @@ function sampling(read: Read, source: string, sampler: string, grid: string, ste
 }
 
 /** Sources in sampling.json by the name the lesson quotes them under. */
-const SAMPLING_SOURCES = { best: 'best possible', notebook: CHECKPOINTS.notebook, learns: CHECKPOINTS.learns, curriculum: CHECKPOINTS.curriculum } as const;
+const SAMPLING_SOURCES = {
+  best: 'best possible',
+  notebook: CHECKPOINTS.notebook,
+  learns: CHECKPOINTS.learns,
+  curriculum: CHECKPOINTS.curriculum,
+} as const;
 const SAMPLING_FIELDS = { periodic: 'periodicFraction', defect: 'meanDefect', distinct: 'distinctPerBatch' } as const;
 
 /**
@@ -162,7 +186,11 @@ interface WordsRecord {
 const lastWordsRow = (r: Read) => (r(WORDS) as WordsRecord).rows.at(-1)!;
 
 function wordsQuantities(): Record<string, Quantity> {
-  const q = (about: string, value: (r: Read) => number): Quantity => ({ files: [WORDS], about: `the shipped word model (words-3000): ${about}`, value });
+  const q = (about: string, value: (r: Read) => number): Quantity => ({
+    files: [WORDS],
+    about: `the shipped word model (words-3000): ${about}`,
+    value,
+  });
   return {
     'words.unigram': q('unigram baseline, bits per character on held-out words', (r) => (r(WORDS) as WordsRecord).unigram),
     'words.bigram': q('bigram baseline, bits per character on held-out words', (r) => (r(WORDS) as WordsRecord).bigram),
@@ -238,7 +266,9 @@ function escapeStep(read: Read, role: Role): number {
 
 /** Mean loss over steps [from, to] (1-based, inclusive) of a precomputed run, skipped steps left out. */
 function meanLoss(read: Read, role: Role, from: number, to: number): number {
-  const xs = curve(read, role).losses.slice(from - 1, to).filter((x): x is number => x !== null);
+  const xs = curve(read, role)
+    .losses.slice(from - 1, to)
+    .filter((x): x is number => x !== null);
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
@@ -268,7 +298,11 @@ function evalQuantities(): Record<string, Quantity> {
   }
   for (const role of Object.keys(CHECKPOINTS) as Role[]) {
     for (const t of EVAL_RATIOS) {
-      out[`eval.${role}.acc.${ratioKey(t)}`] = { files: [evalFile(role)], about: `${role} checkpoint: accuracy at t = ${t.toFixed(3)}`, value: (r) => evalAt(r, role, t).accuracy };
+      out[`eval.${role}.acc.${ratioKey(t)}`] = {
+        files: [evalFile(role)],
+        about: `${role} checkpoint: accuracy at t = ${t.toFixed(3)}`,
+        value: (r) => evalAt(r, role, t).accuracy,
+      };
       out[`eval.${role}.bestOnSet.${ratioKey(t)}`] = {
         files: [evalFile(role)],
         about: `the exact denoiser's expected accuracy on the ${role} eval's sequences at t = ${t.toFixed(3)} (an estimate of the best possible)`,
@@ -286,24 +320,53 @@ const Q: Record<string, Quantity> = {
   'exact.sentenceMasks.t02.one': exact('P(1 of 6 words masked) at t = 0.2', () => binomialPmf(6, 0.2)[1]),
   'exact.sentenceMasks.t02.two': exact('P(2 of 6 words masked) at t = 0.2', () => binomialPmf(6, 0.2)[2]),
   'exact.binom32half.sixteen': exact('P(exactly 16 of 32 masked) at t = 0.5', () => binomialPmf(32, 0.5)[16]),
-  'exact.binom32half.within11to21': exact('P(11 to 21 of 32 masked) at t = 0.5', () => binomialPmf(32, 0.5).slice(11, 22).reduce((a, b) => a + b, 0)),
-  'exact.oneOverK': exact('E[1/k], k the number of different tokens in a pattern: the accuracy of an even guess among them', () => meanInverseDistinctTokens().overall),
+  'exact.binom32half.within11to21': exact('P(11 to 21 of 32 masked) at t = 0.5', () =>
+    binomialPmf(32, 0.5)
+      .slice(11, 22)
+      .reduce((a, b) => a + b, 0),
+  ),
+  'exact.oneOverK': exact(
+    'E[1/k], k the number of different tokens in a pattern: the accuracy of an even guess among them',
+    () => meanInverseDistinctTokens().overall,
+  ),
   'exact.oneOverK.p2': exact('E[1/k] for patterns of length 2', () => meanInverseDistinctTokens().byPeriod[2]),
   'exact.oneOverK.p3': exact('E[1/k] for patterns of length 3', () => meanInverseDistinctTokens().byPeriod[3]),
   'exact.oneOverK.p4': exact('E[1/k] for patterns of length 4', () => meanInverseDistinctTokens().byPeriod[4]),
-  'exact.conflict.together': exact("section 11's conflict example: P(no period fits) when positions 4 and 5 are drawn together", () => pairRevealConflict(conflictInput(), ...CONFLICT_EXAMPLE.positions).together),
-  'exact.positions.varyingNorm': exact('root-mean-square length of the 32 sinusoidal position vectors after removing their mean: the part that tells positions apart', () => varyingPositionNorm()),
+  'exact.conflict.together': exact(
+    "section 11's conflict example: P(no period fits) when positions 4 and 5 are drawn together",
+    () => pairRevealConflict(conflictInput(), ...CONFLICT_EXAMPLE.positions).together,
+  ),
+  'exact.positions.varyingNorm': exact(
+    'root-mean-square length of the 32 sinusoidal position vectors after removing their mean: the part that tells positions apart',
+    () => varyingPositionNorm(),
+  ),
   'exact.period1Share': exact('share of data sequences whose shortest period is 1', () => dataPeriodDistribution(DEFAULT_DATA)[0]),
 
   // The objectives' floors (bench/loss-floor.ts): the entropy is exact, the pooled floor estimated from the exact posterior.
-  'floor.entropy.nats': { files: [FLOOR], about: "the data's entropy, nats per token (the ELBO's floor)", value: (r) => (r(FLOOR) as LossFloor).entropyNatsPerToken },
+  'floor.entropy.nats': {
+    files: [FLOOR],
+    about: "the data's entropy, nats per token (the ELBO's floor)",
+    value: (r) => (r(FLOOR) as LossFloor).entropyNatsPerToken,
+  },
   'floor.entropy.bits': { files: [FLOOR], about: "the data's entropy, bits per token", value: (r) => (r(FLOOR) as LossFloor).entropyBitsPerToken },
   'floor.perplexity': { files: [FLOOR], about: "the data's perplexity", value: (r) => (r(FLOOR) as LossFloor).perplexity },
-  'floor.pooled': { files: [FLOOR], about: "the best possible model's pooled masked mean, nats per masked token", value: (r) => (r(FLOOR) as LossFloor).pooledMeanFloorNats },
+  'floor.pooled': {
+    files: [FLOOR],
+    about: "the best possible model's pooled masked mean, nats per masked token",
+    value: (r) => (r(FLOOR) as LossFloor).pooledMeanFloorNats,
+  },
 
   // The stall ablation (bench/stall-ablation), as far as it has run.
-  'ablation.addOne.reached': { files: [ABLATION], about: 'the add-one ablation: steps every run has reached', value: (r) => Math.min(...ablationGroup(r, 'add-one').variants.map((v) => v.lastStep)) },
-  'ablation.addOne.seeds': { files: [ABLATION], about: 'the add-one ablation: seeds run for every change', value: (r) => Math.min(...ablationGroup(r, 'add-one').variants.map((v) => v.seeds.length)) },
+  'ablation.addOne.reached': {
+    files: [ABLATION],
+    about: 'the add-one ablation: steps every run has reached',
+    value: (r) => Math.min(...ablationGroup(r, 'add-one').variants.map((v) => v.lastStep)),
+  },
+  'ablation.addOne.seeds': {
+    files: [ABLATION],
+    about: 'the add-one ablation: seeds run for every change',
+    value: (r) => Math.min(...ablationGroup(r, 'add-one').variants.map((v) => v.seeds.length)),
+  },
 
   // Training speed on WASM in Chromium (npm run bench:browser wasm), and what it means for each recipe's run.
   'speed.wasm.msLo': { files: [STEP_TIMES], about: 'milliseconds a training step, WASM in Chromium, fastest', value: (r) => wasmMs(r, 'low') },
@@ -314,14 +377,22 @@ const Q: Record<string, Quantity> = {
     (Object.keys(CHECKPOINTS) as Role[]).flatMap((role) =>
       (['low', 'high'] as const).map((w) => [
         `speed.wasm.minutes.${role}.${w === 'low' ? 'lo' : 'hi'}`,
-        { files: [STEP_TIMES], about: `minutes for the ${role} recipe's ${stepsOf(role)} steps on WASM (${w})`, value: (r: Read) => (stepsOf(role) * wasmMs(r, w)) / 60000 },
+        {
+          files: [STEP_TIMES],
+          about: `minutes for the ${role} recipe's ${stepsOf(role)} steps on WASM (${w})`,
+          value: (r: Read) => (stepsOf(role) * wasmMs(r, w)) / 60000,
+        },
       ]),
     ),
   ),
 
   // The recipe search (PyTorch, bench/recipe-search), tallied by bench/stall-ablation/summarize.py.
   ...searchQuantities(),
-  'seeds.curriculum.count': { files: [SEEDS], about: 'curriculum recipe: seeds trained to the end in this engine', value: (r) => (r(SEEDS) as { seeds: unknown[] }).seeds.length },
+  'seeds.curriculum.count': {
+    files: [SEEDS],
+    about: 'curriculum recipe: seeds trained to the end in this engine',
+    value: (r) => (r(SEEDS) as { seeds: unknown[] }).seeds.length,
+  },
   'seeds.curriculum.worstGap': {
     files: [SEEDS],
     about: 'curriculum recipe: the largest gap at t <= 0.8 over those seeds (points)',
@@ -329,34 +400,90 @@ const Q: Record<string, Quantity> = {
   },
 
   // The time-input challenge's precomputed runs (bench/challenges.ts), two seeds.
-  'timeInput.none.t08.seedA': { files: [TIME_INPUT[0]], about: 'no time input, first seed: accuracy at t = 0.8', value: (r) => timeInputAt(r, 0, 'none', 0.8) },
-  'timeInput.learned.t08.seedA': { files: [TIME_INPUT[0]], about: 'learned time input, first seed: accuracy at t = 0.8', value: (r) => timeInputAt(r, 0, 'learned', 0.8) },
-  'timeInput.none.t08.seedB': { files: [TIME_INPUT[1]], about: 'no time input, second seed: accuracy at t = 0.8', value: (r) => timeInputAt(r, 1, 'none', 0.8) },
-  'timeInput.learned.t08.seedB': { files: [TIME_INPUT[1]], about: 'learned time input, second seed: accuracy at t = 0.8', value: (r) => timeInputAt(r, 1, 'learned', 0.8) },
+  'timeInput.none.t08.seedA': {
+    files: [TIME_INPUT[0]],
+    about: 'no time input, first seed: accuracy at t = 0.8',
+    value: (r) => timeInputAt(r, 0, 'none', 0.8),
+  },
+  'timeInput.learned.t08.seedA': {
+    files: [TIME_INPUT[0]],
+    about: 'learned time input, first seed: accuracy at t = 0.8',
+    value: (r) => timeInputAt(r, 0, 'learned', 0.8),
+  },
+  'timeInput.none.t08.seedB': {
+    files: [TIME_INPUT[1]],
+    about: 'no time input, second seed: accuracy at t = 0.8',
+    value: (r) => timeInputAt(r, 1, 'none', 0.8),
+  },
+  'timeInput.learned.t08.seedB': {
+    files: [TIME_INPUT[1]],
+    about: 'learned time input, second seed: accuracy at t = 0.8',
+    value: (r) => timeInputAt(r, 1, 'learned', 0.8),
+  },
 
   // The shipped checkpoints' evals (unmask eval --seqs 1000, seed 1234).
   ...evalQuantities(),
-  'eval.notebook.plateau': fromEval('notebook', 'notebook recipe: mean accuracy over the eval ratios up to t = 0.9', (r) => meanAccuracy(r, 'notebook', 0.9)),
-  'eval.notebook.loss.t0525': fromEval('notebook', 'notebook recipe: mean loss per masked token at t = 0.525', (r) => evalAt(r, 'notebook', 0.525).meanLoss),
+  'eval.notebook.plateau': fromEval('notebook', 'notebook recipe: mean accuracy over the eval ratios up to t = 0.9', (r) =>
+    meanAccuracy(r, 'notebook', 0.9),
+  ),
+  'eval.notebook.loss.t0525': fromEval(
+    'notebook',
+    'notebook recipe: mean loss per masked token at t = 0.525',
+    (r) => evalAt(r, 'notebook', 0.525).meanLoss,
+  ),
   'eval.learns.loss.t0525': fromEval('learns', 'learns recipe: mean loss per masked token at t = 0.525', (r) => evalAt(r, 'learns', 0.525).meanLoss),
-  'eval.learns.midGapLo': fromEval('learns', 'learns recipe: smallest gap to the best possible over t = 0.5..0.65', (r) => smallestGap(r, 'learns', 0.5, 0.65)),
-  'eval.learns.midGapHi': fromEval('learns', 'learns recipe: largest gap to the best possible over t = 0.5..0.65', (r) => worstGap(r, 'learns', 0.5, 0.65)),
+  'eval.learns.midGapLo': fromEval('learns', 'learns recipe: smallest gap to the best possible over t = 0.5..0.65', (r) =>
+    smallestGap(r, 'learns', 0.5, 0.65),
+  ),
+  'eval.learns.midGapHi': fromEval('learns', 'learns recipe: largest gap to the best possible over t = 0.5..0.65', (r) =>
+    worstGap(r, 'learns', 0.5, 0.65),
+  ),
   'eval.learns.highGapLo': fromEval('learns', 'learns recipe: smallest gap over t = 0.7..0.85', (r) => smallestGap(r, 'learns', 0.7, 0.85)),
   'eval.learns.highGapHi': fromEval('learns', 'learns recipe: largest gap over t = 0.7..0.85', (r) => worstGap(r, 'learns', 0.7, 0.85)),
-  'eval.curriculum.worstGapTo08': fromEval('curriculum', 'curriculum recipe: largest gap to the best possible at t <= 0.8', (r) => worstGap(r, 'curriculum', 0, 0.8)),
-  'eval.curriculum.meanLoss': fromEval('curriculum', 'curriculum recipe: mean over the 15 eval ratios of the loss per masked token', (r) => evalOf(r, 'curriculum').meanLoss),
+  'eval.curriculum.worstGapTo08': fromEval('curriculum', 'curriculum recipe: largest gap to the best possible at t <= 0.8', (r) =>
+    worstGap(r, 'curriculum', 0, 0.8),
+  ),
+  'eval.curriculum.meanLoss': fromEval(
+    'curriculum',
+    'curriculum recipe: mean over the 15 eval ratios of the loss per masked token',
+    (r) => evalOf(r, 'curriculum').meanLoss,
+  ),
 
   // Sampling (bench/sampler-quality.ts): sampling.SOURCE.SETTING.FIELD, e.g. sampling.best.anc-u32.periodic.
-  'sampling.draws': { files: [SAMPLING], about: 'batches of 64 pooled for each sampling setting', value: (r) => (r(SAMPLING) as SamplingMeasurements).draws },
+  'sampling.draws': {
+    files: [SAMPLING],
+    about: 'batches of 64 pooled for each sampling setting',
+    value: (r) => (r(SAMPLING) as SamplingMeasurements).draws,
+  },
   ...samplingQuantities(),
   ...wordsQuantities(),
 
   // The precomputed training runs (bench/recipe-curves.ts).
-  'curves.notebook.firstLoss': { files: [CURVES], about: 'notebook recipe: mean loss over its first 10 steps', value: (r) => meanLoss(r, 'notebook', 1, 10) },
-  'curves.learns.firstLoss': { files: [CURVES], about: 'learns recipe: mean loss over its first 10 steps', value: (r) => meanLoss(r, 'learns', 1, 10) },
-  'curves.learns.escape': { files: [CURVES], about: 'learns recipe: first check-up with 90% or more at t = 0.1', value: (r) => escapeStep(r, 'learns') },
-  'curves.curriculum.escape': { files: [CURVES], about: 'curriculum recipe: first check-up with 90% or more at t = 0.1', value: (r) => escapeStep(r, 'curriculum') },
-  'curves.notebook.finalLoss': { files: [CURVES], about: 'notebook recipe: mean loss over its last 500 steps', value: (r) => meanLoss(r, 'notebook', 2501, 3000) },
+  'curves.notebook.firstLoss': {
+    files: [CURVES],
+    about: 'notebook recipe: mean loss over its first 10 steps',
+    value: (r) => meanLoss(r, 'notebook', 1, 10),
+  },
+  'curves.learns.firstLoss': {
+    files: [CURVES],
+    about: 'learns recipe: mean loss over its first 10 steps',
+    value: (r) => meanLoss(r, 'learns', 1, 10),
+  },
+  'curves.learns.escape': {
+    files: [CURVES],
+    about: 'learns recipe: first check-up with 90% or more at t = 0.1',
+    value: (r) => escapeStep(r, 'learns'),
+  },
+  'curves.curriculum.escape': {
+    files: [CURVES],
+    about: 'curriculum recipe: first check-up with 90% or more at t = 0.1',
+    value: (r) => escapeStep(r, 'curriculum'),
+  },
+  'curves.notebook.finalLoss': {
+    files: [CURVES],
+    about: 'notebook recipe: mean loss over its last 500 steps',
+    value: (r) => meanLoss(r, 'notebook', 2501, 3000),
+  },
 };
 
 export const QUANTITIES: Readonly<Record<string, Quantity>> = Object.freeze(Q);

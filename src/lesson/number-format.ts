@@ -14,7 +14,23 @@
  * Plain TypeScript: the build, the narration renderer and the tests share it.
  */
 
-export const FORMATS = ['pct0', 'pct1', 'pts0', 'pts1', 'num0', 'num1', 'num2', 'num3', 'num4', 'say-pct0', 'say-num0', 'say-num1', 'say-num2', 'say-pts0', 'say-pts1'] as const;
+export const FORMATS = [
+  'pct0',
+  'pct1',
+  'pts0',
+  'pts1',
+  'num0',
+  'num1',
+  'num2',
+  'num3',
+  'num4',
+  'say-pct0',
+  'say-num0',
+  'say-num1',
+  'say-num2',
+  'say-pts0',
+  'say-pts1',
+] as const;
 export type NumberFormat = (typeof FORMATS)[number];
 
 export function isFormat(f: string): f is NumberFormat {
@@ -64,7 +80,28 @@ export function formatNumber(value: number, format: NumberFormat): string {
   }
 }
 
-const SMALL = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const SMALL = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 
 /** 0 <= n < 1000 in words: "three hundred and four", "thirty-eight". */

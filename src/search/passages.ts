@@ -33,7 +33,11 @@ const TARGET_WORDS = 40;
 const NARRATION_SENTENCES = 4;
 
 const CELL_LINE = /^\{\{cell [a-z0-9-]+\}\}\s*$/;
-const wordCount = (text: string): number => text.replace(/\$\$[\s\S]*?\$\$|\$[^$\n]*\$/g, ' x ').split(/\s+/).filter(Boolean).length;
+const wordCount = (text: string): number =>
+  text
+    .replace(/\$\$[\s\S]*?\$\$|\$[^$\n]*\$/g, ' x ')
+    .split(/\s+/)
+    .filter(Boolean).length;
 
 /** "03-math.md" -> "math": the content files are named NN-<section id>.md, NN being the section's place. */
 export function sectionIdOfFile(file: string): string {
@@ -55,7 +59,7 @@ function blocks(lines: readonly string[]): string[] {
     }
     current.push(line);
     // An odd number of "$$" on a line opens or closes a display formula.
-    if (((line.match(/\$\$/g) ?? []).length) % 2 === 1) inMath = !inMath;
+    if ((line.match(/\$\$/g) ?? []).length % 2 === 1) inMath = !inMath;
   }
   if (current.length) out.push(current.join('\n'));
   return out;
@@ -127,7 +131,10 @@ export interface SegmentLike {
 
 /** A narration script (one sentence a line) as passages of a few sentences. */
 export function narrationPassages(segment: SegmentLike, script: string): PassageSource[] {
-  const sentences = script.split('\n').map((s) => s.trim()).filter(Boolean);
+  const sentences = script
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const passages: PassageSource[] = [];
   for (let i = 0; i < sentences.length; i += NARRATION_SENTENCES) {
     passages.push({

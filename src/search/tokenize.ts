@@ -62,7 +62,12 @@ export function tokenize(text: string): string[] {
  * nothing dropped and nothing else stemmed, so "masked" does not name "[MASK]".
  */
 export function phraseWords(text: string): string[] {
-  return [...text.toLowerCase().replace(TEX_COMMAND, ' ').matchAll(/[a-z0-9]+/g)].map(([w]) =>
+  return [
+    ...text
+      .toLowerCase()
+      .replace(TEX_COMMAND, ' ')
+      .matchAll(/[a-z0-9]+/g),
+  ].map(([w]) =>
     w.length > 3 && w.endsWith('ies') ? w.slice(0, -3) + 'y' : w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w,
   );
 }

@@ -65,4 +65,5 @@ export function decodeWord(tokens: ArrayLike<number>, offset = 0): Decoded {
 }
 
 /** A whole sequence as text, masks and ends included: "ca_·········". */
-export const showSequence = (tokens: ArrayLike<number>, offset = 0): string => Array.from({ length: WORD_LENGTH }, (_, i) => tokenChar(tokens[offset + i])).join('');
+export const showSequence = (tokens: ArrayLike<number>, offset = 0): string =>
+  Array.from({ length: WORD_LENGTH }, (_, i) => tokenChar(tokens[offset + i])).join('');

@@ -27,7 +27,12 @@ export interface ElboOptions {
   readonly ignoreTime?: boolean;
 }
 
-export async function elboBitsPerCharacter(model: DiffusionLM, words: readonly string[], rng: Rng, { chunk = 500, passes = 1, ignoreTime = false }: ElboOptions = {}): Promise<number> {
+export async function elboBitsPerCharacter(
+  model: DiffusionLM,
+  words: readonly string[],
+  rng: Rng,
+  { chunk = 500, passes = 1, ignoreTime = false }: ElboOptions = {},
+): Promise<number> {
   if (words.length === 0) throw new RangeError('no words to measure');
   const n = words.length;
   let nats = 0;

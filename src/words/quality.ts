@@ -79,7 +79,8 @@ export function verdictOf(word: string, profile: ListProfile): WordVerdict {
 /** Measure a batch of generated sequences // tokens [n * WORD_LENGTH]. */
 export function measureWords(tokens: ArrayLike<number>, profile: ListProfile): WordQuality {
   const samples = tokens.length / WORD_LENGTH;
-  if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`expected whole sequences of ${WORD_LENGTH} tokens, got ${tokens.length} tokens`);
+  if (!Number.isInteger(samples) || samples < 1)
+    throw new RangeError(`expected whole sequences of ${WORD_LENGTH} tokens, got ${tokens.length} tokens`);
   const words: string[] = [];
   for (let b = 0; b < samples; b++) {
     const { word, wellFormed } = decodeWord(tokens, b * WORD_LENGTH);

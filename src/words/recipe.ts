@@ -11,9 +11,12 @@ import { drawWords, type WordList } from './word-list.ts';
 export const WORDS_RECIPE: Recipe = Object.freeze({
   ...LEARNS,
   name: 'words',
-  description: "The learns recipe on real words: 12 characters a sequence, words drawn from the training side of the list.",
+  description: 'The learns recipe on real words: 12 characters a sequence, words drawn from the training side of the list.',
   steps: 3000,
 });
 
 /** The trainer's data source: training words only, never the validation side. */
-export const wordSource = (list: WordList): CleanSource => (rng: Rng, batch: number) => drawWords(rng, batch, list.train);
+export const wordSource =
+  (list: WordList): CleanSource =>
+  (rng: Rng, batch: number) =>
+    drawWords(rng, batch, list.train);

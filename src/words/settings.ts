@@ -18,6 +18,7 @@ export function wordSettingsProblem(s: WordSettings): string | null {
   if (s.sampler !== 'ancestral' && s.sampler !== 'confidence') return 'The sampler must be ancestral or confidence.';
   if (s.grid !== 'uniform' && s.grid !== 'cosine') return 'The time grid must be uniform or cosine.';
   if (!Number.isInteger(s.steps) || s.steps < 1 || s.steps > MAX_WORD_STEPS) return `Steps must be a whole number from 1 to ${MAX_WORD_STEPS}.`;
-  if (!Number.isFinite(s.temperature) || s.temperature < 0 || s.temperature > 3) return 'Temperature must be a number from 0 (always the likeliest letter) to 3.';
+  if (!Number.isFinite(s.temperature) || s.temperature < 0 || s.temperature > 3)
+    return 'Temperature must be a number from 0 (always the likeliest letter) to 3.';
   return null;
 }

@@ -41,7 +41,9 @@ export function parseWordList(text: string, source = 'the word list'): WordList 
     const word = raw.trim();
     if (word === '') return;
     if (!/^[a-z]+$/.test(word) || word.length < MIN_LETTERS || word.length > MAX_LETTERS) {
-      throw new WordListError(`${source}, line ${i + 1}: ${JSON.stringify(word.slice(0, 40))} is not a word of ${MIN_LETTERS} to ${MAX_LETTERS} letters a-z`);
+      throw new WordListError(
+        `${source}, line ${i + 1}: ${JSON.stringify(word.slice(0, 40))} is not a word of ${MIN_LETTERS} to ${MAX_LETTERS} letters a-z`,
+      );
     }
     all.add(word);
   });

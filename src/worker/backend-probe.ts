@@ -125,7 +125,11 @@ export async function probeBackends(candidates: readonly string[], options: Prob
       continue;
     }
     if (d.software && !options.includeSoftware) {
-      timings.push({ ...base, msPerStep: null, note: 'a software renderer: it runs on the CPU, and a step there takes seconds, so it was not timed' });
+      timings.push({
+        ...base,
+        msPerStep: null,
+        note: 'a software renderer: it runs on the CPU, and a step there takes seconds, so it was not timed',
+      });
       continue;
     }
     if (name === 'cpu' && timings.some((t) => t.msPerStep !== null)) {

@@ -12,7 +12,12 @@ export type ToCompute =
    * Start tfjs: on `order` as given (a cached probe, or the learner's or the
    * URL's choice), or, with `probe`, time `candidates` and keep the fastest.
    */
-  | { readonly type: 'init'; readonly order: readonly string[] | null; readonly candidates: readonly string[]; readonly cachedFingerprint: string | null }
+  | {
+      readonly type: 'init';
+      readonly order: readonly string[] | null;
+      readonly candidates: readonly string[];
+      readonly cachedFingerprint: string | null;
+    }
   /** The model every later job runs on, until the next one. */
   | { readonly type: 'model'; readonly version: number; readonly weights: [string, Float32Array][]; readonly options: ModelOptions }
   | { readonly type: 'job'; readonly id: number; readonly name: string; readonly args: unknown; readonly modelVersion: number }

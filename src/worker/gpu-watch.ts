@@ -36,7 +36,9 @@ export function watchGpu(backend: string, onLost: (reason: string) => void): Gpu
   }
   if (backend === 'webgpu') {
     const device = (tf.backend() as unknown as { device: GPUDevice }).device;
-    const gone = device.lost.then((info) => lose(`the WebGPU device was lost (${info.reason === 'destroyed' ? 'destroyed' : info.message || 'unknown reason'})`));
+    const gone = device.lost.then((info) =>
+      lose(`the WebGPU device was lost (${info.reason === 'destroyed' ? 'destroyed' : info.message || 'unknown reason'})`),
+    );
     return {
       reason: () => why,
       settle: async () => {

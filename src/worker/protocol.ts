@@ -69,7 +69,13 @@ export type SessionEvent =
   /** A save point: the page keeps it (IndexedDB, and in memory to recover from a lost device). */
   | { readonly type: 'saved'; readonly state: RunState }
   /** The run stopped; `weights` are the model's (last good) weights if it trained at all. */
-  | { readonly type: 'ended'; readonly reason: EndReason; readonly step: number; readonly message: string; readonly weights: [string, Float32Array][] | null }
+  | {
+      readonly type: 'ended';
+      readonly reason: EndReason;
+      readonly step: number;
+      readonly message: string;
+      readonly weights: [string, Float32Array][] | null;
+    }
   /** The GPU went away (WebGL context or WebGPU device lost): the session is unusable. */
   | { readonly type: 'lost'; readonly step: number; readonly message: string }
   | { readonly type: 'failed'; readonly message: string };

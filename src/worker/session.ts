@@ -169,10 +169,19 @@ export class TrainingSession {
       if (this.stopping || trainer.step >= trainer.totalSteps) {
         const done = trainer.step >= trainer.totalSteps;
         if (trainer.step > 0) await checkup(); // the summary describes the weights handed out
-        return await this.end(done ? 'completed' : 'stopped', done ? `Completed ${trainer.totalSteps} steps.` : `Stopped after step ${trainer.step}.`);
+        return await this.end(
+          done ? 'completed' : 'stopped',
+          done ? `Completed ${trainer.totalSteps} steps.` : `Stopped after step ${trainer.step}.`,
+        );
       }
       await this.save(trainer, model);
-      this.emit({ type: 'ended', reason: 'paused', step: trainer.step, message: `Paused after step ${trainer.step} of ${trainer.totalSteps}.`, weights: null });
+      this.emit({
+        type: 'ended',
+        reason: 'paused',
+        step: trainer.step,
+        message: `Paused after step ${trainer.step} of ${trainer.totalSteps}.`,
+        weights: null,
+      });
     } catch (e) {
       if (await this.reportLostAfterError(trainer.step)) return;
       this.discard();
@@ -203,7 +212,10 @@ export class TrainingSession {
   private async checkup(trainer: Trainer, model: DiffusionLM): Promise<void> {
     if (this.words) return this.wordsCheckup(trainer, model, this.words);
     const e = await evaluate(model, { ratios: [...CHECK_T], seqsPerRatio: CHECK_SEQS, chunk: CHECK_SEQS * CHECK_T.length, seed: 7, elbo: false });
-    this.emit({ type: 'checkup', checkup: { step: trainer.step, t: CHECK_T, accuracy: e.ratios.map((r) => r.accuracy), best: e.ratios.map((r) => r.bestPossible) } });
+    this.emit({
+      type: 'checkup',
+      checkup: { step: trainer.step, t: CHECK_T, accuracy: e.ratios.map((r) => r.accuracy), best: e.ratios.map((r) => r.bestPossible) },
+    });
   }
 
   /** Bits per character on held-out words, and words from both samplers, measured against the list. */
@@ -211,11 +223,20 @@ export class TrainingSession {
     const validation = profile.list.validation.slice(0, WORDS_CHECK_VALIDATION);
     const bitsPerChar = await elboBitsPerCharacter(model, validation, new Rng(7));
     const words = async (sampler: Sampler): Promise<WordSummary> => {
-      const result = await sample(model, new Rng(sampler === 'ancestral' ? 11 : 12), { sampler, batch: WORDS_CHECK_SAMPLES, seqLen: WORD_LENGTH, steps: WORD_LENGTH, keepTrajectory: false });
+      const result = await sample(model, new Rng(sampler === 'ancestral' ? 11 : 12), {
+        sampler,
+        batch: WORDS_CHECK_SAMPLES,
+        seqLen: WORD_LENGTH,
+        steps: WORD_LENGTH,
+        keepTrajectory: false,
+      });
       const { wellFormed, real, heldOut, novel, wordLike, distinct, meanLength, words: list } = measureWords(result.tokens, profile);
       return { wellFormed, real, heldOut, novel, wordLike, distinct, meanLength, examples: list.slice(0, 8) };
     };
-    this.emit({ type: 'words-checkup', checkup: { step: trainer.step, bitsPerChar, ancestral: await words('ancestral'), confidence: await words('confidence') } });
+    this.emit({
+      type: 'words-checkup',
+      checkup: { step: trainer.step, bitsPerChar, ancestral: await words('ancestral'), confidence: await words('confidence') },
+    });
   }
 
   private async save(trainer: Trainer, model: DiffusionLM): Promise<void> {

@@ -46,7 +46,11 @@ async function handle(msg: ToWorker): Promise<void> {
       try {
         const choice = await startBackend(msg.backends);
         const gpu = watchGpu(choice.name, markLost);
-        session = new TrainingSession((e: SessionEvent) => post(e), { lost: () => gpu.reason(), settleLost: () => gpu.settle(), lostSignal: lost.signal });
+        session = new TrainingSession((e: SessionEvent) => post(e), {
+          lost: () => gpu.reason(),
+          settleLost: () => gpu.settle(),
+          lostSignal: lost.signal,
+        });
         post({ type: 'ready', choice });
       } catch (e) {
         post({ type: 'init-failed', message: errorMessage(e) });

@@ -33,7 +33,6 @@ async function open(query = '?backend=wasm') {
   return { page, errors };
 }
 
-
 const setTheme = (page: Page, theme: 'light' | 'dark') => page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
 
 describe('the glossary in Chromium', () => {
@@ -151,7 +150,10 @@ describe('Ask without a server, in Chromium', () => {
     await page.context().setOffline(false); // the section a link opens may load its figures
 
     // A passage's link takes the lesson to its section; the panel stays open beside it.
-    await passages.filter({ hasText: 'Sum or average? And why neither is the ELBO' }).getByRole('link', { name: 'Go to section 3: The math' }).click();
+    await passages
+      .filter({ hasText: 'Sum or average? And why neither is the ELBO' })
+      .getByRole('link', { name: 'Go to section 3: The math' })
+      .click();
     await expect.poll(() => page.locator('nav.toc a', { hasText: 'The math' }).getAttribute('aria-current')).toBe('location');
     await expect.poll(() => page.evaluate(() => location.search)).toContain('section=math');
     expect(await panel.isVisible()).toBe(true);

@@ -13,7 +13,10 @@ async function openWithModel(cellId: string): Promise<{ page: Page; errors: stri
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(env.app.url + '?backend=wasm&section=beyond');
   const cell = page.locator(`.cell[data-cell="${cellId}"]`);
-  await cell.locator('.model-picker').getByRole('button', { name: /learns recipe/ }).click();
+  await cell
+    .locator('.model-picker')
+    .getByRole('button', { name: /learns recipe/ })
+    .click();
   await cell.getByRole('button', { name: 'Run', exact: true }).click();
   await page.locator(`.cell[data-cell="${cellId}"][data-state="done"]`).waitFor({ timeout: 240_000 });
   return { page, errors };
@@ -33,8 +36,15 @@ describe('beyond the notebook, in Chromium', () => {
     const quality = (await page.getByTestId('generate-quality').textContent())!;
     expect(quality).toMatch(/^Of 64 samples, \d+% are perfectly periodic .* and \d+ are different from each other\.$/);
     // The trade-off: surest-first writes far fewer different samples than ancestral; the best possible denoiser is the reference.
-    const rows = await page.getByTestId('generate-compare').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? '')));
-    expect(rows.map((r) => r[0])).toEqual(['this model, ancestral (random order)', 'this model, confidence-based (surest first)', 'best possible denoiser, ancestral']);
+    const rows = await page
+      .getByTestId('generate-compare')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? '')));
+    expect(rows.map((r) => r[0])).toEqual([
+      'this model, ancestral (random order)',
+      'this model, confidence-based (surest first)',
+      'best possible denoiser, ancestral',
+    ]);
     const distinct = rows.map((r) => Number(r[2].split(' of ')[0]));
     expect(distinct[1]).toBeLessThan(distinct[0] / 2);
     expect(Number(rows[2][1].replace('%', ''))).toBeGreaterThan(50); // the exact posterior mostly follows the rule at 32 steps
@@ -51,7 +61,9 @@ describe('beyond the notebook, in Chromium', () => {
     await cell.getByRole('textbox', { name: 'Seed' }).fill('7');
     await cell.getByRole('button', { name: 'Generate', exact: true }).click();
     await expect.poll(() => page.getByTestId('generate-step').textContent(), { timeout: 240_000 }).toMatch(/^Step 8 of 8, t = 0\.00: 0 of 192/);
-    expect(await cell.locator('.hint').first().textContent()).toContain('confidence-based (surest first), 8 steps on a uniform time grid, temperature 1, seed 7');
+    expect(await cell.locator('.hint').first().textContent()).toContain(
+      'confidence-based (surest first), 8 steps on a uniform time grid, temperature 1, seed 7',
+    );
     expect(errors).toEqual([]);
     await page.close();
   }, 600_000);
@@ -61,10 +73,14 @@ describe('beyond the notebook, in Chromium', () => {
     const cell = page.locator('.cell[data-cell="infill"]');
     const table = page.getByTestId('infill-table');
     expect(await table.locator('tbody tr').count()).toBe(5);
-    expect(await page.getByTestId('infill-summary').textContent()).toMatch(/^The visible tokens allow period 3 \(100%\)\. The model's first guess matches the best possible one at [45] of 5 blanks\.$/);
+    expect(await page.getByTestId('infill-summary').textContent()).toMatch(
+      /^The visible tokens allow period 3 \(100%\)\. The model's first guess matches the best possible one at [45] of 5 blanks\.$/,
+    );
 
     await cell.getByRole('button', { name: 'ambiguous: which period?' }).click();
-    await expect.poll(() => page.getByTestId('infill-summary').textContent(), { timeout: 240_000 }).toMatch(/period 2 \(\d+%\), 3 \(\d+%\), 4 \(\d+%\)/);
+    await expect
+      .poll(() => page.getByTestId('infill-summary').textContent(), { timeout: 240_000 })
+      .toMatch(/period 2 \(\d+%\), 3 \(\d+%\), 4 \(\d+%\)/);
     expect(await table.locator('tbody tr').count()).toBe(29);
 
     const box = cell.getByRole('textbox', { name: /token ids 1–15/ });
@@ -81,7 +97,9 @@ describe('beyond the notebook, in Chromium', () => {
   it('explores attention for a chosen sequence, bidirectional and causal', async () => {
     const { page, errors } = await openWithModel('attention-explorer');
     const cell = page.locator('.cell[data-cell="attention-explorer"]');
-    expect(await page.getByTestId('explorer-phase').textContent()).toMatch(/^With period 3, a blank at position i is best filled from the visible tokens at i ± 3, i ± 6/);
+    expect(await page.getByTestId('explorer-phase').textContent()).toMatch(
+      /^With period 3, a blank at position i is best filled from the visible tokens at i ± 3, i ± 6/,
+    );
     const plots = cell.getByTestId('plot');
     await expect.poll(() => plots.nth(1).getAttribute('data-ready'), { timeout: 240_000 }).toBe('true');
     expect(await plots.nth(0).getAttribute('data-points')).toBe(String(32 * 32));
@@ -90,7 +108,9 @@ describe('beyond the notebook, in Chromium', () => {
     await cell.getByRole('button', { name: 'period 2' }).click();
     await expect.poll(() => page.getByTestId('explorer-phase').textContent(), { timeout: 240_000 }).toMatch(/^With period 2,/);
     await cell.getByRole('checkbox', { name: /Causal mask/ }).check();
-    expect(await page.getByTestId('explorer-phase').textContent()).toContain('with the causal mask on: every blank has lost the same-place tokens to its right');
+    expect(await page.getByTestId('explorer-phase').textContent()).toContain(
+      'with the causal mask on: every blank has lost the same-place tokens to its right',
+    );
     await cell.getByRole('combobox', { name: 'Layer' }).selectOption({ label: '3' });
     await expect.poll(() => plots.nth(0).getAttribute('aria-label')).toBe('Attention of layer 3, head 1 under a causal mask for the sequence above');
     expect(errors).toEqual([]);

@@ -30,7 +30,10 @@ function filesUnder(dir: string): string[] {
 }
 
 /** Every file of a build, as text (a minifier keeps a line of code inside a string as it is, quotes aside). */
-const textOf = (dir: string) => filesUnder(dir).map((f) => readFileSync(f, 'latin1')).join('\n');
+const textOf = (dir: string) =>
+  filesUnder(dir)
+    .map((f) => readFileSync(f, 'latin1'))
+    .join('\n');
 
 /**
  * Lines of each solution found nowhere in the starters or hints (so their
@@ -40,7 +43,10 @@ const textOf = (dir: string) => filesUnder(dir).map((f) => readFileSync(f, 'lati
 const telling = Object.fromEntries(
   EXERCISE_IDS.map((id) => {
     const given = EXERCISE_IDS.map((e) => [EXERCISES[e].starter, ...EXERCISES[e].hints].join('\n')).join('\n');
-    const lines = SOLUTIONS![id].split('\n').map((l) => l.trim()).filter((l) => l.length >= 24 && !/['"`\\]/.test(l) && !given.includes(l));
+    const lines = SOLUTIONS![id]
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.length >= 24 && !/['"`\\]/.test(l) && !given.includes(l));
     return [id, lines];
   }),
 );

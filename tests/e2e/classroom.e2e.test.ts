@@ -33,9 +33,15 @@ async function scrollThrough(page: Page) {
   const sections = await page.locator('.lesson-section').count();
   for (let i = 0; i < sections; i++) {
     await page.locator('.lesson-section').nth(i).scrollIntoViewIfNeeded();
-    await page.waitForFunction((n) => !document.querySelectorAll('.lesson-section')[n]?.querySelector('.cell-loading'), i, { timeout: 240_000, polling: 100 });
+    await page.waitForFunction((n) => !document.querySelectorAll('.lesson-section')[n]?.querySelector('.cell-loading'), i, {
+      timeout: 240_000,
+      polling: 100,
+    });
   }
-  await page.waitForFunction(() => document.querySelectorAll('.cell[data-state="running"]').length === 0, undefined, { timeout: 240_000, polling: 250 });
+  await page.waitForFunction(() => document.querySelectorAll('.cell[data-state="running"]').length === 0, undefined, {
+    timeout: 240_000,
+    polling: 250,
+  });
   await page.evaluate(() => window.scrollTo({ top: 0 }));
 }
 
@@ -64,12 +70,19 @@ describe('the first screen', () => {
 
     const hero = page.locator('.hero');
     expect(await hero.isVisible()).toBe(true);
-    expect(await page.locator('.hero').boundingBox().then((b) => b!.y)).toBeLessThan(200); // on the first screen, under the header
+    expect(
+      await page
+        .locator('.hero')
+        .boundingBox()
+        .then((b) => b!.y),
+    ).toBeLessThan(200); // on the first screen, under the header
     expect(await hero.getByRole('list', { name: /^Generated sequence/ }).count()).toBe(3);
     expect(await page.getByTestId('lesson-length').textContent()).toMatch(/^About (\d+ h )?\d+ min/);
     expect(await hero.locator('.hero-facts li').count()).toBeGreaterThanOrEqual(3);
     // The demo plays to the end: all 96 tokens revealed.
-    await page.waitForFunction(() => document.querySelector('.hero-controls')?.textContent?.includes('0 of 96 still masked'), undefined, { timeout: 240_000 });
+    await page.waitForFunction(() => document.querySelector('.hero-controls')?.textContent?.includes('0 of 96 still masked'), undefined, {
+      timeout: 240_000,
+    });
     expect(await page.getByTestId('lesson-progress').textContent()).toMatch(/0% done · about .+ left/);
     expect(await axe(page, '.hero')).toEqual([]);
     await page.close();
@@ -191,7 +204,9 @@ describe('projector mode', () => {
       // Forward to the first slide with a chart, and let it draw. Section 6's cells run by
       // themselves (in the compute worker): a slide has its chart once its cells are done.
       const settled = () =>
-        page.waitForFunction(() => [...document.querySelectorAll('.slide:not([hidden]) .cell')].every((c) => ['done', 'error'].includes(c.getAttribute('data-state') ?? '')));
+        page.waitForFunction(() =>
+          [...document.querySelectorAll('.slide:not([hidden]) .cell')].every((c) => ['done', 'error'].includes(c.getAttribute('data-state') ?? '')),
+        );
       await settled();
       while ((await page.locator('.slide:not([hidden]) [data-testid="plot"]').count()) === 0) {
         const before = await counter.textContent();
@@ -199,13 +214,17 @@ describe('projector mode', () => {
         await page.waitForFunction((b) => document.querySelector('[data-testid="slide-counter"]')!.textContent !== b, before);
         await settled();
       }
-      await page.waitForFunction(() => [...document.querySelectorAll('.slide:not([hidden]) [data-testid="plot"]')].every((p) => p.getAttribute('data-ready') === 'true'), undefined, {
-        timeout: 240_000,
-        polling: 100,
-      });
-      const sizes = await page.locator('.slide:not([hidden]) [data-testid="plot"] svg text').evaluateAll((texts) =>
-        texts.filter((t) => (t.textContent ?? '').trim() !== '').map((t) => parseFloat(getComputedStyle(t).fontSize)),
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('.slide:not([hidden]) [data-testid="plot"]')].every((p) => p.getAttribute('data-ready') === 'true'),
+        undefined,
+        {
+          timeout: 240_000,
+          polling: 100,
+        },
       );
+      const sizes = await page
+        .locator('.slide:not([hidden]) [data-testid="plot"] svg text')
+        .evaluateAll((texts) => texts.filter((t) => (t.textContent ?? '').trim() !== '').map((t) => parseFloat(getComputedStyle(t).fontSize)));
       expect(sizes.length).toBeGreaterThan(5); // ticks, axis titles, legend
       expect(Math.min(...sizes)).toBeGreaterThanOrEqual(20);
       const prose = await page.locator('.presenter-slide').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
@@ -215,7 +234,10 @@ describe('projector mode', () => {
 
       if (scheme === 'light') {
         const [notes] = await Promise.all([page.waitForEvent('popup'), page.keyboard.press('n')]);
-        await notes.getByTestId('notes-where').filter({ hasText: /^Slide \d+ of \d+: / }).waitFor();
+        await notes
+          .getByTestId('notes-where')
+          .filter({ hasText: /^Slide \d+ of \d+: / })
+          .waitFor();
         expect(await notes.locator('.speaker-notes h1').textContent()).toContain('6. Checking the statistics');
         const timer = notes.getByTestId('notes-timer');
         expect(await timer.textContent()).toMatch(/Talk \d+:\d\d.*This slide \d+:\d\d/);
@@ -244,7 +266,8 @@ describe('keyboard help', () => {
     await page.keyboard.press('?');
     const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await dialog.waitFor();
-    for (const text of ['Open the glossary', 'Run the cell that has focus', 'Next slide', 'Blank the screen', 'Leave projector mode']) expect(await dialog.textContent()).toContain(text);
+    for (const text of ['Open the glossary', 'Run the cell that has focus', 'Next slide', 'Blank the screen', 'Leave projector mode'])
+      expect(await dialog.textContent()).toContain(text);
     expect(await axe(page, '.keyboard-help')).toEqual([]);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });

@@ -53,22 +53,26 @@ describe('engine in Chromium', () => {
 
   // WebGL and WebGPU run in software here: a WebGPU step takes 12-20 s on an idle machine and
   // minutes on a loaded one. The test waits for the run to end, however long that takes.
-  it.each(['wasm', 'cpu', 'webgl', 'webgpu'])('trains live on %s', async (backend) => {
-    const { page, errors, cell } = await openAndRun(`?backend=${backend}&section=training`, 'model-source');
-    await startTraining(cell, 2);
-    await page.getByTestId('last-loss').waitFor({ timeout: 1_500_000 });
-    expect(await page.getByTestId('train-message').textContent()).toBe('Completed 2 steps.');
-    expect(await page.getByTestId('model-label').textContent()).toContain('trained here: 2 steps of the learns recipe');
-    const loss = Number(await page.getByTestId('last-loss').textContent());
-    expect(loss).toBeGreaterThan(1); // about ln 15 = 2.7 for an untrained model
-    expect(loss).toBeLessThan(5);
-    // The loss curve drew both steps (two traces: per step and smoothed).
-    const plot = page.locator('.cell[data-cell="loss-curve"]').getByTestId('plot').first();
-    await expect.poll(() => plot.getAttribute('data-ready'), { timeout: 240_000 }).toBe('true');
-    expect(Number(await plot.getAttribute('data-points'))).toBe(4);
-    expect(errors).toEqual([]);
-    await page.close();
-  }, 1_800_000);
+  it.each(['wasm', 'cpu', 'webgl', 'webgpu'])(
+    'trains live on %s',
+    async (backend) => {
+      const { page, errors, cell } = await openAndRun(`?backend=${backend}&section=training`, 'model-source');
+      await startTraining(cell, 2);
+      await page.getByTestId('last-loss').waitFor({ timeout: 1_500_000 });
+      expect(await page.getByTestId('train-message').textContent()).toBe('Completed 2 steps.');
+      expect(await page.getByTestId('model-label').textContent()).toContain('trained here: 2 steps of the learns recipe');
+      const loss = Number(await page.getByTestId('last-loss').textContent());
+      expect(loss).toBeGreaterThan(1); // about ln 15 = 2.7 for an untrained model
+      expect(loss).toBeLessThan(5);
+      // The loss curve drew both steps (two traces: per step and smoothed).
+      const plot = page.locator('.cell[data-cell="loss-curve"]').getByTestId('plot').first();
+      await expect.poll(() => plot.getAttribute('data-ready'), { timeout: 240_000 }).toBe('true');
+      expect(Number(await plot.getAttribute('data-points'))).toBe(4);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    1_800_000,
+  );
 });
 
 describe('a longer live run', () => {
@@ -76,7 +80,9 @@ describe('a longer live run', () => {
     const { page, errors, cell } = await openAndRun('?backend=wasm&section=training', 'model-source');
     await cell.getByRole('button', { name: 'Estimate the time' }).click();
     await expect.poll(() => page.getByTestId('train-estimate').count(), { timeout: 240_000 }).toBe(1);
-    expect(await page.getByTestId('train-estimate').textContent()).toMatch(/^Measured here: about [\d.]+ s a step, so 5000 steps take about [\d.]+ (s|min|h)\.$/);
+    expect(await page.getByTestId('train-estimate').textContent()).toMatch(
+      /^Measured here: about [\d.]+ s a step, so 5000 steps take about [\d.]+ (s|min|h)\.$/,
+    );
 
     // By keyboard: focus stays on the controls as Train turns into Pause, Pause into Resume, and back.
     const focused = () => page.evaluate(() => document.activeElement?.textContent);
@@ -103,7 +109,9 @@ describe('a longer live run', () => {
     await expect.poll(() => focused()).toBe('Pause');
     await expect.poll(() => page.getByTestId('train-message').count(), { timeout: 240_000 }).toBe(1);
     await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 240_000 }).toBe('Completed 60 steps.');
-    expect(await page.getByTestId('train-summary').textContent()).toMatch(/^After 60 steps of the learns recipe, the model fills in \d+% at t = 0.1 \(best possible 100%\)/);
+    expect(await page.getByTestId('train-summary').textContent()).toMatch(
+      /^After 60 steps of the learns recipe, the model fills in \d+% at t = 0.1 \(best possible 100%\)/,
+    );
     expect(await focused()).toBe('Train 60 steps');
     // Loss, learning rate, and the accuracy check-up at steps 50 and 60, all drawn by Plotly again.
     await expect.poll(() => plots.count()).toBe(3);
@@ -161,10 +169,14 @@ describe('weights in and out of the browser', () => {
     await expect.poll(() => label.textContent(), { timeout: 240_000 }).toBe('uploaded: mine.safetensors');
 
     // A truncated file: a clear error, and the model in use stays.
-    await page.getByTestId('upload-weights').setInputFiles({ name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: bytes.subarray(0, 5000) });
+    await page
+      .getByTestId('upload-weights')
+      .setInputFiles({ name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: bytes.subarray(0, 5000) });
     const alert = cell.locator('.model-picker [role="alert"]');
     await alert.waitFor({ timeout: 240_000 });
-    expect(await alert.textContent()).toMatch(/^Loading "broken\.safetensors" failed: .+\. The current model \(uploaded: mine\.safetensors\) is kept\.$/);
+    expect(await alert.textContent()).toMatch(
+      /^Loading "broken\.safetensors" failed: .+\. The current model \(uploaded: mine\.safetensors\) is kept\.$/,
+    );
     expect(await label.textContent()).toBe('uploaded: mine.safetensors');
     expect(errors).toEqual([]);
     await page.close();

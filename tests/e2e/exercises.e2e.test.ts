@@ -22,7 +22,10 @@ async function openExercises() {
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(env.app.url + '?backend=wasm&section=exercises');
   const first = page.locator('[data-exercise="todo-1"]');
-  await first.locator('.model-picker').getByRole('button', { name: /learns recipe/ }).click();
+  await first
+    .locator('.model-picker')
+    .getByRole('button', { name: /learns recipe/ })
+    .click();
   await first.locator('.cm-content').waitFor();
   await first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
   return { page, errors };
@@ -99,7 +102,14 @@ describe('exercises in Chromium', () => {
 
     const ex = page.locator('[data-exercise="todo-2"]');
     // A natural first attempt with unsorted guesses is diagnosed.
-    await typeCode(page, 'todo-2', SOLUTIONS!['todo-2'].replace(".map((token, j) => ({ token, prob: p[0][position][j] }));", ".map((token, j) => ({ token, prob: p[0][position][j] })).reverse();"));
+    await typeCode(
+      page,
+      'todo-2',
+      SOLUTIONS!['todo-2'].replace(
+        '.map((token, j) => ({ token, prob: p[0][position][j] }));',
+        '.map((token, j) => ({ token, prob: p[0][position][j] })).reverse();',
+      ),
+    );
     await ex.getByRole('button', { name: 'Check my code' }).click();
     await expect.poll(() => page.getByTestId('todo-2-checks').textContent(), { timeout: 240_000 }).toContain('is not sorted');
 
@@ -115,7 +125,9 @@ describe('exercises in Chromium', () => {
     const { page, errors } = await openExercises();
     const ex = page.locator('[data-exercise="todo-3"]');
     await ex.getByRole('button', { name: 'Check my code' }).click();
-    await expect.poll(() => page.getByTestId('todo-3-problem').textContent(), { timeout: 240_000 }).toBe('Line 13: This blank is still to fill in: the probability that a token masked at t is visible at s.');
+    await expect
+      .poll(() => page.getByTestId('todo-3-problem').textContent(), { timeout: 240_000 })
+      .toBe('Line 13: This blank is still to fill in: the probability that a token masked at t is visible at s.');
 
     await typeCode(page, 'todo-3', SOLUTIONS!['todo-3'].replace('const reveal = (t - s) / t;', 'const reveal = s / t;'));
     await ex.getByRole('button', { name: 'Check my code' }).click();

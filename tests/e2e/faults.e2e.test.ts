@@ -18,7 +18,9 @@ async function loseDevice(page: Parameters<typeof trainingWorker>[0]): Promise<s
   const worker = await trainingWorker(page);
   return worker.evaluate(() => {
     // tfjs keeps its engine on the global object; its backend holds the GL context or the GPU device.
-    const engine = (self as unknown as { _tfengine?: { backendName?: string; backendInstance?: { gpgpu?: { gl: WebGL2RenderingContext }; device?: GPUDevice } } })._tfengine;
+    const engine = (
+      self as unknown as { _tfengine?: { backendName?: string; backendInstance?: { gpgpu?: { gl: WebGL2RenderingContext }; device?: GPUDevice } } }
+    )._tfengine;
     const backend = engine?.backendInstance;
     if (engine?.backendName === 'webgl' && backend?.gpgpu) {
       backend.gpgpu.gl.getExtension('WEBGL_lose_context')?.loseContext();
@@ -49,9 +51,13 @@ describe('training through GPU faults', () => {
     expect(await loseDevice(page)).toBe('lost the WebGL context');
 
     const notice = page.getByTestId('train-notice');
-    await expect.poll(() => notice.textContent(), { timeout: 240_000 }).toMatch(
-      new RegExp(`^At step \\d+, the WebGL context was lost \\(the GPU was reset or taken by another program\\)\\. Training carried on from the save at step ${savedAt} on wasm(, so \\d+ steps are done again)?\\.$`),
-    );
+    await expect
+      .poll(() => notice.textContent(), { timeout: 240_000 })
+      .toMatch(
+        new RegExp(
+          `^At step \\d+, the WebGL context was lost \\(the GPU was reset or taken by another program\\)\\. Training carried on from the save at step ${savedAt} on wasm(, so \\d+ steps are done again)?\\.$`,
+        ),
+      );
     await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 240_000 }).toBe('Completed 8 steps.');
     expect(await page.getByTestId('train-backend').textContent()).toBe('wasm');
     expect(await page.getByTestId('model-label').textContent()).toBe('trained here: 8 steps of the learns recipe');
@@ -70,9 +76,11 @@ describe('training through GPU faults', () => {
     await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 240_000 }).toMatch(/^Paused after step \d+ of 5\.$/);
     const savedAt = Number((await page.getByTestId('train-message').textContent())!.match(/step (\d+)/)![1]);
     expect(await loseDevice(page)).toBe('lost the WebGL context');
-    await expect.poll(() => page.getByTestId('train-notice').textContent(), { timeout: 240_000 }).toBe(
-      `While paused, the WebGL context was lost (the GPU was reset or taken by another program). Resume carries on from the save at step ${savedAt} on wasm.`,
-    );
+    await expect
+      .poll(() => page.getByTestId('train-notice').textContent(), { timeout: 240_000 })
+      .toBe(
+        `While paused, the WebGL context was lost (the GPU was reset or taken by another program). Resume carries on from the save at step ${savedAt} on wasm.`,
+      );
     await page.waitForTimeout(1000);
     expect(await currentStep(page)).toBe(savedAt); // still paused
     await cell.getByRole('button', { name: 'Resume' }).click();
@@ -87,9 +95,11 @@ describe('training through GPU faults', () => {
     await startTraining(cell, 3);
     // As soon as the worker has its device (it answers 'no GPU in use' until then), destroy it.
     await expect.poll(() => loseDevice(page), { timeout: 240_000, interval: 100 }).toBe('lost the WebGPU device');
-    await expect.poll(() => page.getByTestId('train-notice').textContent(), { timeout: 240_000 }).toMatch(
-      /^(During the first step|At step \d+), the WebGPU device was lost \(destroyed\)\. Training carried on from the start on wasm(, so \d+ steps are done again)?\.$/,
-    );
+    await expect
+      .poll(() => page.getByTestId('train-notice').textContent(), { timeout: 240_000 })
+      .toMatch(
+        /^(During the first step|At step \d+), the WebGPU device was lost \(destroyed\)\. Training carried on from the start on wasm(, so \d+ steps are done again)?\.$/,
+      );
     await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 240_000 }).toBe('Completed 3 steps.');
     expect(await page.getByTestId('train-backend').textContent()).toBe('wasm');
     expect(await page.getByTestId('model-label').textContent()).toBe('trained here: 3 steps of the learns recipe');
@@ -104,15 +114,19 @@ describe('training through GPU faults', () => {
     await expect.poll(() => currentStep(page), { timeout: 240_000 }).toBeGreaterThan(60);
     await (await trainingWorker(page)).evaluate(() => self.close());
     const message = page.getByTestId('train-message');
-    await expect.poll(() => message.textContent(), { timeout: 240_000 }).toMatch(
-      /^The training worker stopped answering: nothing for \d+ s after step \d+, so it was stopped\. The save at step \d+ is kept: resume it below\.$/,
-    );
+    await expect
+      .poll(() => message.textContent(), { timeout: 240_000 })
+      .toMatch(
+        /^The training worker stopped answering: nothing for \d+ s after step \d+, so it was stopped\. The save at step \d+ is kept: resume it below\.$/,
+      );
     const savedAt = Number((await message.textContent())!.match(/save at step (\d+)/)![1]);
     expect(savedAt).toBeGreaterThanOrEqual(50);
     await page.getByTestId('train-interrupted').getByRole('button', { name: 'Resume it' }).click();
     await expect.poll(() => currentStep(page), { timeout: 240_000 }).toBeGreaterThan(savedAt);
     await cell.getByRole('button', { name: 'Stop (keeps the weights so far)' }).click();
-    await expect.poll(() => page.getByTestId('model-label').textContent(), { timeout: 240_000 }).toMatch(/^trained here: \d+ steps of the learns recipe$/);
+    await expect
+      .poll(() => page.getByTestId('model-label').textContent(), { timeout: 240_000 })
+      .toMatch(/^trained here: \d+ steps of the learns recipe$/);
     expect(errors).toEqual([]);
     await page.close();
   }, 600_000);

@@ -33,7 +33,6 @@ async function settle(page: Page, timeout = 150_000) {
   await page.waitForFunction(() => document.querySelectorAll('.cell[data-state="running"]').length === 0, undefined, { timeout, polling: 250 });
 }
 
-
 describe('the lesson in Chromium', () => {
   it('runs every cell of every section, with the pretrained model, and reads right', async () => {
     const { page, errors } = await open('?backend=wasm');
@@ -42,16 +41,25 @@ describe('the lesson in Chromium', () => {
     // Cells that need a model offer the shipped checkpoints instead of an empty figure.
     const pickers = page.locator('.cell .model-picker');
     expect(await pickers.count()).toBeGreaterThan(0);
-    await pickers.first().getByRole('button', { name: /learns recipe/ }).click();
+    await pickers
+      .first()
+      .getByRole('button', { name: /learns recipe/ })
+      .click();
     await page.getByTestId('model-label').filter({ hasText: 'pretrained' }).waitFor({ timeout: 240_000 });
     // The cells Run all asked for before there was a model run now by themselves. (A second
     // Run all here had to wait for a page busy with them, and timed out on a loaded machine.)
-    await page.waitForFunction(() => document.querySelectorAll('.cell[data-state="done"]').length === document.querySelectorAll('.cell').length, undefined, {
-      timeout: 240_000,
-      polling: 500,
-    });
+    await page.waitForFunction(
+      () => document.querySelectorAll('.cell[data-state="done"]').length === document.querySelectorAll('.cell').length,
+      undefined,
+      {
+        timeout: 240_000,
+        polling: 500,
+      },
+    );
 
-    const states = await page.locator('.cell').evaluateAll((cells) => cells.map((c) => `${c.getAttribute('data-cell')}:${c.getAttribute('data-state')}`));
+    const states = await page
+      .locator('.cell')
+      .evaluateAll((cells) => cells.map((c) => `${c.getAttribute('data-cell')}:${c.getAttribute('data-state')}`));
     expect(states.length).toBe(SECTIONS.reduce((n, s) => n + s.cells.length, 0));
     expect(states.filter((s) => !s.endsWith(':done'))).toEqual([]);
 
@@ -68,14 +76,30 @@ describe('the lesson in Chromium', () => {
 
     // Every chart drew real data. Charts draw one per animation frame page-wide, so give the queue time to drain.
     await page
-      .waitForFunction(() => [...document.querySelectorAll('[data-testid="plot"]')].every((e) => e.getAttribute('data-ready') === 'true'), undefined, { timeout: 240_000, polling: 250 })
+      .waitForFunction(
+        () => [...document.querySelectorAll('[data-testid="plot"]')].every((e) => e.getAttribute('data-ready') === 'true'),
+        undefined,
+        { timeout: 240_000, polling: 250 },
+      )
       .catch(async () => {
-        const pending = await page.getByTestId('plot').evaluateAll((els) => els.filter((e) => e.getAttribute('data-ready') !== 'true').map((e) => e.getAttribute('aria-label') ?? e.closest('.cell')?.getAttribute('data-cell')));
+        const pending = await page
+          .getByTestId('plot')
+          .evaluateAll((els) =>
+            els
+              .filter((e) => e.getAttribute('data-ready') !== 'true')
+              .map((e) => e.getAttribute('aria-label') ?? e.closest('.cell')?.getAttribute('data-cell')),
+          );
         throw new Error(`charts never drawn: ${JSON.stringify(pending)}`);
       });
     const plots = await page
       .getByTestId('plot')
-      .evaluateAll((els) => els.map((e) => ({ label: e.getAttribute('aria-label') ?? '', ready: e.getAttribute('data-ready'), points: Number(e.getAttribute('data-points')) })));
+      .evaluateAll((els) =>
+        els.map((e) => ({
+          label: e.getAttribute('aria-label') ?? '',
+          ready: e.getAttribute('data-ready'),
+          points: Number(e.getAttribute('data-points')),
+        })),
+      );
     expect(plots.length).toBeGreaterThanOrEqual(8);
     for (const p of plots) expect(p.ready).toBe('true');
     // The live loss chart is drawn before any run, empty; every other chart has data.

@@ -16,14 +16,17 @@ describe('narration in Chromium', () => {
       const src = await page.locator(`[data-clip="${id}"] audio`).getAttribute('src');
       const vttSrc = await page.locator(`[data-clip="${id}"] audio track`).getAttribute('src');
       expect(src, id).toBeTruthy();
-      const result = await page.evaluate(async ([a, v]) => {
-        const bytes = await (await fetch(a!)).arrayBuffer();
-        const audio = await new AudioContext().decodeAudioData(bytes);
-        // Captions are inlined as data: URLs, which the lesson's policy lets a <track> load but not fetch().
-        const vtt = v!.startsWith('data:') ? atob(v!.slice(v!.indexOf(',') + 1)) : await (await fetch(v!)).text();
-        const ends = [...vtt.matchAll(/--> (\d\d):(\d\d):(\d\d\.\d{3})/g)].map((m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]));
-        return { duration: audio.duration, lastCue: ends[ends.length - 1] };
-      }, [src, vttSrc]);
+      const result = await page.evaluate(
+        async ([a, v]) => {
+          const bytes = await (await fetch(a!)).arrayBuffer();
+          const audio = await new AudioContext().decodeAudioData(bytes);
+          // Captions are inlined as data: URLs, which the lesson's policy lets a <track> load but not fetch().
+          const vtt = v!.startsWith('data:') ? atob(v!.slice(v!.indexOf(',') + 1)) : await (await fetch(v!)).text();
+          const ends = [...vtt.matchAll(/--> (\d\d):(\d\d):(\d\d\.\d{3})/g)].map((m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]));
+          return { duration: audio.duration, lastCue: ends[ends.length - 1] };
+        },
+        [src, vttSrc],
+      );
       expect(result.duration, id).toBeGreaterThan(0);
       expect(Math.abs(result.duration - result.lastCue), id).toBeLessThan(1);
     }
@@ -42,7 +45,9 @@ describe('narration in Chromium', () => {
     await expect.poll(time, { timeout: 240_000 }).toBeGreaterThan(0.5);
     const caption = math.getByTestId('caption');
     const first = await caption.textContent();
-    const script = readFileSync(new URL('../../narration/scripts/03-math.txt', import.meta.url), 'utf8').split('\n').filter(Boolean);
+    const script = readFileSync(new URL('../../narration/scripts/03-math.txt', import.meta.url), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     expect(script).toContain(first);
     await expect.poll(() => caption.textContent(), { timeout: 240_000 }).not.toBe(first);
 

@@ -36,9 +36,18 @@ describe('the lesson offline', () => {
       // Either the page reloads into the new version at once, or (when the old version is still
       // busy) the prompt says it will load next time. Both are honest; a silent swap is not.
       // The reload can come before click() returns, so listen for it first.
-      const reloaded = page.waitForEvent('framenavigated', { timeout: 240_000 }).then(() => 'reloaded', () => 'no reload');
+      const reloaded = page.waitForEvent('framenavigated', { timeout: 240_000 }).then(
+        () => 'reloaded',
+        () => 'no reload',
+      );
       await prompt.getByRole('button', { name: 'Reload to update' }).click();
-      const deferred = prompt.getByText('will load the next time the lesson opens').waitFor({ timeout: 240_000 }).then(() => 'deferred', () => 'no deferral');
+      const deferred = prompt
+        .getByText('will load the next time the lesson opens')
+        .waitFor({ timeout: 240_000 })
+        .then(
+          () => 'deferred',
+          () => 'no deferral',
+        );
       const outcome = await Promise.race([reloaded, deferred]);
       expect(['reloaded', 'deferred']).toContain(outcome);
       // Closing the lesson and opening it again always lands on the new version.
@@ -48,7 +57,9 @@ describe('the lesson offline', () => {
       await page.goto(env.app.url + '?backend=wasm&section=masking');
       await page.locator('.lesson-section').first().waitFor();
       // The new version's cache, and the previous one kept for tabs that still run it (until the next deploy).
-      await expect.poll(async () => (await page.evaluate(() => caches.keys())).sort(), { timeout: 240_000 }).toEqual(['unmask-e2e0update00', 'unmask-meta', `unmask-${oldVersion}`].sort());
+      await expect
+        .poll(async () => (await page.evaluate(() => caches.keys())).sort(), { timeout: 240_000 })
+        .toEqual(['unmask-e2e0update00', 'unmask-meta', `unmask-${oldVersion}`].sort());
       expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toContain('sw.js');
       expect(await page.locator('.update-prompt').count()).toBe(0);
     } finally {
@@ -57,7 +68,10 @@ describe('the lesson offline', () => {
     // The shipped weights are cached too: offline, the new version loads them and runs the model.
     await context.setOffline(true);
     await page.goto(env.app.url + '?backend=wasm&section=results');
-    await page.locator('.cell[data-cell="predictions"] .model-picker').getByRole('button', { name: /learns recipe/ }).click();
+    await page
+      .locator('.cell[data-cell="predictions"] .model-picker')
+      .getByRole('button', { name: /learns recipe/ })
+      .click();
     await page.locator('.cell[data-cell="predictions"] button.run:not([disabled])').click();
     await page.locator('.cell[data-cell="predictions"][data-state="done"]').waitFor({ timeout: 240_000 });
     await context.setOffline(false);

@@ -50,10 +50,19 @@ describe('Open in PyTorch', () => {
     // Its code runs in PyTorch up to the table (which the unit test runs in full): the model is built and loads strictly.
     const dir = mkdtempSync(join(tmpdir(), 'unmask-e2e-notebook-'));
     const script = join(dir, 'upto-table.py');
-    writeFileSync(script, notebookCode(ipynb).replace(/generator = torch\.Generator\(\)[\s\S]*$/, 'print("LOADED", sum(p.numel() for p in model.parameters()))\n'));
+    writeFileSync(
+      script,
+      notebookCode(ipynb).replace(/generator = torch\.Generator\(\)[\s\S]*$/, 'print("LOADED", sum(p.numel() for p in model.parameters()))\n'),
+    );
     const out = await new Promise<string>((resolve, reject) =>
-      execFile('/usr/bin/python3', [script], { timeout: 240_000, env: { ...process.env, OMP_NUM_THREADS: '1' }, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-        err ? reject(new Error(`the downloaded notebook failed in PyTorch (apt-get install -y python3-torch):\n${stderr.slice(-2000)}`)) : resolve(stdout),
+      execFile(
+        '/usr/bin/python3',
+        [script],
+        { timeout: 240_000, env: { ...process.env, OMP_NUM_THREADS: '1' }, maxBuffer: 16 << 20 },
+        (err, stdout, stderr) =>
+          err
+            ? reject(new Error(`the downloaded notebook failed in PyTorch (apt-get install -y python3-torch):\n${stderr.slice(-2000)}`))
+            : resolve(stdout),
       ),
     );
     expect(out).toContain('Loaded 44 tensors');

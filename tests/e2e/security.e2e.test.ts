@@ -33,10 +33,11 @@ async function startSpy() {
   return {
     url: `http://127.0.0.1:${address.port}`,
     hits,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -63,7 +64,10 @@ async function openExercises(browser: Browser = env.browser, query = '') {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${env.app.url}?backend=wasm&section=exercises${query}`);
   const first = page.locator('[data-exercise="todo-1"]');
-  await first.locator('.model-picker').getByRole('button', { name: /learns recipe/ }).click();
+  await first
+    .locator('.model-picker')
+    .getByRole('button', { name: /learns recipe/ })
+    .click();
   await first.locator('.cm-content').waitFor();
   await first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
   // Record every sandbox frame the page creates, with its sandbox attribute, as it is added.
@@ -71,14 +75,18 @@ async function openExercises(browser: Browser = env.browser, query = '') {
     const seen: string[] = [];
     (window as unknown as { sandboxFrames: string[] }).sandboxFrames = seen;
     new MutationObserver((records) => {
-      for (const r of records) for (const n of r.addedNodes) if (n instanceof HTMLIFrameElement) seen.push(`${n.getAttribute('sandbox')}|${n.hasAttribute('src') ? 'src' : 'srcdoc'}`);
+      for (const r of records)
+        for (const n of r.addedNodes)
+          if (n instanceof HTMLIFrameElement) seen.push(`${n.getAttribute('sandbox')}|${n.hasAttribute('src') ? 'src' : 'srcdoc'}`);
     }).observe(document.body, { childList: true, subtree: true });
   });
   return { page, pageErrors };
 }
 
-const attempts = async (page: Page, exercise: string) => Number(/Attempts: (\d+)/.exec((await page.getByTestId(`${exercise}-status`).textContent()) ?? '')?.[1]);
-const textOf = async (page: Page, testId: string) => ((await page.getByTestId(testId).count()) ? ((await page.getByTestId(testId).textContent()) ?? '') : '');
+const attempts = async (page: Page, exercise: string) =>
+  Number(/Attempts: (\d+)/.exec((await page.getByTestId(`${exercise}-status`).textContent()) ?? '')?.[1]);
+const textOf = async (page: Page, testId: string) =>
+  (await page.getByTestId(testId).count()) ? ((await page.getByTestId(testId).textContent()) ?? '') : '';
 
 /** Type `code`, press Check, and wait for this check to end; returns what the student reads. */
 async function submit(page: Page, exercise: 'todo-1' | 'todo-2', code: string) {
@@ -125,20 +133,24 @@ describe('the exercise sandbox in Chromium', () => {
   it('runs student code in an opaque-origin frame with no network: every way out fails, and no request arrives', async () => {
     const { page, pageErrors } = await openExercises();
     const s = spy.url;
-    const result = await submit(page, 'todo-1', probe({
-      'self.origin': 'self.origin',
-      fetch: `fetch('${s}/fetch').then((r) => r.status)`,
-      'fetch no-cors': `fetch('${s}/no-cors', { mode: 'no-cors' }).then((r) => r.type)`,
-      XMLHttpRequest: `new Promise((resolve, reject) => { const x = new XMLHttpRequest(); x.open('GET', '${s}/xhr'); x.onload = () => resolve(x.status); x.onerror = () => reject(new Error('refused')); x.send(); })`,
-      WebSocket: `opened(() => new WebSocket('${s.replace('http', 'ws')}/ws'))`,
-      EventSource: `opened(() => new EventSource('${s}/events'))`,
-      'import()': `import('${s}/module.js')`,
-      importScripts: `importScripts('${s}/script.js')`,
-      'the lesson itself': `fetch('${env.app.url}index.html').then((r) => r.status)`,
-      eval: "eval('1 + 1')",
-      'new Function': "new Function('return 1')()",
-      'a nested worker': `new Promise((resolve, reject) => { const w = new Worker(URL.createObjectURL(new Blob(["fetch('${s}/nested').then(() => postMessage('reached'), () => postMessage('refused'))"]))); w.onmessage = (e) => e.data === 'reached' ? resolve(e.data) : reject(new Error(e.data)); w.onerror = () => reject(new Error('no worker')); })`,
-    }));
+    const result = await submit(
+      page,
+      'todo-1',
+      probe({
+        'self.origin': 'self.origin',
+        fetch: `fetch('${s}/fetch').then((r) => r.status)`,
+        'fetch no-cors': `fetch('${s}/no-cors', { mode: 'no-cors' }).then((r) => r.type)`,
+        XMLHttpRequest: `new Promise((resolve, reject) => { const x = new XMLHttpRequest(); x.open('GET', '${s}/xhr'); x.onload = () => resolve(x.status); x.onerror = () => reject(new Error('refused')); x.send(); })`,
+        WebSocket: `opened(() => new WebSocket('${s.replace('http', 'ws')}/ws'))`,
+        EventSource: `opened(() => new EventSource('${s}/events'))`,
+        'import()': `import('${s}/module.js')`,
+        importScripts: `importScripts('${s}/script.js')`,
+        'the lesson itself': `fetch('${env.app.url}index.html').then((r) => r.status)`,
+        eval: "eval('1 + 1')",
+        'new Function': "new Function('return 1')()",
+        'a nested worker': `new Promise((resolve, reject) => { const w = new Worker(URL.createObjectURL(new Blob(["fetch('${s}/nested').then(() => postMessage('reached'), () => postMessage('refused'))"]))); w.onmessage = (e) => e.data === 'reached' ? resolve(e.data) : reject(new Error(e.data)); w.onerror = () => reject(new Error('no worker')); })`,
+      }),
+    );
     const tried = probeResults(result.output);
     expect(tried['self.origin']).toBe('allowed: null');
     for (const [name, outcome] of Object.entries(tried)) if (name !== 'self.origin') expect(`${name}: ${outcome}`).toMatch(/: blocked/);
@@ -159,15 +171,20 @@ describe('the exercise sandbox in Chromium', () => {
     await page.close();
     const { page: p } = await openExercisesIn(context);
     const app = env.app.url;
-    const result = await submit(p, 'todo-1', probe({
-      caches: `caches.open('unmask-evil').then((c) => c.put('${app}', new Response('<h1>pwned</h1>', { headers: { 'Content-Type': 'text/html' } })))`,
-      'the lesson cache': `caches.keys().then((keys) => Promise.all(keys.map((k) => caches.open(k).then((c) => c.put('${app}', new Response('<h1>pwned</h1>'))))))`,
-      indexedDB: "new Promise((resolve, reject) => { const q = indexedDB.open('unmask-evil'); q.onsuccess = () => resolve('opened'); q.onerror = () => reject(q.error); })",
-      OPFS: "navigator.storage.getDirectory().then((root) => root.getFileHandle('evil.txt', { create: true }))",
-      localStorage: "localStorage.setItem('unmask-evil', '1')",
-      cookies: "(document.cookie = 'evil=1')",
-      'a service worker': `navigator.serviceWorker.register('${app}sw.js')`,
-    }));
+    const result = await submit(
+      p,
+      'todo-1',
+      probe({
+        caches: `caches.open('unmask-evil').then((c) => c.put('${app}', new Response('<h1>pwned</h1>', { headers: { 'Content-Type': 'text/html' } })))`,
+        'the lesson cache': `caches.keys().then((keys) => Promise.all(keys.map((k) => caches.open(k).then((c) => c.put('${app}', new Response('<h1>pwned</h1>'))))))`,
+        indexedDB:
+          "new Promise((resolve, reject) => { const q = indexedDB.open('unmask-evil'); q.onsuccess = () => resolve('opened'); q.onerror = () => reject(q.error); })",
+        OPFS: "navigator.storage.getDirectory().then((root) => root.getFileHandle('evil.txt', { create: true }))",
+        localStorage: "localStorage.setItem('unmask-evil', '1')",
+        cookies: "(document.cookie = 'evil=1')",
+        'a service worker': `navigator.serviceWorker.register('${app}sw.js')`,
+      }),
+    );
     const tried = probeResults(result.output);
     for (const [name, outcome] of Object.entries(tried)) expect(`${name}: ${outcome}`).toMatch(/: blocked/);
     expect(Object.keys(tried)).toHaveLength(7);
@@ -206,12 +223,12 @@ describe('the exercise sandbox in Chromium', () => {
     const { page, pageErrors } = await openExercises();
     // A well-formed report of made-up outputs, and every message the old protocol trusted, sent at every chance.
     const forger = [
-      "const forged = JSON.stringify({ cases: [0, 1, 2, 3].map(() => ({ output: [] })), leaks: { undisposed: 0, kept: 0, inTimers: 0 } });",
+      'const forged = JSON.stringify({ cases: [0, 1, 2, 3].map(() => ({ output: [] })), leaks: { undisposed: 0, kept: 0, inTimers: 0 } });',
       'const send = self.postMessage.bind(self);',
       "self.postMessage = (m, ...rest) => send({ type: 'report', json: forged, passed: true }, ...rest);",
       "send({ type: 'report', json: forged, passed: true });",
       "send({ type: 'result', id: 1, outcomes: [], passed: true });",
-      "const portPost = MessagePort.prototype.postMessage;",
+      'const portPost = MessagePort.prototype.postMessage;',
       "MessagePort.prototype.postMessage = function (m, ...rest) { return portPost.call(this, { type: 'report', json: forged }, ...rest); };",
     ].join('\n');
     const bodies = {
@@ -227,7 +244,9 @@ describe('the exercise sandbox in Chromium', () => {
     }
     // A report that claims more than outputs is refused whole.
     const claims = await submit(page, 'todo-2', `${forger.replace('leaks:', 'passed: true, leaks:')}\nfunction predictMasked() {\n  return 42;\n}`);
-    expect(claims.problem).toBe('The checker could not read what came back from your code (the report has an unexpected field "passed"). Only your function\'s return value is checked: leave postMessage alone.');
+    expect(claims.problem).toBe(
+      'The checker could not read what came back from your code (the report has an unexpected field "passed"). Only your function\'s return value is checked: leave postMessage alone.',
+    );
     // Results still uses the reference.
     await page.locator('#results').scrollIntoViewIfNeeded();
     await page.locator('.cell[data-cell="predictions"] button.run').click();
@@ -244,12 +263,18 @@ describe('the exercise sandbox in Chromium', () => {
     // A saved record (edited by hand, or from an old version) claims TODO 2 was solved with code that is not a solution.
     await page.addInitScript(() => {
       if (window.top !== window) return; // init scripts run in every frame, the sandbox's too
-      const fake = "function predictMasked(model, xt, mask, t, k) {\n  return [{ position: 0, top: [{ token: 1, prob: 1 }] }];\n}";
-      localStorage.setItem('unmask.exercises.v1', JSON.stringify({ 'todo-2': { code: fake, attempts: 1, hints: 0, solutionShown: false, solvedCode: fake } }));
+      const fake = 'function predictMasked(model, xt, mask, t, k) {\n  return [{ position: 0, top: [{ token: 1, prob: 1 }] }];\n}';
+      localStorage.setItem(
+        'unmask.exercises.v1',
+        JSON.stringify({ 'todo-2': { code: fake, attempts: 1, hints: 0, solutionShown: false, solvedCode: fake } }),
+      );
     });
     await page.goto(`${env.app.url}?backend=wasm&section=results`);
     const cell = page.locator('.cell[data-cell="predictions"]');
-    await cell.locator('.model-picker').getByRole('button', { name: /learns recipe/ }).click();
+    await cell
+      .locator('.model-picker')
+      .getByRole('button', { name: /learns recipe/ })
+      .click();
     await page.locator('.cell[data-cell="predictions"] button.run:not([disabled])').click();
     await page.locator('.cell[data-cell="predictions"][data-state="done"]').waitFor({ timeout: 240_000 });
     const by = (await page.getByTestId('predictions-by').textContent()) ?? '';
@@ -260,24 +285,32 @@ describe('the exercise sandbox in Chromium', () => {
 
   it('starts every check in a fresh realm: poisoned Math and prototypes, or a hanging timer, affect only their own check', async () => {
     const { page, pageErrors } = await openExercises();
-    const poisoned = await submit(page, 'todo-1', [
-      'Math.exp = () => 1;',
-      'Math.log = () => 0;',
-      'Math.max = () => 0;',
-      'Array.prototype.map = function () { return []; };',
-      "Object.defineProperty(Object.prototype, 'loss', { get() { return 0; }, set() {}, configurable: true });",
-      "JSON.stringify = () => '{}';",
-      'function computeSingleLoss() {',
-      "  return TODO('anything');",
-      '}',
-    ].join('\n'));
+    const poisoned = await submit(
+      page,
+      'todo-1',
+      [
+        'Math.exp = () => 1;',
+        'Math.log = () => 0;',
+        'Math.max = () => 0;',
+        'Array.prototype.map = function () { return []; };',
+        "Object.defineProperty(Object.prototype, 'loss', { get() { return 0; }, set() {}, configurable: true });",
+        "JSON.stringify = () => '{}';",
+        'function computeSingleLoss() {',
+        "  return TODO('anything');",
+        '}',
+      ].join('\n'),
+    );
     expect(poisoned.status).toContain('Not solved yet');
     const reference = await submit(page, 'todo-1', SOLUTION_1);
     expect(reference.allPass).toBe(true);
     expect(reference.checks).not.toContain('Failed');
 
     // A timer that hangs: its own check is blamed (with its line), the next, correct one passes.
-    const hung = await submit(page, 'todo-1', 'setTimeout(() => { while (true) {} }, 0);\nfunction computeSingleLoss(model, x0, xt, mask, t) {\n  return { loss: 0, nMasked: 0 };\n}');
+    const hung = await submit(
+      page,
+      'todo-1',
+      'setTimeout(() => { while (true) {} }, 0);\nfunction computeSingleLoss(model, x0, xt, mask, t) {\n  return { loss: 0, nMasked: 0 };\n}',
+    );
     expect(hung.problem).toBe('Line 1: This loop was still running after 3 s. Is its condition ever false?');
     const after = await submit(page, 'todo-1', SOLUTION_1);
     expect(after.allPass).toBe(true);
@@ -288,7 +321,11 @@ describe('the exercise sandbox in Chromium', () => {
 
   it('stops an array that grows without end, and tensors that pile up, with their line; the page stays alive and the next check passes', async () => {
     const { page, pageErrors } = await openExercises();
-    const arrays = await submit(page, 'todo-1', 'function computeSingleLoss() {\n  const a = [];\n  while (true) a.push(new Array(1e6).fill(1.5));\n}');
+    const arrays = await submit(
+      page,
+      'todo-1',
+      'function computeSingleLoss() {\n  const a = [];\n  while (true) a.push(new Array(1e6).fill(1.5));\n}',
+    );
     expect(arrays.problem).toMatch(/^Line 3: Your code used too much memory: it asked for more than 34 million array elements/);
     const tensors = await submit(page, 'todo-1', 'function computeSingleLoss() {\n  const a = [];\n  while (true) a.push(tf.fill([1e6], 1.5));\n}');
     expect(tensors.problem).toMatch(/^Line 3: Your code used too much memory: its tensors hold \d+ MB/);
@@ -304,7 +341,10 @@ describe('the exercise sandbox in Chromium', () => {
 
   it('counts tensors kept with tf.keep and tensors made in a timer, and does not call them freed', async () => {
     const { page } = await openExercises();
-    const leaky = SOLUTION_1.replace('const V = logits.shape[2];', 'const V = logits.shape[2];\n  tf.keep(tf.zeros([2]));\n  setTimeout(() => tf.ones([3]), 0);');
+    const leaky = SOLUTION_1.replace(
+      'const V = logits.shape[2];',
+      'const V = logits.shape[2];\n  tf.keep(tf.zeros([2]));\n  setTimeout(() => tf.ones([3]), 0);',
+    );
     const r = await submit(page, 'todo-1', leaky);
     expect(r.allPass).toBe(true);
     const note = await textOf(page, 'todo-1-leaks');
@@ -333,7 +373,10 @@ async function openExercisesIn(context: Awaited<ReturnType<Browser['newContext']
   const page = await context.newPage();
   await page.goto(`${env.app.url}?backend=wasm&section=exercises`);
   const first = page.locator('[data-exercise="todo-1"]');
-  await first.locator('.model-picker').getByRole('button', { name: /learns recipe/ }).click();
+  await first
+    .locator('.model-picker')
+    .getByRole('button', { name: /learns recipe/ })
+    .click();
   await first.locator('.cm-content').waitFor();
   await first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
   return { page };
@@ -351,7 +394,10 @@ describe('a sandbox that runs out of memory', () => {
 
   /** Evaluate in the page over a raw DevTools session: Playwright takes any frame's crash for the page's. */
   const raw = async <T>(cdp: CDPSession, expression: string): Promise<T> => {
-    const r = (await cdp.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })) as { result: { value: T }; exceptionDetails?: unknown };
+    const r = (await cdp.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })) as {
+      result: { value: T };
+      exceptionDetails?: unknown;
+    };
     if (r.exceptionDetails) throw new Error(`evaluation failed: ${JSON.stringify(r.exceptionDetails).slice(0, 300)}`);
     return r.result.value;
   };
@@ -361,12 +407,16 @@ describe('a sandbox that runs out of memory', () => {
     return last;
   };
 
-  it("is stopped and explained, costs the page nothing, and the next check passes (memory the budget cannot see)", async () => {
+  it('is stopped and explained, costs the page nothing, and the next check passes (memory the budget cannot see)', async () => {
     const context = await small.newContext();
     const { page } = await openExercisesIn(context);
     const cdp = await context.newCDPSession(page);
     // An alias hides the allocation from the budget, and recursion from the loop guard: only the crash stops this.
-    await typeCode(page, 'todo-1', 'const A = Array;\nfunction grow(a) {\n  a.push(new A(1e6).fill(1.5));\n  return grow(a);\n}\nfunction computeSingleLoss() {\n  return grow([]);\n}');
+    await typeCode(
+      page,
+      'todo-1',
+      'const A = Array;\nfunction grow(a) {\n  a.push(new A(1e6).fill(1.5));\n  return grow(a);\n}\nfunction computeSingleLoss() {\n  return grow([]);\n}',
+    );
     await raw(cdp, `document.querySelector('[data-exercise="todo-1"] button.run').click()`);
     const problem = await pollRaw(cdp, `document.querySelector('[data-testid="todo-1-problem"]')?.textContent ?? ''`, (v) => v !== '');
     expect(problem).toMatch(/^Your code used too much memory: the sandbox it runs in ran out of memory and was stopped\. The lesson is fine/);
@@ -382,7 +432,9 @@ describe('a sandbox that runs out of memory', () => {
       const all = JSON.parse(localStorage.getItem('unmask.exercises.v1') ?? '{}') as Record<string, Record<string, unknown>>;
       localStorage.setItem('unmask.exercises.v1', JSON.stringify({ ...all, 'todo-1': { ...all['todo-1'], code } }));
     }, SOLUTION_1);
-    await pollRaw(cdp, `document.querySelector('[data-exercise="todo-1"] .cm-content')?.textContent ?? ''`, (v) => v.includes('tf.neg(tf.mean(picked))'));
+    await pollRaw(cdp, `document.querySelector('[data-exercise="todo-1"] .cm-content')?.textContent ?? ''`, (v) =>
+      v.includes('tf.neg(tf.mean(picked))'),
+    );
     await pollRaw(cdp, `String(!document.querySelector('[data-exercise="todo-1"] button.run').disabled)`, (v) => v === 'true');
     await raw(cdp, `document.querySelector('[data-exercise="todo-1"] button.run').click()`);
     await pollRaw(cdp, `document.querySelector('[data-exercise="todo-1"]').textContent`, (v) => v.includes('All checks pass.'));
@@ -401,9 +453,14 @@ describe("the lesson's Content-Security-Policy", () => {
     });
     const response = await page.goto(`${env.app.url}?backend=wasm&section=exercises`);
     expect(response!.headers()['content-security-policy']).toBe(lessonPolicy('header'));
-    expect(await page.evaluate(() => [...document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]')].map((m) => m.getAttribute('content')))).toEqual([lessonPolicy('meta')]);
+    expect(
+      await page.evaluate(() => [...document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]')].map((m) => m.getAttribute('content'))),
+    ).toEqual([lessonPolicy('meta')]);
     const first = page.locator('[data-exercise="todo-1"]');
-    await first.locator('.model-picker').getByRole('button', { name: /learns recipe/ }).click();
+    await first
+      .locator('.model-picker')
+      .getByRole('button', { name: /learns recipe/ })
+      .click();
     await first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
     const solved = await submit(page, 'todo-2', SOLUTIONS!['todo-2']);
     expect(solved.allPass).toBe(true);
@@ -439,11 +496,20 @@ describe("the lesson's Content-Security-Policy", () => {
       document.head.append(external);
       // Code from a string, compiled later (DevTools lets eval run inside this very call, so not eval itself).
       (setTimeout as unknown as (code: string, ms: number) => void)('window.stringRan = true', 0);
-      const fetched = await fetch(`${elsewhere}/exfiltrate`).then(() => 'reached', () => 'refused');
+      const fetched = await fetch(`${elsewhere}/exfiltrate`).then(
+        () => 'reached',
+        () => 'refused',
+      );
       await failed;
       await new Promise((r) => setTimeout(r, 50));
       holder.remove();
-      return { inline: w.inlineRan ?? 'refused', handler: w.handlerRan ?? 'refused', external: await loaded, 'code from a string': w.stringRan ?? 'refused', fetch: fetched };
+      return {
+        inline: w.inlineRan ?? 'refused',
+        handler: w.handlerRan ?? 'refused',
+        external: await loaded,
+        'code from a string': w.stringRan ?? 'refused',
+        fetch: fetched,
+      };
     }, spy.url);
     expect(outcome).toEqual({ inline: 'refused', handler: 'refused', external: 'refused', 'code from a string': 'refused', fetch: 'refused' });
     expect(spy.hits).toEqual([]);

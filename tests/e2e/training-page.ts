@@ -32,7 +32,14 @@ export async function startTraining(cell: Locator, steps: number): Promise<void>
 
 /** The step the progress line shows, 0 before it appears. */
 export async function currentStep(page: Page): Promise<number> {
-  return Number((await page.getByTestId('train-progress').textContent().catch(() => ''))?.match(/Step (\d+)/)?.[1] ?? 0);
+  return Number(
+    (
+      await page
+        .getByTestId('train-progress')
+        .textContent()
+        .catch(() => '')
+    )?.match(/Step (\d+)/)?.[1] ?? 0,
+  );
 }
 
 /** The training worker of a page (its script is bundled as training.worker-<hash>.js). */

@@ -22,7 +22,13 @@ describe('real words, in Chromium', () => {
     await page.goto(env.app.url + '?backend=wasm&section=beyond');
     const cell = page.locator('.cell[data-cell="real-words"]');
     await cell.waitFor();
-    const fetched = () => page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name).filter((n) => /words\.txt|words-\d+\./.test(n)));
+    const fetched = () =>
+      page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .map((r) => r.name)
+          .filter((n) => /words\.txt|words-\d+\./.test(n)),
+      );
     expect(await fetched()).toEqual([]); // nothing of it before the learner asks
 
     await cell.getByRole('button', { name: 'Run', exact: true }).click();
@@ -44,16 +50,24 @@ describe('real words, in Chromium', () => {
     expect(await step.textContent()).toBe('Step 1 of 12, t = 0.92');
 
     const summary = (await page.getByTestId('words-summary').textContent())!;
-    expect(summary).toMatch(/^Of 64 words, \d+% are in the list \(\d+% are held-out words it never trained on\), \d+% are new, and \d+% are word-like\.$/);
-    const table = await page.getByTestId('words-quality').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? '')));
+    expect(summary).toMatch(
+      /^Of 64 words, \d+% are in the list \(\d+% are held-out words it never trained on\), \d+% are new, and \d+% are word-like\.$/,
+    );
+    const table = await page
+      .getByTestId('words-quality')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? '')));
     expect(table.map((r) => r[0])).toEqual(['this model, ancestral (random order)', 'this model, confidence-based (surest first)']);
     const wordLike = table.map((r) => Number(r[5].replace('%', '')));
     expect(wordLike[0]).toBeGreaterThan(30); // the shipped model writes mostly word-like words
     expect(wordLike[1]).toBeGreaterThan(wordLike[0]); // and surest-first more so
     const verdicts = await cell.getByRole('list', { name: 'Generated words and what they are' }).locator('li').allTextContents();
     expect(verdicts.length).toBeGreaterThan(20);
-    for (const v of verdicts) expect(v).toMatch(/^[★✓○✗] [a-z]+: (a real word|a real word the model never saw \(held out\)|new, word-like|new, not word-like)$/);
-    expect(await page.getByTestId('words-record').textContent()).toMatch(/validation bits per character fell to \d\.\d\d, against 3\.58 for a bigram model and 4\.25 for a unigram model/);
+    for (const v of verdicts)
+      expect(v).toMatch(/^[★✓○✗] [a-z]+: (a real word|a real word the model never saw \(held out\)|new, word-like|new, not word-like)$/);
+    expect(await page.getByTestId('words-record').textContent()).toMatch(
+      /validation bits per character fell to \d\.\d\d, against 3\.58 for a bigram model and 4\.25 for a unigram model/,
+    );
     const plot = cell.getByTestId('plot');
     await expect.poll(() => plot.getAttribute('data-ready'), { timeout: 240_000 }).toBe('true');
 
@@ -66,20 +80,28 @@ describe('real words, in Chromium', () => {
     await cell.getByRole('textbox', { name: 'Seed' }).fill('7');
     await cell.getByRole('button', { name: 'Write words' }).click();
     await expect.poll(() => step.textContent(), { timeout: 240_000 }).toBe('Step 6 of 6, t = 0.00');
-    expect(await cell.locator('.hint').first().textContent()).toContain('confidence-based (surest first), 6 steps on a uniform time grid, temperature 1, seed 7');
+    expect(await cell.locator('.hint').first().textContent()).toContain(
+      'confidence-based (surest first), 6 steps on a uniform time grid, temperature 1, seed 7',
+    );
 
     // A fresh word model trained here, in the worker: check-ups as it goes, then it writes the words.
     await cell.getByRole('textbox', { name: 'Training steps' }).fill('60');
     await cell.getByRole('button', { name: 'Train 60 steps' }).click();
     const status = page.getByTestId('train-words-status');
-    await expect.poll(() => status.textContent(), { timeout: 240_000 }).toMatch(/^Completed 60 steps\. Step 60 of 60, [\d.]+ steps\/s, \d+ s of training on wasm\.$/);
+    await expect
+      .poll(() => status.textContent(), { timeout: 240_000 })
+      .toMatch(/^Completed 60 steps\. Step 60 of 60, [\d.]+ steps\/s, \d+ s of training on wasm\.$/);
     const checkup = (await page.getByTestId('train-words-checkup').textContent())!;
     expect(checkup).toMatch(/^At step 60: \d\.\d\d bits per character\. Ancestral: \d+% word-like, \d+% real, [\d.]+ letters a word/);
     const livePlots = cell.locator('.train-words').getByTestId('plot');
     expect(await livePlots.count()).toBe(2);
-    await expect.poll(() => livePlots.evaluateAll((els) => els.every((e) => e.getAttribute('data-ready') === 'true')), { timeout: 240_000 }).toBe(true);
+    await expect
+      .poll(() => livePlots.evaluateAll((els) => els.every((e) => e.getAttribute('data-ready') === 'true')), { timeout: 240_000 })
+      .toBe(true);
     await cell.getByRole('button', { name: 'Write words with this model' }).click();
-    await expect.poll(() => cell.locator('.hint').first().textContent(), { timeout: 240_000 }).toContain('Model: the word model trained here (60 steps).');
+    await expect
+      .poll(() => cell.locator('.hint').first().textContent(), { timeout: 240_000 })
+      .toContain('Model: the word model trained here (60 steps).');
 
     // The sticky toolbar would sit over the cell's screenshot.
     await page.addStyleTag({ content: '.topbar { position: static !important; }' });

@@ -10,7 +10,13 @@ export type Reply =
   /** A complete answer as one JSON body. */
   | { readonly kind: 'json'; readonly text: string }
   /** Server-sent events, one piece of text per event; `raw` writes the given chunks verbatim instead. */
-  | { readonly kind: 'stream'; readonly pieces?: readonly string[]; readonly raw?: readonly string[]; readonly delayMs?: number; readonly contentType?: string }
+  | {
+      readonly kind: 'stream';
+      readonly pieces?: readonly string[];
+      readonly raw?: readonly string[];
+      readonly delayMs?: number;
+      readonly contentType?: string;
+    }
   /** An HTTP error with a body (JSON {error:{message}} unless `body` is given). */
   | { readonly kind: 'error'; readonly status: number; readonly message?: string; readonly body?: string }
   /** Accept the request and never answer. */
@@ -40,17 +46,27 @@ const CORS = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export const chunk = (content: string) => `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content } }] })}\n\n`;
+export const chunk = (content: string) =>
+  `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content } }] })}\n\n`;
 
 async function answer(res: ServerResponse, reply: Reply): Promise<void> {
   switch (reply.kind) {
     case 'json':
       res.writeHead(200, { ...CORS, 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: 'stop' }] }));
+      res.end(
+        JSON.stringify({
+          object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: 'stop' }],
+        }),
+      );
       return;
     case 'stream': {
       res.writeHead(200, { ...CORS, 'Content-Type': reply.contentType ?? 'text/event-stream', 'Cache-Control': 'no-cache' });
-      const parts = reply.raw ?? [`data: ${JSON.stringify({ choices: [{ index: 0, delta: { role: 'assistant' } }] })}\n\n`, ...(reply.pieces ?? []).map(chunk), 'data: [DONE]\n\n'];
+      const parts = reply.raw ?? [
+        `data: ${JSON.stringify({ choices: [{ index: 0, delta: { role: 'assistant' } }] })}\n\n`,
+        ...(reply.pieces ?? []).map(chunk),
+        'data: [DONE]\n\n',
+      ];
       for (const part of parts) {
         if (res.destroyed) return;
         res.write(part);
@@ -82,7 +98,9 @@ export async function startChatStub(): Promise<ChatStub> {
     req.on('end', () => {
       const path = req.url ?? '/';
       if (req.method !== 'POST' || path !== '/v1/chat/completions') {
-        res.writeHead(404, { ...CORS, 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${req.method} ${path}` } }));
+        res
+          .writeHead(404, { ...CORS, 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ error: { message: `no route ${req.method} ${path}` } }));
         return;
       }
       let body: ChatRequest['body'];

@@ -33,8 +33,26 @@ export function digitNumbers(text: string): Found[] {
 }
 
 const UNITS: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
 const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
 
@@ -47,7 +65,8 @@ export function wordNumbers(text: string): Found[] {
   const tokens = [...text.toLowerCase().matchAll(/[a-z]+(?:-[a-z]+)?|,/g)].map((m) => m[0]);
   const out: Found[] = [];
   let i = 0;
-  const isNum = (w: string | undefined) => w !== undefined && (w in UNITS || w in TENS || (w.includes('-') && w.split('-').every((p) => p in UNITS || p in TENS)));
+  const isNum = (w: string | undefined) =>
+    w !== undefined && (w in UNITS || w in TENS || (w.includes('-') && w.split('-').every((p) => p in UNITS || p in TENS)));
   while (i < tokens.length) {
     if (!isNum(tokens[i])) {
       i++;

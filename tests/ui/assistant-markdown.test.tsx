@@ -12,7 +12,8 @@ function dom(html: string): HTMLElement {
 function activeBits(root: HTMLElement): string[] {
   const found: string[] = [];
   for (const el of Array.from(root.querySelectorAll('*'))) {
-    if (['script', 'img', 'iframe', 'style', 'object', 'embed', 'form', 'input', 'svg'].includes(el.localName) && !el.closest('.katex')) found.push(el.localName);
+    if (['script', 'img', 'iframe', 'style', 'object', 'embed', 'form', 'input', 'svg'].includes(el.localName) && !el.closest('.katex'))
+      found.push(el.localName);
     for (const a of Array.from(el.attributes)) {
       if (a.name.startsWith('on')) found.push(`${el.localName}[${a.name}]`);
       if ((a.name === 'href' || a.name === 'src') && !/^https?:/.test(a.value)) found.push(`${el.localName}[${a.name}=${a.value}]`);
@@ -43,7 +44,8 @@ describe('renderAnswer', () => {
   });
 
   it('shows raw HTML from the model as text, never as elements', () => {
-    const attack = 'Look: <img src=x onerror="window.pwned=1"> and <script>window.pwned=2</script>\n\n<div onclick="x()">block</div>\n\n<iframe src="https://evil.example"></iframe>';
+    const attack =
+      'Look: <img src=x onerror="window.pwned=1"> and <script>window.pwned=2</script>\n\n<div onclick="x()">block</div>\n\n<iframe src="https://evil.example"></iframe>';
     const html = renderAnswer(attack);
     const root = dom(html);
     expect(activeBits(root)).toEqual([]);
@@ -55,7 +57,11 @@ describe('renderAnswer', () => {
   });
 
   it('keeps http(s) links, opening in a new tab, and drops every other scheme', () => {
-    const root = dom(renderAnswer('[paper](https://arxiv.org/abs/2406.07524) [bad](javascript:alert(1)) [data](data:text/html,hi) [rel](/etc) <https://example.org/x>'));
+    const root = dom(
+      renderAnswer(
+        '[paper](https://arxiv.org/abs/2406.07524) [bad](javascript:alert(1)) [data](data:text/html,hi) [rel](/etc) <https://example.org/x>',
+      ),
+    );
     const links = Array.from(root.querySelectorAll('a'));
     expect(links.map((a) => a.getAttribute('href'))).toEqual(['https://arxiv.org/abs/2406.07524', 'https://example.org/x']);
     for (const a of links) expect(a.getAttribute('rel')).toBe('noopener noreferrer nofollow');
@@ -82,7 +88,9 @@ describe('renderAnswer', () => {
 describe('the sanitizer behind the renderer', () => {
   it('strips active elements, event handlers and non-http(s) URLs from any HTML', () => {
     const root = dom(
-      sanitize('<p onclick="x()">p</p><img src=x onerror=alert(1)><a href="javascript:x()">a</a><a href="https://ok.example/">ok</a><svg><foreignObject><b>x</b></foreignObject></svg><math><a xlink:href="javascript:x">m</a></math><style>*{}</style>'),
+      sanitize(
+        '<p onclick="x()">p</p><img src=x onerror=alert(1)><a href="javascript:x()">a</a><a href="https://ok.example/">ok</a><svg><foreignObject><b>x</b></foreignObject></svg><math><a xlink:href="javascript:x">m</a></math><style>*{}</style>',
+      ),
     );
     expect(root.querySelector('p')?.getAttribute('onclick')).toBeNull();
     expect(root.querySelector('img, style, foreignObject')).toBeNull();
@@ -95,6 +103,7 @@ describe('safeUrl', () => {
   it('accepts absolute http(s) only', () => {
     expect(safeUrl('https://a.example/b?c=d')).toBe('https://a.example/b?c=d');
     expect(safeUrl(' http://a.example ')).toBe('http://a.example/');
-    for (const bad of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'data:text/html,x', 'vbscript:x', '/relative', '//evil.example', 'mailto:a@b']) expect(safeUrl(bad), bad).toBeNull();
+    for (const bad of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'data:text/html,x', 'vbscript:x', '/relative', '//evil.example', 'mailto:a@b'])
+      expect(safeUrl(bad), bad).toBeNull();
   });
 });

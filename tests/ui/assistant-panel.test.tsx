@@ -120,7 +120,9 @@ describe('before anything is sent', () => {
 describe('asking', () => {
   it("sends the section's text, the conversation so far and the question, and streams the answer in", async () => {
     agreed();
-    stub.reply((_req, n) => (n === 1 ? { kind: 'stream', pieces: ['The ratio ', '**t** is ', 'the chance $p$ of masking.'] } : { kind: 'json', text: 'Second answer.' }));
+    stub.reply((_req, n) =>
+      n === 1 ? { kind: 'stream', pieces: ['The ratio ', '**t** is ', 'the chance $p$ of masking.'] } : { kind: 'json', text: 'Second answer.' },
+    );
     const { container } = panel('math');
     ask('What is t?');
     await waitFor(() => expect(container.querySelector('.assistant-answer strong')?.textContent).toBe('t'));

@@ -38,9 +38,13 @@ describe('a cell that needs no input', () => {
     const { container } = render(<Cell id="t" def={def} seed={1} runSignal={0} runWhenSeen showCodeByDefault={false} onRan={noop} />);
     expect(screen.getByText('Runs when it comes into view.')).toBeTruthy();
     expect(runs).toBe(0);
-    await act(async () => observed([{ isIntersecting: true, target: container.firstElementChild! } as unknown as IntersectionObserverEntry], {} as IntersectionObserver));
+    await act(async () =>
+      observed([{ isIntersecting: true, target: container.firstElementChild! } as unknown as IntersectionObserverEntry], {} as IntersectionObserver),
+    );
     expect(await screen.findByText('run 1')).toBeTruthy();
-    await act(async () => observed([{ isIntersecting: true, target: container.firstElementChild! } as unknown as IntersectionObserverEntry], {} as IntersectionObserver));
+    await act(async () =>
+      observed([{ isIntersecting: true, target: container.firstElementChild! } as unknown as IntersectionObserverEntry], {} as IntersectionObserver),
+    );
     expect(runs).toBe(1);
   });
 });

@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { SECTIONS } from '../../src/lesson/sections.ts';
 import { formatDuration } from '../../src/ui/figures/format.ts';
-import { formatMinutes, MINUTES_PER_CELL, minutesLeft, narrationSeconds, sectionMinutes, WORDS_PER_MINUTE } from '../../src/ui/notebook/lesson-time.ts';
+import {
+  formatMinutes,
+  MINUTES_PER_CELL,
+  minutesLeft,
+  narrationSeconds,
+  sectionMinutes,
+  WORDS_PER_MINUTE,
+} from '../../src/ui/notebook/lesson-time.ts';
 
 describe('formatDuration', () => {
   it('writes a running time as a clock', () => {

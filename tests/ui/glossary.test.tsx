@@ -10,10 +10,42 @@ import { isTyping, useGlossaryShortcut } from '../../src/ui/glossary/shortcut.ts
 
 /** What the brief and the prose promise the glossary explains. */
 const REQUIRED = [
-  '[MASK]', 'Forward process', 'Reverse process', 'Masking ratio t', 'ELBO', 'Bidirectional attention', 'Causal mask', 'Positional encoding',
-  'Time embedding', 'AdamW', 'Cosine schedule', 'Perplexity', 'Cross-entropy', 'BERT', 'Token', 'Vocabulary', 'Absorbing state', 'Denoiser',
-  'Best-possible accuracy', 'Layer norm', 'Dropout', 'Gradient clipping', 'Bits per token', 'Softmax', 'Logits', 'Entropy', 'Nats',
-  'Weight decay', 'Learning rate', 'Warm-up', 'Token embedding', 'Binomial distribution', 'Pooled masked mean', 'Seed', 'Backend', 'Top-k',
+  '[MASK]',
+  'Forward process',
+  'Reverse process',
+  'Masking ratio t',
+  'ELBO',
+  'Bidirectional attention',
+  'Causal mask',
+  'Positional encoding',
+  'Time embedding',
+  'AdamW',
+  'Cosine schedule',
+  'Perplexity',
+  'Cross-entropy',
+  'BERT',
+  'Token',
+  'Vocabulary',
+  'Absorbing state',
+  'Denoiser',
+  'Best-possible accuracy',
+  'Layer norm',
+  'Dropout',
+  'Gradient clipping',
+  'Bits per token',
+  'Softmax',
+  'Logits',
+  'Entropy',
+  'Nats',
+  'Weight decay',
+  'Learning rate',
+  'Warm-up',
+  'Token embedding',
+  'Binomial distribution',
+  'Pooled masked mean',
+  'Seed',
+  'Backend',
+  'Top-k',
 ];
 
 describe('the glossary data', () => {
@@ -33,7 +65,8 @@ describe('the glossary data', () => {
       }
       const prose = `${section.title}\n${section.text}`.toLowerCase();
       const names = [entry.term, ...(entry.aliases ?? []), ...(entry.proseSays ? [entry.proseSays] : [])];
-      if (!names.some((n) => prose.includes(n.toLowerCase()))) problems.push(`${entry.term}: none of ${JSON.stringify(names)} is in "${entry.section}"`);
+      if (!names.some((n) => prose.includes(n.toLowerCase())))
+        problems.push(`${entry.term}: none of ${JSON.stringify(names)} is in "${entry.section}"`);
     }
     expect(problems).toEqual([]);
   });

@@ -41,7 +41,7 @@ async function latestPassages(container: HTMLElement): Promise<HTMLElement[]> {
 }
 
 describe('Ask without a server', () => {
-  it('opens on the lesson\'s own passages, with the question box focused and the server form out of sight', () => {
+  it("opens on the lesson's own passages, with the question box focused and the server form out of sight", () => {
     panel();
     expect((screen.getByRole('radio', { name: 'The lesson, offline' }) as HTMLInputElement).checked).toBe(true);
     expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Your question' }));
@@ -60,7 +60,9 @@ describe('Ask without a server', () => {
     const glossary = passages.find((p) => p.dataset.kind === 'glossary')!;
     expect(glossary.querySelector('.lesson-passage-source')!.textContent).toBe('Glossary ELBO (explained in section 3, The math)');
     const prose = passages.find((p) => p.dataset.kind === 'section' && p.dataset.section === 'math')!;
-    expect(prose.querySelector('.lesson-passage-source')!.textContent).toBe('Lesson text section 3, The math · Sum or average? And why neither is the ELBO');
+    expect(prose.querySelector('.lesson-passage-source')!.textContent).toBe(
+      'Lesson text section 3, The math · Sum or average? And why neither is the ELBO',
+    );
     expect(prose.querySelector('blockquote')!.textContent).toContain('None of these is the ELBO');
     expect(prose.querySelector('blockquote .katex')).not.toBeNull(); // math rendered at build time, not shown as TeX
     const link = within(prose).getByRole('link', { name: 'Go to section 3: The math' });
@@ -70,7 +72,7 @@ describe('Ask without a server', () => {
     expect((screen.getByRole('textbox', { name: 'Your question' }) as HTMLTextAreaElement).value).toBe('');
   });
 
-  it('answers the section\'s suggested questions, each with a passage of that section', async () => {
+  it("answers the section's suggested questions, each with a passage of that section", async () => {
     const { container } = panel('beyond');
     const group = screen.getByRole('group', { name: 'Suggested questions' });
     const buttons = within(group).getAllByRole('button');
@@ -79,7 +81,10 @@ describe('Ask without a server', () => {
       fireEvent.click(button);
       await waitFor(() => expect(container.querySelectorAll('.assistant-turn').length).toBe(buttons.indexOf(button) + 1));
       const passages = await latestPassages(container);
-      expect(passages.map((p) => p.dataset.section), button.textContent!).toContain('beyond');
+      expect(
+        passages.map((p) => p.dataset.section),
+        button.textContent!,
+      ).toContain('beyond');
     }
   });
 
@@ -107,7 +112,10 @@ describe('Ask without a server', () => {
   });
 
   it('keeps a learner who had already agreed to a server in the chat', () => {
-    localStorage.setItem(SETTINGS_KEY, JSON.stringify({ endpoint: 'http://localhost:11434/v1', model: 'tiny', consentedTo: 'http://localhost:11434/v1' }));
+    localStorage.setItem(
+      SETTINGS_KEY,
+      JSON.stringify({ endpoint: 'http://localhost:11434/v1', model: 'tiny', consentedTo: 'http://localhost:11434/v1' }),
+    );
     panel();
     expect((screen.getByRole('radio', { name: 'A chat server (opt-in)' }) as HTMLInputElement).checked).toBe(true);
     expect(screen.getByRole('textbox', { name: 'Your question' }).id).toBe('assistant-question');

@@ -33,7 +33,21 @@ describe('the prose compiler', () => {
 
 describe('the section registry', () => {
   it('has the lesson in order, each section with a title', () => {
-    expect(SECTIONS.map((s) => s.id)).toEqual(['setup', 'why', 'intuition', 'math', 'data', 'masking', 'statistics', 'transformer', 'training', 'exercises', 'results', 'beyond', 'reflection']);
+    expect(SECTIONS.map((s) => s.id)).toEqual([
+      'setup',
+      'why',
+      'intuition',
+      'math',
+      'data',
+      'masking',
+      'statistics',
+      'transformer',
+      'training',
+      'exercises',
+      'results',
+      'beyond',
+      'reflection',
+    ]);
     for (const s of SECTIONS) expect(s.title.length).toBeGreaterThan(3);
   });
 
@@ -66,7 +80,11 @@ describe('progress and links', () => {
     expect(loadProgress({ getItem: () => '{not json' }).seed).toBe(DEFAULT_SEED);
     const p = loadProgress({ getItem: () => JSON.stringify({ seed: 'x', section: 'gone', ran: ['a/b', 3], solved: null }) });
     expect(p).toEqual({ seed: DEFAULT_SEED, section: 'setup', ran: ['a/b'] });
-    expect(loadProgress({ getItem: () => JSON.stringify({ seed: 5, section: 'math', ran: ['math/loss-calculator'] }) })).toEqual({ seed: 5, section: 'math', ran: ['math/loss-calculator'] });
+    expect(loadProgress({ getItem: () => JSON.stringify({ seed: 5, section: 'math', ran: ['math/loss-calculator'] }) })).toEqual({
+      seed: 5,
+      section: 'math',
+      ran: ['math/loss-calculator'],
+    });
   });
 });
 

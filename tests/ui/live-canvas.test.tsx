@@ -6,15 +6,33 @@ import type { PlotLayout, ScatterTrace } from '../../src/ui/plot/types.ts';
 /** A 2D context that writes down what it is asked to draw. */
 function recorder(): Painter & { calls: string[] } {
   const calls: string[] = [];
-  const log = (name: string) => (...args: unknown[]) => void calls.push(`${name}(${args.map((a) => (typeof a === 'number' ? +a.toFixed(2) : JSON.stringify(a))).join(',')})`);
+  const log =
+    (name: string) =>
+    (...args: unknown[]) =>
+      void calls.push(`${name}(${args.map((a) => (typeof a === 'number' ? +a.toFixed(2) : JSON.stringify(a))).join(',')})`);
   const ctx = {
     calls,
     lineWidth: 0,
     lineJoin: 'miter' as CanvasLineJoin,
-    set strokeStyle(v: unknown) { calls.push(`stroke=${String(v)}`); },
-    set fillStyle(v: unknown) { calls.push(`fill=${String(v)}`); },
-    clearRect: log('clearRect'), save: log('save'), restore: log('restore'), beginPath: log('beginPath'), rect: log('rect'), clip: log('clip'),
-    moveTo: log('moveTo'), lineTo: log('lineTo'), stroke: log('stroke'), arc: log('arc'), fill: log('fill'), setLineDash: log('setLineDash'), setTransform: log('setTransform'),
+    set strokeStyle(v: unknown) {
+      calls.push(`stroke=${String(v)}`);
+    },
+    set fillStyle(v: unknown) {
+      calls.push(`fill=${String(v)}`);
+    },
+    clearRect: log('clearRect'),
+    save: log('save'),
+    restore: log('restore'),
+    beginPath: log('beginPath'),
+    rect: log('rect'),
+    clip: log('clip'),
+    moveTo: log('moveTo'),
+    lineTo: log('lineTo'),
+    stroke: log('stroke'),
+    arc: log('arc'),
+    fill: log('fill'),
+    setLineDash: log('setLineDash'),
+    setTransform: log('setTransform'),
   };
   return ctx as unknown as Painter & { calls: string[] };
 }
@@ -65,7 +83,13 @@ describe('the live canvas', () => {
   });
 
   it("gives an empty series one point beyond the axes, so Plotly's legend lists it from the start", () => {
-    const out = withLegendAnchors([{ type: 'scatter', x: [], y: [], name: 'this run' }, { type: 'scatter', x: [1], y: [1] }], LAYOUT);
+    const out = withLegendAnchors(
+      [
+        { type: 'scatter', x: [], y: [], name: 'this run' },
+        { type: 'scatter', x: [1], y: [1] },
+      ],
+      LAYOUT,
+    );
     expect(out[0]).toMatchObject({ name: 'this run', x: [-10], y: [-4] });
     expect(out[1]).toMatchObject({ x: [1], y: [1] });
   });

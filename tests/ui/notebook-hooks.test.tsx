@@ -302,7 +302,18 @@ describe('the header and contents on a narrow screen', () => {
   it('fold the controls behind Menu and the contents behind a button naming the section', () => {
     const noop = () => {};
     render(
-      <Toolbar seed={42} onSeed={noop} onWarning={noop} onRunAll={noop} onReset={noop} onCopyLink={noop} onProjector={noop} onKeys={noop} helpButtons={null} progress={null} />,
+      <Toolbar
+        seed={42}
+        onSeed={noop}
+        onWarning={noop}
+        onRunAll={noop}
+        onReset={noop}
+        onCopyLink={noop}
+        onProjector={noop}
+        onKeys={noop}
+        helpButtons={null}
+        progress={null}
+      />,
     );
     const menu = screen.getByRole('button', { name: 'Menu' });
     expect(menu.getAttribute('aria-expanded')).toBe('false');

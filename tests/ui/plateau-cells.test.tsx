@@ -20,7 +20,13 @@ const run = (recipe: string, atT01: number[]) => ({
 
 describe('the precomputed recipe runs', () => {
   const data: RecipeCurves = {
-    command: 'x', seed: 42, backend: 'wasm', batchSize: 64, checkT, checkupSeqs: 64, checkupEvery: 100,
+    command: 'x',
+    seed: 42,
+    backend: 'wasm',
+    batchSize: 64,
+    checkT,
+    checkupSeqs: 64,
+    checkupEvery: 100,
     recipes: [run('notebook', [0.05, 0.4, 0.41, 0.39]), run('learns', [0.05, 0.4, 0.6, 0.95])],
   };
 
@@ -38,12 +44,26 @@ describe('the precomputed recipe runs', () => {
 
 describe('the ablation summary', () => {
   const variant = (name: string, escapes: (number | null)[]) => ({
-    name, lastStep: 500, escaped: escapes.filter((x) => x !== null).length, meanFinalAccuracy: { '0.5': 0.4, '0.7': 0.35 },
+    name,
+    lastStep: 500,
+    escaped: escapes.filter((x) => x !== null).length,
+    meanFinalAccuracy: { '0.5': 0.4, '0.7': 0.35 },
     seeds: escapes.map((e, seed) => ({ seed, escapeStep: e, checkpoints: [{ step: 500, accuracy: { '0.1': e === null ? 0.4 : 0.95 } }] })),
   });
   const data = (done: boolean): StallAblation => ({
-    command: 'x', escape: { t: 0.1, accuracy: 0.9 },
-    groups: [{ group: 'add-one', steps: 3000, evalEvery: 250, evalSeqsPerRatio: 500, done, bayesOnSet: { '0.1': 1 }, variants: [variant('notebook', [null, null]), variant('notebook + embedding std 0.03', [500, null])] }],
+    command: 'x',
+    escape: { t: 0.1, accuracy: 0.9 },
+    groups: [
+      {
+        group: 'add-one',
+        steps: 3000,
+        evalEvery: 250,
+        evalSeqsPerRatio: 500,
+        done,
+        bayesOnSet: { '0.1': 1 },
+        variants: [variant('notebook', [null, null]), variant('notebook + embedding std 0.03', [500, null])],
+      },
+    ],
   });
 
   it('names what left the plateau, on how many seeds and when, and what did not', () => {
@@ -56,7 +76,9 @@ describe('the ablation summary', () => {
     expect(describeAblation(data(false))[0]).toMatch(/first 500 of 3000 steps \(still running\)/);
     const fresh = data(false);
     const started = { ...fresh, groups: [{ ...fresh.groups[0], variants: fresh.groups[0].variants.map((v) => ({ ...v, lastStep: 0 })) }] };
-    expect(describeAblation(started)).toEqual(["The notebook's recipe with one change: started, no check-up yet (the first is at step 250 of 3000)."]);
+    expect(describeAblation(started)).toEqual([
+      "The notebook's recipe with one change: started, no check-up yet (the first is at step 250 of 3000).",
+    ]);
   });
 });
 

@@ -143,7 +143,21 @@ describe('LiveLayer', () => {
   const streamingTraces: ScatterTrace[] = [{ type: 'scatter', x: [1, 2, 3], y: [3, 2, 1], name: 'loss' }];
   function layer(gd: HTMLElement) {
     const canvas = document.createElement('canvas');
-    const ctx = { setTransform() {}, clearRect: vi.fn(), save() {}, restore() {}, beginPath() {}, rect() {}, clip() {}, moveTo() {}, lineTo() {}, stroke() {}, arc() {}, fill() {}, setLineDash() {} };
+    const ctx = {
+      setTransform() {},
+      clearRect: vi.fn(),
+      save() {},
+      restore() {},
+      beginPath() {},
+      rect() {},
+      clip() {},
+      moveTo() {},
+      lineTo() {},
+      stroke() {},
+      arc() {},
+      fill() {},
+      setLineDash() {},
+    };
     canvas.getContext = (() => ctx) as unknown as HTMLCanvasElement['getContext'];
     const painted: number[] = [];
     const frames: (() => void)[] = [];
@@ -188,7 +202,13 @@ describe('LiveLayer', () => {
 });
 
 const lines = (...ends: [string, number][]): ScatterTrace[] => ends.map(([name, y]) => ({ type: 'scatter', x: [0, 1], y: [0, y], name }));
-const labelOptions = { theme: THEMES.light, fontSize: 13, plotHeight: 200, width: 800, colorOf: (_: ScatterTrace, i: number) => THEMES.light.palette[i] };
+const labelOptions = {
+  theme: THEMES.light,
+  fontSize: 13,
+  plotHeight: 200,
+  width: 800,
+  colorOf: (_: ScatterTrace, i: number) => THEMES.light.palette[i],
+};
 
 describe('direct line labels', () => {
   it('labels two to five named lines at their last points, in their colours, instead of a legend', () => {
@@ -199,7 +219,11 @@ describe('direct line labels', () => {
     ]);
     expect(labels.annotations.every((a) => a.yshift === 0)).toBe(true); // far apart: nothing moves
     expect(labels.rightMargin).toBeGreaterThan(8 * 13 * 0.5);
-    const figure = toPlotlyFigure(lines(['measured', 0.2], ['expected', 0.9]), { yRange: [0, 1] }, { theme: THEMES.light, height: 300, reducedMotion: false, revision: 1 });
+    const figure = toPlotlyFigure(
+      lines(['measured', 0.2], ['expected', 0.9]),
+      { yRange: [0, 1] },
+      { theme: THEMES.light, height: 300, reducedMotion: false, revision: 1 },
+    );
     expect(figure.layout.showlegend).toBe(false);
     expect(figure.layout.annotations).toHaveLength(2);
   });
@@ -213,7 +237,11 @@ describe('direct line labels', () => {
     expect(wantsLineLabels(lines(['a', 1], ['a name far too long to sit beside a line', 2]), {})).toBe(false);
     expect(wantsLineLabels(lines(['a', 1], ['b', 2]), { showLegend: true })).toBe(false);
     expect(lineLabels(lines(['measured fraction', 1], ['expected', 2]), {}, { ...labelOptions, width: 200 })).toBeNull();
-    const streaming = toPlotlyFigure(lines(['a', 1], ['b', 2]), {}, { theme: THEMES.light, height: 300, reducedMotion: false, revision: 1, directLabels: false });
+    const streaming = toPlotlyFigure(
+      lines(['a', 1], ['b', 2]),
+      {},
+      { theme: THEMES.light, height: 300, reducedMotion: false, revision: 1, directLabels: false },
+    );
     expect(streaming.layout.showlegend).toBe(true);
   });
 
@@ -242,8 +270,14 @@ describe('reference lines', () => {
     const { traces, yRange } = referenceTraces(bars, { vLines: [{ x: 16, label: 'expected L·t = 16.0' }] }, THEMES.dark);
     expect(yRange![0]).toBe(0);
     expect(yRange![1]).toBeCloseTo(0.14 * 1.08, 10);
-    expect(traces).toEqual([{ type: 'scatter', mode: 'lines', x: [16, 16], y: [0, yRange![1]], name: 'expected L·t = 16.0', dash: 'dot', color: THEMES.dark.text }]);
-    const figure = toPlotlyFigure(bars, { vLines: [{ x: 16, label: 'expected L·t = 16.0' }] }, { theme: THEMES.dark, height: 300, reducedMotion: false, revision: 1 });
+    expect(traces).toEqual([
+      { type: 'scatter', mode: 'lines', x: [16, 16], y: [0, yRange![1]], name: 'expected L·t = 16.0', dash: 'dot', color: THEMES.dark.text },
+    ]);
+    const figure = toPlotlyFigure(
+      bars,
+      { vLines: [{ x: 16, label: 'expected L·t = 16.0' }] },
+      { theme: THEMES.dark, height: 300, reducedMotion: false, revision: 1 },
+    );
     expect(figure.data.map((d) => d.name)).toEqual(['1000 masked sequences', 'expected L·t = 16.0']);
     expect(figure.data[1].line).toMatchObject({ dash: 'dot', color: THEMES.dark.text });
     expect((figure.layout.yaxis as { range: number[] }).range).toEqual([0, yRange![1]]);

@@ -39,7 +39,9 @@ function parseCsv(text: string): string[][] {
 /** WCAG 2 relative luminance and contrast ratio, from the spec's formula. */
 function contrast(a: string, b: string): number {
   const lum = (hex: string) => {
-    const [r, g, bl] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    const [r, g, bl] = [1, 3, 5]
+      .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
     return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
   };
   const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
@@ -58,7 +60,13 @@ describe('CSV', () => {
   });
 
   it('writes CRLF records with full precision', () => {
-    const table: PlotTable = { columns: ['t', 'loss, nats'], rows: [[0.1, 2.302585092994046], [0.2, 'n/a']] };
+    const table: PlotTable = {
+      columns: ['t', 'loss, nats'],
+      rows: [
+        [0.1, 2.302585092994046],
+        [0.2, 'n/a'],
+      ],
+    };
     expect(toCsv(table)).toBe('t,"loss, nats"\r\n0.1,2.302585092994046\r\n0.2,n/a\r\n');
   });
 
@@ -93,7 +101,13 @@ describe('deriveTable', () => {
 
   it('uses the axis titles for one unnamed series', () => {
     const t = deriveTable([{ type: 'scatter', x: Float32Array.from([1, 2]), y: Float32Array.from([0.5, 0.25]) }], { xTitle: 'step', yTitle: 'loss' });
-    expect(t).toEqual({ columns: ['step', 'loss'], rows: [[1, 0.5], [2, 0.25]] });
+    expect(t).toEqual({
+      columns: ['step', 'loss'],
+      rows: [
+        [1, 0.5],
+        [2, 0.25],
+      ],
+    });
   });
 
   it('lists one row per point when x differs, naming each series', () => {
@@ -113,8 +127,27 @@ describe('deriveTable', () => {
   });
 
   it('gives a heatmap as its matrix, rows along y', () => {
-    const t = deriveTable([{ type: 'heatmap', z: [[1, 2, 3], [4, null, 6]], x: ['The', 'cat', 'sat'], y: ['q1', 'q2'] }], { xTitle: 'key', yTitle: 'query' });
-    expect(t).toEqual({ columns: ['query \\ key', 'The', 'cat', 'sat'], rows: [['q1', 1, 2, 3], ['q2', 4, '', 6]] });
+    const t = deriveTable(
+      [
+        {
+          type: 'heatmap',
+          z: [
+            [1, 2, 3],
+            [4, null, 6],
+          ],
+          x: ['The', 'cat', 'sat'],
+          y: ['q1', 'q2'],
+        },
+      ],
+      { xTitle: 'key', yTitle: 'query' },
+    );
+    expect(t).toEqual({
+      columns: ['query \\ key', 'The', 'cat', 'sat'],
+      rows: [
+        ['q1', 1, 2, 3],
+        ['q2', 4, '', 6],
+      ],
+    });
   });
 
   it('numbers heatmap rows and columns from 0 when unlabelled, even where a label would be 0', () => {
@@ -129,7 +162,11 @@ describe('deriveTable', () => {
       { type: 'scatter', x: [0], y: [1], name: 'l' },
     ]);
     expect(t.columns).toEqual(['series', 'x', 'y', 'z']);
-    expect(t.rows).toEqual([['h', 0, 0, 7], ['h', 1, 0, 8], ['l', 0, 1, '']]);
+    expect(t.rows).toEqual([
+      ['h', 0, 0, 7],
+      ['h', 1, 0, 8],
+      ['l', 0, 1, ''],
+    ]);
   });
 });
 
@@ -177,7 +214,13 @@ describe('themes', () => {
 });
 
 describe('toPlotlyFigure', () => {
-  const options = (over: Partial<FigureOptions> = {}): FigureOptions => ({ theme: THEMES.light, height: 300, reducedMotion: false, revision: 1, ...over });
+  const options = (over: Partial<FigureOptions> = {}): FigureOptions => ({
+    theme: THEMES.light,
+    height: 300,
+    reducedMotion: false,
+    revision: 1,
+    ...over,
+  });
   const lines: PlotTrace[] = [
     { type: 'scatter', x: [0, 1], y: [1, 0], name: 'a' },
     { type: 'heatmap', z: [[1]] },

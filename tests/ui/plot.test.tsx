@@ -50,7 +50,9 @@ const blobText = (blob: Blob) =>
     reader.readAsText(blob);
   });
 
-const loss = (n: number): PlotTrace[] => [{ type: 'scatter', x: Array.from({ length: n }, (_, i) => i), y: Array.from({ length: n }, (_, i) => 1 / (i + 1)), name: 'loss' }];
+const loss = (n: number): PlotTrace[] => [
+  { type: 'scatter', x: Array.from({ length: n }, (_, i) => i), y: Array.from({ length: n }, (_, i) => 1 / (i + 1)), name: 'loss' },
+];
 
 const graph = () => screen.getByTestId('plot');
 
@@ -226,7 +228,20 @@ describe('<Plot> data table and CSV', () => {
   });
 
   it('renders the table only when the reader asks for it in the chart menu, and hides it again', async () => {
-    render(<Plot traces={loss(2)} label="Loss" filename="loss" table={{ columns: ['token', 'p'], rows: [['cat', 0.75], ['dog', 0.25]] }} />);
+    render(
+      <Plot
+        traces={loss(2)}
+        label="Loss"
+        filename="loss"
+        table={{
+          columns: ['token', 'p'],
+          rows: [
+            ['cat', 0.75],
+            ['dog', 0.25],
+          ],
+        }}
+      />,
+    );
     expect(screen.queryByRole('table')).toBeNull();
     fireEvent.click(menuItem('Show data table'));
     // The menu closes and focus returns to its toggle.

@@ -22,7 +22,8 @@ afterEach(() => vi.restoreAllMocks());
 const key = (k: string, init: KeyboardEventInit = {}) => act(async () => void fireEvent.keyDown(window, { key: k, ...init }));
 
 describe('presenter keys', () => {
-  const at = (k: string, target: EventTarget = document.body, extra = {}) => presenterAction({ key: k, shiftKey: false, altKey: false, ctrlKey: false, metaKey: false, target, ...extra });
+  const at = (k: string, target: EventTarget = document.body, extra = {}) =>
+    presenterAction({ key: k, shiftKey: false, altKey: false, ctrlKey: false, metaKey: false, target, ...extra });
 
   it('maps a clicker and the keyboard to slide moves, and leaves text fields and buttons alone', () => {
     expect(['PageDown', 'ArrowRight', ' '].map((k) => at(k))).toEqual(['forward', 'forward', 'forward']);
@@ -47,7 +48,15 @@ describe('<Presenter>', () => {
     const onExit = vi.fn();
     const onPlace = vi.fn();
     const view = render(
-      <Presenter section={section} start={{ anchor: { section, part: 0, block: 0 }, slide }} seed={42} onPlace={onPlace} onRan={() => {}} onKeys={() => {}} onExit={onExit} />,
+      <Presenter
+        section={section}
+        start={{ anchor: { section, part: 0, block: 0 }, slide }}
+        seed={42}
+        onPlace={onPlace}
+        onRan={() => {}}
+        onKeys={() => {}}
+        onExit={onExit}
+      />,
     );
     return { ...view, onExit, onPlace };
   }
@@ -106,8 +115,15 @@ describe('speaker notes', () => {
     const projector = openProjectorChannel(restarts);
     const now = Date.now();
     const state: PresenterState = {
-      section: 'math', sectionIndex: 3, sectionTitle: 'The math', slide: 1, slides: 9, title: 'The forward process (continued)',
-      next: { where: 'Next slide', title: 'Calculator: expected number of masks', preview: 'A live cell.' }, startedAt: now - 125_000, slideSince: now - 7_000,
+      section: 'math',
+      sectionIndex: 3,
+      sectionTitle: 'The math',
+      slide: 1,
+      slides: 9,
+      title: 'The forward process (continued)',
+      next: { where: 'Next slide', title: 'Calculator: expected number of masks', preview: 'A live cell.' },
+      startedAt: now - 125_000,
+      slideSince: now - 7_000,
     };
     try {
       render(<SpeakerNotes />);
@@ -130,7 +146,17 @@ describe('speaker notes', () => {
     const projector = openProjectorChannel(() => {});
     const heard: PresenterState[] = [];
     try {
-      projector.post({ section: 'data', sectionIndex: 4, sectionTitle: 'The data', slide: 0, slides: 7, title: 'The data', next: null, startedAt: 1, slideSince: 1 });
+      projector.post({
+        section: 'data',
+        sectionIndex: 4,
+        sectionTitle: 'The data',
+        slide: 0,
+        slides: 7,
+        title: 'The data',
+        next: null,
+        startedAt: 1,
+        slideSince: 1,
+      });
       const notes = followProjector((s) => heard.push(s));
       await vi.waitFor(() => expect(heard.map((s) => s.section)).toContain('data'));
       notes.close();

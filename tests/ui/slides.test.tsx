@@ -13,12 +13,21 @@ function section(id: string, markdown: string): Section {
 const paragraph = (n: number, words = 60) => `Paragraph ${n}: ${'word '.repeat(words).trim()}.`;
 /** What a slide shows, in a line: its cell, or its prose's top-level tags. */
 function shape(slide: Slide): string {
-  return slide.pieces.map((p) => (p.kind === 'cell' ? `cell:${p.cell}` : Array.from(new DOMParser().parseFromString(p.html, 'text/html').body.children, (c) => c.tagName.toLowerCase()).join('+'))).join(' | ');
+  return slide.pieces
+    .map((p) =>
+      p.kind === 'cell'
+        ? `cell:${p.cell}`
+        : Array.from(new DOMParser().parseFromString(p.html, 'text/html').body.children, (c) => c.tagName.toLowerCase()).join('+'),
+    )
+    .join(' | ');
 }
 
 describe('planning slides', () => {
   it('starts a slide at each heading and gives each cell a slide of its own', () => {
-    const s = section('demo', `${paragraph(1, 20)}\n\n{{cell first}}\n\n${paragraph(2, 20)}\n\n## A heading\n\n${paragraph(3, 20)}\n\n{{cell second}}`);
+    const s = section(
+      'demo',
+      `${paragraph(1, 20)}\n\n{{cell first}}\n\n${paragraph(2, 20)}\n\n## A heading\n\n${paragraph(3, 20)}\n\n{{cell second}}`,
+    );
     const slides = planSlides(s);
     expect(slides.map(shape)).toEqual(['p', 'cell:first', 'p', 'h3+p', 'cell:second']);
     expect(slides.map((x) => x.cell)).toEqual([null, 'first', null, null, 'second']);
@@ -41,12 +50,18 @@ describe('planning slides', () => {
 
   it('cuts a long numbered list between items and carries the numbering on', () => {
     const items = Array.from({ length: 14 }, (_, i) => `${i + 1}. Item ${i + 1}: ${'detail '.repeat(18).trim()}.`).join('\n');
-    const blocks = parseBlocks(section('list', items).parts.map((p) => ('html' in p ? p.html : '')).join(''));
+    const blocks = parseBlocks(
+      section('list', items)
+        .parts.map((p) => ('html' in p ? p.html : ''))
+        .join(''),
+    );
     expect(blocks.length).toBeGreaterThan(1);
     expect(blocks.every((b) => b.kind === 'list' && b.source === 0)).toBe(true);
     expect(blocks[0].html.startsWith('<ol>')).toBe(true);
     const second = new DOMParser().parseFromString(blocks[1].html, 'text/html').body.firstElementChild!;
-    expect(Number(second.getAttribute('start'))).toBe(new DOMParser().parseFromString(blocks[0].html, 'text/html').body.firstElementChild!.children.length + 1);
+    expect(Number(second.getAttribute('start'))).toBe(
+      new DOMParser().parseFromString(blocks[0].html, 'text/html').body.firstElementChild!.children.length + 1,
+    );
   });
 
   it('keeps a heading or a one-line lead-in with the cell it introduces, never alone', () => {
@@ -84,7 +99,10 @@ describe('planning slides', () => {
       const flat = shown.flatMap((x) => (x.startsWith('cell:') ? [x] : parseBlocks(x).map((b) => b.html)));
       expect(flat, s.id).toEqual(expected);
       expect(slides[0].anchor).toEqual({ section: s.id, part: 0, block: 0 });
-      expect(slides.filter((x) => x.pieces.length === 0), s.id).toHaveLength(0);
+      expect(
+        slides.filter((x) => x.pieces.length === 0),
+        s.id,
+      ).toHaveLength(0);
     }
   });
 });
@@ -102,9 +120,15 @@ describe('moving through the deck', () => {
       place = step(place, 1, sections, slides);
     }
     expect(seen).toEqual([
-      `${sections[0].id}:0`, `${sections[0].id}:1`, `${sections[0].id}:2`,
-      `${sections[1].id}:0`, `${sections[1].id}:1`,
-      `${sections[2].id}:0`, `${sections[2].id}:1`, `${sections[2].id}:2`, `${sections[2].id}:3`,
+      `${sections[0].id}:0`,
+      `${sections[0].id}:1`,
+      `${sections[0].id}:2`,
+      `${sections[1].id}:0`,
+      `${sections[1].id}:1`,
+      `${sections[2].id}:0`,
+      `${sections[2].id}:1`,
+      `${sections[2].id}:2`,
+      `${sections[2].id}:3`,
     ]);
     expect(step(place, 1, sections, slides)).toBe(place); // the last slide stays
     // Back from a section's first slide: the previous section's last.

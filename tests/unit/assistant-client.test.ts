@@ -9,7 +9,18 @@ import { sectionById } from '../../src/lesson/sections.ts';
 import { askChat, AssistantError, TRUNCATED } from '../../src/ui/assistant/client.ts';
 import { ASSISTANT } from '../../src/ui/assistant/config.ts';
 import { buildMessages, recentHistory, type ChatMessage } from '../../src/ui/assistant/prompt.ts';
-import { API_KEY_KEY, checkEndpoint, hasConsent, loadApiKey, loadSettings, maskKey, mixedContentWarning, saveApiKey, saveSettings, SETTINGS_KEY } from '../../src/ui/assistant/settings.ts';
+import {
+  API_KEY_KEY,
+  checkEndpoint,
+  hasConsent,
+  loadApiKey,
+  loadSettings,
+  maskKey,
+  mixedContentWarning,
+  saveApiKey,
+  saveSettings,
+  SETTINGS_KEY,
+} from '../../src/ui/assistant/settings.ts';
 import { SseParser } from '../../src/ui/assistant/sse.ts';
 import { chunk, startChatStub, type ChatStub } from '../helpers/chat-stub.ts';
 
@@ -84,7 +95,10 @@ describe('askChat', () => {
   it('copes with events split across network chunks, CRLF lines and keep-alive comments', async () => {
     const a = chunk('Hello');
     const b = chunk(' world').replace(/\n/g, '\r\n');
-    stub.reply({ kind: 'stream', raw: [': keep-alive\n\n', a.slice(0, 9), a.slice(9, 30), a.slice(30), b.slice(0, b.length - 3), b.slice(b.length - 3), 'data: [DONE]'] });
+    stub.reply({
+      kind: 'stream',
+      raw: [': keep-alive\n\n', a.slice(0, 9), a.slice(9, 30), a.slice(30), b.slice(0, b.length - 3), b.slice(b.length - 3), 'data: [DONE]'],
+    });
     const pieces: string[] = [];
     const answer = await askChat({ endpoint: stub.base, model: 'tiny', messages: MESSAGES, onText: (p) => pieces.push(p) });
     expect(answer).toBe('Hello world');
@@ -96,7 +110,7 @@ describe('askChat', () => {
     expect(await askChat({ endpoint: stub.base, model: 'tiny', messages: MESSAGES })).toBe('still streamed');
   });
 
-  it('reports an HTTP error with its status and the server\'s own message', async () => {
+  it("reports an HTTP error with its status and the server's own message", async () => {
     stub.reply({ kind: 'error', status: 500, message: 'model "tiny" ran out of memory' });
     const e = await failure(askChat({ endpoint: stub.base, model: 'tiny', messages: MESSAGES }));
     expect(e.kind).toBe('http');
@@ -107,9 +121,13 @@ describe('askChat', () => {
 
   it('points at the key on 401 and at the address or model on 404', async () => {
     stub.reply({ kind: 'error', status: 401, message: 'invalid api key' });
-    expect((await failure(askChat({ endpoint: stub.base, model: 'm', messages: MESSAGES }))).message).toMatch(/401.*invalid api key.*Check the API key/);
+    expect((await failure(askChat({ endpoint: stub.base, model: 'm', messages: MESSAGES }))).message).toMatch(
+      /401.*invalid api key.*Check the API key/,
+    );
     stub.reply({ kind: 'error', status: 404, body: 'Not Found' });
-    expect((await failure(askChat({ endpoint: stub.base, model: 'm', messages: MESSAGES }))).message).toMatch(/404.*Not Found.*address and the model/);
+    expect((await failure(askChat({ endpoint: stub.base, model: 'm', messages: MESSAGES }))).message).toMatch(
+      /404.*Not Found.*address and the model/,
+    );
   });
 
   it('reports an error the server sends in the middle of a stream', async () => {
@@ -186,7 +204,7 @@ describe('SseParser', () => {
 describe('the messages', () => {
   const math = sectionById('math')!;
 
-  it('carry the section\'s text, the history and the question, in that order', () => {
+  it("carry the section's text, the history and the question, in that order", () => {
     const msgs = buildMessages(math, [{ question: 'q1', answer: 'a1' }], 'q2');
     expect(msgs.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
     expect(msgs[0].content).toContain('section 3, "The math"');
@@ -197,7 +215,13 @@ describe('the messages', () => {
 
   it('send a capped history: long answers cut short, the oldest exchanges dropped first', () => {
     const long = { question: 'q', answer: 'y'.repeat(ASSISTANT.maxHistoryChars) };
-    const history = [{ question: 'old', answer: 'a'.repeat(ASSISTANT.maxHistoryChars / 4 - 10) }, long, long, long, { question: 'last', answer: 'short' }];
+    const history = [
+      { question: 'old', answer: 'a'.repeat(ASSISTANT.maxHistoryChars / 4 - 10) },
+      long,
+      long,
+      long,
+      { question: 'last', answer: 'short' },
+    ];
     const kept = recentHistory(history);
     const size = kept.reduce((n, e) => n + e.question.length + e.answer.length, 0);
     expect(size).toBeLessThanOrEqual(ASSISTANT.maxHistoryChars);
@@ -251,7 +275,11 @@ describe('settings', () => {
 
   it('keep the key in its own entry, apart from the settings, and forget it on request', () => {
     const data = new Map<string, string>();
-    const store = { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v), removeItem: (k: string) => void data.delete(k) };
+    const store = {
+      getItem: (k: string) => data.get(k) ?? null,
+      setItem: (k: string, v: string) => void data.set(k, v),
+      removeItem: (k: string) => void data.delete(k),
+    };
     saveSettings({ endpoint: 'http://h/v1', model: 'm', consentedTo: null }, store);
     saveApiKey('sk-secret', store);
     expect(data.get(SETTINGS_KEY)).not.toContain('sk-secret');

@@ -8,7 +8,14 @@ import { parseBackendRequest } from '../../src/ui/backend/backend-request.ts';
 import { BackendStore, parseRemembered, STORAGE_KEY } from '../../src/ui/backend/backend-store.ts';
 import { isSoftwareRenderer, rankBackends, type BackendTiming } from '../../src/worker/backend-probe.ts';
 
-const timing = (name: string, msPerStep: number | null, extra: Partial<BackendTiming> = {}): BackendTiming => ({ name, msPerStep, device: null, software: false, note: null, ...extra });
+const timing = (name: string, msPerStep: number | null, extra: Partial<BackendTiming> = {}): BackendTiming => ({
+  name,
+  msPerStep,
+  device: null,
+  software: false,
+  note: null,
+  ...extra,
+});
 
 class MemoryStorage {
   readonly data = new Map<string, string>();
@@ -26,8 +33,10 @@ describe('measuring backends', () => {
       'Mesa lavapipe',
       'Microsoft Basic Render Driver',
       'Software Adapter',
-    ]) expect(isSoftwareRenderer(s), s).toBe(true);
-    for (const s of ['ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0)', 'apple m2', 'Intel(R) Iris(R) Xe Graphics', null]) expect(isSoftwareRenderer(s), String(s)).toBe(false);
+    ])
+      expect(isSoftwareRenderer(s), s).toBe(true);
+    for (const s of ['ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0)', 'apple m2', 'Intel(R) Iris(R) Xe Graphics', null])
+      expect(isSoftwareRenderer(s), String(s)).toBe(false);
   });
 
   it('ranks the timed backends by speed, then the untimed ones, software last', () => {
@@ -52,14 +61,19 @@ describe('the ?backend= link', () => {
     });
     expect(parseBackendRequest('?backend=gpu,fast')).toEqual({
       names: null,
-      problem: 'The link\'s backend= names things that are not a backend: "gpu", "fast" (known: webgpu, webgl, wasm, cpu). The lesson measured the backends instead.',
+      problem:
+        'The link\'s backend= names things that are not a backend: "gpu", "fast" (known: webgpu, webgl, wasm, cpu). The lesson measured the backends instead.',
     });
     expect(parseBackendRequest('?backend=').names).toBeNull();
   });
 });
 
 describe('the remembered choice', () => {
-  const probe = { fingerprint: 'chromium 156 | 2 | swiftshader', timings: [timing('webgl', null, { software: true, note: 'software' }), timing('wasm', 95)], order: ['wasm', 'webgl'] };
+  const probe = {
+    fingerprint: 'chromium 156 | 2 | swiftshader',
+    timings: [timing('webgl', null, { software: true, note: 'software' }), timing('wasm', 95)],
+    order: ['wasm', 'webgl'],
+  };
   const ready = { choice: { name: 'wasm', attempts: [] }, probe, fingerprint: probe.fingerprint, where: 'worker' as const };
 
   it('measures on a first visit, remembers it, and reuses it (if the device still matches) on the next', () => {
@@ -70,11 +84,15 @@ describe('the remembered choice', () => {
     expect(first.getSnapshot().choice?.name).toBe('wasm');
     const next = new BackendStore('', storage);
     expect(next.getSnapshot().timings).toEqual(probe.timings);
-    expect(next.initRequest()).toEqual({ order: ['wasm', 'webgl'], candidates: ['webgpu', 'webgl', 'wasm', 'cpu'], cachedFingerprint: probe.fingerprint });
+    expect(next.initRequest()).toEqual({
+      order: ['wasm', 'webgl'],
+      candidates: ['webgpu', 'webgl', 'wasm', 'cpu'],
+      cachedFingerprint: probe.fingerprint,
+    });
     expect(next.order()).toEqual(['wasm', 'webgl', 'webgpu', 'cpu']);
   });
 
-  it('puts the learner\'s pick first, lets a link fix the order, and passes over a lost GPU', () => {
+  it("puts the learner's pick first, lets a link fix the order, and passes over a lost GPU", () => {
     const storage = new MemoryStorage();
     const store = new BackendStore('', storage);
     store.started(ready);
@@ -104,12 +122,21 @@ describe('the remembered choice', () => {
       JSON.stringify({ ...probe, timings: [{ ...probe.timings[1], msPerStep: -5 }], measuredAt: 1, pinned: null }),
       JSON.stringify({ ...probe, measuredAt: 'yesterday', pinned: null }),
       'x'.repeat(30_000),
-    ]) expect(parseRemembered(bad), bad.slice(0, 60)).toBeNull();
+    ])
+      expect(parseRemembered(bad), bad.slice(0, 60)).toBeNull();
     const storage = new MemoryStorage();
     storage.setItem(STORAGE_KEY, '{"order":[]}');
     expect(new BackendStore('', storage).initRequest().order).toBeNull();
     // A storage that throws (a privacy mode) is no reason to fail.
-    const hostile = { getItem: () => { throw new Error('denied'); }, setItem: () => { throw new Error('denied'); }, removeItem: () => undefined };
+    const hostile = {
+      getItem: () => {
+        throw new Error('denied');
+      },
+      setItem: () => {
+        throw new Error('denied');
+      },
+      removeItem: () => undefined,
+    };
     const store = new BackendStore('', hostile);
     store.started(ready);
     expect(store.getSnapshot().choice?.name).toBe('wasm');

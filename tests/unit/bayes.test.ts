@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bayesDenoise,
-  bayesPosterior,
-  bestPossibleAccuracy,
-  exactBestPossibleAccuracy,
-} from '../../src/core/bayes.ts';
+import { bayesDenoise, bayesPosterior, bestPossibleAccuracy, exactBestPossibleAccuracy } from '../../src/core/bayes.ts';
 import { DEFAULT_DATA, dataConfig, MASK_ID, type DataConfig } from '../../src/core/config.ts';
 import { Rng } from '../../src/core/rng.ts';
 
@@ -102,7 +97,7 @@ describe('bayesDenoise: cases worked by hand', () => {
       }
     };
     // Position 2: p=2 -> a; p=3 and p=4 -> free (uniform over 15).
-    expectRow(2, { [a]: 1 / 3 + (2 / 3) / 15 }, (2 / 3) / 15); // 17/45 and 2/45
+    expectRow(2, { [a]: 1 / 3 + 2 / 3 / 15 }, 2 / 3 / 15); // 17/45 and 2/45
     // Position 3: p=2 -> b; p=3 -> residue 0 -> a; p=4 -> free.
     expectRow(3, { [a]: 16 / 45, [b]: 16 / 45 }, 1 / 45);
     // Position 4: p=2 -> a; p=3 -> residue 1 -> b; p=4 -> residue 0 -> a.
@@ -198,7 +193,9 @@ describe('bayesPosterior is a distribution over real tokens', () => {
  */
 function monteCarlo(seed: number, t: number, nSeqs: number) {
   const rng = new Rng(seed);
-  const m: number[] = [], e: number[] = [], c: number[] = [];
+  const m: number[] = [],
+    e: number[] = [],
+    c: number[] = [];
   for (let j = 0; j < nSeqs; j++) {
     const { x0, xt } = sampleBatch(rng, 1, t);
     const acc = bestPossibleAccuracy(x0, xt, 1);
@@ -208,8 +205,7 @@ function monteCarlo(seed: number, t: number, nSeqs: number) {
     c.push(acc.realized * acc.maskedTokens);
   }
   const M = m.reduce((a, b) => a + b, 0);
-  const ratioSE = (y: number[], a: number) =>
-    Math.sqrt((y.length / (y.length - 1)) * y.reduce((s, yj, j) => s + (yj - a * m[j]) ** 2, 0)) / M;
+  const ratioSE = (y: number[], a: number) => Math.sqrt((y.length / (y.length - 1)) * y.reduce((s, yj, j) => s + (yj - a * m[j]) ** 2, 0)) / M;
   const expected = e.reduce((a, b) => a + b, 0) / M;
   const realized = c.reduce((a, b) => a + b, 0) / M;
   const diff = c.map((cj, j) => cj - e[j]);
@@ -250,7 +246,8 @@ describe('bestPossibleAccuracy', () => {
     };
     // Relabelling a <-> b changes nothing but the tie-breaks: 4 wins both ties. With
     // b = 4 it wins at the 3 truth-b positions; with a = 4 at the 2 truth-a positions.
-    const bIsLow = run(9, 4), aIsLow = run(4, 9);
+    const bIsLow = run(9, 4),
+      aIsLow = run(4, 9);
     expect(bIsLow.maskedTokens).toBe(L - 2);
     expect(bIsLow.expected).toBeCloseTo(aIsLow.expected, 14);
     expect(Math.abs(bIsLow.realized - aIsLow.realized - (3 - 2) / (L - 2))).toBeLessThan(1e-12);
@@ -260,11 +257,15 @@ describe('bestPossibleAccuracy', () => {
     const rng = new Rng(6);
     const { x0, xt } = sampleBatch(rng, 40, 0.8);
     const pooled = bestPossibleAccuracy(x0, xt, 40);
-    let m = 0, e = 0, c = 0;
+    let m = 0,
+      e = 0,
+      c = 0;
     for (let b = 0; b < 40; b++) {
       const s = bestPossibleAccuracy(x0.subarray(b * L, (b + 1) * L), xt.subarray(b * L, (b + 1) * L), 1);
       if (s.maskedTokens === 0) continue;
-      m += s.maskedTokens; e += s.expected * s.maskedTokens; c += s.realized * s.maskedTokens;
+      m += s.maskedTokens;
+      e += s.expected * s.maskedTokens;
+      c += s.realized * s.maskedTokens;
     }
     expect(pooled.maskedTokens).toBe(m);
     expect(Math.abs(pooled.expected - e / m)).toBeLessThan(1e-12);
@@ -279,7 +280,14 @@ describe('bestPossibleAccuracy', () => {
 describe('the best-possible curve', () => {
   // Reference "best possible" row: realized accuracy on 1000 sequences per t, rounded to 0.1%.
   const table: [number, number][] = [
-    [0.1, 1], [0.2, 1], [0.3, 1], [0.5, 0.999], [0.7, 0.961], [0.8, 0.876], [0.9, 0.628], [0.95, 0.417],
+    [0.1, 1],
+    [0.2, 1],
+    [0.3, 1],
+    [0.5, 0.999],
+    [0.7, 0.961],
+    [0.8, 0.876],
+    [0.9, 0.628],
+    [0.95, 0.417],
   ];
 
   it('is exactly 1/15 at t = 1 and NaN at t = 0 (nothing masked)', () => {
@@ -326,7 +334,9 @@ describe('the best-possible curve', () => {
         const r = row(probs, i);
         const conf = Math.max(...r);
         const k = edges.findIndex((lo, q) => conf >= lo && conf < edges[q + 1]);
-        s.m[k]++; s.conf[k] += conf; s.hit[k] += Number(r.indexOf(conf) === x0[i]);
+        s.m[k]++;
+        s.conf[k] += conf;
+        s.hit[k] += Number(r.indexOf(conf) === x0[i]);
       }
       perSeq.push(s);
     }

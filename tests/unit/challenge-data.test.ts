@@ -10,7 +10,8 @@ import { movingAverage } from '../../src/core/numeric.ts';
 import { CHALLENGE_RATIOS, describeRepeat, describeTimeInputRuns, type TimeInputCurves } from '../../src/lesson/challenge-data.ts';
 import { CHECK_T } from '../../src/worker/protocol.ts';
 
-const read = (name: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../public/challenges/${name}`, import.meta.url)), 'utf8')) as TimeInputCurves;
+const read = (name: string) =>
+  JSON.parse(readFileSync(fileURLToPath(new URL(`../../public/challenges/${name}`, import.meta.url)), 'utf8')) as TimeInputCurves;
 const shipped = read('time-input.json');
 const repeat = read('time-input-seed7.json');
 
@@ -20,7 +21,9 @@ describe('precomputed time-input curves', () => {
     ['time-input-seed7.json', repeat, ' --out public/challenges/time-input-seed7.json'],
   ])('%s holds every variant, step and ratio it claims, made the way its command says', (_name, file, out) => {
     expect(file.variants.map((v) => v.timeInput)).toEqual(['learned', 'sinusoidal', 'none']);
-    expect(file.command).toBe(`npx tsx bench/challenges.ts --steps ${file.steps} --seed ${file.seed} --recipe ${file.recipe} --seqs ${file.evalSeqsPerRatio} --checkup-every ${file.checkupEvery}${out}`);
+    expect(file.command).toBe(
+      `npx tsx bench/challenges.ts --steps ${file.steps} --seed ${file.seed} --recipe ${file.recipe} --seqs ${file.evalSeqsPerRatio} --checkup-every ${file.checkupEvery}${out}`,
+    );
     expect(file.checkT).toEqual(CHECK_T);
     for (const v of file.variants) {
       expect(v.losses).toHaveLength(file.steps);
@@ -48,7 +51,10 @@ describe('precomputed time-input curves', () => {
     const again = describeRepeat(shipped, repeat);
     expect(again).toMatch(/^A second run from seed 7, otherwise the same, ended in (the same|a different) order at t = 0\.5: /);
     expect(describeRepeat(shipped, shipped)).toContain('the same order');
-    const swapped = { ...shipped, variants: shipped.variants.map((v) => ({ ...v, ratios: v.ratios.map((r) => ({ ...r, accuracy: 1 - r.accuracy })) })) };
+    const swapped = {
+      ...shipped,
+      variants: shipped.variants.map((v) => ({ ...v, ratios: v.ratios.map((r) => ({ ...r, accuracy: 1 - r.accuracy })) })),
+    };
     expect(describeRepeat(shipped, swapped)).toContain('a different order');
   });
 

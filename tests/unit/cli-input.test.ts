@@ -45,7 +45,11 @@ describe('unmask refuses bad input up front', () => {
   });
 
   it('refuses a seed outside 0…2^32−1, as the browser does', async () => {
-    for (const [cmd, extra] of [['train', ['--steps', '1']], ['eval', ['--weights', WEIGHTS]], ['sample', ['--weights', WEIGHTS]]] as const) {
+    for (const [cmd, extra] of [
+      ['train', ['--steps', '1']],
+      ['eval', ['--weights', WEIGHTS]],
+      ['sample', ['--weights', WEIGHTS]],
+    ] as const) {
       errors.mockClear();
       expect(await main([cmd, ...extra, '--seed', String(2 ** 32)])).toBe(2);
       expect(said()).toContain(`--seed must be an integer from 0 to 4294967295, got "${2 ** 32}"`);
@@ -57,7 +61,7 @@ describe('unmask refuses bad input up front', () => {
     writeFileSync(big, '');
     truncateSync(big, MAX_WEIGHTS_BYTES + 1); // sparse: no disk used
     expect(await main(['eval', '--weights', big])).toBe(2);
-    expect(said()).toContain('is 64 MB; this model\'s weights are under 1 MB, so it is not a weights file for it');
+    expect(said()).toContain("is 64 MB; this model's weights are under 1 MB, so it is not a weights file for it");
   });
 
   it('keeps the weights of a finished run when the output cannot be written at the end', async () => {

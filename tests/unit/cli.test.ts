@@ -72,7 +72,8 @@ describe('unmask CLI', () => {
     await useBackend('cpu');
     const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0));
     loadWeights(model, fixture('weights.safetensors'));
-    const xt = tf.tensor2d([tokens], [1, 8], 'int32'), t = tf.tensor2d([[0.4]]);
+    const xt = tf.tensor2d([tokens], [1, 8], 'int32'),
+      t = tf.tensor2d([[0.4]]);
     const probs = await model.predictProbs(xt, t);
     for (const p of out) {
       expect(Object.keys(p)).toEqual(['position', 'top']);

@@ -105,7 +105,13 @@ describe('comparison runner', () => {
     const { comparison, until } = onThePage();
     await comparison.start({ experiment: 'x', recipe: 'learns', stepsEach: 0, seed: 1, variants: [...variants] });
     expect(comparison.getSnapshot()).toMatchObject({ phase: 'idle', message: 'Steps must be a whole number from 1 to 2000.' });
-    await comparison.start({ experiment: 'x', recipe: 'learns', stepsEach: 2, seed: 1, variants: [{ id: 'bad', label: 'bad', overrides: { timeInput: 'fourier' as never } }] });
+    await comparison.start({
+      experiment: 'x',
+      recipe: 'learns',
+      stepsEach: 2,
+      seed: 1,
+      variants: [{ id: 'bad', label: 'bad', overrides: { timeInput: 'fourier' as never } }],
+    });
     const failed = await until((s) => s.phase === 'failed');
     expect(failed.message).toBe('Training could not start: timeInput must be one of learned, sinusoidal, none, got "fourier"');
   });

@@ -60,7 +60,11 @@ function client(behaviours: Behaviour[], extra: { onPage?: () => Promise<PageRun
   return { c, workers, ready, lost };
 }
 
-const model = (version: number): ModelPayload => ({ version, weights: new Map([['w', new Float32Array([version])]]), options: NOTEBOOK_MODEL_OPTIONS });
+const model = (version: number): ModelPayload => ({
+  version,
+  weights: new Map([['w', new Float32Array([version])]]),
+  options: NOTEBOOK_MODEL_OPTIONS,
+});
 
 describe('compute client', () => {
   it('sends a model once per version, then only jobs', async () => {
@@ -69,9 +73,9 @@ describe('compute client', () => {
     await c.run('logits', { xt: new Int32Array(2), t: 0.5 }, { model: model(1) });
     await c.run('logits', { xt: new Int32Array(2), t: 0.5 }, { model: model(2) });
     await c.run('paramCounts', {}, { model: null });
-    expect(workers[0].seen.map((m) => (m.type === 'model' ? `model ${m.version}` : m.type === 'job' ? `${m.name} on ${m.modelVersion}` : m.type))).toEqual([
-      'init', 'model 1', 'predict on 1', 'logits on 1', 'model 2', 'logits on 2', 'paramCounts on -1',
-    ]);
+    expect(
+      workers[0].seen.map((m) => (m.type === 'model' ? `model ${m.version}` : m.type === 'job' ? `${m.name} on ${m.modelVersion}` : m.type)),
+    ).toEqual(['init', 'model 1', 'predict on 1', 'logits on 1', 'model 2', 'logits on 2', 'paramCounts on -1']);
   });
 
   it('asks a job to stop when cancelled, and ends its worker if it does not', async () => {
@@ -81,7 +85,11 @@ describe('compute client', () => {
     };
     const { c, workers } = client([stubborn, obliging]);
     const controller = new AbortController();
-    const job = c.run('generate', { settings: { sampler: 'ancestral', steps: 8, temperature: 1, grid: 'uniform' }, seed: 1 }, { model: model(1), signal: controller.signal });
+    const job = c.run(
+      'generate',
+      { settings: { sampler: 'ancestral', steps: 8, temperature: 1, grid: 'uniform' }, seed: 1 },
+      { model: model(1), signal: controller.signal },
+    );
     await new Promise((r) => setTimeout(r, 10));
     controller.abort();
     // The caller hears at once; the worker is asked to stop.

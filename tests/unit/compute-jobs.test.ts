@@ -18,12 +18,47 @@ import { runJob } from '../../src/compute/jobs.ts';
 import { useBackend } from '../helpers/backends.ts';
 
 let model: DiffusionLM;
-const xt = Int32Array.from([4, 9, 2, 4, MASK_ID, 2, 4, 9, MASK_ID, 4, 9, 2, MASK_ID, 9, 2, 4, 9, 2, 4, MASK_ID, 2, 4, 9, 2, 4, 9, MASK_ID, 4, 9, 2, 4, 9]);
+const xt = Int32Array.from([
+  4,
+  9,
+  2,
+  4,
+  MASK_ID,
+  2,
+  4,
+  9,
+  MASK_ID,
+  4,
+  9,
+  2,
+  MASK_ID,
+  9,
+  2,
+  4,
+  9,
+  2,
+  4,
+  MASK_ID,
+  2,
+  4,
+  9,
+  2,
+  4,
+  9,
+  MASK_ID,
+  4,
+  9,
+  2,
+  4,
+  9,
+]);
 
 describe('compute jobs', () => {
   beforeAll(async () => {
     await useBackend('wasm');
-    const { weights, options } = readCheckpoint(new Uint8Array(readFileSync(fileURLToPath(new URL('../../public/pretrained/curriculum-6500.safetensors', import.meta.url)))));
+    const { weights, options } = readCheckpoint(
+      new Uint8Array(readFileSync(fileURLToPath(new URL('../../public/pretrained/curriculum-6500.safetensors', import.meta.url)))),
+    );
     model = loadedModel(weights, options);
   });
 
@@ -42,7 +77,10 @@ describe('compute jobs', () => {
     expect([maps.length, maps[0].length, maps[0][0].length, maps[0][0][0].length]).toEqual([2, 3, 4, 32 * 32]);
     // Under a causal mask no query attends to a key on its right.
     expect(maps[1][0][0][1]).toBe(0);
-    const infilled = (await runJob('infill', model, { tokens: xt }, ctx)) as { blanks: { model: { token: number }[]; best: { token: number }[] }[]; periods: { period: number; prob: number }[] };
+    const infilled = (await runJob('infill', model, { tokens: xt }, ctx)) as {
+      blanks: { model: { token: number }[]; best: { token: number }[] }[];
+      periods: { period: number; prob: number }[];
+    };
     expect(infilled.periods.find((p) => p.prob > 0.99)?.period).toBe(3);
     expect(infilled.blanks.every((b) => b.model[0].token === b.best[0].token)).toBe(true);
     const explored = (await runJob('explore', model, { tokens: xt }, ctx)) as { period: number };
@@ -58,8 +96,14 @@ describe('compute jobs', () => {
     const g = (await runJob('generate', model, { settings, seed: 1 }, directContext())) as { frames: Int32Array[]; compare: { name: string }[] };
     expect(g.frames).toHaveLength(9);
     expect(g.frames[8].includes(MASK_ID)).toBe(false);
-    expect(g.compare.map((r) => r.name)).toEqual(['this model, ancestral (random order)', 'this model, confidence-based (surest first)', 'best possible denoiser, ancestral']);
-    await expect(runJob('generate', model, { settings: { ...settings, steps: 99 }, seed: 1 }, directContext())).rejects.toThrow('Steps must be a whole number from 1 to 64.');
+    expect(g.compare.map((r) => r.name)).toEqual([
+      'this model, ancestral (random order)',
+      'this model, confidence-based (surest first)',
+      'best possible denoiser, ancestral',
+    ]);
+    await expect(runJob('generate', model, { settings: { ...settings, steps: 99 }, seed: 1 }, directContext())).rejects.toThrow(
+      'Steps must be a whole number from 1 to 64.',
+    );
 
     const controller = new AbortController();
     const ctx = directContext(controller.signal, () => controller.abort());

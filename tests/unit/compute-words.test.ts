@@ -18,7 +18,9 @@ import { measureWords, profileList, verdictOf } from '../../src/words/quality.ts
 import { parseWordList } from '../../src/words/word-list.ts';
 import { useBackend } from '../helpers/backends.ts';
 
-const weights = [...readCheckpoint(new Uint8Array(readFileSync(new URL('../../public/pretrained/words-3000.safetensors', import.meta.url))), WORDS_MODEL).weights];
+const weights = [
+  ...readCheckpoint(new Uint8Array(readFileSync(new URL('../../public/pretrained/words-3000.safetensors', import.meta.url))), WORDS_MODEL).weights,
+];
 const list = readFileSync(new URL('../../public/words/words.txt', import.meta.url), 'utf8');
 const args = { weights, settings: WORD_SETTINGS, seeds: { main: 1, other: 2 }, batch: 16, shown: 4, list };
 
@@ -53,7 +55,9 @@ describe('the writeWords job', () => {
   });
 
   it('refuses bad settings and weights that are not the word model, and stops when cancelled', async () => {
-    await expect(runJob('writeWords', null, { ...args, settings: { ...WORD_SETTINGS, steps: 0 } }, directContext())).rejects.toThrow('Steps must be a whole number from 1 to 48.');
+    await expect(runJob('writeWords', null, { ...args, settings: { ...WORD_SETTINGS, steps: 0 } }, directContext())).rejects.toThrow(
+      'Steps must be a whole number from 1 to 48.',
+    );
     await expect(runJob('writeWords', null, { ...args, batch: 5000 }, directContext())).rejects.toThrow(/batch must be 1 to 1024/);
     await expect(runJob('writeWords', null, { ...args, weights: weights.slice(1) }, directContext())).rejects.toThrow();
     const controller = new AbortController();

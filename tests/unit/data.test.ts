@@ -96,15 +96,21 @@ describe('forward process q(x_t | x_0)', () => {
   });
 
   it('masks positions independently: neighbours and positions are uncorrelated', () => {
-    const B = 4000, L = 32, t = 0.5;
+    const B = 4000,
+      L = 32,
+      t = 0.5;
     const { mask } = maskArrays(new Int32Array(B * L).fill(1), new Float32Array(B).fill(t), new Rng(11));
     // Lag-1 correlation within sequences, and P(masked) per position.
-    let both = 0, pairs = 0;
+    let both = 0,
+      pairs = 0;
     const perPos = new Array(L).fill(0);
     for (let b = 0; b < B; b++) {
       for (let i = 0; i < L; i++) {
         perPos[i] += mask[b * L + i];
-        if (i > 0) { both += mask[b * L + i] & mask[b * L + i - 1]; pairs++; }
+        if (i > 0) {
+          both += mask[b * L + i] & mask[b * L + i - 1];
+          pairs++;
+        }
       }
     }
     // P(both) = t^2 = 0.25 under independence; sd of the estimate ~ sqrt(.25*.75/pairs).

@@ -49,8 +49,22 @@ describe('challenge arithmetic', () => {
     BIN_MIDPOINTS.slice(1).forEach((t, k) => expect(pooled[k + 1]).toBeCloseTo((2 * t) / 20 / (1 - 0.0004), 12));
     expect(pooled[0]).toBeCloseTo((0.05 ** 2 - 0.02 ** 2) / (1 - 0.0004), 12); // only (0.02, 0.05) is ever drawn
     // A constant loss is the same under both.
-    expect(sum(contributions('elbo', BIN_MIDPOINTS.map(() => 1.5)))).toBeCloseTo(1.5, 12);
-    expect(sum(contributions('masked-mean', BIN_MIDPOINTS.map(() => 1.5)))).toBeCloseTo(1.5, 12);
+    expect(
+      sum(
+        contributions(
+          'elbo',
+          BIN_MIDPOINTS.map(() => 1.5),
+        ),
+      ),
+    ).toBeCloseTo(1.5, 12);
+    expect(
+      sum(
+        contributions(
+          'masked-mean',
+          BIN_MIDPOINTS.map(() => 1.5),
+        ),
+      ),
+    ).toBeCloseTo(1.5, 12);
   });
 
   it('has a best possible loss that rises with t and integrates to the entropy', () => {

@@ -61,7 +61,15 @@ async function grade(
   try {
     prepared = prepare(exercise, code);
   } catch (e) {
-    if (e instanceof StudentCodeError) return { results: [], problem: e.problem.message, line: e.problem.line, column: e.problem.column, leaks: { undisposed: 0, kept: 0, inTimers: 0 }, passed: false };
+    if (e instanceof StudentCodeError)
+      return {
+        results: [],
+        problem: e.problem.message,
+        line: e.problem.line,
+        column: e.problem.column,
+        leaks: { undisposed: 0, kept: 0, inTimers: 0 },
+        passed: false,
+      };
     throw e;
   }
   const script = `student-${++scripts}.js`;
@@ -71,14 +79,20 @@ async function grade(
   const place = { firstLine: prepared.firstLine, lineCount: prepared.lineCount };
   const logits = await Promise.all(cases.map(({ c }) => caseLogits(trusted, c.xt, c.t)));
   const known = cases.map(({ c }, i) => ({ xt: c.xt, t: c.t, logits: logits[i] }));
-  const report = await runJob({ exercise, cases: cases.map((c) => c.c), known, weights: [], options: NOTEBOOK_MODEL_OPTIONS, limitMs, ...place }, getModel, factory, { script, ...place });
+  const report = await runJob(
+    { exercise, cases: cases.map((c) => c.c), known, weights: [], options: NOTEBOOK_MODEL_OPTIONS, limitMs, ...place },
+    getModel,
+    factory,
+    { script, ...place },
+  );
   const decoded = decodeReport(encodeReport(report), cases.length);
   if (!decoded.ok) throw new Error(decoded.why);
   const v = verdict(exercise, cases, logits, decoded.report, DEFAULT_MODEL.vocabSize);
   return { results: v.checks, problem: v.problem?.message, line: v.problem?.line, column: v.problem?.column, leaks: v.leaks, passed: v.passed };
 }
 
-const firstFailure = (r: { results: readonly CheckResult[]; problem?: string }) => r.problem ?? r.results.find((x) => !x.passed)?.message ?? 'all passed';
+const firstFailure = (r: { results: readonly CheckResult[]; problem?: string }) =>
+  r.problem ?? r.results.find((x) => !x.passed)?.message ?? 'all passed';
 
 /** The reference with one line swapped for a mistake. */
 const variant = (exercise: ExerciseId, from: string, to: string) => {
@@ -91,26 +105,75 @@ describe('TODO 1: the loss of one sequence', () => {
   it('passes the reference on all four cases, one public and three hidden', async () => {
     const r = await grade('todo-1', SOLUTIONS!['todo-1']);
     expect(r.problem).toBeUndefined();
-    expect(r.results.map((x) => [x.hidden, x.passed])).toEqual([[false, true], [true, true], [true, true], [true, true]]);
+    expect(r.results.map((x) => [x.hidden, x.passed])).toEqual([
+      [false, true],
+      [true, true],
+      [true, true],
+      [true, true],
+    ]);
   });
 
   it.each([
-    ['tf.losses.softmaxCrossEntropy', 'const loss = tf.neg(tf.mean(picked));', 'const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(maskedTargets, V), maskedLogits);'],
+    [
+      'tf.losses.softmaxCrossEntropy',
+      'const loss = tf.neg(tf.mean(picked));',
+      'const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(maskedTargets, V), maskedLogits);',
+    ],
     ['a plain number', 'const loss = tf.neg(tf.mean(picked));', 'const loss = -(await tf.mean(picked).data())[0];'],
     ['log of softmax', 'const logp = tf.logSoftmax(maskedLogits);', 'const logp = tf.log(tf.softmax(maskedLogits));'],
     // A batch of two is not an input the trusted side computed: the sandbox runs the model itself.
-    ['the model run on a batch', 'const logits = model(xt, t); // [1, L, V]', 'const logits = tf.slice(model(tf.concat([xt, xt]), tf.concat([t, t])), [0, 0, 0], [1, -1, -1]);'],
+    [
+      'the model run on a batch',
+      'const logits = model(xt, t); // [1, L, V]',
+      'const logits = tf.slice(model(tf.concat([xt, xt]), tf.concat([t, t])), [0, 0, 0], [1, -1, -1]);',
+    ],
   ])('accepts a correct variant: %s', async (_, from, to) => {
     expect(firstFailure(await grade('todo-1', variant('todo-1', from, to)))).toBe('all passed');
   });
 
   it.each([
-    ['over all positions', async () => grade('todo-1', variant('todo-1', 'const loss = tf.neg(tf.mean(picked));', 'const loss = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(tf.reshape(logits, [-1, V])), tf.oneHot(tf.reshape(x0, [-1]), V)), -1)));')), /averages over all 32 positions/],
+    [
+      'over all positions',
+      async () =>
+        grade(
+          'todo-1',
+          variant(
+            'todo-1',
+            'const loss = tf.neg(tf.mean(picked));',
+            'const loss = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(tf.reshape(logits, [-1, V])), tf.oneHot(tf.reshape(x0, [-1]), V)), -1)));',
+          ),
+        ),
+      /averages over all 32 positions/,
+    ],
     ['summed', async () => grade('todo-1', variant('todo-1', 'tf.mean(picked)', 'tf.sum(picked)')), /sum over the masked positions.*mean/],
-    ['raw logits', async () => grade('todo-1', variant('todo-1', 'const logp = tf.logSoftmax(maskedLogits);', 'const logp = maskedLogits;')), /raw logits/],
-    ['probabilities, no log', async () => grade('todo-1', variant('todo-1', 'const logp = tf.logSoftmax(maskedLogits);', 'const logp = tf.softmax(maskedLogits);')), /probabilities, not log-probabilities/],
-    ['unmasked positions', async () => grade('todo-1', variant('todo-1', 'const keep = tf.reshape(mask, [-1]);', 'const keep = tf.logicalNot(tf.reshape(mask, [-1]));')), /unmasked positions/],
-    ['without [MASK] in the softmax', async () => grade('todo-1', variant('todo-1', 'const logp = tf.logSoftmax(maskedLogits);', 'const logp = tf.concat([tf.fill([maskedLogits.shape[0], 1], -1e9), tf.logSoftmax(tf.slice(maskedLogits, [0, 1], [-1, -1]))], 1);')), /leaves out token 0/],
+    [
+      'raw logits',
+      async () => grade('todo-1', variant('todo-1', 'const logp = tf.logSoftmax(maskedLogits);', 'const logp = maskedLogits;')),
+      /raw logits/,
+    ],
+    [
+      'probabilities, no log',
+      async () => grade('todo-1', variant('todo-1', 'const logp = tf.logSoftmax(maskedLogits);', 'const logp = tf.softmax(maskedLogits);')),
+      /probabilities, not log-probabilities/,
+    ],
+    [
+      'unmasked positions',
+      async () => grade('todo-1', variant('todo-1', 'const keep = tf.reshape(mask, [-1]);', 'const keep = tf.logicalNot(tf.reshape(mask, [-1]));')),
+      /unmasked positions/,
+    ],
+    [
+      'without [MASK] in the softmax',
+      async () =>
+        grade(
+          'todo-1',
+          variant(
+            'todo-1',
+            'const logp = tf.logSoftmax(maskedLogits);',
+            'const logp = tf.concat([tf.fill([maskedLogits.shape[0], 1], -1e9), tf.logSoftmax(tf.slice(maskedLogits, [0, 1], [-1, -1]))], 1);',
+          ),
+        ),
+      /leaves out token 0/,
+    ],
   ])('diagnoses the loss taken %s', async (_, run, message) => {
     expect(firstFailure(await run())).toMatch(message);
   });
@@ -121,14 +184,20 @@ describe('TODO 1: the loss of one sequence', () => {
     };
     expect(firstFailure(await grade('todo-1', SOLUTIONS!['todo-1'], 2000, unbuilt))).toBe('all passed');
     // Another input does need the model, and says so here.
-    const batch = variant('todo-1', 'const logits = model(xt, t); // [1, L, V]', 'const logits = tf.slice(model(tf.concat([xt, xt]), tf.concat([t, t])), [0, 0, 0], [1, -1, -1]);');
+    const batch = variant(
+      'todo-1',
+      'const logits = model(xt, t); // [1, L, V]',
+      'const logits = tf.slice(model(tf.concat([xt, xt]), tf.concat([t, t])), [0, 0, 0], [1, -1, -1]);',
+    );
     expect(firstFailure(await grade('todo-1', batch, 2000, unbuilt))).toBe('Error: the sandbox built the model');
   });
 
   describe('with a trained model, where every loss is near zero', () => {
     let trained: DiffusionLM;
     beforeAll(() => {
-      const { weights, options } = readCheckpoint(new Uint8Array(readFileSync(fileURLToPath(new URL('../../public/pretrained/learns-5000.safetensors', import.meta.url)))));
+      const { weights, options } = readCheckpoint(
+        new Uint8Array(readFileSync(fileURLToPath(new URL('../../public/pretrained/learns-5000.safetensors', import.meta.url)))),
+      );
       trained = loadedModel(weights, options);
     });
     afterAll(() => trained.dispose());
@@ -141,9 +210,19 @@ describe('TODO 1: the loss of one sequence', () => {
     });
 
     it.each([
-      ['base-10 logarithms', 'const loss = tf.neg(tf.mean(picked));', 'const loss = tf.div(tf.neg(tf.mean(picked)), Math.LN10);', /base-10 logarithms/],
+      [
+        'base-10 logarithms',
+        'const loss = tf.neg(tf.mean(picked));',
+        'const loss = tf.div(tf.neg(tf.mean(picked)), Math.LN10);',
+        /base-10 logarithms/,
+      ],
       ['base-2 logarithms', 'const loss = tf.neg(tf.mean(picked));', 'const loss = tf.div(tf.neg(tf.mean(picked)), Math.LN2);', /in bits, base-2/],
-      ['a sum divided by 32', 'const loss = tf.neg(tf.mean(picked));', 'const loss = tf.div(tf.neg(tf.sum(picked)), 32);', /divides by the sequence length/],
+      [
+        'a sum divided by 32',
+        'const loss = tf.neg(tf.mean(picked));',
+        'const loss = tf.div(tf.neg(tf.sum(picked)), 32);',
+        /divides by the sequence length/,
+      ],
     ])('diagnoses %s', async (_, from, to, message) => {
       expect(firstFailure(await gradeTrained(variant('todo-1', from, to)))).toMatch(message);
     });
@@ -198,19 +277,59 @@ describe('TODO 2: predict the masked tokens', () => {
 
   it.each([
     ['logits instead of probabilities', 'const probs = tf.softmax(logits);', 'const probs = logits;', /raw logits/],
-    ['softmax over positions', 'const probs = tf.softmax(logits);', 'const probs = tf.transpose(tf.softmax(tf.transpose(logits, [0, 2, 1])), [0, 2, 1]);', /over the positions, not the vocabulary/],
-    ['unsorted top-k', '.map((token, j) => ({ token, prob: p[0][position][j] }));', '.map((token, j) => ({ token, prob: p[0][position][j] })).reverse();', /not sorted/],
+    [
+      'softmax over positions',
+      'const probs = tf.softmax(logits);',
+      'const probs = tf.transpose(tf.softmax(tf.transpose(logits, [0, 2, 1])), [0, 2, 1]);',
+      /over the positions, not the vocabulary/,
+    ],
+    [
+      'unsorted top-k',
+      '.map((token, j) => ({ token, prob: p[0][position][j] }));',
+      '.map((token, j) => ({ token, prob: p[0][position][j] })).reverse();',
+      /not sorted/,
+    ],
     ['positions off by one', 'predictions.push({ position, top });', 'predictions.push({ position: position + 1, top });', /off by one/],
     ['predictions everywhere', 'if (!isMasked[0][position]) continue;', '', /all 32 positions/],
     ['predictions at unmasked positions', 'if (!isMasked[0][position]) continue;', 'if (isMasked[0][position]) continue;', /unmasked positions/],
     ['the wrong k', 'tf.topk(probs, k)', 'tf.topk(probs, 2)', /2 guesses; k = 3/],
-    ['the best token repeated k times', '.map((token, j) => ({ token, prob: p[0][position][j] }));', '.map(() => ({ token: tok[0][position][0], prob: p[0][position][0] }));', /lists token \d+ twice/],
-    ['a function where a number belongs', '.map((token, j) => ({ token, prob: p[0][position][j] }));', '.map((token) => ({ token, prob: values.dataSync }));', /not \{ token: whole number, prob: number \}.*forget to call it/],
-    ['[MASK] left out of the softmax', 'const probs = tf.softmax(logits);', 'const probs = tf.concat([tf.zerosLike(tf.slice(logits, [0, 0, 0], [-1, -1, 1])), tf.softmax(tf.slice(logits, [0, 0, 1], [-1, -1, -1]))], 2);', /leaves out token 0, \[MASK\]/],
+    [
+      'the best token repeated k times',
+      '.map((token, j) => ({ token, prob: p[0][position][j] }));',
+      '.map(() => ({ token: tok[0][position][0], prob: p[0][position][0] }));',
+      /lists token \d+ twice/,
+    ],
+    [
+      'a function where a number belongs',
+      '.map((token, j) => ({ token, prob: p[0][position][j] }));',
+      '.map((token) => ({ token, prob: values.dataSync }));',
+      /not \{ token: whole number, prob: number \}.*forget to call it/,
+    ],
+    [
+      '[MASK] left out of the softmax',
+      'const probs = tf.softmax(logits);',
+      'const probs = tf.concat([tf.zerosLike(tf.slice(logits, [0, 0, 0], [-1, -1, 1])), tf.softmax(tf.slice(logits, [0, 0, 1], [-1, -1, -1]))], 2);',
+      /leaves out token 0, \[MASK\]/,
+    ],
     ['a softmax given an axis', 'const probs = tf.softmax(logits);', 'const probs = tf.softmax(logits, 1);', /non-last dimension.*with no axis/],
-    ['tf.logSoftMax', 'const probs = tf.softmax(logits);', 'const probs = tf.exp(tf.logSoftMax(logits));', /tf.logSoftMax is not a function\. Did you mean tf\.logSoftmax\?/],
-    ['a position off the end', 'const top = tok[0][position].map(', 'const top = tok[0][position + 1].map(', /^TypeError: Cannot read properties of undefined.*not position \+ 1/],
-    ['top-k on the wrong axis', 'const { values, indices } = tf.topk(probs, k);', 'const { values, indices } = tf.topk(tf.transpose(probs, [0, 2, 1]), k);', /^TypeError: Cannot read properties of undefined.*along the last axis/],
+    [
+      'tf.logSoftMax',
+      'const probs = tf.softmax(logits);',
+      'const probs = tf.exp(tf.logSoftMax(logits));',
+      /tf.logSoftMax is not a function\. Did you mean tf\.logSoftmax\?/,
+    ],
+    [
+      'a position off the end',
+      'const top = tok[0][position].map(',
+      'const top = tok[0][position + 1].map(',
+      /^TypeError: Cannot read properties of undefined.*not position \+ 1/,
+    ],
+    [
+      'top-k on the wrong axis',
+      'const { values, indices } = tf.topk(probs, k);',
+      'const { values, indices } = tf.topk(tf.transpose(probs, [0, 2, 1]), k);',
+      /^TypeError: Cannot read properties of undefined.*along the last axis/,
+    ],
   ])('diagnoses %s', async (_, from, to, message) => {
     expect(firstFailure(await grade('todo-2', variant('todo-2', from, to)))).toMatch(message);
   });
@@ -247,7 +366,12 @@ describe('TODO 3: one step of generation', () => {
   });
 
   it.each([
-    ['the chance of staying hidden', 'const reveal = (t - s) / t;', 'const reveal = s / t;', /probability s \/ t\. That is the chance it stays hidden/],
+    [
+      'the chance of staying hidden',
+      'const reveal = (t - s) / t;',
+      'const reveal = s / t;',
+      /probability s \/ t\. That is the chance it stays hidden/,
+    ],
     ['t - s', 'const reveal = (t - s) / t;', 'const reveal = t - s;', /probability t − s\..*Divide by t/],
     ['1 - s', 'const reveal = (t - s) / t;', 'const reveal = 1 - s;', /probability 1 − s/],
     ['the test the wrong way round', 'if (u[i] >= reveal) return MASK_ID;', 'if (u[i] < reveal) return MASK_ID;', /at least the reveal probability/],
@@ -261,14 +385,21 @@ describe('TODO 3: one step of generation', () => {
   });
 
   it('diagnoses u and g swapped', async () => {
-    const swapped = variant('todo-3', 'if (u[i] >= reveal) return MASK_ID;', 'if (g[i] >= reveal) return MASK_ID;').replace('if (g[i] < total) return v;', 'if (u[i] < total) return v;');
+    const swapped = variant('todo-3', 'if (u[i] >= reveal) return MASK_ID;', 'if (g[i] >= reveal) return MASK_ID;').replace(
+      'if (g[i] < total) return v;',
+      'if (u[i] < total) return v;',
+    );
     expect(firstFailure(await grade('todo-3', swapped))).toMatch(/Your step uses g\[i\] to decide/);
   });
 
   it.each([
     ['no array', 'function revealStep() {\n  return 7;\n}', /^Return an array of 32 token ids; got number 7\./],
     ['only the masked positions', 'function revealStep(xt) {\n  return xt.filter((v) => v === MASK_ID);\n}', /^Return all 32 positions/],
-    ['a probability where a token belongs', 'function revealStep(xt, probs) {\n  return xt.map((v, i) => probs[i][1]);\n}', /^Position 0 holds number/],
+    [
+      'a probability where a token belongs',
+      'function revealStep(xt, probs) {\n  return xt.map((v, i) => probs[i][1]);\n}',
+      /^Position 0 holds number/,
+    ],
   ])('explains a malformed answer: %s', async (_, code, message) => {
     expect(firstFailure(await grade('todo-3', code))).toMatch(message);
   });
@@ -317,7 +448,10 @@ describe('running student code safely', () => {
 
   it('cleans up the tensors student code leaks', async () => {
     const before = tf.memory().numTensors;
-    const leaky = SOLUTIONS!['todo-1'].replace('const V = logits.shape[2];', 'const V = logits.shape[2]; for (let i = 0; i < 10; i++) tf.zeros([100]);');
+    const leaky = SOLUTIONS!['todo-1'].replace(
+      'const V = logits.shape[2];',
+      'const V = logits.shape[2]; for (let i = 0; i < 10; i++) tf.zeros([100]);',
+    );
     const r = await grade('todo-1', leaky);
     expect(r.results.every((x) => x.passed)).toBe(true);
     expect(r.leaks.undisposed).toBeGreaterThanOrEqual(40);
@@ -327,7 +461,11 @@ describe('running student code safely', () => {
   it('counts tensors kept with tf.keep and tensors made in a timer after the function returned, and frees them all', async () => {
     const before = tf.memory().numTensors;
     // (The kept ones also go into a list, so that this test, which shares its engine with the code, can free them.)
-    const leaky = variant('todo-1', 'const V = logits.shape[2];', 'const V = logits.shape[2];\n  globalThis.keptByTest.push(tf.keep(tf.zeros([2])));\n  setTimeout(() => tf.ones([3]), 0);\n  setTimeout(() => tf.ones([3]), 5);');
+    const leaky = variant(
+      'todo-1',
+      'const V = logits.shape[2];',
+      'const V = logits.shape[2];\n  globalThis.keptByTest.push(tf.keep(tf.zeros([2])));\n  setTimeout(() => tf.ones([3]), 0);\n  setTimeout(() => tf.ones([3]), 5);',
+    );
     const kept: tf.Tensor[] = [];
     (globalThis as Record<string, unknown>).keptByTest = kept;
     const r = await grade('todo-1', leaky);
@@ -361,7 +499,7 @@ describe('running student code safely', () => {
   });
 
   it('refuses code that closes its function early to run outside it', async () => {
-    const r = await grade('todo-1', "function computeSingleLoss() {}\n}; globalThis.escaped = true; (function () {");
+    const r = await grade('todo-1', 'function computeSingleLoss() {}\n}; globalThis.escaped = true; (function () {');
     expect(r.problem).toMatch(/^Syntax error/);
     expect((globalThis as Record<string, unknown>).escaped).toBeUndefined();
     expect(() => prepare('todo-1', '}; globalThis.escaped = true; (function () {')).toThrow(StudentCodeError);
@@ -374,14 +512,23 @@ describe('running student code safely', () => {
   });
 
   it('counts the sizes of arrays made by size, nested or not, and leaves other calls alone', () => {
-    const out = instrument('const a = new Array(n);\nconst b = Float32Array.from(new Array(Array(3).length));\nconst c = f(Array);\nconst d = new Array(1, 2);');
-    expect(out).toBe('const a = new Array(__unmaskAlloc(n, 1));\nconst b = Float32Array.from(__unmaskAlloc(new Array(__unmaskAlloc(Array(__unmaskAlloc(3, 2)).length, 2)), 2));\nconst c = f(Array);\nconst d = new Array(1, 2);');
+    const out = instrument(
+      'const a = new Array(n);\nconst b = Float32Array.from(new Array(Array(3).length));\nconst c = f(Array);\nconst d = new Array(1, 2);',
+    );
+    expect(out).toBe(
+      'const a = new Array(__unmaskAlloc(n, 1));\nconst b = Float32Array.from(__unmaskAlloc(new Array(__unmaskAlloc(Array(__unmaskAlloc(3, 2)).length, 2)), 2));\nconst c = f(Array);\nconst d = new Array(1, 2);',
+    );
   });
 
   it('guards every kind of loop without changing what the code does', () => {
     const code = 'for (;;) x();\nwhile (a) { b(); }\ndo c(); while (d);\nfor (const e of f) g();';
     const out = instrument(code);
-    expect(out.match(/__unmaskLoopGuard\((\d+)\)/g)).toEqual(['__unmaskLoopGuard(1)', '__unmaskLoopGuard(2)', '__unmaskLoopGuard(3)', '__unmaskLoopGuard(4)']);
+    expect(out.match(/__unmaskLoopGuard\((\d+)\)/g)).toEqual([
+      '__unmaskLoopGuard(1)',
+      '__unmaskLoopGuard(2)',
+      '__unmaskLoopGuard(3)',
+      '__unmaskLoopGuard(4)',
+    ]);
     expect(out.replace(/__unmaskLoopGuard\(\d+\);/g, '').replace(/[{}]/g, '')).toBe(code.replace(/[{}]/g, ''));
   });
 });

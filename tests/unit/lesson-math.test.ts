@@ -31,7 +31,7 @@ describe('what knowing only which tokens occur is worth', () => {
 });
 
 describe('revealing two tokens in one step', () => {
-  it('conflicts 7/30 of the time in the lesson\'s example, never when drawn one after the other', () => {
+  it("conflicts 7/30 of the time in the lesson's example, never when drawn one after the other", () => {
     const x = conflictInput();
     const { together, sequential } = pairRevealConflict(x, ...CONFLICT_EXAMPLE.positions);
     // Periods 3 and 4 are equally likely (each pins 3 residues); a conflict needs position 4 off

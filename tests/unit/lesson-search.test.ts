@@ -18,28 +18,81 @@ import { readdirSync } from 'node:fs';
 describe('stem (Porter 1980)', () => {
   // Word pairs from the examples in Porter's paper, step by step.
   const PAIRS: [string, string][] = [
-    ['caresses', 'caress'], ['ponies', 'poni'], ['caress', 'caress'], ['cats', 'cat'],
-    ['feed', 'feed'], ['agreed', 'agre'], ['plastered', 'plaster'], ['bled', 'bled'], ['motoring', 'motor'], ['sing', 'sing'],
-    ['conflated', 'conflat'], ['troubled', 'troubl'], ['sized', 'size'], ['hopping', 'hop'], ['tanned', 'tan'],
-    ['falling', 'fall'], ['hissing', 'hiss'], ['fizzed', 'fizz'], ['failing', 'fail'], ['filing', 'file'],
-    ['happy', 'happi'], ['sky', 'sky'],
-    ['relational', 'relat'], ['conditional', 'condit'], ['rational', 'ration'], ['digitizer', 'digit'],
-    ['radically', 'radic'], ['differently', 'differ'], ['analogously', 'analog'], ['vietnamization', 'vietnam'],
-    ['predication', 'predic'], ['operator', 'oper'], ['feudalism', 'feudal'], ['decisiveness', 'decis'],
-    ['hopefulness', 'hope'], ['callousness', 'callous'], ['formality', 'formal'], ['sensitivity', 'sensit'], ['sensibility', 'sensibl'],
-    ['triplicate', 'triplic'], ['formative', 'form'], ['formalize', 'formal'], ['electricity', 'electr'], ['electrical', 'electr'],
-    ['hopeful', 'hope'], ['goodness', 'good'],
-    ['revival', 'reviv'], ['allowance', 'allow'], ['inference', 'infer'], ['airliner', 'airlin'], ['gyroscopic', 'gyroscop'],
-    ['adjustable', 'adjust'], ['defensible', 'defens'], ['irritant', 'irrit'], ['replacement', 'replac'], ['adjustment', 'adjust'],
-    ['dependent', 'depend'], ['adoption', 'adopt'], ['communism', 'commun'], ['activate', 'activ'], ['angularity', 'angular'],
-    ['homologous', 'homolog'], ['effective', 'effect'], ['bowdlerize', 'bowdler'],
-    ['probate', 'probat'], ['rate', 'rate'], ['cease', 'ceas'], ['controlling', 'control'], ['roll', 'roll'],
+    ['caresses', 'caress'],
+    ['ponies', 'poni'],
+    ['caress', 'caress'],
+    ['cats', 'cat'],
+    ['feed', 'feed'],
+    ['agreed', 'agre'],
+    ['plastered', 'plaster'],
+    ['bled', 'bled'],
+    ['motoring', 'motor'],
+    ['sing', 'sing'],
+    ['conflated', 'conflat'],
+    ['troubled', 'troubl'],
+    ['sized', 'size'],
+    ['hopping', 'hop'],
+    ['tanned', 'tan'],
+    ['falling', 'fall'],
+    ['hissing', 'hiss'],
+    ['fizzed', 'fizz'],
+    ['failing', 'fail'],
+    ['filing', 'file'],
+    ['happy', 'happi'],
+    ['sky', 'sky'],
+    ['relational', 'relat'],
+    ['conditional', 'condit'],
+    ['rational', 'ration'],
+    ['digitizer', 'digit'],
+    ['radically', 'radic'],
+    ['differently', 'differ'],
+    ['analogously', 'analog'],
+    ['vietnamization', 'vietnam'],
+    ['predication', 'predic'],
+    ['operator', 'oper'],
+    ['feudalism', 'feudal'],
+    ['decisiveness', 'decis'],
+    ['hopefulness', 'hope'],
+    ['callousness', 'callous'],
+    ['formality', 'formal'],
+    ['sensitivity', 'sensit'],
+    ['sensibility', 'sensibl'],
+    ['triplicate', 'triplic'],
+    ['formative', 'form'],
+    ['formalize', 'formal'],
+    ['electricity', 'electr'],
+    ['electrical', 'electr'],
+    ['hopeful', 'hope'],
+    ['goodness', 'good'],
+    ['revival', 'reviv'],
+    ['allowance', 'allow'],
+    ['inference', 'infer'],
+    ['airliner', 'airlin'],
+    ['gyroscopic', 'gyroscop'],
+    ['adjustable', 'adjust'],
+    ['defensible', 'defens'],
+    ['irritant', 'irrit'],
+    ['replacement', 'replac'],
+    ['adjustment', 'adjust'],
+    ['dependent', 'depend'],
+    ['adoption', 'adopt'],
+    ['communism', 'commun'],
+    ['activate', 'activ'],
+    ['angularity', 'angular'],
+    ['homologous', 'homolog'],
+    ['effective', 'effect'],
+    ['bowdlerize', 'bowdler'],
+    ['probate', 'probat'],
+    ['rate', 'rate'],
+    ['cease', 'ceas'],
+    ['controlling', 'control'],
+    ['roll', 'roll'],
   ];
   it.each(PAIRS)('%s -> %s', (word, expected) => {
     expect(stem(word)).toBe(expected);
   });
 
-  it('brings the lesson\'s word families together', () => {
+  it("brings the lesson's word families together", () => {
     expect(new Set(['mask', 'masks', 'masked', 'masking'].map(stem)).size).toBe(1);
     expect(new Set(['train', 'trained', 'training', 'trains'].map(stem)).size).toBe(1);
     expect(stem('generation')).toBe(stem('generate'));
@@ -72,12 +125,7 @@ describe('tokenize', () => {
 });
 
 describe('BM25', () => {
-  const docs = [
-    ['mask', 'token', 'mask'],
-    ['token', 'ratio', 'ratio', 'ratio', 'model', 'model'],
-    ['elbo'],
-    ['ratio', 'mask'],
-  ];
+  const docs = [['mask', 'token', 'mask'], ['token', 'ratio', 'ratio', 'ratio', 'model', 'model'], ['elbo'], ['ratio', 'mask']];
   /** The formula, written out again from its definition. */
   function expected(query: string[], d: number, k1 = 1.2, b = 0.75): number {
     const avg = docs.reduce((s, x) => s + x.length, 0) / docs.length;
@@ -118,12 +166,35 @@ describe('BM25', () => {
 describe('passages', () => {
   it('cuts prose at subheadings, keeps a formula and a list with the sentence before them, and drops cells', () => {
     const source = [
-      '# The math', '', 'Intro words here.', '', '## First idea', '',
-      'It reads:', '', '$$', 'a = b', '', 'c', '$$', '', '{{cell some-cell}}', '',
-      '- one point', '- another point', '', '## Second idea', '', 'More prose.',
+      '# The math',
+      '',
+      'Intro words here.',
+      '',
+      '## First idea',
+      '',
+      'It reads:',
+      '',
+      '$$',
+      'a = b',
+      '',
+      'c',
+      '$$',
+      '',
+      '{{cell some-cell}}',
+      '',
+      '- one point',
+      '- another point',
+      '',
+      '## Second idea',
+      '',
+      'More prose.',
     ].join('\n');
     const passages = sectionPassages('03-math.md', source);
-    expect(passages.map((p) => [p.section, p.heading])).toEqual([['math', 'The math'], ['math', 'First idea'], ['math', 'Second idea']]);
+    expect(passages.map((p) => [p.section, p.heading])).toEqual([
+      ['math', 'The math'],
+      ['math', 'First idea'],
+      ['math', 'Second idea'],
+    ]);
     expect(passages[1].body).toBe('It reads:\n\n$$\na = b\n\nc\n$$\n\n- one point\n- another point');
     expect(passages.some((p) => p.body.includes('{{cell'))).toBe(false);
   });
@@ -131,7 +202,9 @@ describe('passages', () => {
   it('names sections after their files, and every section of the lesson has its NN-id.md file in place NN', () => {
     expect(sectionIdOfFile('03-math.md')).toBe('math');
     expect(() => sectionIdOfFile('math.md')).toThrow(/NN-<section id>\.md/);
-    const files = readdirSync('src/lesson/content').filter((f) => f.endsWith('.md')).sort();
+    const files = readdirSync('src/lesson/content')
+      .filter((f) => f.endsWith('.md'))
+      .sort();
     expect(files).toEqual(SECTIONS.map((s) => `${String(s.index).padStart(2, '0')}-${s.id}.md`));
   });
 
@@ -152,7 +225,11 @@ describe('the lesson index', () => {
     for (const p of index.passages) expect(ids.has(p.section), p.heading).toBe(true);
     // Quoted measurements are filled in, as on the page: no {{value …}} template reaches a learner.
     for (const p of index.passages) expect(p.html, p.heading).not.toMatch(/\{\{(value|cell) /);
-    for (const s of SECTIONS) expect(index.passages.some((p) => p.kind === 'section' && p.section === s.id), s.id).toBe(true);
+    for (const s of SECTIONS)
+      expect(
+        index.passages.some((p) => p.kind === 'section' && p.section === s.id),
+        s.id,
+      ).toBe(true);
     expect(index.passages.filter((p) => p.kind === 'glossary').length).toBeGreaterThan(50);
     expect(new Set(index.passages.filter((p) => p.kind === 'narration').map((p) => p.heading)).size).toBe(14);
   });
@@ -163,7 +240,7 @@ describe('the lesson index', () => {
     for (const p of index.passages.filter((x) => x.kind !== 'section')) expect(p.html).not.toMatch(/<(?!\/?p>)/);
   });
 
-  it('answers a question about the ELBO with section 3\'s ELBO passage and the glossary entry', () => {
+  it("answers a question about the ELBO with section 3's ELBO passage and the glossary entry", () => {
     const found = ask('What is the ELBO?');
     expect(found.length).toBeGreaterThanOrEqual(2);
     expect(found.length).toBeLessThanOrEqual(3);
@@ -174,8 +251,8 @@ describe('the lesson index', () => {
   });
 
   it.each([
-    ['Why can\'t we add Gaussian noise to token ids?', 'glossary:why:Gaussian noise'],
-    ['How is masked diffusion different from BERT\'s 15% masking?', 'glossary:intuition:BERT'],
+    ["Why can't we add Gaussian noise to token ids?", 'glossary:why:Gaussian noise'],
+    ["How is masked diffusion different from BERT's 15% masking?", 'glossary:intuition:BERT'],
     ['How can a model be nearly always right when most tokens are hidden?', 'section:data:Why this data is good for teaching'],
     ['What do gradient clipping and warm-up each protect against?', 'glossary:training:Gradient clipping'],
     ['Why is a token revealed with probability (t − s)/t in the ancestral sampler?', 'glossary:beyond:Ancestral sampler'],
@@ -189,7 +266,11 @@ describe('the lesson index', () => {
 
   it('finds a passage of the section for each question it suggests', () => {
     for (const [section, questions] of Object.entries(SUGGESTED_QUESTIONS)) {
-      for (const q of questions) expect(ask(q).map((p) => p.section), q).toContain(section);
+      for (const q of questions)
+        expect(
+          ask(q).map((p) => p.section),
+          q,
+        ).toContain(section);
     }
   });
 

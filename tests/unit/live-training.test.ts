@@ -57,7 +57,13 @@ function harness(storage = new MemoryRuns()) {
     return { client, note: null };
   };
   const handed: { end: RunEnd; label: string }[] = [];
-  const live = new LiveTraining({ connect, backends: () => ['wasm'], nextFrame: (fn) => fn(), storage, handOver: async (end, label) => void handed.push({ end, label }) });
+  const live = new LiveTraining({
+    connect,
+    backends: () => ['wasm'],
+    nextFrame: (fn) => fn(),
+    storage,
+    handOver: async (end, label) => void handed.push({ end, label }),
+  });
   return { live, storage, clients, handed };
 }
 
@@ -79,7 +85,9 @@ describe('saved runs', () => {
     expect(bad({ seed: -1 })).toBe('its seed is not a whole number from 0 to 4294967295');
     expect(bad({ trainer: { ...good.trainer, step: 101 } })).toBe('its step is not between 1 and 100');
     expect(bad({ trainer: { ...good.trainer, rng: [0, 0, 0, 0] } })).toBe('its random-number state is damaged');
-    expect(bad({ trainer: { ...good.trainer, optimizer: { ...good.trainer.optimizer, m: new Float32Array(3) } } })).toBe('its optimizer moments (m) are damaged');
+    expect(bad({ trainer: { ...good.trainer, optimizer: { ...good.trainer.optimizer, m: new Float32Array(3) } } })).toBe(
+      'its optimizer moments (m) are damaged',
+    );
     const nan = new Map(good.weights);
     nan.set('output_head.bias', new Float32Array(16).fill(Number.NaN));
     expect(bad({ weights: nan })).toBe('weight output_head.bias holds a value that is not a finite number');
@@ -97,7 +105,9 @@ describe('saved runs', () => {
     h.storage.stored = { ...(await realSave()), totalSteps: 1e9 };
     await h.live.checkSaved();
     expect(h.live.getSnapshot().interrupted).toBeNull();
-    expect(h.live.getSnapshot().message).toBe('A saved run was found but could not be resumed: its length is wrong: Steps must be a whole number from 1 to 6500. It was discarded.');
+    expect(h.live.getSnapshot().message).toBe(
+      'A saved run was found but could not be resumed: its length is wrong: Steps must be a whole number from 1 to 6500. It was discarded.',
+    );
     expect(h.storage.stored).toBeUndefined();
   }, 60_000);
 

@@ -8,7 +8,10 @@ import { NOTEBOOK } from '../../src/core/recipes.ts';
 describe('masking statistics jobs', () => {
   it('mask a share of tokens within four standard errors of t at every ratio, the same for the same seed', async () => {
     const steps: number[] = [];
-    const out = await maskedFractions({ seed: 42 }, directContext(undefined, (done) => steps.push(done)));
+    const out = await maskedFractions(
+      { seed: 42 },
+      directContext(undefined, (done) => steps.push(done)),
+    );
     const se = (t: number) => Math.sqrt((t * (1 - t)) / (TRIALS * DEFAULT_DATA.seqLen));
     out.t.forEach((t, i) => expect(Math.abs(out.fraction[i] - t)).toBeLessThan(4 * se(t)));
     expect(steps).toEqual(out.t.map((_, i) => i + 1));

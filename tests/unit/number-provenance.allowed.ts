@@ -29,7 +29,11 @@ export function SMALL_INTEGERS_ARE_LABELS(f: Found): boolean {
 
 const exactly = (source: string, value: () => number, tolerance = 1e-9): Allowed => ({ source, value, tolerance });
 /** A percentage as written (38%): the value in percent, to the precision written. */
-const percent = (source: string, share: () => number, decimals = 0): Allowed => ({ source, value: () => 100 * share(), tolerance: 0.5 * 10 ** -decimals + 1e-9 });
+const percent = (source: string, share: () => number, decimals = 0): Allowed => ({
+  source,
+  value: () => 100 * share(),
+  tolerance: 0.5 * 10 ** -decimals + 1e-9,
+});
 const rounded = (source: string, value: () => number, decimals: number): Allowed => ({ source, value, tolerance: 0.5 * 10 ** -decimals + 1e-9 });
 const named = (source: string): Allowed => ({ source });
 const measured = (key: string) => () => QUANTITIES[key].value(readRepoJson);
@@ -41,18 +45,21 @@ const R = () => DEFAULT_DATA.vocabSize - 1;
 const BATCH = () => NOTEBOOK.batchSize;
 const params = () => countParams(DEFAULT_MODEL);
 const layerParams = () => {
-  const d = DEFAULT_MODEL.dModel, f = DEFAULT_MODEL.dFF;
+  const d = DEFAULT_MODEL.dModel,
+    f = DEFAULT_MODEL.dFF;
   return 3 * d * d + 3 * d + d * d + d + f * d + f + d * f + d + 4 * d;
 };
 /** Where the learns checkpoint's gap to the best possible is largest: checked to lie in [0.7, 0.85]. */
 const biggestLearnsGapIn = (lo: number, hi: number, said: number) => () => {
-  const ratios = (readRepoJson('public/pretrained/learns-5000.eval.json') as { ratios: { t: number; accuracy: number; bestPossible: number }[] }).ratios;
+  const ratios = (readRepoJson('public/pretrained/learns-5000.eval.json') as { ratios: { t: number; accuracy: number; bestPossible: number }[] })
+    .ratios;
   const worst = ratios.reduce((a, b) => (b.bestPossible - b.accuracy > a.bestPossible - a.accuracy ? b : a));
   return worst.t >= lo && worst.t <= hi ? said : Number.NaN;
 };
 const BERT = named('BERT (Devlin et al., 2019): 15% of positions chosen; of those 80% [MASK], 10% random, 10% unchanged');
 const tValue = named('a masking ratio chosen for an example or a figure');
-const checkpointSteps = (role: keyof typeof CHECKPOINTS) => exactly(`the ${role} checkpoint's training steps (its file name)`, () => Number(CHECKPOINTS[role].split('-').pop()));
+const checkpointSteps = (role: keyof typeof CHECKPOINTS) =>
+  exactly(`the ${role} checkpoint's training steps (its file name)`, () => Number(CHECKPOINTS[role].split('-').pop()));
 
 export const ALLOWED: Readonly<Record<string, Readonly<Record<string, Allowed>>>> = {
   'src/lesson/content/00-setup.md': { '42': exactly('the default seed', () => 42) },
@@ -114,7 +121,7 @@ export const ALLOWED: Readonly<Record<string, Readonly<Record<string, Allowed>>>
     '3000': exactly("the notebook recipe's steps", () => NOTEBOOK.steps),
     '5000': exactly("the learns recipe's steps", () => LEARNS.steps),
     '6500': exactly("the curriculum recipe's steps", () => CURRICULUM.steps),
-    '42': exactly('the checkpoints\' seed', () => 42),
+    '42': exactly("the checkpoints' seed", () => 42),
     '16': exactly('vocabulary size', V),
     '15': exactly('real tokens a pattern token is drawn from', R),
     '90%': named('the "off the plateau" threshold at t = 0.1 (src/ui/cells/plateau.tsx ESCAPE_ACCURACY)'),
@@ -122,7 +129,11 @@ export const ALLOWED: Readonly<Record<string, Readonly<Record<string, Allowed>>>
     '100': exactly("the learns recipe's warm-up steps", () => LEARNS.schedule.warmupSteps),
     '156': rounded('thousands of parameters', () => params() / 1000, 0),
     '40%': percent("the curriculum's share of the run", () => CURRICULUM.tCurriculum),
-    '0.31': rounded("the curriculum's starting upper bound of t: tMin + 0.3 (1 - tMin)", () => CURRICULUM.tMin + CURRICULUM.tCurriculumStart * (CURRICULUM.tMax - CURRICULUM.tMin), 2),
+    '0.31': rounded(
+      "the curriculum's starting upper bound of t: tMin + 0.3 (1 - tMin)",
+      () => CURRICULUM.tMin + CURRICULUM.tCurriculumStart * (CURRICULUM.tMax - CURRICULUM.tMin),
+      2,
+    ),
   },
   'src/lesson/content/09-exercises.md': { '32': exactly('sequence length', L), '16': exactly('vocabulary size', V) },
   'src/lesson/content/10-results.md': {
@@ -182,7 +193,11 @@ export const ALLOWED: Readonly<Record<string, Readonly<Record<string, Allowed>>>
     '1.0': exactly('gradient clipping norm', () => NOTEBOOK.optimizer.clipNorm!),
     '0.03': exactly("the learns recipe's embedding init std", () => LEARNS.embedInitStd),
     '1.4': rounded("the notebook recipe's plateau loss (its precomputed run's last 500 steps)", measured('curves.notebook.finalLoss'), 1),
-    '0.31': rounded("the curriculum's starting upper bound of t", () => CURRICULUM.tMin + CURRICULUM.tCurriculumStart * (CURRICULUM.tMax - CURRICULUM.tMin), 2),
+    '0.31': rounded(
+      "the curriculum's starting upper bound of t",
+      () => CURRICULUM.tMin + CURRICULUM.tCurriculumStart * (CURRICULUM.tMax - CURRICULUM.tMin),
+      2,
+    ),
     '40%': percent("the curriculum's share of the run", () => CURRICULUM.tCurriculum),
     '38%': rounded("the notebook checkpoint's plateau", () => 100 * measured('eval.notebook.plateau')(), 0),
   },
@@ -192,8 +207,8 @@ export const ALLOWED: Readonly<Record<string, Readonly<Record<string, Allowed>>>
     '0.52': rounded("a perfect model's pooled training loss (bench/loss-floor.ts)", measured('floor.pooled'), 2),
     '0.02': exactly('tMin', () => NOTEBOOK.tMin),
     '38%': rounded("the notebook checkpoint's plateau", () => 100 * measured('eval.notebook.plateau')(), 0),
-    '0.7': exactly('the learns checkpoint\'s largest gap lies in [0.7, 0.85]', biggestLearnsGapIn(0.7, 0.85, 0.7)),
-    '0.85': exactly('the same range\'s upper end', biggestLearnsGapIn(0.7, 0.85, 0.85)),
+    '0.7': exactly("the learns checkpoint's largest gap lies in [0.7, 0.85]", biggestLearnsGapIn(0.7, 0.85, 0.7)),
+    '0.85': exactly("the same range's upper end", biggestLearnsGapIn(0.7, 0.85, 0.85)),
   },
 
   'narration/scripts/01-intro.txt': { 'seven point three': named('7 + 0.3: the worked example'), 'zero point five': tValue },
@@ -210,7 +225,11 @@ export const ALLOWED: Readonly<Record<string, Readonly<Record<string, Allowed>>>
     'zero point two two three': rounded('-ln 0.8', () => -Math.log(0.8), 3),
     'zero point seven three four': rounded('-ln 0.6 - ln 0.8', () => -Math.log(0.6) - Math.log(0.8), 3),
   },
-  'narration/scripts/04-data-setup.txt': { fifteen: exactly('real tokens', R), 'thirty-two': exactly('sequence length', L), sixteen: exactly('vocabulary size', V) },
+  'narration/scripts/04-data-setup.txt': {
+    fifteen: exactly('real tokens', R),
+    'thirty-two': exactly('sequence length', L),
+    sixteen: exactly('vocabulary size', V),
+  },
   'narration/scripts/05-masking-function.txt': { 'thirty-two': exactly('sequence length', L), 'zero point six': tValue, 'zero point eight': tValue },
   'narration/scripts/06-statistics-bert.txt': {
     twenty: named('ratios the fraction-vs-t cell draws'),
@@ -249,7 +268,7 @@ export const ALLOWED: Readonly<Record<string, Readonly<Record<string, Allowed>>>
     'zero point eight': tValue,
     'zero point nine': tValue,
     'zero point seven': exactly("the learns checkpoint's largest gap lies in [0.7, 0.85]", biggestLearnsGapIn(0.7, 0.85, 0.7)),
-    'zero point eight five': exactly('the same range\'s upper end', biggestLearnsGapIn(0.7, 0.85, 0.85)),
+    'zero point eight five': exactly("the same range's upper end", biggestLearnsGapIn(0.7, 0.85, 0.85)),
     'sixty-four': named('"sixty-four bit numbers"'),
     'thirty-two': named('"thirty-two bit numbers"'),
   },
@@ -257,6 +276,6 @@ export const ALLOWED: Readonly<Record<string, Readonly<Record<string, Allowed>>>
   'narration/scripts/13-closing.txt': {
     'fifteen percent': BERT,
     'zero point seven': exactly("the learns checkpoint's largest gap lies in [0.7, 0.85]", biggestLearnsGapIn(0.7, 0.85, 0.7)),
-    'zero point eight five': exactly('the same range\'s upper end', biggestLearnsGapIn(0.7, 0.85, 0.85)),
+    'zero point eight five': exactly("the same range's upper end", biggestLearnsGapIn(0.7, 0.85, 0.85)),
   },
 };

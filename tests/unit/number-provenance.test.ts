@@ -26,8 +26,12 @@ import { ALLOWED, SMALL_INTEGERS_ARE_LABELS, type Allowed } from './number-prove
 
 const CONTENT = 'src/lesson/content';
 const SCRIPTS = 'narration/scripts';
-const prose = readdirSync(repoPath(CONTENT)).filter((f) => f.endsWith('.md')).map((f) => ({ file: `${CONTENT}/${f}`, text: readFileSync(repoPath(`${CONTENT}/${f}`), 'utf8') }));
-const scripts = readdirSync(repoPath(SCRIPTS)).filter((f) => f.endsWith('.txt')).map((f) => ({ file: `${SCRIPTS}/${f}`, text: readFileSync(repoPath(`${SCRIPTS}/${f}`), 'utf8') }));
+const prose = readdirSync(repoPath(CONTENT))
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => ({ file: `${CONTENT}/${f}`, text: readFileSync(repoPath(`${CONTENT}/${f}`), 'utf8') }));
+const scripts = readdirSync(repoPath(SCRIPTS))
+  .filter((f) => f.endsWith('.txt'))
+  .map((f) => ({ file: `${SCRIPTS}/${f}`, text: readFileSync(repoPath(`${SCRIPTS}/${f}`), 'utf8') }));
 
 const quotesIn = (text: string) => [...text.matchAll(VALUE_PATTERN)].map((m) => ({ key: m[1], format: m[2] }));
 
@@ -78,7 +82,9 @@ describe('quoted measurements', () => {
     const broken: Read = () => {
       throw new Error('cannot read public/pretrained/notebook-3000.eval.json: ENOENT');
     };
-    expect(() => expandValues('{{value eval.notebook.plateau pct0}}', broken, 'z.md')).toThrow(/z\.md: cannot read public\/pretrained\/notebook-3000/);
+    expect(() => expandValues('{{value eval.notebook.plateau pct0}}', broken, 'z.md')).toThrow(
+      /z\.md: cannot read public\/pretrained\/notebook-3000/,
+    );
   });
 });
 
@@ -123,7 +129,9 @@ function checkAgainstAllowed(where: string, found: readonly Found[]): string[] {
     const a = allowed[f.text];
     seen.add(f.text);
     if (!a) {
-      problems.push(`${where}: "${f.text}" is written by hand. Quote it from its data file ({{value KEY FORMAT}}) or list its source in number-provenance.allowed.ts.`);
+      problems.push(
+        `${where}: "${f.text}" is written by hand. Quote it from its data file ({{value KEY FORMAT}}) or list its source in number-provenance.allowed.ts.`,
+      );
       continue;
     }
     if ('value' in a) {
@@ -131,7 +139,8 @@ function checkAgainstAllowed(where: string, found: readonly Found[]): string[] {
       if (!(Math.abs(want - f.value) <= a.tolerance)) problems.push(`${where}: "${f.text}" should be ${want} (${a.source}), within ${a.tolerance}`);
     }
   }
-  for (const text of Object.keys(allowed)) if (!seen.has(text)) problems.push(`${where}: "${text}" is listed as allowed but no longer written there: remove it from the list`);
+  for (const text of Object.keys(allowed))
+    if (!seen.has(text)) problems.push(`${where}: "${text}" is listed as allowed but no longer written there: remove it from the list`);
   return problems;
 }
 
@@ -148,7 +157,9 @@ describe('numbers written by hand', () => {
 
   it('in the glossary and the suggested questions: the same', () => {
     const glossary = GLOSSARY.flatMap((g) => digitNumbers(proseClaims(g.definition)));
-    const questions = Object.values(SUGGESTED_QUESTIONS).flat().flatMap((q) => digitNumbers(proseClaims(q)));
+    const questions = Object.values(SUGGESTED_QUESTIONS)
+      .flat()
+      .flatMap((q) => digitNumbers(proseClaims(q)));
     expect([...checkAgainstAllowed('src/lesson/glossary.ts', glossary), ...checkAgainstAllowed('src/lesson/questions.ts', questions)]).toEqual([]);
   });
 

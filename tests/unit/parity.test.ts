@@ -14,8 +14,20 @@ import { trainStep, type Batch } from '../../src/core/training.ts';
 import { readWeights } from '../../src/core/weights.ts';
 import { fixture, fixtureJson, NODE_BACKENDS, useBackend } from '../helpers/backends.ts';
 
-interface Case { tokens: number[]; x0: number[]; t: number; probs: number[][] }
-interface Step { x0: number[][]; t: number[]; mask: number[][]; lr: number; loss: number; grad_norm_before_clip: number }
+interface Case {
+  tokens: number[];
+  x0: number[];
+  t: number;
+  probs: number[][];
+}
+interface Step {
+  x0: number[][];
+  t: number[];
+  mask: number[][];
+  lr: number;
+  loss: number;
+  grad_norm_before_clip: number;
+}
 
 const cases = fixtureJson<{ cases: Case[] }>('cases.json').cases;
 const steps = fixtureJson<{ steps: Step[] }>('train_steps.json').steps;
@@ -94,7 +106,9 @@ describe.each(NODE_BACKENDS)('parity with PyTorch on %s', (backend) => {
   }
 
   function weightDiffs(ours: Map<string, Float32Array>, file: string): { worst: number; over: number; count: number } {
-    let worst = 0, over = 0, count = 0;
+    let worst = 0,
+      over = 0,
+      count = 0;
     for (const [name, ref] of readWeights(fixture(file), DEFAULT_MODEL)) {
       const o = ours.get(name)!;
       for (let i = 0; i < ref.length; i++) {

@@ -56,7 +56,14 @@ describe('minimal period', () => {
 
 describe('isPerfectlyPeriodic: could the data have made it?', () => {
   it('accepts tilings of 2, 3 or 4 tokens, and constants (a tiled "a a")', () => {
-    for (const pattern of [[4, 4], [4, 9], [1, 2, 3], [15, 1, 15, 2], [6, 1, 6, 1]]) expect(isPerfectlyPeriodic(tile(pattern))).toBe(true);
+    for (const pattern of [
+      [4, 4],
+      [4, 9],
+      [1, 2, 3],
+      [15, 1, 15, 2],
+      [6, 1, 6, 1],
+    ])
+      expect(isPerfectlyPeriodic(tile(pattern))).toBe(true);
   });
 
   it('rejects a longer period, one wrong token, a [MASK], and ids outside 1..V-1', () => {

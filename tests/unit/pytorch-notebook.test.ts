@@ -39,7 +39,9 @@ function run(file: string, args: string[], timeout: number): Promise<{ code: num
   return new Promise((resolve) => {
     // One thread: the machine is shared, and the answer does not depend on it.
     const env = { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-    execFile(file, args, { timeout, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+    execFile(file, args, { timeout, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -90,7 +92,9 @@ describe('the PyTorch notebook, run in PyTorch', () => {
       run(process.execPath, [BIN, 'eval', '--weights', CHECKPOINT, '--seqs', String(SEQS), '--seed', '11', '--json'], 540_000),
     ]);
     if (py.code !== 0) {
-      throw new Error(`the notebook's code failed in ${PYTHON} (exit ${py.code}). PyTorch comes from Debian: apt-get install -y python3-torch.\n${py.stderr.slice(-3000)}`);
+      throw new Error(
+        `the notebook's code failed in ${PYTHON} (exit ${py.code}). PyTorch comes from Debian: apt-get install -y python3-torch.\n${py.stderr.slice(-3000)}`,
+      );
     }
     expect(ev.code, ev.stderr).toBe(0);
     const line = py.stdout.split('\n').find((l) => l.startsWith('UNMASK-RESULTS '))!;
@@ -124,13 +128,20 @@ describe('the PyTorch notebook, run in PyTorch', () => {
     const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0));
     loadWeights(model, weights);
     const before = tf.memory().numTensors;
-    const B = cases.length, L = cases[0].tokens.length;
-    const xt = tf.tensor2d(cases.flatMap((c) => c.tokens), [B, L], 'int32');
+    const B = cases.length,
+      L = cases[0].tokens.length;
+    const xt = tf.tensor2d(
+      cases.flatMap((c) => c.tokens),
+      [B, L],
+      'int32',
+    );
     const t = tf.tensor2d(cases.map((c) => [c.t]));
     const ours = await model.predictProbs(xt, t);
     tf.dispose([xt, t]);
     let worst = 0;
-    python.probs.forEach((row, b) => row.forEach((probs, i) => probs.forEach((p, v) => (worst = Math.max(worst, Math.abs(p - ours[(b * L + i) * 16 + v]))))));
+    python.probs.forEach((row, b) =>
+      row.forEach((probs, i) => probs.forEach((p, v) => (worst = Math.max(worst, Math.abs(p - ours[(b * L + i) * 16 + v]))))),
+    );
     console.log(`largest |p(PyTorch) - p(ours)| over ${B} cases x ${L} positions x 16 tokens: ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-5);
     expect(tf.memory().numTensors).toBe(before);
@@ -141,7 +152,7 @@ describe('the PyTorch notebook, run in PyTorch', () => {
     for (const row of python.table) expect(row.best_possible).toBeCloseTo(exactBestPossibleAccuracy(row.t, DEFAULT_DATA), 9);
   });
 
-  it('reproduces `unmask eval`\'s accuracy table within sampling error', () => {
+  it("reproduces `unmask eval`'s accuracy table within sampling error", () => {
     expect(python.table).toHaveLength(15);
     const L = DEFAULT_DATA.seqLen;
     const report: string[] = [];
@@ -156,16 +167,17 @@ describe('the PyTorch notebook, run in PyTorch', () => {
       const perSide = (p * (1 - p) * (1 + (1 - nb.t) / (L * nb.t))) / SEQS;
       const se = Math.sqrt(2 * perSide);
       const diff = nb.accuracy - ev.accuracy;
-      report.push(`t=${nb.t.toFixed(3)} notebook ${(100 * nb.accuracy).toFixed(2)}% eval ${(100 * ev.accuracy).toFixed(2)}% diff ${(100 * diff).toFixed(2)} se ${(100 * se).toFixed(2)} (${(diff / se).toFixed(2)}σ)`);
+      report.push(
+        `t=${nb.t.toFixed(3)} notebook ${(100 * nb.accuracy).toFixed(2)}% eval ${(100 * ev.accuracy).toFixed(2)}% diff ${(100 * diff).toFixed(2)} se ${(100 * se).toFixed(2)} (${(diff / se).toFixed(2)}σ)`,
+      );
       expect(Math.abs(diff), report.at(-1)).toBeLessThanOrEqual(Z * se + 1e-4); // + the eval JSON's 4-decimal rounding
     });
     console.log(report.join('\n'));
   });
-
 });
 
 describe('the notebook generator', () => {
-  it('refuses weights that are not this lesson\'s model, and bad options', () => {
+  it("refuses weights that are not this lesson's model, and bad options", () => {
     expect(() => pytorchNotebook({ weights: new Uint8Array([1, 2, 3]), label: 'x' })).toThrow(WeightsError);
     expect(() => pytorchNotebook({ weights, label: 'x', seqsPerRatio: 0 })).toThrow(RangeError);
     expect(() => pytorchNotebook({ weights, label: 'x', seed: -1 })).toThrow(RangeError);

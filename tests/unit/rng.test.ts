@@ -3,7 +3,9 @@ import { Rng } from '../../src/core/rng.ts';
 
 describe('Rng', () => {
   it('is deterministic for a seed and differs across seeds', () => {
-    const a = new Rng(42), b = new Rng(42), c = new Rng(43);
+    const a = new Rng(42),
+      b = new Rng(42),
+      c = new Rng(43);
     const xs = Array.from({ length: 8 }, () => a.nextUint32());
     expect(Array.from({ length: 8 }, () => b.nextUint32())).toEqual(xs);
     expect(Array.from({ length: 8 }, () => c.nextUint32())).not.toEqual(xs);
@@ -12,12 +14,19 @@ describe('Rng', () => {
   it('gives uniforms in [0,1) with the right mean and variance', () => {
     const r = new Rng(7);
     const n = 200_000;
-    let s = 0, s2 = 0, lo = 1, hi = 0;
+    let s = 0,
+      s2 = 0,
+      lo = 1,
+      hi = 0;
     for (let i = 0; i < n; i++) {
       const u = r.next();
-      s += u; s2 += u * u; lo = Math.min(lo, u); hi = Math.max(hi, u);
+      s += u;
+      s2 += u * u;
+      lo = Math.min(lo, u);
+      hi = Math.max(hi, u);
     }
-    const mean = s / n, variance = s2 / n - mean * mean;
+    const mean = s / n,
+      variance = s2 / n - mean * mean;
     expect(lo).toBeGreaterThanOrEqual(0);
     expect(hi).toBeLessThan(1);
     // 4 standard errors: sd of the mean is sqrt(1/12/n).
@@ -55,7 +64,8 @@ describe('Rng', () => {
 describe('Rng.keepMask', () => {
   it('makes exactly the masks, and leaves exactly the state, that one nextUint32 a value would', () => {
     for (const rate of [0, 1e-12, 0.1, 0.5, 0.999, 1]) {
-      const a = new Rng(7), b = new Rng(7);
+      const a = new Rng(7),
+        b = new Rng(7);
       a.nextUint32(); // state words in both representations
       b.nextUint32();
       const cut = rate * 4294967296;

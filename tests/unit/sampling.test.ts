@@ -180,7 +180,9 @@ describe('samplers: invariants, with a fast denoiser', () => {
     const abort = new AbortController();
     const seen: number[] = [];
     const r = await sample(bayesDenoiser(), new Rng(3), {
-      steps: 8, batch: 2, signal: abort.signal,
+      steps: 8,
+      batch: 2,
+      signal: abort.signal,
       onStep: async (s) => {
         await new Promise((done) => setTimeout(done, 1));
         seen.push(s.step);

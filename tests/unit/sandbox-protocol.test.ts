@@ -26,7 +26,13 @@ const report = (r: Partial<RunReport>): RunReport => ({ cases: [], leaks: NO_LEA
 
 describe('decoding a report from the sandbox', () => {
   it('reads back what the runtime sent, NaN and infinities included', () => {
-    const sent = report({ cases: [{ output: { loss: Number.NaN, nMasked: 3 } }, { output: [Number.POSITIVE_INFINITY, -Infinity, 'a', true, null] }, { problem: { message: 'boom', line: 4, column: null } }] });
+    const sent = report({
+      cases: [
+        { output: { loss: Number.NaN, nMasked: 3 } },
+        { output: [Number.POSITIVE_INFINITY, -Infinity, 'a', true, null] },
+        { problem: { message: 'boom', line: 4, column: null } },
+      ],
+    });
     const got = decodeReport(encodeReport(sent), 4);
     expect(got.ok).toBe(true);
     if (!got.ok) return;
@@ -40,8 +46,16 @@ describe('decoding a report from the sandbox', () => {
     ['not text', 42, /not text/],
     ['not JSON', '{"cases": [', /not JSON/],
     ['a field that claims a pass', JSON.stringify({ cases: [], leaks: NO_LEAKS, passed: true }), /unexpected field "passed"/],
-    ['a case with a verdict in it', JSON.stringify({ cases: [{ output: 1, passed: true }], leaks: NO_LEAKS }), /case 0 has an unexpected field "passed"/],
-    ['logits shipped back from the sandbox', JSON.stringify({ cases: [{ output: 1, logits: [1, 2] }], leaks: NO_LEAKS }), /unexpected field "logits"/],
+    [
+      'a case with a verdict in it',
+      JSON.stringify({ cases: [{ output: 1, passed: true }], leaks: NO_LEAKS }),
+      /case 0 has an unexpected field "passed"/,
+    ],
+    [
+      'logits shipped back from the sandbox',
+      JSON.stringify({ cases: [{ output: 1, logits: [1, 2] }], leaks: NO_LEAKS }),
+      /unexpected field "logits"/,
+    ],
     ['more cases than were sent', JSON.stringify({ cases: [{}, {}, {}, {}, {}], leaks: NO_LEAKS }), /at most 4 cases/],
     ['a leak count that is not a count', JSON.stringify({ cases: [], leaks: { ...NO_LEAKS, kept: -1 } }), /kept is not a count/],
     ['a fractional leak count', JSON.stringify({ cases: [], leaks: { ...NO_LEAKS, undisposed: 1.5 } }), /undisposed is not a count/],
@@ -49,8 +63,16 @@ describe('decoding a report from the sandbox', () => {
     ['a problem with no message', JSON.stringify({ problem: { message: '', line: 1, column: 1 }, cases: [], leaks: NO_LEAKS }), /malformed/],
     ['a problem at line 0', JSON.stringify({ problem: { message: 'x', line: 0, column: null }, cases: [], leaks: NO_LEAKS }), /malformed/],
     ['an output nested too deeply', JSON.stringify({ cases: [{ output: [[[[[[[[[[1]]]]]]]]]] }], leaks: NO_LEAKS }), /nested too deeply/],
-    ['an output too large', JSON.stringify({ cases: [{ output: Array.from({ length: REPORT_LIMITS.nodes }, () => 0) }], leaks: NO_LEAKS }), /too large/],
-    ['an object with too many fields', JSON.stringify({ cases: [{ output: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, i])) }], leaks: NO_LEAKS }), /too many fields/],
+    [
+      'an output too large',
+      JSON.stringify({ cases: [{ output: Array.from({ length: REPORT_LIMITS.nodes }, () => 0) }], leaks: NO_LEAKS }),
+      /too large/,
+    ],
+    [
+      'an object with too many fields',
+      JSON.stringify({ cases: [{ output: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, i])) }], leaks: NO_LEAKS }),
+      /too many fields/,
+    ],
   ])('refuses %s', (_, json, why) => {
     const got = decodeReport(json, 4);
     expect(got.ok).toBe(false);
@@ -58,7 +80,10 @@ describe('decoding a report from the sandbox', () => {
   });
 
   it('keeps a "__proto__" key as plain data, and cuts long strings', () => {
-    const got = decodeReport('{"cases":[{"output":{"__proto__":{"polluted":true},"s":"' + 'x'.repeat(5000) + '"}}],"leaks":{"undisposed":0,"kept":0,"inTimers":0}}', 1);
+    const got = decodeReport(
+      '{"cases":[{"output":{"__proto__":{"polluted":true},"s":"' + 'x'.repeat(5000) + '"}}],"leaks":{"undisposed":0,"kept":0,"inTimers":0}}',
+      1,
+    );
     expect(got.ok).toBe(true);
     if (!got.ok) return;
     const out = got.report.cases[0].output as Record<string, unknown>;
@@ -82,7 +107,10 @@ describe('the verdict, on the trusted side', () => {
 
   const V = DEFAULT_MODEL.vocabSize;
   /** What a correct computeSingleLoss returns on each case, from the trusted logits. */
-  const rightLosses = () => cases.map(({ c }, i) => ({ output: { loss: lossVariants({ ...c, label: '', hidden: false, logits: logits[i], V }).reference, nMasked: c.mask.reduce((s, m) => s + m, 0) } }));
+  const rightLosses = () =>
+    cases.map(({ c }, i) => ({
+      output: { loss: lossVariants({ ...c, label: '', hidden: false, logits: logits[i], V }).reference, nMasked: c.mask.reduce((s, m) => s + m, 0) },
+    }));
 
   it('passes outputs that match the reference, and only all four', () => {
     expect(verdict('todo-1', cases, logits, report({ cases: rightLosses() }), V).passed).toBe(true);
@@ -107,14 +135,22 @@ describe('the verdict, on the trusted side', () => {
   });
 
   it('passes predictions made by the reference predictMasked, as Results uses them', async () => {
-    const outputs = await Promise.all(cases.map(async ({ c }) => ({ output: JSON.parse(JSON.stringify(await predictMasked(model, c.xt, c.t, c.k))) })));
+    const outputs = await Promise.all(
+      cases.map(async ({ c }) => ({ output: JSON.parse(JSON.stringify(await predictMasked(model, c.xt, c.t, c.k))) })),
+    );
     const r = verdict('todo-2', cases, logits, report({ cases: outputs }), V);
     expect(r.checks.map((c) => c.message)).toEqual(['', '', '', '']);
     expect(r.passed).toBe(true);
   });
 
   it('stops at a problem, and says it', () => {
-    const r = verdict('todo-1', cases, logits, report({ cases: [...rightLosses().slice(0, 1), { problem: { message: 'TypeError: x', line: 3, column: null } }] }), V);
+    const r = verdict(
+      'todo-1',
+      cases,
+      logits,
+      report({ cases: [...rightLosses().slice(0, 1), { problem: { message: 'TypeError: x', line: 3, column: null } }] }),
+      V,
+    );
     expect(r.passed).toBe(false);
     expect(r.problem).toEqual({ message: 'TypeError: x', line: 3, column: null });
     expect(r.checks).toHaveLength(1);
@@ -130,11 +166,15 @@ describe('the verdict, on the trusted side', () => {
 describe('problems, explained for the exercise', () => {
   const problem = (message: string) => ({ message, line: 5, column: null });
   it('adds what a tfjs or JavaScript error means here, once', () => {
-    expect(explainProblem('todo-2', problem('Error: Softmax along a non-last dimension is not yet supported. Logits was rank 3 and dim was 1')).message).toMatch(/with no axis\.$/);
+    expect(
+      explainProblem('todo-2', problem('Error: Softmax along a non-last dimension is not yet supported. Logits was rank 3 and dim was 1')).message,
+    ).toMatch(/with no axis\.$/);
     const once = explainProblem('todo-2', problem("TypeError: Cannot read properties of undefined (reading 'map')"));
     expect(once.message).toMatch(/tok\[0\]\[position\]\[j\]/);
     expect(explainProblem('todo-2', once).message).toBe(once.message);
-    expect(explainProblem('todo-3', problem("TypeError: Cannot read properties of undefined (reading '3')")).message).toMatch(/probs\[i\] one per token/);
+    expect(explainProblem('todo-3', problem("TypeError: Cannot read properties of undefined (reading '3')")).message).toMatch(
+      /probs\[i\] one per token/,
+    );
     expect(explainProblem('todo-1', problem('ReferenceError: logits is not defined'))).toEqual(problem('ReferenceError: logits is not defined'));
   });
 });
@@ -151,8 +191,12 @@ describe('a pass with the solution shown', () => {
 describe('the leak report', () => {
   it('says nothing about a few tensors, and counts kept and timer-made ones however few', () => {
     expect(describeLeaks({ undisposed: 12, kept: 0, inTimers: 0 })).toBeNull();
-    expect(describeLeaks({ undisposed: 140, kept: 0, inTimers: 0 })).toMatch(/^Your code left 140 tensors undisposed\. They went away with the sandbox/);
-    expect(describeLeaks({ undisposed: 3, kept: 1, inTimers: 2 })).toMatch(/^Your code left 3 tensors undisposed \(1 kept with tf.keep, which no tf.tidy frees; 2 made by a timer after your function had returned\)/);
+    expect(describeLeaks({ undisposed: 140, kept: 0, inTimers: 0 })).toMatch(
+      /^Your code left 140 tensors undisposed\. They went away with the sandbox/,
+    );
+    expect(describeLeaks({ undisposed: 3, kept: 1, inTimers: 2 })).toMatch(
+      /^Your code left 3 tensors undisposed \(1 kept with tf.keep, which no tf.tidy frees; 2 made by a timer after your function had returned\)/,
+    );
   });
 });
 
@@ -169,7 +213,7 @@ describe('the policies', () => {
     expect(frameDocument(SANDBOX_BOOTSTRAP_HASH)).toContain(`<script>${FRAME_BOOTSTRAP}</script>`);
   });
 
-  it("lock the sandbox frame out of the network, eval and wasm", () => {
+  it('lock the sandbox frame out of the network, eval and wasm', () => {
     const policy = frameCsp(SANDBOX_BOOTSTRAP_HASH);
     expect(policy).toContain("connect-src 'none'");
     expect(policy).toContain("default-src 'none'");

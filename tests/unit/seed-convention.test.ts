@@ -25,7 +25,7 @@ describe('one seed convention', () => {
     for (const bad of [-1, 1.5, 2 ** 32, Number.NaN]) expect(() => runSeeds(bad)).toThrow(/seed must be a whole number from 0 to 4294967295/);
   });
 
-  it('trains the same weights, bit for bit, in the CLI and in the page\'s session', async () => {
+  it("trains the same weights, bit for bit, in the CLI and in the page's session", async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'unmask-seed-')), 'cli.safetensors');
     const quiet = [vi.spyOn(console, 'log').mockImplementation(() => undefined), vi.spyOn(console, 'error').mockImplementation(() => undefined)];
     let code: number;

@@ -56,10 +56,12 @@ describe('training session on words (wasm)', () => {
     expect(tf.memory().numTensors).toBe(before);
   }, 300_000);
 
-  it('refuses a broken word list with the list\'s own message', async () => {
+  it("refuses a broken word list with the list's own message", async () => {
     const { session, of } = recorded();
     await session.run({ recipe: 'words', totalSteps: 10, seed: 3, words: `${WORDS}\nParis\n` }, null);
-    expect(of('failed').map((e) => e.message)).toEqual(['Training could not start: the word list, line 57343: "Paris" is not a word of 3 to 11 letters a-z']);
+    expect(of('failed').map((e) => e.message)).toEqual([
+      'Training could not start: the word list, line 57343: "Paris" is not a word of 3 to 11 letters a-z',
+    ]);
     expect(of('progress')).toEqual([]);
   });
 });

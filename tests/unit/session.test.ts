@@ -20,13 +20,16 @@ const spec = { recipe: 'learns', totalSteps: 52, seed: 3 };
 function recorded(options: SessionOptions = {}) {
   const events: SessionEvent[] = [];
   const waiters: { match: (e: SessionEvent) => boolean; resolve: (e: SessionEvent) => void }[] = [];
-  const session = new TrainingSession((e) => {
-    events.push(e);
-    for (const w of waiters.filter((w) => w.match(e))) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(e);
-    }
-  }, { recipe: () => small, ...options });
+  const session = new TrainingSession(
+    (e) => {
+      events.push(e);
+      for (const w of waiters.filter((w) => w.match(e))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(e);
+      }
+    },
+    { recipe: () => small, ...options },
+  );
   const until = (match: (e: SessionEvent) => boolean) => new Promise<SessionEvent>((resolve) => waiters.push({ match, resolve }));
   const of = <T extends SessionEvent['type']>(type: T) => events.filter((e): e is Extract<SessionEvent, { type: T }> => e.type === type);
   return { session, events, until, of };

@@ -13,7 +13,11 @@ import { Trainer } from '../../src/core/training.ts';
 import { readWeights } from '../../src/core/weights.ts';
 import { fixture, fixtureJson, useBackend } from '../helpers/backends.ts';
 
-interface Case { tokens: number[]; t: number; probs: number[][] }
+interface Case {
+  tokens: number[];
+  t: number;
+  probs: number[][];
+}
 const cases = fixtureJson<{ cases: Case[] }>('cases.json').cases;
 
 /** A model of the given variant carrying the PyTorch fixture's weights. */
@@ -25,8 +29,15 @@ function fixtureModel(timeInput?: TimeInput): DiffusionLM {
 
 /** Eval-mode probabilities of one sequence at each t in `ts`. */
 async function probsAt(model: DiffusionLM, tokens: number[], ts: number[]): Promise<Float32Array> {
-  const xt = tf.tensor2d(ts.map(() => tokens), [ts.length, tokens.length], 'int32');
-  const t = tf.tensor2d(ts.map((v) => [v]), [ts.length, 1]);
+  const xt = tf.tensor2d(
+    ts.map(() => tokens),
+    [ts.length, tokens.length],
+    'int32',
+  );
+  const t = tf.tensor2d(
+    ts.map((v) => [v]),
+    [ts.length, 1],
+  );
   try {
     return await model.predictProbs(xt, t);
   } finally {
@@ -89,7 +100,10 @@ describe('time input (wasm)', () => {
     const d = DEFAULT_MODEL.dModel;
     const table = sinusoidalTable(1001, d); // rows 0..1000, PyTorch's float32 recipe
     const steps = [0, 1, 37, 250, 999, 1000];
-    const t = tf.tensor2d(steps.map((k) => [k / 1000]), [steps.length, 1]);
+    const t = tf.tensor2d(
+      steps.map((k) => [k / 1000]),
+      [steps.length, 1],
+    );
     const emb = model.timeEmbedding(t)!;
     const got = await emb.data();
     tf.dispose([t, emb]);
@@ -143,7 +157,8 @@ describe('time input (wasm)', () => {
     const end = await model.stateDict();
     for (const [name, w] of end) {
       const moved = maxAbsDiff(w, start.get(name)!);
-      if (name.startsWith('time_mlp.')) expect(moved, name).toBe(0); // not stepped, not even weight-decayed
+      if (name.startsWith('time_mlp.'))
+        expect(moved, name).toBe(0); // not stepped, not even weight-decayed
       else if (name.endsWith('output_head.weight')) expect(moved).toBeGreaterThan(1e-4);
     }
     trainer.dispose();
@@ -167,7 +182,15 @@ describe('recipes and overrides', () => {
 
   it('applies overrides on top of a recipe and leaves the recipe alone', () => {
     const r = withOverrides(LEARNS, { timeInput: 'none', loss: 'elbo', batchSize: 16, dropout: 0.2, ignoreTime: true });
-    expect(r).toMatchObject({ name: 'learns', timeInput: 'none', loss: 'elbo', batchSize: 16, dropout: 0.2, ignoreTime: true, schedule: LEARNS.schedule });
+    expect(r).toMatchObject({
+      name: 'learns',
+      timeInput: 'none',
+      loss: 'elbo',
+      batchSize: 16,
+      dropout: 0.2,
+      ignoreTime: true,
+      schedule: LEARNS.schedule,
+    });
     expect(Object.isFrozen(r)).toBe(true);
     expect(LEARNS.timeInput).toBe('learned');
     expect(withOverrides(LEARNS, undefined)).toBe(LEARNS);
@@ -183,6 +206,8 @@ describe('recipes and overrides', () => {
     expect(bad({ batchSize: 2.5 })).toThrow(/batchSize/);
     expect(bad({ dropout: 1 })).toThrow('dropout must be a number in [0, 1), got 1');
     expect(bad({ ignoreTime: 'yes' })).toThrow('ignoreTime must be true or false, got "yes"');
-    expect(bad({ steps: 10 })).toThrow('cannot override "steps"; a recipe\'s overridable settings are: timeInput, loss, batchSize, dropout, ignoreTime');
+    expect(bad({ steps: 10 })).toThrow(
+      'cannot override "steps"; a recipe\'s overridable settings are: timeInput, loss, batchSize, dropout, ignoreTime',
+    );
   });
 });

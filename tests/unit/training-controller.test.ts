@@ -58,7 +58,10 @@ class ManualTimers implements Timers {
 
 const spec: RunSpec = { recipe: 'learns', totalSteps: 200, seed: 7 };
 const weights = (v: number): [string, Float32Array][] => [['w', new Float32Array([v, v])]];
-const state = (step: number): RunState => ({ trainer: { step, rng: [1, 2, 3, 4], optimizer: { step, m: new Float32Array(2), v: new Float32Array(2) } }, weights: weights(step) });
+const state = (step: number): RunState => ({
+  trainer: { step, rng: [1, 2, 3, 4], optimizer: { step, m: new Float32Array(2), v: new Float32Array(2) } },
+  weights: weights(step),
+});
 
 function setup(order = ['webgl', 'wasm'], options: { startGate?: Promise<void>; onSave?: (s: SavePoint) => Promise<void> } = {}) {
   const clients: ScriptedClient[] = [];
@@ -127,7 +130,11 @@ describe('training controller', () => {
     t.last().emit({ type: 'ended', reason: 'paused', step: 12, message: 'Paused after step 12 of 200.', weights: null });
     t.last().emit({ type: 'lost', step: 12, message: 'the WebGL context was lost' });
     await t.flush();
-    expect(t.controller.getSnapshot()).toMatchObject({ phase: 'paused', step: 12, notice: 'While paused, the WebGL context was lost. Resume carries on from the save at step 12 on wasm.' });
+    expect(t.controller.getSnapshot()).toMatchObject({
+      phase: 'paused',
+      step: 12,
+      notice: 'While paused, the WebGL context was lost. Resume carries on from the save at step 12 on wasm.',
+    });
     expect(t.last().calls).toEqual([]); // nothing runs until Resume
     await t.controller.resume();
     expect(t.last().calls).toEqual(['run learns from 12']);

@@ -33,8 +33,17 @@ async function on(backend: 'cpu' | 'wasm', f: () => tf.Tensor | tf.Tensor[]): Pr
 }
 
 /** The worst error of `got` = op(a) op(b) against float64, in units of 2^-24 * sum_k |a_ik b_kj|. */
-function productErrors(got: Float32Array, a: Float32Array, sa: number[], b: Float32Array, sb: number[], ta: boolean, tb: boolean): { worst: number; k: number } {
-  const [a0, a1] = sa.slice(-2), [b0, b1] = sb.slice(-2);
+function productErrors(
+  got: Float32Array,
+  a: Float32Array,
+  sa: number[],
+  b: Float32Array,
+  sb: number[],
+  ta: boolean,
+  tb: boolean,
+): { worst: number; k: number } {
+  const [a0, a1] = sa.slice(-2),
+    [b0, b1] = sb.slice(-2);
   const [m, k] = ta ? [a1, a0] : [a0, a1];
   const n = tb ? b0 : b1;
   const batch = a.length / (m * k);
@@ -42,7 +51,8 @@ function productErrors(got: Float32Array, a: Float32Array, sa: number[], b: Floa
   for (let p = 0; p < batch; p++) {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
-        let exact = 0, scale = 0;
+        let exact = 0,
+          scale = 0;
         for (let q = 0; q < k; q++) {
           const x = a[p * m * k + (ta ? q * m + i : i * k + q)] * b[p * k * n + (tb ? j * k + q : q * n + j)];
           exact += x;
@@ -90,12 +100,15 @@ describe('wasm kernels', () => {
       const { WASM_BYTES, WASM_BYTES_PLAIN } = (await import(generatedPath(wat))) as { WASM_BYTES: Uint8Array; WASM_BYTES_PLAIN?: Uint8Array };
       expect(Array.from(await assemble(wat, readWat(wat))), wat).toEqual(Array.from(WASM_BYTES));
       const plain = plainSimd(readWat(wat));
-      expect(plain === null ? undefined : Array.from(await assemble(wat, plain)), `${wat}, plain SIMD`).toEqual(WASM_BYTES_PLAIN && Array.from(WASM_BYTES_PLAIN));
+      expect(plain === null ? undefined : Array.from(await assemble(wat, plain)), `${wat}, plain SIMD`).toEqual(
+        WASM_BYTES_PLAIN && Array.from(WASM_BYTES_PLAIN),
+      );
     }
   });
 
   it('write a plain-SIMD twin: each relaxed multiply-add becomes a multiply, then an add', () => {
-    const source = ';; (f32x4.relaxed_madd x y z) in a comment\n(local.set $x (f32x4.relaxed_madd (v128.load32_splat (local.get $a)) (local.get $w)\n  (f32x4.relaxed_madd (local.get $s) (local.get $t) (local.get $x))))';
+    const source =
+      ';; (f32x4.relaxed_madd x y z) in a comment\n(local.set $x (f32x4.relaxed_madd (v128.load32_splat (local.get $a)) (local.get $w)\n  (f32x4.relaxed_madd (local.get $s) (local.get $t) (local.get $x))))';
     expect(plainSimd(source)).toBe(
       '\n(local.set $x (f32x4.add (f32x4.mul (v128.load32_splat (local.get $a)) (local.get $w)) (f32x4.add (f32x4.mul (local.get $s) (local.get $t)) (local.get $x))))',
     );
@@ -136,7 +149,8 @@ describe('wasm kernels', () => {
   for (const variant of variants) {
     for (const [sa, sb, ta, tb] of products) {
       it(`multiply [${sa}]${ta ? 'ᵀ' : ''} x [${sb}]${tb ? 'ᵀ' : ''} to float32 accuracy (${variant})`, async () => {
-        const a = values(sa, 1), b = values(sb, 2);
+        const a = values(sa, 1),
+          b = values(sb, 2);
         const f = () => tf.matMul(tf.tensor(a, sa), tf.tensor(b, sb), ta, tb);
         await selectBackend(['wasm']);
         const was = useSimdVariant(variant);
@@ -154,7 +168,14 @@ describe('wasm kernels', () => {
   }
 
   // [N, in] -> [N, out]: the model's layers, a long k that is summed in slices, and odd sizes.
-  const denseShapes: Array<[number, number, number]> = [[2048, 64, 256], [2048, 256, 64], [64, 64, 192], [7, 8, 20], [1, 4, 4], [3, 1100, 4]];
+  const denseShapes: Array<[number, number, number]> = [
+    [2048, 64, 256],
+    [2048, 256, 64],
+    [64, 64, 192],
+    [7, 8, 20],
+    [1, 4, 4],
+    [3, 1100, 4],
+  ];
   for (const [N, inSize, outSize] of denseShapes) {
     for (const activation of ['linear', 'relu'] as const) {
       it(`run a ${activation} dense layer [${N}, ${inSize}] -> ${outSize} and its gradients in one kernel each, as cpu does`, async () => {
@@ -163,7 +184,9 @@ describe('wasm kernels', () => {
           const w = tf.tensor2d(values([inSize, outSize], 8), [inSize, outSize]);
           const b = tf.tensor1d(values([outSize], 9));
           const r = tf.tensor2d(values([N, outSize], 10), [N, outSize]); // weights a loss so every output matters differently
-          const { value, grads } = tf.valueAndGrads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(dense(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D, activation), r)))([x, w, b]);
+          const { value, grads } = tf.valueAndGrads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+            tf.sum(tf.mul(dense(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D, activation), r)),
+          )([x, w, b]);
           return [dense(x, w, b, activation), value, ...grads];
         };
         const cpu = await on('cpu', f);
@@ -185,11 +208,13 @@ describe('wasm kernels', () => {
     }
   }
 
-  it('save a dense layer\'s output for its gradient only behind a ReLU', async () => {
+  it("save a dense layer's output for its gradient only behind a ReLU", async () => {
     await selectBackend(['wasm']);
     // Each saved tensor is a clone (an Identity launch); the loss around the layer saves the same either way.
     const clones = async (activation: 'linear' | 'relu') => {
-      const x = tf.tensor2d(values([8, 8], 28), [8, 8]), w = tf.tensor2d(values([8, 8], 29), [8, 8]), b = tf.tensor1d(values([8], 30));
+      const x = tf.tensor2d(values([8, 8], 28), [8, 8]),
+        w = tf.tensor2d(values([8, 8], 29), [8, 8]),
+        b = tf.tensor1d(values([8], 30));
       const info = await tf.profile(() => void tf.dispose(tf.grads((xx: tf.Tensor) => tf.sum(dense(xx as tf.Tensor2D, w, b, activation)))([x])));
       tf.dispose([x, w, b]);
       return info.kernels.filter((k) => k.name === 'Identity').length;
@@ -198,7 +223,11 @@ describe('wasm kernels', () => {
   });
 
   // [N, d]: the model's, odd row counts, and single lanes.
-  for (const [N, d] of [[2048, 64], [7, 4], [3, 12]]) {
+  for (const [N, d] of [
+    [2048, 64],
+    [7, 4],
+    [3, 12],
+  ]) {
     it(`run layer norm [${N}, ${d}] and its gradients in one kernel each, as cpu does`, async () => {
       const f = () => {
         // An offset and a scale (0.5 to 1.5) per row, as the residual stream has, so centring matters.
@@ -206,7 +235,9 @@ describe('wasm kernels', () => {
         const gamma = tf.add(tf.tensor1d(values([d], 13)), 1) as tf.Tensor1D;
         const beta = tf.tensor1d(values([d], 14));
         const r = tf.tensor2d(values([N, d], 15), [N, d]);
-        const { value, grads } = tf.valueAndGrads((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(layerNorm(xx as tf.Tensor2D, gg as tf.Tensor1D, bb as tf.Tensor1D, 1e-5), r)))([x, gamma, beta]);
+        const { value, grads } = tf.valueAndGrads((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) =>
+          tf.sum(tf.mul(layerNorm(xx as tf.Tensor2D, gg as tf.Tensor1D, bb as tf.Tensor1D, 1e-5), r)),
+        )([x, gamma, beta]);
         return [layerNorm(x as tf.Tensor2D, gamma, beta, 1e-5), value, ...grads];
       };
       const cpu = await on('cpu', f);
@@ -224,14 +255,19 @@ describe('wasm kernels', () => {
   }
 
   // [B, L, H, dh]: the model's, and a small odd one.
-  const attentionShapes: Array<[number, number, number, number, SimdVariant]> = [[64, 32, 4, 16, 'fused multiply-add'], [3, 8, 2, 4, 'fused multiply-add'], [3, 8, 2, 4, 'plain SIMD']];
+  const attentionShapes: Array<[number, number, number, number, SimdVariant]> = [
+    [64, 32, 4, 16, 'fused multiply-add'],
+    [3, 8, 2, 4, 'fused multiply-add'],
+    [3, 8, 2, 4, 'plain SIMD'],
+  ];
   for (const [B, L, H, dh, variant] of attentionShapes) {
     for (const dropout of [false, true]) {
       it(`run attention B=${B} L=${L} H=${H} dh=${dh}${dropout ? ' with dropout' : ''} and its gradient in one kernel each, to the tfjs ops' bits (${variant})`, async () => {
-        const N = B * L, d = H * dh;
+        const N = B * L,
+          d = H * dh;
         const f = () => {
           const qkv = tf.mul(tf.tensor2d(values([N, 3 * d], 16), [N, 3 * d]), 3) as tf.Tensor2D; // weights far from uniform
-          const keep = dropout ? (tf.tensor3d(new Rng(17).keepMask(new Float32Array(H * B * L * L), 0.3, 1 / 0.7), [H * B, L, L])) : null;
+          const keep = dropout ? tf.tensor3d(new Rng(17).keepMask(new Float32Array(H * B * L * L), 0.3, 1 / 0.7), [H * B, L, L]) : null;
           const r = tf.tensor2d(values([N, d], 18), [N, d]);
           const { value, grads } = tf.valueAndGrads((x: tf.Tensor) => tf.sum(tf.mul(attend(x as tf.Tensor2D, B, H, { keep }), r)))([qkv]);
           return [attend(qkv, B, H, { keep }), value, ...grads];
@@ -262,14 +298,18 @@ describe('wasm kernels', () => {
   it('leave causal attention and attention read-outs to tfjs ops, which give the same weights', async () => {
     await selectBackend(['wasm']);
     const before = tf.memory().numTensors;
-    const B = 2, H = 2, L = 8, d = 8;
+    const B = 2,
+      H = 2,
+      L = 8,
+      d = 8;
     const qkv = tf.tensor2d(values([B * L, 3 * d], 19), [B * L, 3 * d]);
     const weights: tf.Tensor3D[] = [];
     const [fused, plain, causal] = tf.tidy(() => [attend(qkv, B, H), attend(qkv, B, H, { weights }), attend(qkv, B, H, { causal: true })]);
     expect(maxRelDiff((await fused.data()) as Float32Array, (await plain.data()) as Float32Array)).toBeLessThan(1e-6);
     expect(weights[0].shape).toEqual([H * B, L, L]);
     // Causal: the first position of each sequence sees only itself, so its output is its own v.
-    const first = (await causal.data()) as Float32Array, q = (await qkv.data()) as Float32Array;
+    const first = (await causal.data()) as Float32Array,
+      q = (await qkv.data()) as Float32Array;
     for (let h = 0; h < H; h++) for (let e = 0; e < d / H; e++) expect(first[h * (d / H) + e]).toBeCloseTo(q[2 * d + h * (d / H) + e], 6);
     tf.dispose([qkv, fused, plain, causal, ...weights]);
     expect(tf.memory().numTensors).toBe(before);
@@ -278,8 +318,15 @@ describe('wasm kernels', () => {
   it('draw dropout masks in wasm as Rng.keepMask does, and move the stream on as it does', async () => {
     await selectBackend(['wasm']);
     const before = tf.memory().numTensors;
-    for (const [shape, rate] of [[[256, 32, 32], 0.1], [[7, 3], 0.5], [[5], 0], [[6], 1], [[0], 0.1]] as Array<[number[], number]>) {
-      const ours = new Rng(21), theirs = new Rng(21);
+    for (const [shape, rate] of [
+      [[256, 32, 32], 0.1],
+      [[7, 3], 0.5],
+      [[5], 0],
+      [[6], 1],
+      [[0], 0.1],
+    ] as Array<[number[], number]>) {
+      const ours = new Rng(21),
+        theirs = new Rng(21);
       theirs.nextUint32();
       ours.nextUint32(); // mid-stream, as in training
       const mask = keepMaskTensor(shape, rate, ours);
@@ -295,11 +342,21 @@ describe('wasm kernels', () => {
   });
 
   it('take the weighted cross-entropy and its gradient in one kernel each, as cpu does', async () => {
-    const N = 2048, V = 16;
+    const N = 2048,
+      V = 16;
     const f = () => {
       const logits = tf.mul(tf.tensor2d(values([N, V], 22), [N, V]), 4) as tf.Tensor2D;
       const rng = new Rng(23);
-      const target = tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from({ length: N }, () => rng.int(1, V - 1)), 'int32'), V), 'float32') as tf.Tensor2D;
+      const target = tf.cast(
+        tf.oneHot(
+          tf.tensor1d(
+            Int32Array.from({ length: N }, () => rng.int(1, V - 1)),
+            'int32',
+          ),
+          V,
+        ),
+        'float32',
+      ) as tf.Tensor2D;
       // The notebook's masked mean: 1/#masked at masked positions, 0 elsewhere.
       const weights = tf.tensor1d(Float32Array.from({ length: N }, (_, i) => (i % 3 === 0 ? 1 / Math.ceil(N / 3) : 0)));
       const { value, grads } = tf.valueAndGrads((z: tf.Tensor) => weightedCrossEntropy(z as tf.Tensor2D, target, weights))([logits]);
@@ -317,14 +374,27 @@ describe('wasm kernels', () => {
     expect(Math.abs(wasm[0][0] - cpu[0][0]) / cpu[0][0]).toBeLessThan(1e-6);
     expect(maxRelDiff(wasm[1], cpu[1])).toBeLessThan(1e-6);
     // A non-finite logit shows in the loss even where its weight is 0, as with the tfjs ops.
-    const bad = await on('wasm', () => weightedCrossEntropy(tf.tensor2d([[0, NaN], [1, 2]]), tf.tensor2d([[1, 0], [0, 1]]), tf.tensor1d([0, 1])));
+    const bad = await on('wasm', () =>
+      weightedCrossEntropy(
+        tf.tensor2d([
+          [0, NaN],
+          [1, 2],
+        ]),
+        tf.tensor2d([
+          [1, 0],
+          [0, 1],
+        ]),
+        tf.tensor1d([0, 1]),
+      ),
+    );
     expect(bad[0][0]).toBeNaN();
   });
 
   it('apply dropout, alone and into a residual sum, and their gradients in one kernel each, to the bits of tfjs Mul and Add', async () => {
     const shape = [2048, 64];
     const f = () => {
-      const h = tf.tensor2d(values(shape, 24), [2048, 64]), x = tf.tensor2d(values(shape, 25), [2048, 64]);
+      const h = tf.tensor2d(values(shape, 24), [2048, 64]),
+        x = tf.tensor2d(values(shape, 25), [2048, 64]);
       const keep = tf.tensor2d(new Rng(26).keepMask(new Float32Array(2048 * 64), 0.1, 1 / 0.9), [2048, 64]);
       const r = tf.tensor2d(values(shape, 27), [2048, 64]);
       const loss = (hh: tf.Tensor, xx: tf.Tensor) => tf.sum(tf.mul(tf.add(addDropped(hh, xx, keep), dropped(xx, keep)), r));
@@ -340,7 +410,9 @@ describe('wasm kernels', () => {
     const wasm = await on('wasm', f);
     expect(tf.memory().numTensors).toBe(before);
     // y, the loss (summed in a different order on each backend), dh, dx.
-    cpu.forEach((c, i) => (i === 2 ? expect(maxRelDiff(wasm[i], c)).toBeLessThan(1e-4) : expect(Array.from(wasm[i]), `output ${i}`).toEqual(Array.from(c))));
+    cpu.forEach((c, i) =>
+      i === 2 ? expect(maxRelDiff(wasm[i], c)).toBeLessThan(1e-4) : expect(Array.from(wasm[i]), `output ${i}`).toEqual(Array.from(c)),
+    );
   });
 
   it("give matMul's gradients as the cpu backend does", async () => {
@@ -356,11 +428,31 @@ describe('wasm kernels', () => {
   });
 
   const slices: Array<[number[], number[], number[]]> = [
-    [[3, 256, 32, 16], [1, 0, 0, 0], [1, 256, 32, 16]], // q, k or v: one contiguous block
-    [[5, 7], [1, 2], [3, 4]],
-    [[4, 6, 5], [1, 0, 2], [2, 6, 3]],
-    [[2, 3, 4, 5, 6], [1, 1, 0, 2, 1], [1, 2, 4, 3, 5]],
-    [[6, 4], [2, 0], [0, 4]], // empty
+    [
+      [3, 256, 32, 16],
+      [1, 0, 0, 0],
+      [1, 256, 32, 16],
+    ], // q, k or v: one contiguous block
+    [
+      [5, 7],
+      [1, 2],
+      [3, 4],
+    ],
+    [
+      [4, 6, 5],
+      [1, 0, 2],
+      [2, 6, 3],
+    ],
+    [
+      [2, 3, 4, 5, 6],
+      [1, 1, 0, 2, 1],
+      [1, 2, 4, 3, 5],
+    ],
+    [
+      [6, 4],
+      [2, 0],
+      [0, 4],
+    ], // empty
   ];
   for (const [shape, begin, size] of slices) {
     it(`slice [${shape}] from [${begin}] by [${size}] as the cpu backend does`, async () => {
@@ -420,7 +512,8 @@ describe('wasm kernels', () => {
     expect(tf.memory().numTensors).toBe(before);
     // A cast to the same dtype shares too; a real conversion still converts.
     const z = tf.tensor([1.5, -2.5]);
-    const same = tf.cast(z, 'float32'), ints = tf.cast(z, 'int32');
+    const same = tf.cast(z, 'float32'),
+      ints = tf.cast(z, 'int32');
     expect(offsetOf(same)).toBe(offsetOf(z));
     expect(Array.from(await ints.data())).toEqual([1, -2]);
     tf.dispose([z, same, ints]);
@@ -499,7 +592,8 @@ describe('wasm kernels', () => {
         opt.discard(u);
         grad.dispose();
       }
-      const loss = tf.scalar(Infinity), grad = tf.tensor([0.1, 0.2, 0.3, 0.4, 0.5]);
+      const loss = tf.scalar(Infinity),
+        grad = tf.tensor([0.1, 0.2, 0.3, 0.4, 0.5]);
       const u = opt.stage([grad], 1e-3, loss);
       expect(Array.from(await u.check.data())).toEqual([Infinity, expect.any(Number), 0]);
       opt.discard(u);

@@ -3,14 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL, modelConfig } from '../../src/core/config.ts';
 import { countParams, paramSpecs, POS_ENC_NAME, sinusoidalTable, sizeOf } from '../../src/core/params.ts';
-import {
-  decodeSafetensors,
-  encodeSafetensors,
-  readWeights,
-  WeightsError,
-  writeWeights,
-  type F32Tensor,
-} from '../../src/core/weights.ts';
+import { decodeSafetensors, encodeSafetensors, readWeights, WeightsError, writeWeights, type F32Tensor } from '../../src/core/weights.ts';
 
 const config = DEFAULT_MODEL;
 const specs = paramSpecs(config);
@@ -25,7 +18,11 @@ const weightsFile = fixture('weights');
 // ---------------------------------------------------------------- an independent reader and writer
 // Deliberately naive and separate from the module under test: DataView, JSON.parse, nothing else.
 
-interface PlainEntry { dtype: string; shape: number[]; data_offsets: [number, number] }
+interface PlainEntry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
 interface PlainFile {
   headerLength: number;
   headerText: string;
@@ -108,10 +105,12 @@ function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 const fixtureParams = readWeights(weightsFile, config);
-const asTensors = (params: Map<string, Float32Array>): F32Tensor[] =>
-  specs.map((s) => ({ name: s.name, shape: s.shape, data: params.get(s.name)! }));
-const peTensor = (data = sinusoidalTable(config.maxLen, config.dModel), shape = [1, config.maxLen, config.dModel]) =>
-  ({ name: POS_ENC_NAME, shape, data });
+const asTensors = (params: Map<string, Float32Array>): F32Tensor[] => specs.map((s) => ({ name: s.name, shape: s.shape, data: params.get(s.name)! }));
+const peTensor = (data = sinusoidalTable(config.maxLen, config.dModel), shape = [1, config.maxLen, config.dModel]) => ({
+  name: POS_ENC_NAME,
+  shape,
+  data,
+});
 
 // ---------------------------------------------------------------- the PyTorch fixtures
 
@@ -121,7 +120,11 @@ describe('reading the PyTorch fixtures', () => {
     const { tensors, metadata } = decodeSafetensors(bytes);
     const plain = plainParse(bytes);
     expect(tensors.size).toBe(44);
-    expect([...tensors.keys()].sort()).toEqual(Object.keys(plain.header).filter((k) => k !== '__metadata__').sort());
+    expect([...tensors.keys()].sort()).toEqual(
+      Object.keys(plain.header)
+        .filter((k) => k !== '__metadata__')
+        .sort(),
+    );
     expect(metadata.format).toBe('pt');
     let bytesCovered = 0;
     for (const [n, t] of tensors) {
@@ -232,7 +235,12 @@ describe('writing', () => {
   // tests (tensor.rs: test_serialization, test_serialization_forced_alignement, test_empty).
   it('writes the same bytes as the reference implementation', () => {
     const f32 = (...xs: number[]) => new Uint8Array(new Float32Array(xs).buffer); // little-endian host
-    const concat = (a: Uint8Array, b: Uint8Array) => { const o = new Uint8Array(a.length + b.length); o.set(a); o.set(b, a.length); return o; };
+    const concat = (a: Uint8Array, b: Uint8Array) => {
+      const o = new Uint8Array(a.length + b.length);
+      o.set(a);
+      o.set(b, a.length);
+      return o;
+    };
     const six = new Float32Array([0, 1, 2, 3, 4, 5]);
     expect(encodeSafetensors([{ name: 'attn.0', shape: [1, 2, 3], data: six }])).toEqual(
       concat(rawFile('{"attn.0":{"dtype":"F32","shape":[1,2,3],"data_offsets":[0,24]}}'), f32(0, 1, 2, 3, 4, 5)),
@@ -255,7 +263,14 @@ describe('writing', () => {
   });
 
   it.each([
-    ['a duplicate name', [{ name: 'a', shape: [1], data: new Float32Array(1) }, { name: 'a', shape: [1], data: new Float32Array(1) }], /"a" is given twice/],
+    [
+      'a duplicate name',
+      [
+        { name: 'a', shape: [1], data: new Float32Array(1) },
+        { name: 'a', shape: [1], data: new Float32Array(1) },
+      ],
+      /"a" is given twice/,
+    ],
     ['a length that does not fit the shape', [{ name: 'a', shape: [2, 2], data: new Float32Array(3) }], /"a" has 3 values.*\[2, 2\]/],
     ['a negative dimension', [{ name: 'a', shape: [-1], data: new Float32Array(1) }], /"a".*\[-1\]/],
     ['the reserved name', [{ name: '__metadata__', shape: [1], data: new Float32Array(1) }], /reserved/],
@@ -297,7 +312,11 @@ describe('a bad file is a WeightsError that says what is wrong', () => {
     ['a header that is null', rawFile('null'), /header must be a JSON object, got null/],
     ['a header that is a number', rawFile('42'), /header must be a JSON object, got 42/],
     ['a header that is not UTF-8', rawFile('{}').map((b, i) => (i === 8 ? 0xff : b)), /not valid UTF-8/],
-    ['a header longer than the file', withHeaderLength(weightsFile, BigInt(len - 7)), new RegExp(`header says it is ${len - 7} bytes but the file has ${len} bytes`)],
+    [
+      'a header longer than the file',
+      withHeaderLength(weightsFile, BigInt(len - 7)),
+      new RegExp(`header says it is ${len - 7} bytes but the file has ${len} bytes`),
+    ],
     ['a header length over 100 MB', withHeaderLength(weightsFile, 200_000_000n), /header length 200000000 is absurd/],
     ['a header length with the high word set', withHeaderLength(weightsFile, 2n ** 40n + 5n), /header length 1099511627781 is absurd/],
     ['the largest u64 header length', withHeaderLength(weightsFile, 2n ** 64n - 1n), /header length 18446744073709551615 is absurd/],
@@ -307,10 +326,26 @@ describe('a bad file is a WeightsError that says what is wrong', () => {
     ['an entry without a dtype', rawFile('{"w": {"shape": [], "data_offsets": [0, 0]}}'), /tensor "w" has no string dtype/],
     ['a shape that is not an array', rawFile('{"w": {"dtype": "F32", "shape": 4, "data_offsets": [0, 16]}}'), /tensor "w" shape must be an array/],
     ['a negative dimension', rawFile('{"w": {"dtype": "F32", "shape": [-4], "data_offsets": [0, 0]}}'), /tensor "w" shape must be.*\[-4\]/],
-    ['a fractional dimension', rawFile('{"w": {"dtype": "F32", "shape": [1.5], "data_offsets": [0, 6]}}', new Uint8Array(6)), /tensor "w" shape must be.*\[1.5\]/],
-    ['offsets that are not a pair', rawFile('{"w": {"dtype": "F32", "shape": [], "data_offsets": [0]}}'), /tensor "w" data_offsets must be two integers.*\[0\]/],
-    ['negative offsets', rawFile('{"w": {"dtype": "U8", "shape": [4], "data_offsets": [-4, 0]}}', new Uint8Array(4)), /tensor "w" data_offsets.*\[-4,0\]/],
-    ['offsets that run backwards', rawFile('{"w": {"dtype": "U8", "shape": [4], "data_offsets": [8, 4]}}', new Uint8Array(8)), /tensor "w" data_offsets.*\[8,4\]/],
+    [
+      'a fractional dimension',
+      rawFile('{"w": {"dtype": "F32", "shape": [1.5], "data_offsets": [0, 6]}}', new Uint8Array(6)),
+      /tensor "w" shape must be.*\[1.5\]/,
+    ],
+    [
+      'offsets that are not a pair',
+      rawFile('{"w": {"dtype": "F32", "shape": [], "data_offsets": [0]}}'),
+      /tensor "w" data_offsets must be two integers.*\[0\]/,
+    ],
+    [
+      'negative offsets',
+      rawFile('{"w": {"dtype": "U8", "shape": [4], "data_offsets": [-4, 0]}}', new Uint8Array(4)),
+      /tensor "w" data_offsets.*\[-4,0\]/,
+    ],
+    [
+      'offsets that run backwards',
+      rawFile('{"w": {"dtype": "U8", "shape": [4], "data_offsets": [8, 4]}}', new Uint8Array(8)),
+      /tensor "w" data_offsets.*\[8,4\]/,
+    ],
   ])('decodeSafetensors rejects %s', (_, bytes, message) => {
     expect(weightsError(() => decodeSafetensors(bytes)).message).toMatch(message);
   });
@@ -329,14 +364,34 @@ describe('a bad file is a WeightsError that says what is wrong', () => {
   });
 
   it.each([
-    ['overlapping tensors', (h: PlainFile['header']) => { h['time_mlp.0.weight'].data_offsets = [4000, 4256]; },
-      /tensors "token_embed\.weight" and "time_mlp\.0\.weight" overlap/],
-    ['offsets past the end of the data', (h: PlainFile['header']) => { h['output_head.bias'].data_offsets = [757224, 757288]; },
-      /truncated or corrupt: tensor "output_head\.bias" needs data bytes \[757224, 757288\) but the data has 756288 bytes/],
-    ['a gap between tensors', (h: PlainFile['header']) => { h['time_mlp.0.weight'] = { dtype: 'F32', shape: [32, 1], data_offsets: [135168, 135296] }; },
-      /data bytes \[135296, 135424\) belong to no tensor/],
-    ['offsets that disagree with the shape', (h: PlainFile['header']) => { h['token_embed.weight'].data_offsets = [0, 4092]; },
-      /tensor "token_embed\.weight" \(F32 \[16, 64\]\) needs 4096 bytes but its data_offsets span 4092/],
+    [
+      'overlapping tensors',
+      (h: PlainFile['header']) => {
+        h['time_mlp.0.weight'].data_offsets = [4000, 4256];
+      },
+      /tensors "token_embed\.weight" and "time_mlp\.0\.weight" overlap/,
+    ],
+    [
+      'offsets past the end of the data',
+      (h: PlainFile['header']) => {
+        h['output_head.bias'].data_offsets = [757224, 757288];
+      },
+      /truncated or corrupt: tensor "output_head\.bias" needs data bytes \[757224, 757288\) but the data has 756288 bytes/,
+    ],
+    [
+      'a gap between tensors',
+      (h: PlainFile['header']) => {
+        h['time_mlp.0.weight'] = { dtype: 'F32', shape: [32, 1], data_offsets: [135168, 135296] };
+      },
+      /data bytes \[135296, 135424\) belong to no tensor/,
+    ],
+    [
+      'offsets that disagree with the shape',
+      (h: PlainFile['header']) => {
+        h['token_embed.weight'].data_offsets = [0, 4092];
+      },
+      /tensor "token_embed\.weight" \(F32 \[16, 64\]\) needs 4096 bytes but its data_offsets span 4092/,
+    ],
   ])('rejects %s', (_, edit, message) => {
     expect(weightsError(() => readWeights(editedFixture(edit), config)).message).toMatch(message);
   });
@@ -346,25 +401,33 @@ describe('a bad file is a WeightsError that says what is wrong', () => {
     ['F64', [16, 32]],
     ['BF16', [16, 128]],
   ])('rejects a %s parameter, naming it', (dtype, shape) => {
-    const bytes = editedFixture((h) => { h['token_embed.weight'] = { ...h['token_embed.weight'], dtype, shape }; });
+    const bytes = editedFixture((h) => {
+      h['token_embed.weight'] = { ...h['token_embed.weight'], dtype, shape };
+    });
     expect(decodeSafetensors(bytes).tensors.get('token_embed.weight')!.dtype).toBe(dtype); // a valid file...
     expect(weightsError(() => readWeights(bytes, config)).message) // ...but not ours
       .toMatch(new RegExp(`"token_embed\\.weight" has dtype ${dtype}, but this model reads F32 only`));
   });
 
   it('rejects a wrong shape with the same element count', () => {
-    const bytes = editedFixture((h) => { h['token_embed.weight'].shape = [64, 16]; });
-    expect(weightsError(() => readWeights(bytes, config)).message)
-      .toMatch(/"token_embed\.weight" has shape \[64, 16\], but this model expects \[16, 64\]/);
+    const bytes = editedFixture((h) => {
+      h['token_embed.weight'].shape = [64, 16];
+    });
+    expect(weightsError(() => readWeights(bytes, config)).message).toMatch(
+      /"token_embed\.weight" has shape \[64, 16\], but this model expects \[16, 64\]/,
+    );
   });
 
   it('rejects a file for another model size', () => {
-    expect(weightsError(() => readWeights(weightsFile, modelConfig({ dModel: 32 }))).message)
-      .toMatch(/"token_embed\.weight" has shape \[16, 64\], but this model expects \[16, 32\]/);
-    expect(weightsError(() => readWeights(weightsFile, modelConfig({ nLayers: 2 }))).message)
-      .toMatch(/12 tensor\(s\) this model does not: transformer\.layers\.2\.self_attn\.in_proj_weight, /);
-    expect(weightsError(() => readWeights(weightsFile, modelConfig({ nLayers: 5 }))).message)
-      .toMatch(/missing 24 parameter\(s\): transformer\.layers\.3\.self_attn\.in_proj_weight, .* and 12 more/);
+    expect(weightsError(() => readWeights(weightsFile, modelConfig({ dModel: 32 }))).message).toMatch(
+      /"token_embed\.weight" has shape \[16, 64\], but this model expects \[16, 32\]/,
+    );
+    expect(weightsError(() => readWeights(weightsFile, modelConfig({ nLayers: 2 }))).message).toMatch(
+      /12 tensor\(s\) this model does not: transformer\.layers\.2\.self_attn\.in_proj_weight, /,
+    );
+    expect(weightsError(() => readWeights(weightsFile, modelConfig({ nLayers: 5 }))).message).toMatch(
+      /missing 24 parameter\(s\): transformer\.layers\.3\.self_attn\.in_proj_weight, .* and 12 more/,
+    );
   });
 
   it('names missing and unknown parameters', () => {
@@ -372,15 +435,23 @@ describe('a bad file is a WeightsError that says what is wrong', () => {
     expect(weightsError(() => readWeights(missing, config)).message).toMatch(/missing 1 parameter\(s\): time_mlp\.0\.bias$/);
     const unknown = encodeSafetensors([...asTensors(fixtureParams), { name: 'extra.weight', shape: [1], data: new Float32Array(1) }]);
     expect(weightsError(() => readWeights(unknown, config)).message).toMatch(/1 tensor\(s\) this model does not: extra\.weight$/);
-    const renamed = editedFixture((h) => { h['output_head.bias2'] = h['output_head.bias']; delete h['output_head.bias']; });
-    expect(weightsError(() => readWeights(renamed, config)).message)
-      .toMatch(/missing 1 parameter\(s\): output_head\.bias; it has 1 tensor\(s\) this model does not: output_head\.bias2/);
+    const renamed = editedFixture((h) => {
+      h['output_head.bias2'] = h['output_head.bias'];
+      delete h['output_head.bias'];
+    });
+    expect(weightsError(() => readWeights(renamed, config)).message).toMatch(
+      /missing 1 parameter\(s\): output_head\.bias; it has 1 tensor\(s\) this model does not: output_head\.bias2/,
+    );
   });
 
   it.each([NaN, Infinity, -Infinity])('rejects %s in a parameter, naming the tensor and index', (bad) => {
-    const params = new Map(fixtureParams).set('time_mlp.2.bias', fixtureParams.get('time_mlp.2.bias')!.map((v, i) => (i === 3 ? bad : v)));
-    expect(weightsError(() => readWeights(encodeSafetensors(asTensors(params)), config)).message)
-      .toMatch(new RegExp(`"time_mlp\\.2\\.bias" has a non-finite value \\(${bad}\\) at index 3`));
+    const params = new Map(fixtureParams).set(
+      'time_mlp.2.bias',
+      fixtureParams.get('time_mlp.2.bias')!.map((v, i) => (i === 3 ? bad : v)),
+    );
+    expect(weightsError(() => readWeights(encodeSafetensors(asTensors(params)), config)).message).toMatch(
+      new RegExp(`"time_mlp\\.2\\.bias" has a non-finite value \\(${bad}\\) at index 3`),
+    );
   });
 
   it('accepts pos_enc.pe of any length L >= 1 and no pos_enc.pe at all', () => {
@@ -390,10 +461,17 @@ describe('a bad file is a WeightsError that says what is wrong', () => {
   });
 
   it.each([
-    ['values of another encoding', peTensor(sinusoidalTable(512, 64).map((v) => v * 1.01)),
-      /"pos_enc\.pe" is not the sinusoidal table \(at position 0, dim 1: 1\.0099999904632568 vs 1\).*different positional encoding/],
+    [
+      'values of another encoding',
+      peTensor(sinusoidalTable(512, 64).map((v) => v * 1.01)),
+      /"pos_enc\.pe" is not the sinusoidal table \(at position 0, dim 1: 1\.0099999904632568 vs 1\).*different positional encoding/,
+    ],
     ['NaN', peTensor(sinusoidalTable(512, 64).map((v, i) => (i === 70 ? NaN : v))), /at position 1, dim 6: NaN.*different positional encoding/],
-    ['another dModel', peTensor(sinusoidalTable(512, 32), [1, 512, 32]), /"pos_enc\.pe" has shape \[1, 512, 32\], but this model expects \[1, 512, 64\]/],
+    [
+      'another dModel',
+      peTensor(sinusoidalTable(512, 32), [1, 512, 32]),
+      /"pos_enc\.pe" has shape \[1, 512, 32\], but this model expects \[1, 512, 64\]/,
+    ],
     ['no batch axis', peTensor(undefined, [512, 64]), /"pos_enc\.pe" has shape \[512, 64\], but this model expects \[1, 512, 64\]/],
     ['zero rows', peTensor(new Float32Array(0), [1, 0, 64]), /"pos_enc\.pe" has shape \[1, 0, 64\], but this model expects \[1, 512, 64\]/],
   ])('rejects pos_enc.pe with %s', (_, pe, message) => {
@@ -402,7 +480,9 @@ describe('a bad file is a WeightsError that says what is wrong', () => {
   });
 
   it('rejects pos_enc.pe that is not F32', () => {
-    const bytes = editedFixture((h) => { h[POS_ENC_NAME] = { ...h[POS_ENC_NAME], dtype: 'F64', shape: [1, 256, 64] }; });
+    const bytes = editedFixture((h) => {
+      h[POS_ENC_NAME] = { ...h[POS_ENC_NAME], dtype: 'F64', shape: [1, 256, 64] };
+    });
     expect(weightsError(() => readWeights(bytes, config)).message).toMatch(/"pos_enc\.pe" has dtype F64/);
   });
 });
@@ -414,56 +494,74 @@ describe('fuzzing: success or WeightsError, nothing else', () => {
   const dataStart = 8 + headerLength;
 
   it('random bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-      outcome(() => decodeSafetensors(bytes));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        outcome(() => decodeSafetensors(bytes));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('random bytes behind a plausible header length', () => {
-    fc.assert(fc.property(fc.nat(400), fc.uint8Array({ maxLength: 400 }), (n, rest) => {
-      const bytes = new Uint8Array(8 + rest.length);
-      new DataView(bytes.buffer).setUint32(0, n, true);
-      bytes.set(rest, 8);
-      outcome(() => decodeSafetensors(bytes));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.nat(400), fc.uint8Array({ maxLength: 400 }), (n, rest) => {
+        const bytes = new Uint8Array(8 + rest.length);
+        new DataView(bytes.buffer).setUint32(0, n, true);
+        bytes.set(rest, 8);
+        outcome(() => decodeSafetensors(bytes));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('random headers: whatever decodes, tiles the buffer with correctly sized tensors', () => {
     const sizes: Record<string, number> = { F32: 4, F16: 2, F64: 8, U8: 1 };
-    const entry = fc.record({
-      dtype: fc.oneof(fc.constantFrom('F32', 'F16', 'F64', 'U8'), fc.anything()),
-      shape: fc.oneof(fc.array(fc.integer({ min: -1, max: 4 }), { maxLength: 3 }), fc.anything()),
-      data_offsets: fc.oneof(fc.array(fc.integer({ min: -2, max: 40 }), { maxLength: 3 }), fc.anything()),
-    }, { requiredKeys: [] });
+    const entry = fc.record(
+      {
+        dtype: fc.oneof(fc.constantFrom('F32', 'F16', 'F64', 'U8'), fc.anything()),
+        shape: fc.oneof(fc.array(fc.integer({ min: -1, max: 4 }), { maxLength: 3 }), fc.anything()),
+        data_offsets: fc.oneof(fc.array(fc.integer({ min: -2, max: 40 }), { maxLength: 3 }), fc.anything()),
+      },
+      { requiredKeys: [] },
+    );
     const header = fc.dictionary(fc.oneof(fc.string({ maxLength: 4 }), fc.constant('__metadata__')), fc.oneof(entry, fc.anything()), { maxKeys: 4 });
-    fc.assert(fc.property(header, fc.uint8Array({ maxLength: 48 }), (h, data) => {
-      let decoded;
-      try {
-        decoded = decodeSafetensors(rawFile(JSON.stringify(h), data));
-      } catch (e) {
-        if (e instanceof WeightsError) return;
-        throw e;
-      }
-      let covered = 0;
-      for (const t of decoded.tensors.values()) {
-        expect(t.data.length).toBe(sizeOf(t.shape) * sizes[t.dtype]);
-        covered += t.data.length;
-      }
-      expect(covered).toBe(data.length);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(header, fc.uint8Array({ maxLength: 48 }), (h, data) => {
+        let decoded;
+        try {
+          decoded = decodeSafetensors(rawFile(JSON.stringify(h), data));
+        } catch (e) {
+          if (e instanceof WeightsError) return;
+          throw e;
+        }
+        let covered = 0;
+        for (const t of decoded.tensors.values()) {
+          expect(t.data.length).toBe(sizeOf(t.shape) * sizes[t.dtype]);
+          covered += t.data.length;
+        }
+        expect(covered).toBe(data.length);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('every truncation of the fixture is rejected as truncated', () => {
-    fc.assert(fc.property(fc.nat(weightsFile.length - 1), (cut) => {
-      expect(weightsError(() => readWeights(weightsFile.subarray(0, cut), config)).message).toMatch(/truncated/);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.nat(weightsFile.length - 1), (cut) => {
+        expect(weightsError(() => readWeights(weightsFile.subarray(0, cut), config)).message).toMatch(/truncated/);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('every oversized header length is rejected', () => {
     const bytes = weightsFile.slice(0, 64); // the length field decides; the rest never gets read
-    fc.assert(fc.property(fc.bigInt({ min: 57n, max: 2n ** 64n - 1n }), (n) => {
-      expect(weightsError(() => readWeights(withHeaderLength(bytes, n), config)).message).toMatch(/truncated|absurd/);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.bigInt({ min: 57n, max: 2n ** 64n - 1n }), (n) => {
+        expect(weightsError(() => readWeights(withHeaderLength(bytes, n), config)).message).toMatch(/truncated|absurd/);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   // Mutates one shared copy in place and restores it, rather than copying 760 kB a run.

@@ -56,7 +56,7 @@ describe('the alphabet', () => {
     expect(showSequence(masked)).toBe('cat·····_···');
   });
 
-  it('is the lesson\'s model with a bigger vocabulary', async () => {
+  it("is the lesson's model with a bigger vocabulary", async () => {
     await useBackend('wasm');
     const model = new DiffusionLM(WORDS_MODEL, new Rng(0));
     // 156,304 for 16 ids; 12 more ids add a row to the embedding (64) and an output (64 weights + 1 bias) each.
@@ -159,7 +159,7 @@ describe('the quality of generated words', () => {
     expect(q.meanLength).toBeCloseTo((trained.length + held.length + 7 + 4) / 4);
   });
 
-  it('compares lengths with the list\'s: no distance for the list itself', () => {
+  it("compares lengths with the list's: no distance for the list itself", () => {
     const q = measureWords(encodeWords([...LIST.all]), profile);
     expect(q.real).toBe(1);
     expect(q.wordLike).toBe(1);
@@ -182,7 +182,8 @@ describe('the ELBO in bits per character', () => {
 
     // Independently: per word, the masked loss / t averaged over a midpoint grid of 20 ratios, 5 masks each
     // (every copy of every word in one batch).
-    const K = 20, R = 5;
+    const K = 20,
+      R = 5;
     const copies = K * R;
     const x0 = encodeWords(Array.from({ length: copies }, () => words).flat());
     const tb = Float32Array.from({ length: copies * words.length }, (_, b) => (Math.floor(b / (R * words.length)) + 0.5) / K);

@@ -21,7 +21,18 @@ let report: string | null = null;
 export function installWasmKernels(): string {
   if (report === null) {
     chooseSimdVariant();
-    report = [installWasmBatchMatMul(), installWasmDense(), installWasmLayerNorm(), installWasmAttention(), installWasmSlice(), installWasmIdentity(), installWasmAdamW(), installWasmDropoutMask(), installWasmDropout(), installWasmCrossEntropy()].join('; ');
+    report = [
+      installWasmBatchMatMul(),
+      installWasmDense(),
+      installWasmLayerNorm(),
+      installWasmAttention(),
+      installWasmSlice(),
+      installWasmIdentity(),
+      installWasmAdamW(),
+      installWasmDropoutMask(),
+      installWasmDropout(),
+      installWasmCrossEntropy(),
+    ].join('; ');
   }
   return report;
 }

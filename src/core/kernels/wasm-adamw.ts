@@ -20,9 +20,25 @@ import { memoryOffset, registerWasmKernel, WasmModule, type WasmBackend } from '
 
 interface Module {
   sumSquares(x: number, n: number): number;
-  step(g: number, p: number, m: number, v: number, pOut: number, mOut: number, vOut: number, n: number,
-    coef: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
-    bc2Sqrt: number, eps: number, decay: number, stepSize: number): number;
+  step(
+    g: number,
+    p: number,
+    m: number,
+    v: number,
+    pOut: number,
+    mOut: number,
+    vOut: number,
+    n: number,
+    coef: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    bc2Sqrt: number,
+    eps: number,
+    decay: number,
+    stepSize: number,
+  ): number;
 }
 
 export interface AdamWStepAttrs {
@@ -59,8 +75,25 @@ function adamWStep(k: Module, { inputs, attrs, backend: b }: Parameters<tf.Kerne
   let finite = Number.isFinite(norm);
   for (let i = 0; i < a.count; i++) {
     const ptr = (t: tf.TensorInfo) => memoryOffset(backend, t);
-    const ok = k.step(ptr(input(`g${i}`)), ptr(input(`p${i}`)), ptr(input(`m${i}`)), ptr(input(`v${i}`)), ptr(params[i]), ptr(m[i]), ptr(v[i]), sizes[i],
-      coef, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.bc2Sqrt, a.eps, 1 - a.lr * a.weightDecay, a.lr / a.bc1);
+    const ok = k.step(
+      ptr(input(`g${i}`)),
+      ptr(input(`p${i}`)),
+      ptr(input(`m${i}`)),
+      ptr(input(`v${i}`)),
+      ptr(params[i]),
+      ptr(m[i]),
+      ptr(v[i]),
+      sizes[i],
+      coef,
+      a.beta1,
+      1 - a.beta1,
+      a.beta2,
+      1 - a.beta2,
+      a.bc2Sqrt,
+      a.eps,
+      1 - a.lr * a.weightDecay,
+      a.lr / a.bc1,
+    );
     finite &&= ok === 1;
   }
   const loss = inputs.loss ? backend.typedArrayFromHeap(inputs.loss as tf.TensorInfo)[0] : 0;

@@ -85,7 +85,10 @@ export function installWasmAttention(): string {
     registerWasmKernel(FUSED.attentionGrad, module, backward);
   if (failed !== null) return `attention in tfjs ops (${failed})`;
   // Two forward kernels because tfjs saves inputs by name: with dropout, keep too.
-  for (const [kernelName, inputsToSave] of [[FUSED.attention, ['qkv']], [FUSED.attentionDropout, ['qkv', 'keep']]] as const) {
+  for (const [kernelName, inputsToSave] of [
+    [FUSED.attention, ['qkv']],
+    [FUSED.attentionDropout, ['qkv', 'keep']],
+  ] as const) {
     tf.registerGradient({
       kernelName,
       inputsToSave: [...inputsToSave],

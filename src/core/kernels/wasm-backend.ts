@@ -56,8 +56,8 @@ const modules: Array<WasmModule<unknown>> = [];
 
 /** A module with relaxed SIMD, to ask the engine whether it has it. */
 const RELAXED_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 133, 2, 11,
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 12,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 133, 2, 11,
 ]); // (module (func (result v128) (f32x4.relaxed_madd (v128.const 0) (v128.const 0) (v128.const 0))))
 
 /** The build this engine can run: fused multiply-add where relaxed SIMD validates. */
@@ -88,7 +88,11 @@ export function useSimdVariant(next: SimdVariant): SimdVariant {
  * (started again on each fresh backend). Returns null when it is in place,
  * else why not.
  */
-export function registerWasmKernel<T>(kernelName: string, module: WasmModule<T>, kernelFunc: (module: T, args: Parameters<tf.KernelFunc>[0]) => ReturnType<tf.KernelFunc>): string | null {
+export function registerWasmKernel<T>(
+  kernelName: string,
+  module: WasmModule<T>,
+  kernelFunc: (module: T, args: Parameters<tf.KernelFunc>[0]) => ReturnType<tf.KernelFunc>,
+): string | null {
   const backend = tf.findBackend('wasm') as unknown as WasmBackend | null;
   if (!backend) return 'the wasm backend is not registered';
   try {

@@ -21,13 +21,26 @@ import { errorMessage } from '../error-message.ts';
 
 /** The exports of batch-matmul.wat (see there). */
 export interface ProductModule {
-  bmm(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, aRow: number, aCol: number, mode: number, bias: number): void;
+  bmm(
+    a: number,
+    b: number,
+    out: number,
+    batch: number,
+    m: number,
+    k: number,
+    n: number,
+    aRow: number,
+    aCol: number,
+    mode: number,
+    bias: number,
+  ): void;
   transpose(src: number, dst: number, batch: number, rows: number, cols: number): void;
   biasGrad(dy: number, y: number, g: number, db: number, rows: number, cols: number): void;
 }
 
 /** bmm's mode bits. */
-const ADD = 1, RELU = 2;
+const ADD = 1,
+  RELU = 2;
 
 /** Our plain product: out[p] = a[p] @ b[p], a [m,k], b [k,n], p over `batch`. */
 export interface BatchPlan {
@@ -103,7 +116,18 @@ export function installWasmBatchMatMul(): string {
  * out = op(a) @ op(b) (+ bias, then ReLU if asked) for a plan of planBatchMatMul,
  * into `out`, which the caller made.
  */
-export function product(backend: WasmBackend, k: ProductModule, a: tf.TensorInfo, b: tf.TensorInfo, out: tf.TensorInfo, transposeA: boolean, transposeB: boolean, p: BatchPlan, bias: tf.TensorInfo | null = null, relu = false): void {
+export function product(
+  backend: WasmBackend,
+  k: ProductModule,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  out: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  p: BatchPlan,
+  bias: tf.TensorInfo | null = null,
+  relu = false,
+): void {
   // a is read with strides, so a transposed a (stored [k, m]) costs nothing. b's rows
   // must be contiguous: a transposed b (stored [n, k]) is laid out plainly first,
   // which is cheap where this model asks for it (weights, and attention's keys and values).

@@ -72,7 +72,10 @@ function backward({ inputs, backend: b }: Args): tf.TensorInfo {
 /** Add the cross-entropy kernels and their gradient to the wasm backend. */
 export function installWasmCrossEntropy(): string {
   if (!tf.findBackend('wasm')) return 'cross-entropy in tfjs ops (the wasm backend is not registered)';
-  for (const [kernelName, kernelFunc] of [[FUSED.crossEntropy, forward], [FUSED.crossEntropyGrad, backward]] as const) {
+  for (const [kernelName, kernelFunc] of [
+    [FUSED.crossEntropy, forward],
+    [FUSED.crossEntropyGrad, backward],
+  ] as const) {
     if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
   }

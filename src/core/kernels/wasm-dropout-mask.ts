@@ -52,7 +52,9 @@ export function installWasmDropoutMask(): string {
  */
 export function keepMaskTensor(shape: number[], rate: number, rng: Rng): tf.Tensor {
   if (!hasFused(FUSED.dropoutMask)) return tf.tensor(rng.keepMask(new Float32Array(tf.util.sizeFromShape(shape)), rate, 1 / (1 - rate)), shape);
-  const [mask, state] = tf.engine().runKernel(FUSED.dropoutMask, {}, { shape, rate, state: rng.getState() } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const [mask, state] = tf
+    .engine()
+    .runKernel(FUSED.dropoutMask, {}, { shape, rate, state: rng.getState() } as unknown as tf.NamedAttrMap) as tf.Tensor[];
   rng.setState(Array.from(state.dataSync()));
   state.dispose();
   return mask;

@@ -20,7 +20,13 @@ interface WasmBackend {
  * `out`, one contiguous run of the last axis at a time (one run in all when
  * the block is contiguous).
  */
-export function copyBlock<T extends Float32Array | Int32Array | Uint8Array>(x: T, shape: readonly number[], begin: readonly number[], size: readonly number[], out: T): void {
+export function copyBlock<T extends Float32Array | Int32Array | Uint8Array>(
+  x: T,
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+  out: T,
+): void {
   const rank = shape.length;
   const strides = new Array<number>(rank).fill(1);
   for (let d = rank - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];

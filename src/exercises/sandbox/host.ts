@@ -99,8 +99,7 @@ export function runInSandbox(frameHtml: string, source: string, job: Promise<unk
       if (m.type === 'started') {
         performance.mark('sandbox:started');
         runningSince ??= performance.now();
-      }
-      else if (m.type === 'report' && typeof m.json === 'string') finish({ kind: 'report', json: m.json });
+      } else if (m.type === 'report' && typeof m.json === 'string') finish({ kind: 'report', json: m.json });
       else if (m.type === 'too-large') finish({ kind: 'too-large' });
       else if (m.type === 'worker-error') {
         const place = (v: unknown) => (Number.isSafeInteger(v) && (v as number) > 0 ? (v as number) : 0);
@@ -115,7 +114,8 @@ export function runInSandbox(frameHtml: string, source: string, job: Promise<unk
       lastTick = now;
       const silent = now - lastBeat;
       if (silent > limits.silenceMs && sent) finish({ kind: 'crashed' });
-      else if (runningSince !== null && now - runningSince > limits.answerMs) finish(silent > 5 * TICK_MS ? { kind: 'crashed' } : { kind: 'timed-out' });
+      else if (runningSince !== null && now - runningSince > limits.answerMs)
+        finish(silent > 5 * TICK_MS ? { kind: 'crashed' } : { kind: 'timed-out' });
       else if (runningSince === null && now - created > limits.startMs) finish({ kind: 'unavailable' });
     }, TICK_MS);
 

@@ -43,7 +43,10 @@ const onJob = (e: MessageEvent<SandboxJob>) => {
   run(e.data).catch((err: unknown) => {
     // Our failure, not the student's: say so, in the one report.
     const message = `The sandbox itself failed (not your code): ${err instanceof Error ? err.message : String(err)}`;
-    post({ type: 'report', json: encodeReport({ problem: { message, line: null, column: null }, cases: [], leaks: { undisposed: 0, kept: 0, inTimers: 0 } }, stringify) });
+    post({
+      type: 'report',
+      json: encodeReport({ problem: { message, line: null, column: null }, cases: [], leaks: { undisposed: 0, kept: 0, inTimers: 0 } }, stringify),
+    });
   });
 };
 scope.addEventListener('message', onJob);

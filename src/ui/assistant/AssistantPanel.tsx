@@ -37,7 +37,10 @@ export default function AssistantPanel({ open, section, onClose, timeoutMs }: As
   const [lessonUsed, setLessonUsed] = useState(mode === 'lesson');
   const endpoint = checkEndpoint(settings.endpoint);
   const consented = hasConsent(settings);
-  const conversation = useConversation({ endpoint: endpoint.ok ? endpoint.endpoint : '', model: settings.model, apiKey, consented, timeoutMs }, section);
+  const conversation = useConversation(
+    { endpoint: endpoint.ok ? endpoint.endpoint : '', model: settings.model, apiKey, consented, timeoutMs },
+    section,
+  );
   const current = sectionById(section) ?? SECTIONS[0];
   const view = editing || !endpoint.ok || !settings.model ? 'settings' : consented ? 'chat' : 'consent';
 
@@ -54,7 +57,13 @@ export default function AssistantPanel({ open, section, onClose, timeoutMs }: As
   useEffect(() => {
     if (!open) return;
     const target = root.current?.querySelector<HTMLElement>(
-      modeNow.current === 'lesson' ? '#lesson-question' : view === 'chat' ? '#assistant-question' : view === 'settings' ? '#assistant-endpoint' : '#assistant-consent-title',
+      modeNow.current === 'lesson'
+        ? '#lesson-question'
+        : view === 'chat'
+          ? '#assistant-question'
+          : view === 'settings'
+            ? '#assistant-endpoint'
+            : '#assistant-consent-title',
     );
     target?.focus();
   }, [open, view]);
@@ -137,7 +146,14 @@ export default function AssistantPanel({ open, section, onClose, timeoutMs }: As
             onDecline={onClose}
           />
         )}
-        {view === 'chat' && <Conversation conversation={conversation} section={current} suggestions={suggestionsFor(current.id)} endpoint={endpoint.ok ? endpoint.endpoint : ''} />}
+        {view === 'chat' && (
+          <Conversation
+            conversation={conversation}
+            section={current}
+            suggestions={suggestionsFor(current.id)}
+            endpoint={endpoint.ok ? endpoint.endpoint : ''}
+          />
+        )}
       </div>
     </div>
   );

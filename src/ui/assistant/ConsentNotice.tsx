@@ -29,8 +29,8 @@ export function ConsentNotice({ endpoint, model, hasKey, sectionTitle, onAgree, 
         <li>the usual things a browser sends with any request, such as your IP address.</li>
       </ul>
       <p>
-        Nothing else: not your progress, your code, the seed, or anything about you. Whoever runs that server can read and keep what you send.
-        The lesson itself works fully without this, and the glossary answers many questions offline.
+        Nothing else: not your progress, your code, the seed, or anything about you. Whoever runs that server can read and keep what you send. The
+        lesson itself works fully without this, and the glossary answers many questions offline.
       </p>
       <div className="button-row">
         <button type="button" className="run" onClick={onAgree}>

@@ -37,7 +37,15 @@ export function Conversation({ conversation, section, suggestions, endpoint }: C
             </p>
             <div className="assistant-answer">
               <span className="visually-hidden">Answer: </span>
-              {t.answer ? <Answer text={t.answer} /> : t.status === 'asking' && <p className="running"><span className="spinner" aria-hidden="true" /> Waiting for the server…</p>}
+              {t.answer ? (
+                <Answer text={t.answer} />
+              ) : (
+                t.status === 'asking' && (
+                  <p className="running">
+                    <span className="spinner" aria-hidden="true" /> Waiting for the server…
+                  </p>
+                )
+              )}
               {t.status === 'stopped' && <p className="hint">(Stopped.)</p>}
             </div>
           </div>

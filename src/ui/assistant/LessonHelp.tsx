@@ -31,7 +31,13 @@ export function useLessonHelp(section: string): LessonHelp {
 
   const buttons = (
     <>
-      <button type="button" onClick={() => setGlossary(true)} aria-haspopup="dialog" aria-keyshortcuts={GLOSSARY_KEYS.aria} title={`Glossary of the lesson's terms (${GLOSSARY_KEYS.title})`}>
+      <button
+        type="button"
+        onClick={() => setGlossary(true)}
+        aria-haspopup="dialog"
+        aria-keyshortcuts={GLOSSARY_KEYS.aria}
+        title={`Glossary of the lesson's terms (${GLOSSARY_KEYS.title})`}
+      >
         Glossary
       </button>
       <button
@@ -50,7 +56,9 @@ export function useLessonHelp(section: string): LessonHelp {
   const panels = (
     <>
       <Suspense fallback={null}>{glossary && <GlossaryDialog onClose={() => setGlossary(false)} />}</Suspense>
-      <Suspense fallback={null}>{assistant !== 'never' && <AssistantPanel open={assistant === 'open'} section={section} onClose={closeAssistant} />}</Suspense>
+      <Suspense fallback={null}>
+        {assistant !== 'never' && <AssistantPanel open={assistant === 'open'} section={section} onClose={closeAssistant} />}
+      </Suspense>
     </>
   );
 

@@ -76,7 +76,14 @@ export function SettingsForm({ settings, apiKey, onSave, onRemoveKey, onTurnOff,
         Questions go to this address followed by /chat/completions.
       </p>
       <label htmlFor="assistant-model">Model</label>
-      <input id="assistant-model" autoComplete="off" spellCheck={false} placeholder="llama3.2" value={model} onChange={(e) => setModel(e.target.value)} />
+      <input
+        id="assistant-model"
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="llama3.2"
+        value={model}
+        onChange={(e) => setModel(e.target.value)}
+      />
       <label htmlFor="assistant-key">API key (optional)</label>
       <input
         id="assistant-key"

@@ -59,7 +59,11 @@ export async function askChat(opts: AskOptions): Promise<string> {
 
   const fail = (e: unknown): AssistantError => {
     if (why === 'stopped') return stopped();
-    if (why === 'timeout') return new AssistantError('timeout', `${url} did not answer within ${Number((timeoutMs / 1000).toFixed(1))} seconds. A local model may still be loading: try again in a moment.`);
+    if (why === 'timeout')
+      return new AssistantError(
+        'timeout',
+        `${url} did not answer within ${Number((timeoutMs / 1000).toFixed(1))} seconds. A local model may still be loading: try again in a moment.`,
+      );
     if (e instanceof AssistantError) return e;
     // fetch rejects with a TypeError when it cannot connect, including when CORS headers are missing.
     return new AssistantError(
@@ -101,7 +105,12 @@ function stopped(): AssistantError {
 async function httpError(response: Response, url: string): Promise<AssistantError> {
   const body = await response.text().catch(() => '');
   const said = serverMessage(body);
-  const hint = response.status === 401 || response.status === 403 ? ' Check the API key.' : response.status === 404 ? ' Check the address and the model name.' : '';
+  const hint =
+    response.status === 401 || response.status === 403
+      ? ' Check the API key.'
+      : response.status === 404
+        ? ' Check the address and the model name.'
+        : '';
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
   return new AssistantError('http', `${url} answered with an error (${status})${said ? `: ${said}` : '.'}${hint}`, response.status);
 }
@@ -160,7 +169,10 @@ async function readAnswer(response: Response, keepAlive: () => void, onText?: (p
     return answer;
   }
   if (raw.length > ASSISTANT.maxAnswerChars * 4) {
-    throw new AssistantError('format', `The server sent an answer of more than ${(ASSISTANT.maxAnswerChars * 4).toLocaleString('en-US')} characters in one piece; it was not read. Ask for a shorter one.`);
+    throw new AssistantError(
+      'format',
+      `The server sent an answer of more than ${(ASSISTANT.maxAnswerChars * 4).toLocaleString('en-US')} characters in one piece; it was not read. Ask for a shorter one.`,
+    );
   }
   const whole = parseJsonAnswer(raw);
   return whole.length > ASSISTANT.maxAnswerChars ? whole.slice(0, ASSISTANT.maxAnswerChars) + TRUNCATED : whole;
@@ -191,5 +203,8 @@ function parseJsonAnswer(body: string): string {
   } catch {
     // reported below
   }
-  throw new AssistantError('format', 'The server answered, but not in the chat-completions format. Is the address the API base (often ending in /v1)?');
+  throw new AssistantError(
+    'format',
+    'The server answered, but not in the chat-completions format. Is the address the API base (often ending in /v1)?',
+  );
 }

@@ -27,7 +27,15 @@ export function safeUrl(href: string): string | null {
 
 function tex(source: string, display: boolean): string {
   // trust: false refuses \href, \url and \html*; maxSize and maxExpand keep a hostile formula small and finite.
-  const html = katex.renderToString(source, { displayMode: display, throwOnError: false, trust: false, strict: 'ignore', maxSize: 20, maxExpand: 500, output: 'htmlAndMathml' });
+  const html = katex.renderToString(source, {
+    displayMode: display,
+    throwOnError: false,
+    trust: false,
+    strict: 'ignore',
+    maxSize: 20,
+    maxExpand: 500,
+    output: 'htmlAndMathml',
+  });
   return display ? `<div class="math-display">${html}</div>` : html;
 }
 
@@ -84,7 +92,33 @@ const marked = new Marked({
 });
 
 /** Elements an answer never needs; anything else active is dropped with them. */
-const DROP = new Set(['script', 'style', 'iframe', 'frame', 'object', 'embed', 'link', 'meta', 'base', 'form', 'input', 'button', 'textarea', 'select', 'img', 'picture', 'video', 'audio', 'source', 'track', 'foreignobject', 'use', 'image', 'animate', 'set']);
+const DROP = new Set([
+  'script',
+  'style',
+  'iframe',
+  'frame',
+  'object',
+  'embed',
+  'link',
+  'meta',
+  'base',
+  'form',
+  'input',
+  'button',
+  'textarea',
+  'select',
+  'img',
+  'picture',
+  'video',
+  'audio',
+  'source',
+  'track',
+  'foreignobject',
+  'use',
+  'image',
+  'animate',
+  'set',
+]);
 const URL_ATTRS = new Set(['href', 'src', 'xlink:href', 'action', 'formaction', 'srcset', 'poster', 'background']);
 
 /** Belt and braces after the renderer: strip active elements, event handlers and non-http(s) URLs. */

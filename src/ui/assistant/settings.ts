@@ -19,7 +19,11 @@ export interface AssistantSettings {
   readonly consentedTo: string | null;
 }
 
-export const NO_SETTINGS: AssistantSettings = Object.freeze({ endpoint: BUILT_IN_DEFAULTS.endpoint, model: BUILT_IN_DEFAULTS.model, consentedTo: null });
+export const NO_SETTINGS: AssistantSettings = Object.freeze({
+  endpoint: BUILT_IN_DEFAULTS.endpoint,
+  model: BUILT_IN_DEFAULTS.model,
+  consentedTo: null,
+});
 
 type Store = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 const local = (): Store | undefined => globalThis.localStorage;
@@ -48,7 +52,8 @@ export function checkEndpoint(raw: string): EndpointCheck {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { ok: false, problem: `Only http:// and https:// addresses can be used, not ${url.protocol}//.` };
   }
-  if (url.username || url.password) return { ok: false, problem: 'Leave the user name and password out of the address; put a key in the API key field.' };
+  if (url.username || url.password)
+    return { ok: false, problem: 'Leave the user name and password out of the address; put a key in the API key field.' };
   if (url.search || url.hash) return { ok: false, problem: 'The address should end at the API base (such as …/v1), with no ? or # part.' };
   const path = url.pathname.replace(/\/+$/, '').replace(/\/chat\/completions$/, '');
   return { ok: true, endpoint: `${url.origin}${path}` };

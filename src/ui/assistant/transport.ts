@@ -15,7 +15,10 @@ function transport(): Worker {
   return worker;
 }
 
-export function assistantFetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal } = {}): Promise<Response> {
+export function assistantFetch(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal } = {},
+): Promise<Response> {
   if (typeof Worker === 'undefined') return fetch(url, { ...init, mode: 'cors', credentials: 'omit', referrerPolicy: 'no-referrer' });
   const w = transport();
   const id = nextId++;
@@ -49,6 +52,13 @@ export function assistantFetch(url: string, init: { method?: string; headers?: R
     w.addEventListener('message', onMessage);
     init.signal?.addEventListener('abort', onAbort);
     if (init.signal?.aborted) onAbort();
-    w.postMessage({ type: 'fetch', id, url, method: init.method ?? 'GET', headers: Object.entries(init.headers ?? {}), body: init.body ?? null } satisfies ToTransport);
+    w.postMessage({
+      type: 'fetch',
+      id,
+      url,
+      method: init.method ?? 'GET',
+      headers: Object.entries(init.headers ?? {}),
+      body: init.body ?? null,
+    } satisfies ToTransport);
   });
 }

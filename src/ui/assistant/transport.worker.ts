@@ -9,7 +9,14 @@
  */
 import { errorMessage } from '../../core/error-message.ts';
 export type ToTransport =
-  | { readonly type: 'fetch'; readonly id: number; readonly url: string; readonly method: string; readonly headers: [string, string][]; readonly body: string | null }
+  | {
+      readonly type: 'fetch';
+      readonly id: number;
+      readonly url: string;
+      readonly method: string;
+      readonly headers: [string, string][];
+      readonly body: string | null;
+    }
   | { readonly type: 'abort'; readonly id: number };
 
 export type FromTransport =
@@ -32,7 +39,15 @@ scope.onmessage = async (e: MessageEvent<ToTransport>) => {
   running.set(m.id, controller);
   try {
     // The same request the page would make: CORS, no cookies, no referrer.
-    const response = await fetch(m.url, { method: m.method, headers: m.headers, body: m.body, mode: 'cors', credentials: 'omit', referrerPolicy: 'no-referrer', signal: controller.signal });
+    const response = await fetch(m.url, {
+      method: m.method,
+      headers: m.headers,
+      body: m.body,
+      mode: 'cors',
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+      signal: controller.signal,
+    });
     post({ type: 'head', id: m.id, status: response.status, statusText: response.statusText, headers: [...response.headers] });
     if (response.body) {
       const reader = response.body.getReader();

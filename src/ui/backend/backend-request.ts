@@ -15,7 +15,10 @@ export interface BackendRequest {
 export function parseBackendRequest(search: string): BackendRequest {
   const raw = new URLSearchParams(search).get('backend');
   if (raw === null) return { names: null, problem: null };
-  const asked = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const asked = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const known = asked.filter((n, i) => (BACKEND_PREFERENCE as readonly string[]).includes(n) && asked.indexOf(n) === i);
   const unknown = asked.filter((n) => !(BACKEND_PREFERENCE as readonly string[]).includes(n));
   const list = BACKEND_PREFERENCE.join(', ');

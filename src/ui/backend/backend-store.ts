@@ -52,8 +52,13 @@ export function parseRemembered(raw: string | null): Remembered | null {
   const timingOk = (t: unknown) => {
     if (!t || typeof t !== 'object') return false;
     const x = t as Record<string, unknown>;
-    return known(x.name) && (x.msPerStep === null || (typeof x.msPerStep === 'number' && x.msPerStep > 0 && x.msPerStep < 1e7)) &&
-      (x.device === null || typeof x.device === 'string') && typeof x.software === 'boolean' && (x.note === null || typeof x.note === 'string');
+    return (
+      known(x.name) &&
+      (x.msPerStep === null || (typeof x.msPerStep === 'number' && x.msPerStep > 0 && x.msPerStep < 1e7)) &&
+      (x.device === null || typeof x.device === 'string') &&
+      typeof x.software === 'boolean' &&
+      (x.note === null || typeof x.note === 'string')
+    );
   };
   if (typeof r.fingerprint !== 'string' || !Array.isArray(r.timings) || !r.timings.every(timingOk) || r.timings.length > 8) return null;
   if (!Array.isArray(r.order) || !r.order.every(known) || r.order.length === 0) return null;
@@ -77,8 +82,13 @@ export class BackendStore {
   ) {
     this.remembered = parseRemembered(safely(() => storage?.getItem(STORAGE_KEY) ?? null));
     this.snapshot = {
-      timings: this.remembered?.timings ?? null, measuredAt: this.remembered?.measuredAt ?? null, choice: null, where: null,
-      pinned: this.remembered?.pinned ?? null, request: parseBackendRequest(search), lost: [],
+      timings: this.remembered?.timings ?? null,
+      measuredAt: this.remembered?.measuredAt ?? null,
+      choice: null,
+      where: null,
+      pinned: this.remembered?.pinned ?? null,
+      request: parseBackendRequest(search),
+      lost: [],
     };
   }
 
@@ -112,12 +122,20 @@ export class BackendStore {
   started(ready: Ready): void {
     const probe: Probe | null = ready.probe;
     if (probe) {
-      this.remembered = { fingerprint: probe.fingerprint, timings: [...probe.timings], order: [...probe.order], measuredAt: Date.now(), pinned: this.snapshot.pinned };
+      this.remembered = {
+        fingerprint: probe.fingerprint,
+        timings: [...probe.timings],
+        order: [...probe.order],
+        measuredAt: Date.now(),
+        pinned: this.snapshot.pinned,
+      };
       this.persist();
     }
     this.publish({
-      choice: ready.choice, where: ready.where,
-      timings: probe ? probe.timings : this.snapshot.timings, measuredAt: probe ? this.remembered!.measuredAt : this.snapshot.measuredAt,
+      choice: ready.choice,
+      where: ready.where,
+      timings: probe ? probe.timings : this.snapshot.timings,
+      measuredAt: probe ? this.remembered!.measuredAt : this.snapshot.measuredAt,
     });
   }
 

@@ -10,7 +10,10 @@ import { cell, rngFor } from './types.ts';
 const CONFIG: [string, string][] = [
   ['vocabulary', `${DEFAULT_DATA.vocabSize} ids: ${MASK_ID} is [MASK], 1–${DEFAULT_DATA.vocabSize - 1} are tokens`],
   ['sequence length', String(DEFAULT_DATA.seqLen)],
-  ['pattern length', `uniform on {${Array.from({ length: DEFAULT_DATA.maxPeriod - DEFAULT_DATA.minPeriod + 1 }, (_, i) => DEFAULT_DATA.minPeriod + i).join(', ')}}`],
+  [
+    'pattern length',
+    `uniform on {${Array.from({ length: DEFAULT_DATA.maxPeriod - DEFAULT_DATA.minPeriod + 1 }, (_, i) => DEFAULT_DATA.minPeriod + i).join(', ')}}`,
+  ],
   ['batch size', String(NOTEBOOK.batchSize)],
   ['model width', `${DEFAULT_MODEL.dModel}, ${DEFAULT_MODEL.nHeads} heads, ${DEFAULT_MODEL.nLayers} layers, feed-forward ${DEFAULT_MODEL.dFF}`],
 ];

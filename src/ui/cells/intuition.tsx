@@ -33,7 +33,9 @@ function SliderView({ out }: { out: { seed: number } }) {
           t
         </label>
         <input id="remask-t" type="range" min={0} max={1} step={0.01} value={t} onChange={(e) => setT(Number(e.target.value))} />
-        <span className="num" data-testid="remask-t">{t.toFixed(2)}</span>
+        <span className="num" data-testid="remask-t">
+          {t.toFixed(2)}
+        </span>
         <button type="button" onClick={() => setDraw((d) => d + 1)}>
           Resample
         </button>

@@ -65,7 +65,9 @@ export const cells = {
             </div>
           ))}
         </ScrollBox>
-        <figcaption className="hint">Dark cells marked M are [MASK]. As t grows, more of the sequence is hidden; at t = 1 nothing is left.</figcaption>
+        <figcaption className="hint">
+          Dark cells marked M are [MASK]. As t grows, more of the sequence is hidden; at t = 1 nothing is left.
+        </figcaption>
       </figure>
     ),
   }),

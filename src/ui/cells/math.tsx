@@ -9,7 +9,16 @@ function NumberField(props: { id: string; label: string; value: number; min: num
   return (
     <label className="inline" htmlFor={id}>
       {label}
-      <input id={id} type="number" min={min} max={max} step={step} value={value} onChange={(e) => onChange(Number(e.target.value))} style={{ width: '6rem' }} />
+      <input
+        id={id}
+        type="number"
+        min={min}
+        max={max}
+        step={step}
+        value={value}
+        onChange={(e) => onChange(Number(e.target.value))}
+        style={{ width: '6rem' }}
+      />
     </label>
   );
 }
@@ -56,9 +65,7 @@ function LossCalculator() {
   const l2 = -Math.log(p2);
   return (
     <div>
-      <p>
-        x₀ = "The cat sat", x_t = "[M] cat [M]". The model's probability of the right word at each mask:
-      </p>
+      <p>x₀ = "The cat sat", x_t = "[M] cat [M]". The model's probability of the right word at each mask:</p>
       <div className="button-row">
         <NumberField id="lc-p1" label='P("The")' value={p1} min={0.01} max={1} step={0.05} onChange={setP1} />
         <NumberField id="lc-p2" label='P("sat")' value={p2} min={0.01} max={1} step={0.05} onChange={setP2} />

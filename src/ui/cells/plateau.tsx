@@ -89,7 +89,12 @@ function RecipeCurvesView({ out }: { out: CurvesOut }) {
   return (
     <div>
       <Plot
-        traces={data.recipes.map((run) => ({ type: 'scatter' as const, mode: 'lines' as const, name: run.recipe, ...thin(movingAverage(run.losses, 50)) }))}
+        traces={data.recipes.map((run) => ({
+          type: 'scatter' as const,
+          mode: 'lines' as const,
+          name: run.recipe,
+          ...thin(movingAverage(run.losses, 50)),
+        }))}
         layout={{ xTitle: 'training step', yTitle: 'loss (nats), 50-step average', xRange: [0, longest], yRange: [0, 3.2] }}
         label={`Training loss of the notebook, learns and curriculum recipes, seed ${data.seed}, precomputed`}
         filename="recipe-curves-loss"
@@ -108,10 +113,24 @@ function RecipeCurvesView({ out }: { out: CurvesOut }) {
       <Plot
         traces={[
           ...data.recipes.map((run) => ({
-            type: 'scatter' as const, mode: 'lines+markers' as const, name: run.recipe,
-            x: run.checkups.map((c) => c.step), y: run.checkups.map((c) => 100 * c.accuracy[ratio]),
+            type: 'scatter' as const,
+            mode: 'lines+markers' as const,
+            name: run.recipe,
+            x: run.checkups.map((c) => c.step),
+            y: run.checkups.map((c) => 100 * c.accuracy[ratio]),
           })),
-          ...(out.best ? [{ type: 'scatter' as const, mode: 'lines' as const, name: 'best possible', dash: 'dash' as const, x: [0, longest], y: [100 * out.best[ratio], 100 * out.best[ratio]] }] : []),
+          ...(out.best
+            ? [
+                {
+                  type: 'scatter' as const,
+                  mode: 'lines' as const,
+                  name: 'best possible',
+                  dash: 'dash' as const,
+                  x: [0, longest],
+                  y: [100 * out.best[ratio], 100 * out.best[ratio]],
+                },
+              ]
+            : []),
         ]}
         layout={{ xTitle: 'training step', yTitle: `accuracy at t = ${t} (%)`, xRange: [0, longest], yRange: [0, 102] }}
         label={`Accuracy at masking ratio ${t} during training, for each recipe (${data.checkupSeqs} sequences a check-up, precomputed)`}
@@ -124,8 +143,8 @@ function RecipeCurvesView({ out }: { out: CurvesOut }) {
         ))}
       </ul>
       <p className="hint">
-        Made with <code>{data.command}</code> ({data.backend} in Node, seed {data.seed}, the runs that made the shipped checkpoints). The check-ups are the live
-        runs': {data.checkupSeqs} sequences at each of t = {data.checkT.join(', ')}, every {data.checkupEvery} steps.
+        Made with <code>{data.command}</code> ({data.backend} in Node, seed {data.seed}, the runs that made the shipped checkpoints). The check-ups
+        are the live runs': {data.checkupSeqs} sequences at each of t = {data.checkT.join(', ')}, every {data.checkupEvery} steps.
       </p>
     </div>
   );
@@ -168,9 +187,7 @@ function PuzzleView({ out }: { out: { data: PlateauExample | null; error: string
       </label>
       <TokenRow tokens={ex.xt} label={`Pattern ${ex.pattern.join(' ')} masked at t = ${data.t}`} />
       <table className="data-table" data-testid="plateau-guesses">
-        <caption>
-          The model's three likeliest tokens at the first six blanks (the sequence uses {distinct(ex.pattern)} different tokens)
-        </caption>
+        <caption>The model's three likeliest tokens at the first six blanks (the sequence uses {distinct(ex.pattern)} different tokens)</caption>
         <thead>
           <tr>
             <th scope="col">position</th>
@@ -200,8 +217,8 @@ function PuzzleView({ out }: { out: { data: PlateauExample | null; error: string
       <details>
         <summary>The arithmetic: what is "knowing which tokens occur" worth?</summary>
         <p>
-          Suppose a model knows which k different tokens a sequence uses but not where they go, and spreads its guess evenly over them. It is right 1/k of
-          the time. Averaged over the data, exactly:
+          Suppose a model knows which k different tokens a sequence uses but not where they go, and spreads its guess evenly over them. It is right
+          1/k of the time. Averaged over the data, exactly:
         </p>
         <table className="data-table" data-testid="plateau-arithmetic">
           <thead>
@@ -228,8 +245,8 @@ function PuzzleView({ out }: { out: { data: PlateauExample | null; error: string
           </tbody>
         </table>
         <p className="hint">
-          k is below p when the pattern repeats a token (4 4 11 has k = 2), which is why p = 3 gives {pct(law.byPeriod[3])} and not 33.3%. Masks: {data.examples.length}{' '}
-          fixed sequences at t = {data.t}, seed {data.maskSeed}; made with <code>{data.command}</code>.
+          k is below p when the pattern repeats a token (4 4 11 has k = 2), which is why p = 3 gives {pct(law.byPeriod[3])} and not 33.3%. Masks:{' '}
+          {data.examples.length} fixed sequences at t = {data.t}, seed {data.maskSeed}; made with <code>{data.command}</code>.
         </p>
       </details>
     </div>
@@ -304,7 +321,14 @@ function AblationView({ out }: { out: { data: StallAblation | null; error: strin
                 const mean = steps.map((_, k) => (100 * v.seeds.reduce((sum, s) => sum + s.checkpoints[k].accuracy[t], 0)) / v.seeds.length);
                 return { type: 'scatter' as const, mode: 'lines+markers' as const, name: v.name, x: steps, y: mean };
               }),
-              { type: 'scatter' as const, mode: 'lines' as const, name: 'best possible on this eval set', dash: 'dash' as const, x: [0, g.steps], y: [100 * g.bayesOnSet[t], 100 * g.bayesOnSet[t]] },
+              {
+                type: 'scatter' as const,
+                mode: 'lines' as const,
+                name: 'best possible on this eval set',
+                dash: 'dash' as const,
+                x: [0, g.steps],
+                y: [100 * g.bayesOnSet[t], 100 * g.bayesOnSet[t]],
+              },
             ]}
             layout={{ xTitle: 'training step (mean over seeds)', yTitle: `accuracy at t = ${t} (%)`, xRange: [0, g.steps], yRange: [0, 102] }}
             label={`${GROUP_TITLES[g.group] ?? g.group}: accuracy at t = ${t} during training, mean over seeds`}
@@ -317,9 +341,7 @@ function AblationView({ out }: { out: { data: StallAblation | null; error: strin
                 <th scope="col">variant</th>
                 <th scope="col">seeds off the plateau</th>
                 <th scope="col">step each seed left it</th>
-                <th scope="col">
-                  t = 0.5 / 0.7 at step {Math.min(...g.variants.map((v) => v.lastStep))}
-                </th>
+                <th scope="col">t = 0.5 / 0.7 at step {Math.min(...g.variants.map((v) => v.lastStep))}</th>
               </tr>
             </thead>
             <tbody>
@@ -332,7 +354,9 @@ function AblationView({ out }: { out: { data: StallAblation | null; error: strin
                     {v.escaped} of {v.seeds.length}
                   </td>
                   <td>{v.seeds.map((s) => (s.escapeStep === null ? 'not yet' : String(s.escapeStep))).join(', ')}</td>
-                  <td className="num">{v.meanFinalAccuracy ? `${pct(v.meanFinalAccuracy['0.5'], 0)} / ${pct(v.meanFinalAccuracy['0.7'], 0)}` : 'n/a'}</td>
+                  <td className="num">
+                    {v.meanFinalAccuracy ? `${pct(v.meanFinalAccuracy['0.5'], 0)} / ${pct(v.meanFinalAccuracy['0.7'], 0)}` : 'n/a'}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -345,9 +369,9 @@ function AblationView({ out }: { out: { data: StallAblation | null; error: strin
         ))}
       </ul>
       <p className="hint">
-        PyTorch, the same model and data (bench/recipe-search/ens.py), {data.groups[0].steps} steps each with the learning rate decaying to 0 over them, batch 64,
-        on one CPU thread. Off the plateau: {pct(data.escape.accuracy, 0)} or more at t = {data.escape.t} at a check-up, every {data.groups[0].evalEvery} steps on{' '}
-        {data.groups[0].evalSeqsPerRatio} sequences a ratio. Made with <code>{data.command}</code>.
+        PyTorch, the same model and data (bench/recipe-search/ens.py), {data.groups[0].steps} steps each with the learning rate decaying to 0 over
+        them, batch 64, on one CPU thread. Off the plateau: {pct(data.escape.accuracy, 0)} or more at t = {data.escape.t} at a check-up, every{' '}
+        {data.groups[0].evalEvery} steps on {data.groups[0].evalSeqsPerRatio} sequences a ratio. Made with <code>{data.command}</code>.
       </p>
     </div>
   );
@@ -383,4 +407,3 @@ export const plateauCells = {
     View: AblationView,
   }),
 };
-

@@ -58,8 +58,8 @@ function Top3Figure({ out }: { out: Top3 }) {
         })}
       </div>
       <figcaption className="hint">
-        Under each [M]: the model's three likeliest tokens with their probabilities, best first (bold). ✓ and green mark the true token, ✗ and red a wrong one.
-        Top guess right at {right} of {out.preds.length} masks. Model: {out.label}. Predictions by {out.by}.
+        Under each [M]: the model's three likeliest tokens with their probabilities, best first (bold). ✓ and green mark the true token, ✗ and red a
+        wrong one. Top guess right at {right} of {out.preds.length} masks. Model: {out.label}. Predictions by {out.by}.
       </figcaption>
     </figure>
   );
@@ -74,11 +74,25 @@ function CurveView({ out }: { out: Curve }) {
   const r = out.evaluation.ratios;
   const traces = [
     { type: 'scatter' as const, mode: 'lines+markers' as const, x: r.map((x) => x.t), y: r.map((x) => 100 * x.accuracy), name: 'this model' },
-    { type: 'scatter' as const, mode: 'lines' as const, x: out.best.t, y: out.best.acc.map((a) => 100 * a), name: 'best possible (exact Bayes-optimal)', dash: 'dash' as const },
+    {
+      type: 'scatter' as const,
+      mode: 'lines' as const,
+      x: out.best.t,
+      y: out.best.acc.map((a) => 100 * a),
+      name: 'best possible (exact Bayes-optimal)',
+      dash: 'dash' as const,
+    },
   ];
   if (out.notebook) {
     const n = out.notebook.ratios;
-    traces.push({ type: 'scatter', mode: 'lines+markers', x: n.map((x) => x.t), y: n.map((x) => 100 * x.accuracy), name: "notebook's recipe, 3000 steps", dash: 'dot' as never });
+    traces.push({
+      type: 'scatter',
+      mode: 'lines+markers',
+      x: n.map((x) => x.t),
+      y: n.map((x) => 100 * x.accuracy),
+      name: "notebook's recipe, 3000 steps",
+      dash: 'dot' as never,
+    });
   }
   return (
     <div>
@@ -90,8 +104,8 @@ function CurveView({ out }: { out: Curve }) {
         height={380}
       />
       <p data-testid="accuracy-summary">
-        {out.label}: {pct(r[0].accuracy)} at t = {r[0].t.toFixed(2)}, {pct(r[r.length - 1].accuracy)} at t = {r[r.length - 1].t.toFixed(2)} ({out.seqs} sequences a
-        ratio). ELBO {out.evaluation.elboBitsPerToken.toFixed(3)} bits a token; the data's entropy is 0.415.
+        {out.label}: {pct(r[0].accuracy)} at t = {r[0].t.toFixed(2)}, {pct(r[r.length - 1].accuracy)} at t = {r[r.length - 1].t.toFixed(2)} (
+        {out.seqs} sequences a ratio). ELBO {out.evaluation.elboBitsPerToken.toFixed(3)} bits a token; the data's entropy is 0.415.
       </p>
     </div>
   );

@@ -24,8 +24,8 @@ function BackendPanel({ out }: { out: Machine }) {
       )}
       <p>
         Computing on <strong data-testid="backend">{name ?? '…'}</strong>
-        {b.where === 'page' ? ', on the page (no background worker could start, so the lesson pauses while it computes)' : ', in a background worker'}.{' '}
-        {name && describeBackend(name, software)}
+        {b.where === 'page' ? ', on the page (no background worker could start, so the lesson pauses while it computes)' : ', in a background worker'}
+        . {name && describeBackend(name, software)}
       </p>
       {b.timings && (
         <table className="data-table" data-testid="backend-timings">
@@ -49,7 +49,9 @@ function BackendPanel({ out }: { out: Machine }) {
                 </th>
                 <td>{t.device ? `${t.device}${t.software ? ' (software: no GPU)' : ''}` : t.software ? 'a software renderer (no GPU)' : '—'}</td>
                 <td className="num">
-                  {t.msPerStep !== null ? `${Math.round(t.msPerStep)}${t.msPerStep > fastest * 1.05 ? ` (${(t.msPerStep / fastest).toFixed(1)}× the fastest)` : ''}` : t.note}
+                  {t.msPerStep !== null
+                    ? `${Math.round(t.msPerStep)}${t.msPerStep > fastest * 1.05 ? ` (${(t.msPerStep / fastest).toFixed(1)}× the fastest)` : ''}`
+                    : t.note}
                 </td>
                 <td>{t.name === name ? '✓ in use' : ''}</td>
               </tr>
@@ -79,7 +81,8 @@ function BackendPanel({ out }: { out: Machine }) {
         </button>
       </div>
       <p className="hint">
-        The lesson times each backend once on this device and remembers the result. A choice here applies to every computation from now on and to the next training run.
+        The lesson times each backend once on this device and remembers the result. A choice here applies to every computation from now on and to the
+        next training run.
         {b.lost.length > 0 && ` Passed over since their GPU went away: ${b.lost.join(', ')}.`}
       </p>
       <dl className="kv">

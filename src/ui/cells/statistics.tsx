@@ -25,8 +25,8 @@ function FractionView({ out }: { out: Fractions }) {
         height={340}
       />
       <p data-testid="fraction-worst">
-        Largest gap from y = t over {out.t.length} ratios × {TRIALS} sequences: {worst.toFixed(4)}. Each ratio averages {TRIALS * L} coin flips, so its
-        standard error is at most {Math.sqrt(0.25 / (TRIALS * L)).toFixed(4)}; the largest of {out.t.length} gaps rarely passes three of those (
+        Largest gap from y = t over {out.t.length} ratios × {TRIALS} sequences: {worst.toFixed(4)}. Each ratio averages {TRIALS * L} coin flips, so
+        its standard error is at most {Math.sqrt(0.25 / (TRIALS * L)).toFixed(4)}; the largest of {out.t.length} gaps rarely passes three of those (
         {(3 * Math.sqrt(0.25 / (TRIALS * L))).toFixed(4)}).
       </p>
     </div>
@@ -52,7 +52,11 @@ function HistogramView({ out }: { out: { seed: number } }) {
           { type: 'bar', x: k, y: freq, name: `${TRIALS} masked sequences` },
           { type: 'scatter', mode: 'lines+markers', x: k, y: pmf, name: `Binomial(${L}, ${t.toFixed(2)})` },
         ]}
-        layout={{ xTitle: 'masked tokens in a sequence of 32', yTitle: 'share of sequences', vLines: [{ x: L * t, label: `expected L·t = ${(L * t).toFixed(1)}` }] }}
+        layout={{
+          xTitle: 'masked tokens in a sequence of 32',
+          yTitle: 'share of sequences',
+          vLines: [{ x: L * t, label: `expected L·t = ${(L * t).toFixed(1)}` }],
+        }}
         label={`Histogram of masked counts at t = ${t} against the Binomial expectation`}
         filename="masked-count-histogram"
         height={320}
@@ -92,14 +96,35 @@ export const cells = {
         <div className="plot-pair">
           <Plot
             traces={[{ type: 'bar', x: [0.15], y: [1], name: 'BERT: always 15%', width: 0.03 }]}
-            layout={{ title: 'BERT: every sequence at t = 0.15', xTitle: 'masking ratio t', yTitle: 'share of training sequences', xRange: [0, 1], yRange: [0, 1.05] }}
+            layout={{
+              title: 'BERT: every sequence at t = 0.15',
+              xTitle: 'masking ratio t',
+              yTitle: 'share of training sequences',
+              xRange: [0, 1],
+              yRange: [0, 1.05],
+            }}
             label="BERT trains every sequence at one masking ratio, 15%"
             filename="bert-ratios"
             height={300}
           />
           <Plot
-            traces={[{ type: 'bar', x: out.binCentres, y: out.diffusion, name: `diffusion: t ~ U(${NOTEBOOK.tMin}, ${NOTEBOOK.tMax}), ${out.draws} draws`, width: 0.045, color: '#009E73' }]}
-            layout={{ title: `Diffusion: t ~ U(${NOTEBOOK.tMin}, ${NOTEBOOK.tMax}), ${out.draws} draws`, xTitle: 'masking ratio t', yTitle: 'share of training sequences', xRange: [0, 1], yRange: [0, 0.1] }}
+            traces={[
+              {
+                type: 'bar',
+                x: out.binCentres,
+                y: out.diffusion,
+                name: `diffusion: t ~ U(${NOTEBOOK.tMin}, ${NOTEBOOK.tMax}), ${out.draws} draws`,
+                width: 0.045,
+                color: '#009E73',
+              },
+            ]}
+            layout={{
+              title: `Diffusion: t ~ U(${NOTEBOOK.tMin}, ${NOTEBOOK.tMax}), ${out.draws} draws`,
+              xTitle: 'masking ratio t',
+              yTitle: 'share of training sequences',
+              xRange: [0, 1],
+              yRange: [0, 0.1],
+            }}
             label="Diffusion spreads its training evenly over every ratio: about 5% of sequences in each 0.05-wide slice of t"
             filename="diffusion-ratios"
             height={300}

@@ -42,7 +42,12 @@ function ModelChoice() {
         <button type="button" disabled={model.label === null} onClick={() => void saveCurrent(model.label ?? 'model')}>
           Download the current model
         </button>
-        <button type="button" disabled={model.label === null} onClick={() => void openInPyTorch()} title="A Jupyter notebook that rebuilds this model in PyTorch and measures it">
+        <button
+          type="button"
+          disabled={model.label === null}
+          onClick={() => void openInPyTorch()}
+          title="A Jupyter notebook that rebuilds this model in PyTorch and measures it"
+        >
           Open in PyTorch (.ipynb)
         </button>
       </div>
@@ -111,7 +116,14 @@ function RunControls({ seed }: { seed: number }) {
         <span className="hint recipe-description">{RECIPES[recipe].description}</span>
         <label className="inline">
           Steps
-          <input value={steps} onChange={(e) => setSteps(e.target.value)} inputMode="numeric" size={6} disabled={active} aria-invalid={stepsWrong !== null} />
+          <input
+            value={steps}
+            onChange={(e) => setSteps(e.target.value)}
+            inputMode="numeric"
+            size={6}
+            disabled={active}
+            aria-invalid={stepsWrong !== null}
+          />
         </label>
       </div>
       <div className="button-row" {...focus}>
@@ -144,7 +156,8 @@ function RunControls({ seed }: { seed: number }) {
       </div>
       {live.interrupted && live.phase !== 'running' && live.phase !== 'paused' && (
         <div className="interrupted" role="status" data-testid="train-interrupted">
-          A run of the {live.interrupted.recipe} recipe was interrupted; it was saved at step {live.interrupted.step} of {live.interrupted.totalSteps}.{' '}
+          A run of the {live.interrupted.recipe} recipe was interrupted; it was saved at step {live.interrupted.step} of {live.interrupted.totalSteps}
+          .{' '}
           <button type="button" className="run" onClick={() => void liveTraining.resumeSaved()}>
             Resume it
           </button>{' '}
@@ -210,7 +223,11 @@ async function saveCurrent(label: string): Promise<void> {
   if (!blob) return;
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
-  a.download = `unmask-${label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 60)}.safetensors`;
+  a.download = `unmask-${label
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase()
+    .slice(0, 60)}.safetensors`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
@@ -239,13 +256,12 @@ function useBestPossiblePercent(): number[] {
   return percent;
 }
 
-
 function LossCurve() {
   const live = useSyncExternalStore(liveTraining.subscribe, liveTraining.getSnapshot);
   // Before a run, the charts already show the planned run's frame (its steps, its schedule),
   // so starting it redraws nothing: Plotly's first draw of a chart is its slowest.
   const run = live.phase !== 'idle' || live.losses.length > 0;
-  const recipe = run ? live.recipe ?? live.plan.recipe : live.plan.recipe;
+  const recipe = run ? (live.recipe ?? live.plan.recipe) : live.plan.recipe;
   const totalSteps = run ? live.totalSteps : live.plan.totalSteps;
   const lrs = useSchedule(run ? live.lrs : null, live.plan.recipe, live.plan.totalSteps);
   const streaming = live.phase === 'running';
@@ -258,8 +274,8 @@ function LossCurve() {
     <div>
       {live.losses.length === 0 && (
         <p className="hint">
-          No live run yet. Start one above and the loss appears here step by step, with the learning rate and an accuracy check-up every few hundred steps. The
-          three recipes' precomputed runs, further down this section, show what to expect.
+          No live run yet. Start one above and the loss appears here step by step, with the learning rate and an accuracy check-up every few hundred
+          steps. The three recipes' precomputed runs, further down this section, show what to expect.
         </p>
       )}
       <Plot
@@ -268,17 +284,18 @@ function LossCurve() {
           { type: 'scatter', mode: 'lines', x: steps, y: movingAverage(live.losses, SMOOTHING), name: `moving average (${SMOOTHING} steps)` },
         ]}
         layout={{ xTitle: 'training step', yTitle: 'loss (nats)', xRange: [0, totalSteps], yRange: [0, lossTop] }}
-        label={live.losses.length > 0 ? `Training loss over ${live.losses.length} steps of the ${recipe} recipe` : `Training loss of the ${recipe} recipe: no steps yet`}
+        label={
+          live.losses.length > 0
+            ? `Training loss over ${live.losses.length} steps of the ${recipe} recipe`
+            : `Training loss of the ${recipe} recipe: no steps yet`
+        }
         filename="training-loss"
         height={300}
         minIntervalMs={LIVE_CHART_MS}
         live={streaming}
       />
       <Plot
-        traces={[
-          schedule.line,
-          { type: 'scatter', mode: 'markers', x: [Math.max(1, live.step)], y: [lrs[Math.max(0, live.step - 1)]], name: 'now' },
-        ]}
+        traces={[schedule.line, { type: 'scatter', mode: 'markers', x: [Math.max(1, live.step)], y: [lrs[Math.max(0, live.step - 1)]], name: 'now' }]}
         layout={{ xTitle: 'training step', yTitle: 'learning rate', xRange: [0, totalSteps], yRange: [0, 1.05 * schedule.top] }}
         label={`The ${recipe} recipe's learning-rate schedule over ${totalSteps} steps`}
         filename="learning-rate"
@@ -324,7 +341,11 @@ const AccuracyChart = memo(function AccuracyChart({ last, live }: { last: Checku
     <Plot
       traces={traces}
       layout={ACCURACY_LAYOUT}
-      label={last ? `Accuracy against masking ratio at step ${last.step}, next to the best possible` : 'Accuracy against masking ratio: the best possible, until the first check-up of this run'}
+      label={
+        last
+          ? `Accuracy against masking ratio at step ${last.step}, next to the best possible`
+          : 'Accuracy against masking ratio: the best possible, until the first check-up of this run'
+      }
       filename="training-accuracy"
       height={280}
       live={live}
@@ -332,7 +353,13 @@ const AccuracyChart = memo(function AccuracyChart({ last, live }: { last: Checku
   );
 });
 
-const ACCURACY_LAYOUT: PlotLayout = { xTitle: 'masking ratio t', yTitle: 'accuracy at masked positions (%)', xRange: [0, 1], yRange: [0, 102], showLegend: true };
+const ACCURACY_LAYOUT: PlotLayout = {
+  xTitle: 'masking ratio t',
+  yTitle: 'accuracy at masked positions (%)',
+  xRange: [0, 1],
+  yRange: [0, 102],
+  showLegend: true,
+};
 
 export const cells = {
   'model-source': cell<{ seed: number }>({

@@ -18,7 +18,10 @@ function Architecture() {
   const boxes: [string, string?][] = [
     ['x_t: 32 token ids, some of them [MASK]'],
     [`token embedding ${V}×${D}  +  sinusoidal positions  +  time MLP: Linear(1,${D}) → SiLU → Linear(${D},${D}) of t`],
-    [`encoder layer × ${nLayers}: LayerNorm → ${H}-head self-attention (no causal mask) → add;  LayerNorm → Linear(${D},${dFF}) → ReLU → Linear(${dFF},${D}) → add`, 'block'],
+    [
+      `encoder layer × ${nLayers}: LayerNorm → ${H}-head self-attention (no causal mask) → add;  LayerNorm → Linear(${D},${dFF}) → ReLU → Linear(${dFF},${D}) → add`,
+      'block',
+    ],
     [`output head Linear(${D},${V}): logits [B, ${L}, ${V}]`],
     ['softmax at each masked position: p(x0 | x_t)'],
   ];
@@ -26,7 +29,11 @@ function Architecture() {
     <figure className="arch" aria-label="Architecture of the model, from input to output">
       {boxes.map(([text, kind], i) => (
         <div key={i} style={{ display: 'contents' }}>
-          {i > 0 && <div className="arch-arrow" aria-hidden="true">↓</div>}
+          {i > 0 && (
+            <div className="arch-arrow" aria-hidden="true">
+              ↓
+            </div>
+          )}
           <div className={`arch-box${kind ? ` ${kind}` : ''}`}>{text}</div>
         </div>
       ))}
@@ -67,14 +74,21 @@ function AttentionView({ out }: { out: Attention }) {
         height={420}
       />
       <p data-testid="attention-future">
-        Share of attention on positions to the right: {((100 * future) / L).toFixed(1)}%{causal ? ' (zero: the causal mask forbids looking ahead)' : ''}. Model: {out.label}.
+        Share of attention on positions to the right: {((100 * future) / L).toFixed(1)}%
+        {causal ? ' (zero: the causal mask forbids looking ahead)' : ''}. Model: {out.label}.
       </p>
     </div>
   );
 }
 
 export const cells = {
-  architecture: cell<null>({ title: 'The architecture', auto: true, source: () => import('../../core/model.ts?raw'), run: () => null, View: Architecture }),
+  architecture: cell<null>({
+    title: 'The architecture',
+    auto: true,
+    source: () => import('../../core/model.ts?raw'),
+    run: () => null,
+    View: Architecture,
+  }),
 
   'positional-heatmap': cell<{ z: number[][] }>({
     title: 'Sinusoidal positions',
@@ -103,8 +117,8 @@ export const cells = {
     View: ({ out }) => (
       <div>
         <p>
-          DiffusionLM has <strong data-testid="param-count">{out.total.toLocaleString('en-US')}</strong> trainable parameters (the positional table is fixed, so it
-          does not count; a spec check gives {countParams(DEFAULT_MODEL).toLocaleString('en-US')}).
+          DiffusionLM has <strong data-testid="param-count">{out.total.toLocaleString('en-US')}</strong> trainable parameters (the positional table is
+          fixed, so it does not count; a spec check gives {countParams(DEFAULT_MODEL).toLocaleString('en-US')}).
         </p>
         <table className="data-table">
           <thead>

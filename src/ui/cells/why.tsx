@@ -25,7 +25,16 @@ function NoiseView({ out }: { out: Out }) {
   return (
     <div>
       <label className="inline">
-        Noise σ <input type="range" min={0} max={2} step={0.05} value={sigma} onChange={(e) => setSigma(Number(e.target.value))} aria-valuetext={`sigma ${sigma}`} />
+        Noise σ{' '}
+        <input
+          type="range"
+          min={0}
+          max={2}
+          step={0.05}
+          value={sigma}
+          onChange={(e) => setSigma(Number(e.target.value))}
+          aria-valuetext={`sigma ${sigma}`}
+        />
         <span className="num">{sigma.toFixed(2)}</span>
       </label>
       <table className="data-table" aria-label="Gaussian noise added to token ids">

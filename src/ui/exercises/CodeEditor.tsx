@@ -73,7 +73,11 @@ export function CodeEditor({ value, label, onChange, onRun }: CodeEditorProps) {
   }
   return (
     <>
-      {!loaded && <p role="status" className="hint">Loading the editor…</p>}
+      {!loaded && (
+        <p role="status" className="hint">
+          Loading the editor…
+        </p>
+      )}
       <div ref={host} className="code-editor" data-testid="code-editor" />
     </>
   );

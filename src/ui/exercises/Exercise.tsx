@@ -30,7 +30,9 @@ const show = (x: unknown) => (typeof x === 'number' ? (Number.isInteger(x) ? Str
 function PublicOutput({ id, out }: { id: ExerciseId; out: unknown }) {
   if (id === 'todo-1') {
     const o = isObject(out) ? out : {};
-    return <p className="output-text">Your function returned: {isObject(out) ? `loss = ${show(o.loss)}, nMasked = ${show(o.nMasked)}` : show(out)}</p>;
+    return (
+      <p className="output-text">Your function returned: {isObject(out) ? `loss = ${show(o.loss)}, nMasked = ${show(o.nMasked)}` : show(out)}</p>
+    );
   }
   if (!Array.isArray(out)) return <p className="output-text">Your function returned {show(out)}.</p>;
   if (id === 'todo-3') {
@@ -131,7 +133,12 @@ export function Exercise({ id }: { id: ExerciseId }) {
             disabled={st.attempts === 0}
             title={st.attempts === 0 ? 'Try checking your code once first' : undefined}
             onClick={async () => {
-              if (!confirm('Show the reference solution in the editor? Your current code will be replaced. Checking it will not count as solving the TODO.')) return;
+              if (
+                !confirm(
+                  'Show the reference solution in the editor? Your current code will be replaced. Checking it will not count as solving the TODO.',
+                )
+              )
+                return;
               const solution = await loadSolution(id);
               if (solution === null) return;
               exerciseStore.update(id, { code: solution, solutionShown: true });
@@ -143,7 +150,11 @@ export function Exercise({ id }: { id: ExerciseId }) {
         )}
       </div>
       {hideSolutions && (
-        <p className="hint">{SOLUTIONS_IN_BUILD ? 'Your instructor has hidden the solutions for this session.' : 'This is a class build of the lesson: it has no solutions to reveal.'}</p>
+        <p className="hint">
+          {SOLUTIONS_IN_BUILD
+            ? 'Your instructor has hidden the solutions for this session.'
+            : 'This is a class build of the lesson: it has no solutions to reveal.'}
+        </p>
       )}
       {model.label === null && <ModelPicker />}
       {st.hints > 0 && (
@@ -161,7 +172,11 @@ export function Exercise({ id }: { id: ExerciseId }) {
             <span className="spinner" aria-hidden="true" /> Running your code in a sandbox…
           </p>
         )}
-        {failure && <p className="error" role="alert">{failure}</p>}
+        {failure && (
+          <p className="error" role="alert">
+            {failure}
+          </p>
+        )}
         {report?.problem && (
           <p className="error" role="alert" data-testid={`${id}-problem`}>
             {describeProblem(report.problem)}
@@ -172,7 +187,8 @@ export function Exercise({ id }: { id: ExerciseId }) {
           <ul className="checks" data-testid={`${id}-checks`}>
             {report.checks.map((c) => (
               <li key={c.label} className={c.passed ? 'pass' : 'fail'}>
-                <span aria-hidden="true">{c.passed ? '✓' : '✗'}</span> <strong>{c.label}</strong> ({c.hidden ? 'hidden: you see the result, not the input' : 'public'}): {c.what}.{' '}
+                <span aria-hidden="true">{c.passed ? '✓' : '✗'}</span> <strong>{c.label}</strong> (
+                {c.hidden ? 'hidden: you see the result, not the input' : 'public'}): {c.what}.{' '}
                 {c.passed ? <span className="pass-text">Passed.</span> : <span className="fail-text">Failed. {c.message}</span>}
               </li>
             ))}
@@ -185,7 +201,8 @@ export function Exercise({ id }: { id: ExerciseId }) {
         )}
         {allPassed && passedWithSolution && (
           <p className="hint" role="status" data-testid={`${id}-borrowed`}>
-            All checks pass: solved with the solution shown, so it does not count as solved. Reset to the starter code and write it yourself when you are ready
+            All checks pass: solved with the solution shown, so it does not count as solved. Reset to the starter code and write it yourself when you
+            are ready
             {id === 'todo-2' ? '; until then Results keeps using the reference predictMasked.' : '.'}
           </p>
         )}

@@ -10,8 +10,21 @@ import { ScrollBox, useInScrollBox } from './ScrollBox.tsx';
 
 // 15 light hues (ids 1..15) that keep dark text readable.
 const PALETTE = [
-  '#8dd3c7', '#ffffb3', '#bebada', '#fb8072', '#80b1d3', '#fdb462', '#b3de69', '#fccde5',
-  '#d9d9d9', '#bc80bd', '#ccebc5', '#ffed6f', '#a6cee3', '#fdbf6f', '#cab2d6',
+  '#8dd3c7',
+  '#ffffb3',
+  '#bebada',
+  '#fb8072',
+  '#80b1d3',
+  '#fdb462',
+  '#b3de69',
+  '#fccde5',
+  '#d9d9d9',
+  '#bc80bd',
+  '#ccebc5',
+  '#ffed6f',
+  '#a6cee3',
+  '#fdbf6f',
+  '#cab2d6',
 ];
 
 export function tokenColour(id: number): string {
@@ -37,7 +50,12 @@ export function TokenRow({ tokens, label, words }: TokenRowProps) {
             {words ? '[M]' : 'M'}
           </li>
         ) : (
-          <li key={i} className={`tok${words ? ' word' : ''}`} style={{ background: tokenColour(id) }} aria-label={`position ${i + 1}: ${words ? words[id] : `token ${id}`}`}>
+          <li
+            key={i}
+            className={`tok${words ? ' word' : ''}`}
+            style={{ background: tokenColour(id) }}
+            aria-label={`position ${i + 1}: ${words ? words[id] : `token ${id}`}`}
+          >
             {words ? words[id] : id}
           </li>
         ),

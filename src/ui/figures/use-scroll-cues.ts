@@ -33,7 +33,7 @@ export function markOverflow(box: HTMLElement): void {
     const generic = box.tagName === 'DIV';
     if (generic && !box.getAttribute('role')) box.setAttribute('role', 'group');
     if (!box.getAttribute('aria-label') && !box.querySelector(':scope > caption')) {
-      const what = box.classList.contains('math-display') ? 'Equation' : box.tagName === 'TABLE' ? 'Table' : box.dataset.what ?? 'Wide content';
+      const what = box.classList.contains('math-display') ? 'Equation' : box.tagName === 'TABLE' ? 'Table' : (box.dataset.what ?? 'Wide content');
       box.setAttribute('aria-label', `${what}, scrolls sideways`);
       box.dataset.labelled = 'auto';
     }

@@ -94,7 +94,9 @@ export default function GlossaryDialog({ onClose }: GlossaryDialogProps) {
           ↓ and ↑ move through the results, Enter opens a section (the first from here), Esc closes.
         </p>
         <p id="glossary-count" className="glossary-count" role="status">
-          {results.length === 0 ? `No term matches "${query.trim()}". Try a shorter word.` : `${results.length} ${results.length === 1 ? 'term' : 'terms'}`}
+          {results.length === 0
+            ? `No term matches "${query.trim()}". Try a shorter word.`
+            : `${results.length} ${results.length === 1 ? 'term' : 'terms'}`}
         </p>
         <ul className="glossary-results" aria-label="Glossary terms">
           {results.map((entry) => {

@@ -31,7 +31,12 @@ const KIND_LABEL: Readonly<Record<Found['kind'], string>> = { section: 'Lesson t
 function PassageView({ passage }: { readonly passage: Found }) {
   const section = sectionById(passage.section);
   const where = section ? `section ${section.index}, ${section.title}` : passage.section;
-  const source = passage.kind === 'section' ? `${where} · ${passage.heading}` : passage.kind === 'glossary' ? `${passage.heading} (explained in ${where})` : `${passage.heading}, ${where}`;
+  const source =
+    passage.kind === 'section'
+      ? `${where} · ${passage.heading}`
+      : passage.kind === 'glossary'
+        ? `${passage.heading} (explained in ${where})`
+        : `${passage.heading}, ${where}`;
   return (
     <li className="lesson-passage" data-kind={passage.kind} data-section={passage.section}>
       <p className="lesson-passage-source">
@@ -88,7 +93,13 @@ export function LessonAnswers({ suggestions }: LessonAnswersProps) {
     );
   };
 
-  const announcement = !last ? '' : last.found === null ? 'Searching the lesson…' : last.found.length === 0 ? 'No passage of the lesson matches.' : `${last.found.length} ${last.found.length === 1 ? 'passage' : 'passages'} from the lesson.`;
+  const announcement = !last
+    ? ''
+    : last.found === null
+      ? 'Searching the lesson…'
+      : last.found.length === 0
+        ? 'No passage of the lesson matches.'
+        : `${last.found.length} ${last.found.length === 1 ? 'passage' : 'passages'} from the lesson.`;
 
   return (
     <>

@@ -10,8 +10,8 @@ export function ModeSwitch({ mode, onChange }: { readonly mode: AskMode; readonl
         The lesson, offline
       </label>
       <label>
-        <input type="radio" name="assistant-mode" value="server" checked={mode === 'server'} onChange={() => onChange('server')} />
-        A chat server (opt-in)
+        <input type="radio" name="assistant-mode" value="server" checked={mode === 'server'} onChange={() => onChange('server')} />A chat server
+        (opt-in)
       </label>
     </fieldset>
   );

@@ -7,7 +7,11 @@ export function ModelPicker({ trainingLink = true }: { trainingLink?: boolean })
   const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
   return (
     <div className="model-picker">
-      <p>{trainingLink ? 'This cell needs a trained model. Load one of the shipped checkpoints (about 0.7 MB), or train one live in the Training section.' : 'Load one of the shipped checkpoints (about 0.7 MB), upload your own, or train one below.'}</p>
+      <p>
+        {trainingLink
+          ? 'This cell needs a trained model. Load one of the shipped checkpoints (about 0.7 MB), or train one live in the Training section.'
+          : 'Load one of the shipped checkpoints (about 0.7 MB), upload your own, or train one below.'}
+      </p>
       <div className="button-row">
         {PRETRAINED.map((p) => (
           <button key={p.id} type="button" disabled={model.loading !== null} onClick={() => void models.loadPretrained(p)}>
@@ -21,7 +25,11 @@ export function ModelPicker({ trainingLink = true }: { trainingLink?: boolean })
         )}
       </div>
       {model.loading && <p role="status">Loading {model.loading}…</p>}
-      {model.error && <p className="error" role="alert">{model.error}</p>}
+      {model.error && (
+        <p className="error" role="alert">
+          {model.error}
+        </p>
+      )}
     </div>
   );
 }

@@ -51,7 +51,13 @@ export interface ComputeDeps {
 /** Jobs run on the page itself: only where no worker starts. */
 export interface PageRunner {
   readonly ready: Ready;
-  run(name: string, args: unknown, model: ModelPayload | null, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<unknown>;
+  run(
+    name: string,
+    args: unknown,
+    model: ModelPayload | null,
+    signal: AbortSignal,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<unknown>;
 }
 
 /** A cancelled job has this long to stop by itself before its worker is ended. */

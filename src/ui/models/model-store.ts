@@ -87,7 +87,11 @@ export class ModelStore {
   }
 
   /** Run a computation on the current model in the compute worker. */
-  async run<N extends JobName>(name: N, args: JobArgs<N>, options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<Computed<JobResult<N>>> {
+  async run<N extends JobName>(
+    name: N,
+    args: JobArgs<N>,
+    options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<Computed<JobResult<N>>> {
     const model = this.model;
     if (!model) throw new Error('no trained model is loaded');
     const result = await this.compute.run(name, args, { ...options, model });

@@ -6,7 +6,12 @@
 import { models } from './index.ts';
 
 /** A file name from the model's label: "pretrained: the learns recipe" -> "unmask-pretrained-the-learns-recipe". */
-export const fileStem = (label: string): string => `unmask-${label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 60)}`;
+export const fileStem = (label: string): string =>
+  `unmask-${label
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase()
+    .slice(0, 60)}`;
 
 /** Download the notebook for the model loaded now; false when there is none. */
 export async function openInPyTorch(): Promise<boolean> {

@@ -100,7 +100,11 @@ function Player({ clip, autoPlay, named }: { clip: Clip; autoPlay: boolean; name
       ) : (
         <>
           <div className="narration-controls" role="group" aria-label={`Narration: ${clip.title}`}>
-            <button type="button" onClick={() => (paused ? void play() : audio.current?.pause())} aria-label={`${paused ? 'Play' : 'Pause'} narration: ${clip.title}`}>
+            <button
+              type="button"
+              onClick={() => (paused ? void play() : audio.current?.pause())}
+              aria-label={`${paused ? 'Play' : 'Pause'} narration: ${clip.title}`}
+            >
               {paused ? '▶ Play' : '❚❚ Pause'}
             </button>
             <span className="narration-title">{clip.title}</span>
@@ -162,9 +166,12 @@ function Player({ clip, autoPlay, named }: { clip: Clip; autoPlay: boolean; name
           {text && (
             <details className="transcript">
               <summary>Transcript</summary>
-              {text.split('\n').filter(Boolean).map((line, i) => (
-                <span key={i}>{line} </span>
-              ))}
+              {text
+                .split('\n')
+                .filter(Boolean)
+                .map((line, i) => (
+                  <span key={i}>{line} </span>
+                ))}
             </details>
           )}
         </>

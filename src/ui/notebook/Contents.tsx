@@ -40,7 +40,10 @@ export function Contents({ sections, current, done, onGo }: ContentsProps) {
                   {s.index}. {s.title}
                 </span>
                 {s.cells.length > 0 && (
-                  <span className="toc-progress" aria-label={s.id === 'exercises' ? `${n} of ${s.cells.length} exercises solved` : `${n} of ${s.cells.length} cells run`}>
+                  <span
+                    className="toc-progress"
+                    aria-label={s.id === 'exercises' ? `${n} of ${s.cells.length} exercises solved` : `${n} of ${s.cells.length} cells run`}
+                  >
                     {complete ? '✓' : `${n}/${s.cells.length}`}
                   </span>
                 )}

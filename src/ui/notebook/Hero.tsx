@@ -31,9 +31,9 @@ export function Hero({ sections }: { sections: readonly Section[] }) {
     <section ref={root} className="hero" aria-labelledby="hero-title">
       <h2 id="hero-title">Text from noise, one token at a time</h2>
       <p className="hero-lede">
-        These sequences start as nothing but <span className="tok masked inline-tok">M</span> ([MASK]). At each step a small Transformer fills some blanks in, until
-        every token is there and each sequence repeats a short pattern, like the data it learned from. By the end of this lesson you will know how it was
-        trained to do that.
+        These sequences start as nothing but <span className="tok masked inline-tok">M</span> ([MASK]). At each step a small Transformer fills some
+        blanks in, until every token is there and each sequence repeats a short pattern, like the data it learned from. By the end of this lesson you
+        will know how it was trained to do that.
       </p>
       <figure className="hero-demo">
         <ScrollBox what="Generated sequences">
@@ -45,20 +45,29 @@ export function Hero({ sections }: { sections: readonly Section[] }) {
         </ScrollBox>
         <div className="hero-controls">
           <button type="button" onClick={anim.playing ? anim.pause : anim.play}>
-            <span aria-hidden="true">{anim.playing ? '❚❚' : anim.step >= demo.steps ? '↻' : '▶'}</span> {anim.playing ? 'Pause' : anim.step >= demo.steps ? 'Replay' : 'Play'}
+            <span aria-hidden="true">{anim.playing ? '❚❚' : anim.step >= demo.steps ? '↻' : '▶'}</span>{' '}
+            {anim.playing ? 'Pause' : anim.step >= demo.steps ? 'Replay' : 'Play'}
             <span className="visually-hidden"> the unmasking</span>
           </button>
           <label className="inline">
             <span className="visually-hidden">Step of the unmasking</span>
-            <input type="range" min={0} max={demo.steps} value={anim.step} onChange={(e) => anim.seek(Number(e.target.value))} aria-valuetext={`step ${anim.step} of ${demo.steps}`} />
+            <input
+              type="range"
+              min={0}
+              max={demo.steps}
+              value={anim.step}
+              onChange={(e) => anim.seek(Number(e.target.value))}
+              aria-valuetext={`step ${anim.step} of ${demo.steps}`}
+            />
           </label>
           <span className="num" aria-live="off">
             step {anim.step} of {demo.steps}: {masked} of {tokens} still masked
           </span>
         </div>
         <figcaption className="hint">
-          Made by the shipped <code>{demo.checkpoint.replace('.safetensors', '')}</code> checkpoint with the {demo.sampler} sampler ({demo.steps} steps, temperature{' '}
-          {demo.temperature}, seed {demo.seed}): the first {demo.sequences.length} of {demo.batch} sequences, precomputed. Section 11 runs the sampler live.
+          Made by the shipped <code>{demo.checkpoint.replace('.safetensors', '')}</code> checkpoint with the {demo.sampler} sampler ({demo.steps}{' '}
+          steps, temperature {demo.temperature}, seed {demo.seed}): the first {demo.sequences.length} of {demo.batch} sequences, precomputed. Section
+          11 runs the sampler live.
         </figcaption>
       </figure>
       <div className="hero-facts">

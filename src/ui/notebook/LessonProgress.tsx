@@ -10,7 +10,10 @@ export interface LessonProgressProps {
 }
 
 export function LessonProgress({ sections, current, done }: LessonProgressProps) {
-  const at = Math.max(0, sections.findIndex((s) => s.id === current));
+  const at = Math.max(
+    0,
+    sections.findIndex((s) => s.id === current),
+  );
   const total = useMemo(() => sections.reduce((t, s) => t + sectionMinutes(s), 0), [sections]);
   const left = minutesLeft(sections, { current: at, done });
   const share = Math.round((100 * (total - left)) / total);

@@ -67,11 +67,14 @@ export function Notebook() {
 
   const ran = useMemo(() => new Set(progress.ran), [progress.ran]);
   const solved = useSolvedExercises(); // an exercise counts when solved, not when shown
-  const done = useCallback((s: Pick<Section, 'id' | 'cells'>) => s.cells.filter((c) => (s.id === 'exercises' ? solved.has(c) : ran.has(`${s.id}/${c}`))).length, [ran, solved]);
+  const done = useCallback(
+    (s: Pick<Section, 'id' | 'cells'>) => s.cells.filter((c) => (s.id === 'exercises' ? solved.has(c) : ran.has(`${s.id}/${c}`))).length,
+    [ran, solved],
+  );
   const help = useLessonHelp(progress.section);
   useHelpKey(useCallback(() => setKeysOpen(true), []));
 
-  useShareableUrl(progress.section, progress.seed, present ? slide ?? 0 : null);
+  useShareableUrl(progress.section, progress.seed, present ? (slide ?? 0) : null);
   const { jumpTo } = useReadingPosition(!present, actions.setSection, generation);
   const goTo = useCallback((section: string) => jumpTo(document.getElementById(section), section), [jumpTo]);
   useSectionLinks(useCallback((id: string) => (present ? actions.setSection(id) : goTo(id)), [present, actions, goTo]));
@@ -137,7 +140,13 @@ export function Notebook() {
 
   if (present) {
     return (
-      <Suspense fallback={<p className="presenter-loading" role="status">Opening projector mode…</p>}>
+      <Suspense
+        fallback={
+          <p className="presenter-loading" role="status">
+            Opening projector mode…
+          </p>
+        }
+      >
         <Presenter
           section={progress.section}
           start={present}

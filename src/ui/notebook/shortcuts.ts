@@ -35,7 +35,7 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
     shortcuts: [
       { keys: ['→', 'PageDown', 'Space'], does: 'Next slide, then the next section (a slide taller than the screen scrolls first)' },
       { keys: ['←', 'PageUp', 'Shift+Space'], does: 'Previous slide' },
-      { keys: ['Home', 'End'], does: "First or last slide of the section" },
+      { keys: ['Home', 'End'], does: 'First or last slide of the section' },
       { keys: ['B'], does: 'Blank the screen, and show it again' },
       { keys: ['F'], does: 'Full screen on or off' },
       { keys: ['N'], does: 'Open the speaker notes in a second window' },

@@ -102,7 +102,14 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
       </div>
       {!empty && (
         <div className="plot-actions">
-          <PlotMenu chart={label} onPng={failure ? null : downloadPng} pngReady={ready} onCsv={downloadCsv} tableOpen={tableOpen} onTable={setTableOpen} />
+          <PlotMenu
+            chart={label}
+            onPng={failure ? null : downloadPng}
+            pngReady={ready}
+            onCsv={downloadCsv}
+            tableOpen={tableOpen}
+            onTable={setTableOpen}
+          />
         </div>
       )}
       {tableOpen && <DataTable table={tableData} caption={label} />}

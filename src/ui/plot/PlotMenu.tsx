@@ -47,7 +47,14 @@ export function PlotMenu({ chart, onPng, pngReady, onCsv, tableOpen, onTable }: 
         toggle.current?.focus();
       }}
     >
-      <button ref={toggle} type="button" className="quiet plot-menu-toggle" aria-expanded={open} aria-controls={id} onClick={() => setOpen((o) => !o)}>
+      <button
+        ref={toggle}
+        type="button"
+        className="quiet plot-menu-toggle"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen((o) => !o)}
+      >
         <span aria-hidden="true">⋯</span> Chart data<span className="visually-hidden">: {chart}</span>
       </button>
       {open && (

@@ -86,7 +86,11 @@ export const LINE_WIDTH = 2;
 export const MARKER_SIZE = 7;
 
 /** Colour, dash and marker of series number `series`: the live canvas paints with these too. */
-export function seriesStyle(trace: ScatterTrace | BarTrace, series: number, theme: PlotTheme): { color: string; dash: LineDash; symbol: MarkerSymbol } {
+export function seriesStyle(
+  trace: ScatterTrace | BarTrace,
+  series: number,
+  theme: PlotTheme,
+): { color: string; dash: LineDash; symbol: MarkerSymbol } {
   return {
     color: trace.color ?? theme.palette[series % theme.palette.length],
     dash: (trace.type === 'scatter' && trace.dash) || DASHES[series % DASHES.length],
@@ -106,9 +110,7 @@ function axis({ title, range, type, reversed }: AxisSpec, theme: PlotTheme): Plo
     title: { text: title ?? '', standoff: 8 },
     type: type ?? '-',
     // An explicit autorange lets a chart drop a range it had before.
-    ...(range
-      ? { range: reversed ? [range[1], range[0]] : [...range], autorange: false }
-      : { autorange: reversed ? 'reversed' : true }),
+    ...(range ? { range: reversed ? [range[1], range[0]] : [...range], autorange: false } : { autorange: reversed ? 'reversed' : true }),
     automargin: true,
     gridcolor: theme.grid,
     linecolor: theme.axis,
@@ -122,13 +124,16 @@ export function toPlotlyLayout(layout: PlotLayout, traces: readonly PlotTrace[],
   const { theme, height, reducedMotion, revision } = options;
   const size = options.fontSize ?? 13;
   const scale = size / 13;
-  const labels = options.directLabels === false ? null : lineLabels(traces, layout, {
-    theme,
-    fontSize: size,
-    plotHeight: height - 100 * scale,
-    width: options.width ?? 0,
-    colorOf: (t, series) => seriesStyle(t, series, theme).color,
-  });
+  const labels =
+    options.directLabels === false
+      ? null
+      : lineLabels(traces, layout, {
+          theme,
+          fontSize: size,
+          plotHeight: height - 100 * scale,
+          width: options.width ?? 0,
+          colorOf: (t, series) => seriesStyle(t, series, theme).color,
+        });
   const legend = labels ? false : (layout.showLegend ?? traces.length > 1);
   // A line's label sits beside its end and may be pushed up past the plot's top edge: leave it room.
   const top = Math.max((layout.title ? 2.8 * size : 8) + (legend ? 2.2 * size : 0), labels ? 1.5 * size : 0);
@@ -141,7 +146,13 @@ export function toPlotlyLayout(layout: PlotLayout, traces: readonly PlotTrace[],
     paper_bgcolor: theme.background,
     plot_bgcolor: theme.background,
     colorway: [...theme.palette],
-    margin: { l: Math.round(56 * scale), r: Math.max(Math.round(16 * scale), labels?.rightMargin ?? 0), t: Math.round(top), b: Math.round(48 * scale), pad: 0 },
+    margin: {
+      l: Math.round(56 * scale),
+      r: Math.max(Math.round(16 * scale), labels?.rightMargin ?? 0),
+      t: Math.round(top),
+      b: Math.round(48 * scale),
+      pad: 0,
+    },
     // On a narrow chart a long axis title breaks onto two lines rather than running off the edge.
     xaxis: axis({ title: wrap(layout.xTitle, (options.width || 700) - 80 * scale), range: layout.xRange, type: layout.xType }, theme),
     yaxis: axis({ title: wrap(layout.yTitle, height - 90 * scale), range: layout.yRange, type: layout.yType, reversed: layout.yReversed }, theme),

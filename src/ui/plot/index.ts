@@ -12,4 +12,15 @@ export { Plot, type PlotProps } from './Plot.tsx';
 export { THEMES, type PlotTheme } from './theme.ts';
 export { countPoints, deriveTable, toCsv } from './table.ts';
 export { LIVE_CHART_MS } from './live-rate.ts';
-export type { BarTrace, HeatmapTrace, LineDash, MarkerSymbol, PlotLayout, PlotTable, PlotTrace, ReferenceLine, ScatterTrace, ThemeName } from './types.ts';
+export type {
+  BarTrace,
+  HeatmapTrace,
+  LineDash,
+  MarkerSymbol,
+  PlotLayout,
+  PlotTable,
+  PlotTrace,
+  ReferenceLine,
+  ScatterTrace,
+  ThemeName,
+} from './types.ts';

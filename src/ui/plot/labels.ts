@@ -51,7 +51,9 @@ export function wantsLineLabels(traces: readonly PlotTrace[], layout: PlotLayout
     traces.length <= 5 &&
     (layout.yType === undefined || layout.yType === 'linear') &&
     !layout.yReversed &&
-    traces.every((t) => t.type === 'scatter' && (t.mode ?? 'lines') !== 'markers' && !!t.name && t.name.length <= MAX_LABEL_CHARS && lastPoint(t) !== null)
+    traces.every(
+      (t) => t.type === 'scatter' && (t.mode ?? 'lines') !== 'markers' && !!t.name && t.name.length <= MAX_LABEL_CHARS && lastPoint(t) !== null,
+    )
   );
 }
 
@@ -130,7 +132,11 @@ function escapeLabel(s: string): string {
  * get a direct label) like any other line, so their label never collides with it. The y
  * range is fixed so the line spans it exactly.
  */
-export function referenceTraces(traces: readonly PlotTrace[], layout: PlotLayout, theme: PlotTheme): { traces: PlotTrace[]; yRange: readonly [number, number] | undefined } {
+export function referenceTraces(
+  traces: readonly PlotTrace[],
+  layout: PlotLayout,
+  theme: PlotTheme,
+): { traces: PlotTrace[]; yRange: readonly [number, number] | undefined } {
   const lines = layout.vLines ?? [];
   if (lines.length === 0) return { traces: [], yRange: layout.yRange };
   let range = layout.yRange;
@@ -141,6 +147,14 @@ export function referenceTraces(traces: readonly PlotTrace[], layout: PlotLayout
   }
   return {
     yRange: range,
-    traces: lines.map((l) => ({ type: 'scatter', mode: 'lines', x: [l.x, l.x], y: [range[0], range[1]], name: l.label, dash: 'dot', color: theme.text })),
+    traces: lines.map((l) => ({
+      type: 'scatter',
+      mode: 'lines',
+      x: [l.x, l.x],
+      y: [range[0], range[1]],
+      name: l.label,
+      dash: 'dot',
+      color: theme.text,
+    })),
   };
 }

@@ -16,7 +16,6 @@ import type { LineDash, PlotLayout, PlotTrace, ScatterTrace } from './types.ts';
 
 export type { PlotArea } from './plot-area.ts';
 
-
 /** Fixed linear axes and only scatter traces: what a canvas can stand in for. */
 export function canPaintLive(traces: readonly PlotTrace[], layout: PlotLayout): traces is readonly ScatterTrace[] {
   const linear = (type: string | undefined) => type === undefined || type === 'linear' || type === '-';

@@ -142,7 +142,10 @@ export function Presenter({ section, start, seed, onPlace, onRan, onKeys, onExit
     });
   }, [place, current, plan, slide, cellDefs, clock]);
 
-  const onCells = useCallback((defs: Record<string, CellDef>) => setCellDefs((all) => (all[current.id] === defs ? all : { ...all, [current.id]: defs })), [current.id]);
+  const onCells = useCallback(
+    (defs: Record<string, CellDef>) => setCellDefs((all) => (all[current.id] === defs ? all : { ...all, [current.id]: defs })),
+    [current.id],
+  );
   const counter = `Section ${current.index} · ${place.slide + 1} of ${plan.length}`;
 
   return (
@@ -156,7 +159,13 @@ export function Presenter({ section, start, seed, onPlace, onRan, onKeys, onExit
               {counter}
             </span>
             <span className="slide-section">{current.title}</span>
-            <progress className="deck-progress" max={total} value={at + 1} aria-label="Position in the lesson" aria-valuetext={`slide ${at + 1} of ${total}`} />
+            <progress
+              className="deck-progress"
+              max={total}
+              value={at + 1}
+              aria-label="Position in the lesson"
+              aria-valuetext={`slide ${at + 1} of ${total}`}
+            />
             <button type="button" onClick={() => go(step(place, -1))} disabled={at === 0} aria-keyshortcuts="ArrowLeft PageUp">
               ← Previous
             </button>

@@ -12,7 +12,17 @@ import { followProjector, type NotesChannel, type PresenterState } from './chann
 /** What the notes show before the projector has said anything (opened by hand, or the projector is gone). */
 function waiting(id: string): PresenterState {
   const s = sectionById(id) ?? SECTIONS[0];
-  return { section: s.id, sectionIndex: s.index, sectionTitle: s.title, slide: 0, slides: 0, title: s.title, next: null, startedAt: 0, slideSince: 0 };
+  return {
+    section: s.id,
+    sectionIndex: s.index,
+    sectionTitle: s.title,
+    slide: 0,
+    slides: 0,
+    title: s.title,
+    next: null,
+    startedAt: 0,
+    slideSince: 0,
+  };
 }
 
 function useNow(): number {

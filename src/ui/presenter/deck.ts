@@ -31,7 +31,10 @@ export function startPlace(anchor: Anchor, slide?: number): Place {
 
 /** One slide forward (by = 1) or back (by = -1), crossing into the next or previous section at the ends. */
 export function step(place: Place, by: 1 | -1, sections: readonly Section[] = SECTIONS, slides: (s: Section) => readonly Slide[] = slidesOf): Place {
-  const i = Math.max(0, sections.findIndex((s) => s.id === place.section));
+  const i = Math.max(
+    0,
+    sections.findIndex((s) => s.id === place.section),
+  );
   const count = slides(sections[i]).length;
   const next = place.slide + by;
   if (next >= 0 && next < count) return { section: place.section, slide: next };

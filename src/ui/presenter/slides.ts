@@ -40,8 +40,7 @@ export interface Anchor {
 }
 
 export type SlidePiece =
-  | { readonly kind: 'prose'; readonly part: number; readonly html: string }
-  | { readonly kind: 'cell'; readonly part: number; readonly cell: string };
+  { readonly kind: 'prose'; readonly part: number; readonly html: string } | { readonly kind: 'cell'; readonly part: number; readonly cell: string };
 
 export interface Slide {
   readonly pieces: readonly SlidePiece[];
@@ -150,7 +149,8 @@ export function planSlides(section: Pick<Section, 'id' | 'parts'>, budget = SLID
       // does a slide holding only a short lead-in (a heading, a sentence): no slide of one line.
       const leadIn = current !== slides[0] && current.weight <= SHORT_TAIL;
       const slide = current.pieces.length === 0 || leadIn ? current : open({ section: section.id, part: p, block: 0 }, null, false);
-      if (slide.pieces.length === 0 && slide !== slides[0]) Object.assign(slide, { anchor: { section: section.id, part: p, block: 0 }, continued: false, heading: null });
+      if (slide.pieces.length === 0 && slide !== slides[0])
+        Object.assign(slide, { anchor: { section: section.id, part: p, block: 0 }, continued: false, heading: null });
       slide.pieces.push({ kind: 'cell', part: p, cell: part.cell });
       // Whatever follows starts a new slide, under the same heading.
       current = open({ section: section.id, part: p + 1, block: 0 }, lastHeading, true);

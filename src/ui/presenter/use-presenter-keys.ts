@@ -17,10 +17,17 @@ export interface PresenterKeyActions {
 }
 
 /** What a key does in projector mode, or null when it is not ours. */
-export function presenterAction(e: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'altKey' | 'ctrlKey' | 'metaKey' | 'target'>): keyof PresenterKeyActions | null {
+export function presenterAction(
+  e: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'altKey' | 'ctrlKey' | 'metaKey' | 'target'>,
+): keyof PresenterKeyActions | null {
   if (isTyping(e.target) || e.altKey || e.ctrlKey || e.metaKey) return null;
   // Buttons, links, disclosures and checkboxes keep Space for themselves; elsewhere it advances.
-  if (e.key === ' ' && e.target instanceof HTMLElement && (['BUTTON', 'A', 'SUMMARY'].includes(e.target.tagName) || e.target instanceof HTMLInputElement)) return null;
+  if (
+    e.key === ' ' &&
+    e.target instanceof HTMLElement &&
+    (['BUTTON', 'A', 'SUMMARY'].includes(e.target.tagName) || e.target instanceof HTMLInputElement)
+  )
+    return null;
   const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   switch (key) {
     case 'ArrowRight':

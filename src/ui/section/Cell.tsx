@@ -65,7 +65,11 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
     controller.current?.abort();
     const ac = new AbortController();
     controller.current = ac;
-    setState((s) => ({ kind: 'running', prev: s.kind === 'done' ? s : s.kind === 'running' || s.kind === 'cancelled' ? s.prev : null, since: Date.now() }));
+    setState((s) => ({
+      kind: 'running',
+      prev: s.kind === 'done' ? s : s.kind === 'running' || s.kind === 'cancelled' ? s.prev : null,
+      since: Date.now(),
+    }));
     setProgress(null);
     const ctx: CellContext = {
       seed,
@@ -168,7 +172,14 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
             </button>
           )}
           {!def.live && (
-            <button type="button" className="run" onClick={run} disabled={needsModel || state.kind === 'running'} aria-keyshortcuts="Shift+Enter" title="Run (Shift+Enter)">
+            <button
+              type="button"
+              className="run"
+              onClick={run}
+              disabled={needsModel || state.kind === 'running'}
+              aria-keyshortcuts="Shift+Enter"
+              title="Run (Shift+Enter)"
+            >
               {state.kind === 'done' || state.kind === 'error' || state.kind === 'cancelled' ? 'Run again' : 'Run'}
             </button>
           )}
@@ -178,7 +189,9 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
       <div className="cell-output" aria-live="polite">
         {needsModel && <ModelPicker />}
         {!needsModel && state.kind === 'idle' && (
-          <p className="hint">{runWhenSeen ? 'Runs when it comes into view.' : 'Not run yet. Press Run, or Shift+Enter while this cell has focus.'}</p>
+          <p className="hint">
+            {runWhenSeen ? 'Runs when it comes into view.' : 'Not run yet. Press Run, or Shift+Enter while this cell has focus.'}
+          </p>
         )}
         {state.kind === 'running' && (
           <p className="running" role="status">
@@ -198,7 +211,9 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
             )}
           </p>
         )}
-        {state.kind === 'cancelled' && <p className="hint">Cancelled.{state.prev ? ' The output below is from the run before.' : ''} Press Run again to start it anew.</p>}
+        {state.kind === 'cancelled' && (
+          <p className="hint">Cancelled.{state.prev ? ' The output below is from the run before.' : ''} Press Run again to start it anew.</p>
+        )}
         {state.kind === 'error' && (
           <p className="error" role="alert">
             This cell failed: {state.message}

@@ -70,12 +70,29 @@ export function SectionView({ section, seed, rerun, runAll, autoRun, onRan, auto
   const onCellRan = (cellId: string) => onRan(`${section.id}/${cellId}`);
 
   const cell = (id: string, key: string | number): ReactNode => {
-    if (cells === null) return <p key={key} className="cell-loading" role="status">Loading cell…</p>;
-    if ('error' in cells) return <p key={key} className="error" role="alert">Could not load this section's cells: {String(cells.error)}</p>;
+    if (cells === null)
+      return (
+        <p key={key} className="cell-loading" role="status">
+          Loading cell…
+        </p>
+      );
+    if ('error' in cells)
+      return (
+        <p key={key} className="error" role="alert">
+          Could not load this section's cells: {String(cells.error)}
+        </p>
+      );
     const def = cells[id] as CellDef | undefined;
-    if (!def) return <p key={key} className="error" role="alert">Missing cell "{id}".</p>;
+    if (!def)
+      return (
+        <p key={key} className="error" role="alert">
+          Missing cell "{id}".
+        </p>
+      );
     const signal = runAll > 0 ? runAll + 1 : autoRun || def.live || rerun.has(`${section.id}/${id}`) ? 1 : 0;
-    return <Cell key={id} id={id} def={def} seed={seed} runSignal={signal} runWhenSeen={def.auto === true} showCodeByDefault={false} onRan={onCellRan} />;
+    return (
+      <Cell key={id} id={id} def={def} seed={seed} runSignal={signal} runWhenSeen={def.auto === true} showCodeByDefault={false} onRan={onCellRan} />
+    );
   };
 
   const title = (
@@ -97,14 +114,20 @@ export function SectionView({ section, seed, rerun, runAll, autoRun, onRan, auto
               </p>
             )}
             {s.pieces.map((piece, k) =>
-              piece.kind === 'prose' ? <div key={k} className="prose" data-part={piece.part} dangerouslySetInnerHTML={{ __html: piece.html }} /> : cell(piece.cell, k),
+              piece.kind === 'prose' ? (
+                <div key={k} className="prose" data-part={piece.part} dangerouslySetInnerHTML={{ __html: piece.html }} />
+              ) : (
+                cell(piece.cell, k)
+              ),
             )}
           </div>
         ))
       ) : (
         <>
           <NarrationPlayers section={section.id} autoPlay={autoPlayNarration} />
-          {section.parts.map((part, i) => ('html' in part ? <div key={i} className="prose" data-part={i} dangerouslySetInnerHTML={{ __html: part.html }} /> : cell(part.cell, i)))}
+          {section.parts.map((part, i) =>
+            'html' in part ? <div key={i} className="prose" data-part={i} dangerouslySetInnerHTML={{ __html: part.html }} /> : cell(part.cell, i),
+          )}
         </>
       )}
     </section>

@@ -17,12 +17,20 @@ export function SourceView({ load }: { load: () => Promise<{ default: string }> 
     let live = true;
     load()
       .then((m) => highlight(m.default))
-      .then((h) => live && setHtml(h), (e: unknown) => live && setError(String(e)));
+      .then(
+        (h) => live && setHtml(h),
+        (e: unknown) => live && setError(String(e)),
+      );
     return () => {
       live = false;
     };
   }, [load]);
-  if (error) return <p className="error" role="alert">Could not load the source: {error}</p>;
+  if (error)
+    return (
+      <p className="error" role="alert">
+        Could not load the source: {error}
+      </p>
+    );
   if (html === null) return <p role="status">Loading source…</p>;
   // highlight.js escapes the code it wraps, so its HTML is safe to insert.
   return (

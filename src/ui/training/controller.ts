@@ -89,7 +89,17 @@ const SILENT_STEPS = 10;
 /** Before the first step the backend may still be compiling its shaders. */
 const FIRST_STEP_SILENCE_MS = 180_000;
 
-const IDLE: RunSnapshot = { phase: 'idle', spec: null, step: 0, losses: [], checkups: [], stepsPerSec: 0, backend: null, notice: null, message: null };
+const IDLE: RunSnapshot = {
+  phase: 'idle',
+  spec: null,
+  step: 0,
+  losses: [],
+  checkups: [],
+  stepsPerSec: 0,
+  backend: null,
+  notice: null,
+  message: null,
+};
 
 const browserTimers: Timers = {
   set: (fn, ms) => setTimeout(fn, ms),
@@ -179,7 +189,16 @@ export class TrainingController {
     this.resumeFrom = null;
     this.asked = null;
     this.rate.reset();
-    this.publish({ ...IDLE, backend: this.snapshot.backend, phase: 'starting', spec, step: from?.state.trainer.step ?? 0, losses: this.losses, checkups: this.checkups, message });
+    this.publish({
+      ...IDLE,
+      backend: this.snapshot.backend,
+      phase: 'starting',
+      spec,
+      step: from?.state.trainer.step ?? 0,
+      losses: this.losses,
+      checkups: this.checkups,
+      message,
+    });
     let client: TrainingClient;
     try {
       client = await this.ensureClient();

@@ -86,7 +86,12 @@ interface Extras {
 export class LiveTraining {
   private readonly run: TrainingController;
   private extras: Extras = {
-    done: false, lrs: [], secPerStep: null, summary: null, interrupted: null, message: null,
+    done: false,
+    lrs: [],
+    secPerStep: null,
+    summary: null,
+    interrupted: null,
+    message: null,
     plan: { recipe: DEFAULT_RECIPE, totalSteps: RECIPES[DEFAULT_RECIPE].steps },
   };
   private snapshot: TrainingSnapshot;
@@ -121,9 +126,21 @@ export class LiveTraining {
     const e = this.extras;
     const phase: Phase = r.phase === 'idle' ? (e.done ? 'done' : 'idle') : r.phase === 'starting' ? 'running' : r.phase;
     return {
-      phase, recipe: r.spec?.recipe ?? null, step: r.step, totalSteps: r.spec?.totalSteps ?? 0, losses: r.losses, lrs: e.lrs,
-      stepsPerSec: r.stepsPerSec, checkups: r.checkups, secPerStep: e.secPerStep, message: e.message ?? r.message, summary: e.summary,
-      interrupted: e.interrupted, backend: r.backend, notice: r.notice, plan: e.plan,
+      phase,
+      recipe: r.spec?.recipe ?? null,
+      step: r.step,
+      totalSteps: r.spec?.totalSteps ?? 0,
+      losses: r.losses,
+      lrs: e.lrs,
+      stepsPerSec: r.stepsPerSec,
+      checkups: r.checkups,
+      secPerStep: e.secPerStep,
+      message: e.message ?? r.message,
+      summary: e.summary,
+      interrupted: e.interrupted,
+      backend: r.backend,
+      notice: r.notice,
+      plan: e.plan,
     };
   }
 
@@ -198,7 +215,13 @@ export class LiveTraining {
       return this.patch({ interrupted: null, message: found.problem ?? 'Could not resume the saved run: it is gone.' });
     }
     const { spec, state } = found.save;
-    this.patch({ done: false, summary: null, message: null, interrupted: null, lrs: learningRates(getRecipe(spec.recipe).schedule, spec.totalSteps) });
+    this.patch({
+      done: false,
+      summary: null,
+      message: null,
+      interrupted: null,
+      lrs: learningRates(getRecipe(spec.recipe).schedule, spec.totalSteps),
+    });
     await this.run.start(spec, found.save, `Resumed from the save at step ${state.trainer.step}.`);
   }
 
@@ -242,8 +265,15 @@ export class LiveTraining {
   private save(save: SavePoint): Promise<void> {
     this.memorySave = save;
     const record: SavedRun = {
-      version: 1, recipe: save.spec.recipe, totalSteps: save.spec.totalSteps, seed: save.spec.seed, trainer: save.state.trainer,
-      weights: new Map(save.state.weights), losses: [...save.losses], checkups: [...save.checkups], savedAt: Date.now(),
+      version: 1,
+      recipe: save.spec.recipe,
+      totalSteps: save.spec.totalSteps,
+      seed: save.spec.seed,
+      trainer: save.state.trainer,
+      weights: new Map(save.state.weights),
+      losses: [...save.losses],
+      checkups: [...save.checkups],
+      savedAt: Date.now(),
     };
     return this.options.storage.save(record).then(() => undefined);
   }
@@ -251,7 +281,9 @@ export class LiveTraining {
   private interrupted(save: SavePoint | null, why: string): void {
     if (save) this.memorySave = save;
     const kept = save ?? this.memorySave;
-    const interrupted = kept ? { recipe: kept.spec.recipe, step: kept.state.trainer.step, totalSteps: kept.spec.totalSteps } : this.extras.interrupted;
+    const interrupted = kept
+      ? { recipe: kept.spec.recipe, step: kept.state.trainer.step, totalSteps: kept.spec.totalSteps }
+      : this.extras.interrupted;
     this.patch({ interrupted, message: kept ? `${why} The save at step ${kept.state.trainer.step} is kept: resume it below.` : why });
   }
 

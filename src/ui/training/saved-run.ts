@@ -152,7 +152,11 @@ export function parseSavedRun(raw: unknown): { run: SavedRun } | { problem: stri
   }
 
   const losses = r.losses;
-  if (!Array.isArray(losses) || losses.length > (step as number) || !losses.every((l) => l === null || (typeof l === 'number' && Number.isFinite(l)))) {
+  if (
+    !Array.isArray(losses) ||
+    losses.length > (step as number) ||
+    !losses.every((l) => l === null || (typeof l === 'number' && Number.isFinite(l)))
+  ) {
     return bad('its loss history is damaged');
   }
   const checkups = r.checkups;

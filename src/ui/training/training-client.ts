@@ -35,10 +35,16 @@ export const connect: ConnectFn = async (backends, onEvent) => {
       return { client: await connectWorker(backends, onEvent), note: null };
     } catch (e) {
       const why = errorMessage(e);
-      return { client: await connectPage(backends, onEvent), note: `Training runs on the page, not in a background worker (${why}), so the lesson may pause briefly at each step.` };
+      return {
+        client: await connectPage(backends, onEvent),
+        note: `Training runs on the page, not in a background worker (${why}), so the lesson may pause briefly at each step.`,
+      };
     }
   }
-  return { client: await connectPage(backends, onEvent), note: 'This browser has no web workers, so training runs on the page and the lesson may pause briefly at each step.' };
+  return {
+    client: await connectPage(backends, onEvent),
+    note: 'This browser has no web workers, so training runs on the page and the lesson may pause briefly at each step.',
+  };
 };
 
 function connectWorker(backends: readonly string[], onEvent: Listener): Promise<TrainingClient> {

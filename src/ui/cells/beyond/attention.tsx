@@ -109,7 +109,15 @@ function ExplorerView({ out: first }: { out: Explored }) {
         <label className="block-label" htmlFor="attention-input">
           A sequence of token ids 1–15, with _ for each blank
         </label>
-        <textarea id="attention-input" rows={2} cols={70} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} aria-invalid={error !== null} />
+        <textarea
+          id="attention-input"
+          rows={2}
+          cols={70}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          spellCheck={false}
+          aria-invalid={error !== null}
+        />
         <div className="button-row">
           <button type="submit" className="run">
             Show its attention
@@ -135,7 +143,16 @@ function ExplorerView({ out: first }: { out: Explored }) {
         </label>
       </div>
       <Plot
-        traces={[{ type: 'heatmap', z: asRows(w, L), x: Array.from({ length: L }, (_, i) => i + 1), y: Array.from({ length: L }, (_, i) => i + 1), colorscale: 'Viridis', name: 'attention weight' }]}
+        traces={[
+          {
+            type: 'heatmap',
+            z: asRows(w, L),
+            x: Array.from({ length: L }, (_, i) => i + 1),
+            y: Array.from({ length: L }, (_, i) => i + 1),
+            colorscale: 'Viridis',
+            name: 'attention weight',
+          },
+        ]}
         layout={{ xTitle: 'key position (attended to)', yTitle: 'query position', yReversed: true }}
         label={`Attention of layer ${layer + 1}, head ${head + 1}${causal ? ' under a causal mask' : ''} for the sequence above`}
         filename={`explorer-layer${layer + 1}-head${head + 1}${causal ? '-causal' : ''}`}
@@ -146,8 +163,9 @@ function ExplorerView({ out: first }: { out: Explored }) {
           (out.periodProb > 0
             ? `The visible tokens leave the period open; period ${out.period} is the likeliest (${(100 * out.periodProb).toFixed(0)}%). `
             : 'No pattern of 2 to 4 tokens fits these tokens; the summary below assumes period 2. ')}
-        With period {out.period}, a blank at position i is best filled from the visible tokens at i ± {out.period}, i ± {2 * out.period}, …: the same place in the
-        pattern. Attention spread evenly over what a blank can see would put {(100 * uniform).toFixed(0)}% there. The chart shows how much each head really does
+        With period {out.period}, a blank at position i is best filled from the visible tokens at i ± {out.period}, i ± {2 * out.period}, …: the same
+        place in the pattern. Attention spread evenly over what a blank can see would put {(100 * uniform).toFixed(0)}% there. The chart shows how
+        much each head really does
         {causal ? ', with the causal mask on: every blank has lost the same-place tokens to its right' : ''}.
       </p>
       <Plot

@@ -10,7 +10,10 @@ import { ElboView, loadNotebookEvaluation, LossByRatioView, ObjectiveTraining, t
 import { loadTimeInputCurves, TimeInputView, type TimeInputOut } from './time-input.tsx';
 
 async function objectiveOut({ seed, signal, progress }: CellContext): Promise<ObjectiveOut> {
-  const [{ result: curve, label }, notebook] = await Promise.all([models.run('lossCurve', { seed }, { signal, onProgress: progress }), loadNotebookEvaluation()]);
+  const [{ result: curve, label }, notebook] = await Promise.all([
+    models.run('lossCurve', { seed }, { signal, onProgress: progress }),
+    loadNotebookEvaluation(),
+  ]);
   return { curve, label, notebook, seed };
 }
 

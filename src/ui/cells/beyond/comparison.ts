@@ -48,7 +48,16 @@ export interface ComparisonSnapshot {
   readonly message: string | null;
 }
 
-const IDLE: ComparisonSnapshot = { experiment: null, phase: 'idle', recipe: '', stepsEach: 0, variants: [], stepsPerSec: 0, backend: null, message: null };
+const IDLE: ComparisonSnapshot = {
+  experiment: null,
+  phase: 'idle',
+  recipe: '',
+  stepsEach: 0,
+  variants: [],
+  stepsPerSec: 0,
+  backend: null,
+  message: null,
+};
 
 /** Most steps a variant may take here: enough to see a trend, few enough to wait for. */
 export const MAX_STEPS_EACH = 2000;
@@ -97,7 +106,12 @@ export class Comparison {
     }
     this.request = request;
     this.publish({
-      ...IDLE, experiment: request.experiment, phase: 'starting', recipe: request.recipe, stepsEach, backend: this.snapshot.backend,
+      ...IDLE,
+      experiment: request.experiment,
+      phase: 'starting',
+      recipe: request.recipe,
+      stepsEach,
+      backend: this.snapshot.backend,
       variants: request.variants.map((v) => ({ id: v.id, label: v.label, status: 'waiting', step: 0, losses: [], checkup: null })),
       message: 'Starting the training worker…',
     });
@@ -125,7 +139,11 @@ export class Comparison {
     const v = request.variants[index];
     let started: boolean;
     try {
-      started = await this.run.start({ recipe: request.recipe, totalSteps: request.stepsEach, seed: request.seed, overrides: v.overrides }, null, null);
+      started = await this.run.start(
+        { recipe: request.recipe, totalSteps: request.stepsEach, seed: request.seed, overrides: v.overrides },
+        null,
+        null,
+      );
     } catch (e) {
       return this.fail(`Training could not start: ${errorMessage(e)}`);
     }

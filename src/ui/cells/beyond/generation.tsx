@@ -9,7 +9,14 @@ import { DEFAULT_DATA, MASK_ID } from '../../../core/config.ts';
 import { errorMessage } from '../../../core/error-message.ts';
 import { SAMPLERS, TIME_GRIDS, type Sampler, type TimeGrid } from '../../../core/sampling.ts';
 import {
-  BATCH, DEFAULT_SETTINGS, SAMPLER_NAMES, settingsProblem, SHOWN, type Generated as Computed, type QualityRow as Row, type Settings,
+  BATCH,
+  DEFAULT_SETTINGS,
+  SAMPLER_NAMES,
+  settingsProblem,
+  SHOWN,
+  type Generated as Computed,
+  type QualityRow as Row,
+  type Settings,
 } from '../../../compute/generation.ts';
 import { pct, TokenRow } from '../../figures/Tokens.tsx';
 import { ScrollBox } from '../../figures/ScrollBox.tsx';
@@ -24,7 +31,12 @@ export interface Generated extends Computed {
 }
 
 /** Generate in the compute worker; the page only draws the frames. */
-async function generate(settings: Settings, seed: number, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<Generated> {
+async function generate(
+  settings: Settings,
+  seed: number,
+  signal: AbortSignal,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Generated> {
   const { result, label } = await models.run('generate', { settings, seed }, { signal, onProgress });
   return { ...result, label };
 }
@@ -103,7 +115,12 @@ function QualityTable({ rows }: { rows: Row[] }) {
 
 function GenerationView({ out: first }: { out: Generated }) {
   const [out, setOut] = useState(first);
-  const [draft, setDraft] = useState({ ...first.settings, steps: String(first.settings.steps), temperature: String(first.settings.temperature), seed: String(first.seed) });
+  const [draft, setDraft] = useState({
+    ...first.settings,
+    steps: String(first.settings.steps),
+    temperature: String(first.settings.temperature),
+    seed: String(first.seed),
+  });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const latest = useRef<AbortController | null>(null);
@@ -161,11 +178,23 @@ function GenerationView({ out: first }: { out: Generated }) {
         </label>
         <label className="inline">
           Steps
-          <input value={draft.steps} onChange={(e) => setDraft({ ...draft, steps: e.target.value })} inputMode="numeric" size={3} aria-invalid={problem?.startsWith('Steps') ?? false} />
+          <input
+            value={draft.steps}
+            onChange={(e) => setDraft({ ...draft, steps: e.target.value })}
+            inputMode="numeric"
+            size={3}
+            aria-invalid={problem?.startsWith('Steps') ?? false}
+          />
         </label>
         <label className="inline">
           Temperature
-          <input value={draft.temperature} onChange={(e) => setDraft({ ...draft, temperature: e.target.value })} inputMode="decimal" size={4} aria-invalid={problem?.startsWith('Temperature') ?? false} />
+          <input
+            value={draft.temperature}
+            onChange={(e) => setDraft({ ...draft, temperature: e.target.value })}
+            inputMode="decimal"
+            size={4}
+            aria-invalid={problem?.startsWith('Temperature') ?? false}
+          />
         </label>
         <label className="inline">
           Time grid
@@ -179,7 +208,13 @@ function GenerationView({ out: first }: { out: Generated }) {
         </label>
         <label className="inline">
           Seed
-          <input value={draft.seed} onChange={(e) => setDraft({ ...draft, seed: e.target.value })} inputMode="numeric" size={10} aria-invalid={!seedOk} />
+          <input
+            value={draft.seed}
+            onChange={(e) => setDraft({ ...draft, seed: e.target.value })}
+            inputMode="numeric"
+            size={10}
+            aria-invalid={!seedOk}
+          />
         </label>
         <button type="submit" className="run" disabled={problem !== null || busy}>
           {busy ? 'Generating…' : 'Generate'}
@@ -196,12 +231,13 @@ function GenerationView({ out: first }: { out: Generated }) {
         </p>
       )}
       <p className="hint">
-        {SAMPLER_NAMES[out.settings.sampler]}, {out.settings.steps} steps on a {out.settings.grid} time grid, temperature {out.settings.temperature}, seed {out.seed}. Model: {out.label}.
+        {SAMPLER_NAMES[out.settings.sampler]}, {out.settings.steps} steps on a {out.settings.grid} time grid, temperature {out.settings.temperature},
+        seed {out.seed}. Model: {out.label}.
       </p>
       <ReverseProcess out={out} />
       <p data-testid="generate-quality">
-        Of {q.sequences} samples, <strong>{pct(q.periodicFraction, 0)}</strong> are perfectly periodic (a pattern of 2 to 4 tokens, tiled) and {q.distinct} are different
-        from each other.
+        Of {q.sequences} samples, <strong>{pct(q.periodicFraction, 0)}</strong> are perfectly periodic (a pattern of 2 to 4 tokens, tiled) and{' '}
+        {q.distinct} are different from each other.
       </p>
       <Plot
         traces={[

@@ -79,7 +79,15 @@ function InfillView({ out: first }: { out: Infilled }) {
       <label className="block-label" htmlFor="infill-input">
         A sequence of token ids 1–15, with _ for each blank
       </label>
-      <textarea id="infill-input" rows={2} cols={70} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} aria-invalid={error !== null} />
+      <textarea
+        id="infill-input"
+        rows={2}
+        cols={70}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        spellCheck={false}
+        aria-invalid={error !== null}
+      />
       <div className="button-row">
         {PRESETS.map((p) => (
           <button key={p.name} type="button" onClick={() => setText(p.text)}>
@@ -100,7 +108,9 @@ function InfillView({ out: first }: { out: Infilled }) {
         {allowed.length > 0 && `The model's first guess matches the best possible one at ${agree} of ${out.blanks.length} blanks.`}
       </p>
       <table className="data-table" data-testid="infill-table">
-        <caption>Top {TOP} guesses at each blank, with probabilities. Model: {out.label}</caption>
+        <caption>
+          Top {TOP} guesses at each blank, with probabilities. Model: {out.label}
+        </caption>
         <thead>
           <tr>
             <th scope="col">position</th>

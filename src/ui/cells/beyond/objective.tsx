@@ -45,7 +45,16 @@ export function LossByRatioView({ out }: { out: ObjectiveOut }) {
           { type: 'scatter', mode: 'lines+markers', x: t, y: [...curve.loss], name: 'this model' },
           { type: 'scatter', mode: 'lines', x: t, y: [...curve.best], name: 'best possible (exact posterior)', dash: 'dash' },
           ...(notebook
-            ? [{ type: 'scatter' as const, mode: 'lines+markers' as const, x: notebook.ratios.map((r) => r.t), y: notebook.ratios.map((r) => r.meanLoss), name: "notebook's recipe, 3000 steps", dash: 'dot' as const }]
+            ? [
+                {
+                  type: 'scatter' as const,
+                  mode: 'lines+markers' as const,
+                  x: notebook.ratios.map((r) => r.t),
+                  y: notebook.ratios.map((r) => r.meanLoss),
+                  name: "notebook's recipe, 3000 steps",
+                  dash: 'dot' as const,
+                },
+              ]
             : []),
         ]}
         layout={{ xTitle: 'masking ratio t', yTitle: 'mean loss per masked token (nats)', xRange: [0, 1] }}
@@ -55,9 +64,9 @@ export function LossByRatioView({ out }: { out: ObjectiveOut }) {
       />
       <p data-testid="loss-by-ratio-summary">
         {out.label}: {curve.loss[0].toFixed(3)} nats a masked token at t = {t[0]}, {curve.loss[Math.floor(t.length / 2)].toFixed(3)} at t ={' '}
-        {t[Math.floor(t.length / 2)]} and {curve.loss[t.length - 1].toFixed(3)} at t = {t[t.length - 1]} ({curve.seqsPerBin} sequences a ratio). The best possible is{' '}
-        {curve.best[0].toFixed(3)}, {curve.best[Math.floor(t.length / 2)].toFixed(3)} and {curve.best[t.length - 1].toFixed(3)}. The widest gap is at t ={' '}
-        {t[worst]}: {(curve.loss[worst] - curve.best[worst]).toFixed(3)} nats.
+        {t[Math.floor(t.length / 2)]} and {curve.loss[t.length - 1].toFixed(3)} at t = {t[t.length - 1]} ({curve.seqsPerBin} sequences a ratio). The
+        best possible is {curve.best[0].toFixed(3)}, {curve.best[Math.floor(t.length / 2)].toFixed(3)} and {curve.best[t.length - 1].toFixed(3)}. The
+        widest gap is at t = {t[worst]}: {(curve.loss[worst] - curve.best[worst]).toFixed(3)} nats.
       </p>
     </div>
   );
@@ -103,19 +112,20 @@ export function ElboView({ out }: { out: ObjectiveOut }) {
       />
       {kind === 'elbo' ? (
         <p data-testid="elbo-summary">
-          The bars add up to <strong>{total.toFixed(3)} nats a token</strong>, {binsBits.toFixed(3)} bits: the area under the loss curve, because the 1/t weight
-          cancels the t·L masked tokens and every ratio counts the same. The engine's own estimate, with t spread evenly over (0, 1) instead of 20 bins (which
-          are coarse near t = 1, where the loss climbs fastest), is <strong data-testid="elbo-bits">{curve.elboBits.toFixed(3)} bits a token</strong> from{' '}
-          {curve.seqsPerBin * t.length} sequences; the data's exact entropy is{' '}
-          <strong>{ENTROPY_BITS.toFixed(3)}</strong>. A perfect model would reach it (its bins add up to {(sum(floor) / Math.LN2).toFixed(3)} bits here), and no model
-          can go below it, so this model is {Math.max(0, curve.elboBits - ENTROPY_BITS).toFixed(3)} bits a token short of perfect.
+          The bars add up to <strong>{total.toFixed(3)} nats a token</strong>, {binsBits.toFixed(3)} bits: the area under the loss curve, because the
+          1/t weight cancels the t·L masked tokens and every ratio counts the same. The engine's own estimate, with t spread evenly over (0, 1)
+          instead of 20 bins (which are coarse near t = 1, where the loss climbs fastest), is{' '}
+          <strong data-testid="elbo-bits">{curve.elboBits.toFixed(3)} bits a token</strong> from {curve.seqsPerBin * t.length} sequences; the data's
+          exact entropy is <strong>{ENTROPY_BITS.toFixed(3)}</strong>. A perfect model would reach it (its bins add up to{' '}
+          {(sum(floor) / Math.LN2).toFixed(3)} bits here), and no model can go below it, so this model is{' '}
+          {Math.max(0, curve.elboBits - ENTROPY_BITS).toFixed(3)} bits a token short of perfect.
         </p>
       ) : (
         <p data-testid="elbo-summary">
-          The bars add up to <strong>{total.toFixed(3)} nats a masked token</strong>: what the notebook's training loss reads for this model. Each ratio counts in
-          proportion to how many tokens it masks, so the heavily masked bins on the right carry most of it. It is not an entropy: even the best possible model
-          scores {sum(floor).toFixed(3)} here, against the data's {ENTROPY_NATS.toFixed(4)} nats ({ENTROPY_BITS.toFixed(3)} bits) a token. Switch to the ELBO to
-          set this model against the entropy.
+          The bars add up to <strong>{total.toFixed(3)} nats a masked token</strong>: what the notebook's training loss reads for this model. Each
+          ratio counts in proportion to how many tokens it masks, so the heavily masked bins on the right carry most of it. It is not an entropy: even
+          the best possible model scores {sum(floor).toFixed(3)} here, against the data's {ENTROPY_NATS.toFixed(4)} nats ({ENTROPY_BITS.toFixed(3)}{' '}
+          bits) a token. Switch to the ELBO to set this model against the entropy.
         </p>
       )}
     </div>
@@ -132,10 +142,11 @@ export function ObjectiveTraining({ seed }: { seed: number }) {
     <>
       <h4>Train with each objective here</h4>
       <p className="hint">
-        The learns recipe twice from the same seed ({seed}), once with each weighting. The difference to look for shows from the first steps: the two losses
-        are in different units (per masked token against per token, weighted by 1/t), so the ELBO's curve sits at another height, and its 1/t weights can make it jump more from batch to
-        batch, where a heavily or lightly masked sequence weighs in. Do not expect different accuracy: in the recipe search, over 5000 steps and six seeds,
-        the two weightings ended close together (section text above), and a short run here leaves both on the plateau.
+        The learns recipe twice from the same seed ({seed}), once with each weighting. The difference to look for shows from the first steps: the two
+        losses are in different units (per masked token against per token, weighted by 1/t), so the ELBO's curve sits at another height, and its 1/t
+        weights can make it jump more from batch to batch, where a heavily or lightly masked sequence weighs in. Do not expect different accuracy: in
+        the recipe search, over 5000 steps and six seeds, the two weightings ended close together (section text above), and a short run here leaves
+        both on the plateau.
       </p>
       <TrainHere
         experiment="objective"

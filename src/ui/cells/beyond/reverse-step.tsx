@@ -68,11 +68,23 @@ function Coins({ u, t, s }: { u: readonly number[]; t: number; s: number }) {
   const state = (x: number) => (x >= t ? 'visible at t already' : x >= s ? 'revealed by this step' : 'still masked at s');
   return (
     <div className="coin-line">
-      <div className="coin-axis" role="img" aria-label={`Each word's random number u on a line from 0 to 1, with t = ${t.toFixed(2)} and s = ${s.toFixed(2)} marked`}>
+      <div
+        className="coin-axis"
+        role="img"
+        aria-label={`Each word's random number u on a line from 0 to 1, with t = ${t.toFixed(2)} and s = ${s.toFixed(2)} marked`}
+      >
         <span className="coin-band masked-band" style={{ left: 0, width: `${100 * s}%` }} title="u < s: still masked at s" />
-        <span className="coin-band reveal-band" style={{ left: `${100 * s}%`, width: `${100 * (t - s)}%` }} title="s ≤ u < t: revealed by this step" />
-        <span className="coin-mark" style={{ left: `${100 * s}%` }}>s</span>
-        <span className="coin-mark" style={{ left: `${100 * t}%` }}>t</span>
+        <span
+          className="coin-band reveal-band"
+          style={{ left: `${100 * s}%`, width: `${100 * (t - s)}%` }}
+          title="s ≤ u < t: revealed by this step"
+        />
+        <span className="coin-mark" style={{ left: `${100 * s}%` }}>
+          s
+        </span>
+        <span className="coin-mark" style={{ left: `${100 * t}%` }}>
+          t
+        </span>
         {u.map((x, i) => (
           <span key={i} className="coin-word" style={{ left: `${100 * x}%`, top: `${1.4 + 1.3 * (i % 3)}rem` }}>
             {WORDS[SENTENCE[i]]}
@@ -133,32 +145,30 @@ function ReverseStepView({ out }: { out: ReverseStepOut }) {
       {s > t && <p className="hint">s is an earlier time than t, so it is held at t.</p>}
       <Coins u={out.u} t={t} s={lo} />
       <p className="hint">
-        Each word sits at its own u. Dark bar: u below s, still masked after the step. Hatched: u between s and t, masked at t and revealed by this step. Beyond
-        t: already visible at t.
+        Each word sits at its own u. Dark bar: u below s, still masked after the step. Hatched: u between s and t, masked at t and revealed by this
+        step. Beyond t: already visible at t.
       </p>
       <p className="token-row-label">At t = {t.toFixed(2)}</p>
       <TokenRow tokens={atT} words={WORDS} label={`The sentence at t = ${t.toFixed(2)}`} />
       <p className="token-row-label">At s = {lo.toFixed(2)}, one reverse step later</p>
       <TokenRow tokens={atS} words={WORDS} label={`The sentence at s = ${lo.toFixed(2)}`} />
       <p data-testid="reverse-step-summary">
-        At t = {t.toFixed(2)}, {maskedAtT} of {SENTENCE.length} words are masked: their u is below t. Going back to s = {lo.toFixed(2)}, a masked word opens if its u is
-        at least s: {revealed} of {maskedAtT} here. A masked word's u is equally likely anywhere in [0, t), so it opens with probability (t − s)/t ={' '}
-        {t > 0 ? ((t - lo) / t).toFixed(2) : 'n/a'}: the shaded stretch [s, t) as a share of [0, t).
+        At t = {t.toFixed(2)}, {maskedAtT} of {SENTENCE.length} words are masked: their u is below t. Going back to s = {lo.toFixed(2)}, a masked word
+        opens if its u is at least s: {revealed} of {maskedAtT} here. A masked word's u is equally likely anywhere in [0, t), so it opens with
+        probability (t − s)/t = {t > 0 ? ((t - lo) / t).toFixed(2) : 'n/a'}: the shaded stretch [s, t) as a share of [0, t).
       </p>
 
       <h4>Two tokens in one step</h4>
       <p>
-        The exact posterior for this input, with positions 1 to 3 visible and the rest masked. Positions 4 and 5 are revealed in the same step, each drawn from its
-        own row below, neither seeing the other.
+        The exact posterior for this input, with positions 1 to 3 visible and the rest masked. Positions 4 and 5 are revealed in the same step, each
+        drawn from its own row below, neither seeing the other.
       </p>
       <TokenRow tokens={shown} label={last ? 'The input with positions 4 and 5 just revealed' : 'The input: 7 2 9, then every position masked'} />
       <ul>
         <li>
           position 4: {topTokens(odds.marginals[0], 1)}, and each of the other 14 tokens {(odds.marginals[0][1] ?? 0).toFixed(2)}
         </li>
-        <li>
-          position 5: {topTokens(odds.marginals[1])}, nothing else
-        </li>
+        <li>position 5: {topTokens(odds.marginals[1])}, nothing else</li>
       </ul>
       <div className="button-row">
         <button type="button" onClick={revealBoth}>
@@ -179,8 +189,8 @@ function ReverseStepView({ out }: { out: ReverseStepOut }) {
         {draws.length > 0 && ` ${conflicts} conflicts in ${draws.length} draws.`}
       </p>
       <p className="hint">
-        Exactly, drawn together: a conflict {pct(odds.together, 0)} of the time. Drawn one after the other, the second from the posterior given the first:{' '}
-        {pct(odds.oneAfterTheOther, 0)}. The exact denoiser never disagrees with itself; drawing in parallel does.
+        Exactly, drawn together: a conflict {pct(odds.together, 0)} of the time. Drawn one after the other, the second from the posterior given the
+        first: {pct(odds.oneAfterTheOther, 0)}. The exact denoiser never disagrees with itself; drawing in parallel does.
       </p>
     </div>
   );

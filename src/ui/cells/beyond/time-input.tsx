@@ -7,16 +7,26 @@ import type { TimeInput } from '../../../core/model.ts';
 import { pct } from '../../figures/Tokens.tsx';
 import { Plot } from '../../plot/index.ts';
 import { movingAverage } from '../../../core/numeric.ts';
-import { accuracyAt, breakawayStep, describeRepeat, describeTimeInputRuns, TIME_INPUT_LABELS, type TimeInputCurves, type VariantCurves } from '../../../lesson/challenge-data.ts';
+import {
+  accuracyAt,
+  breakawayStep,
+  describeRepeat,
+  describeTimeInputRuns,
+  TIME_INPUT_LABELS,
+  type TimeInputCurves,
+  type VariantCurves,
+} from '../../../lesson/challenge-data.ts';
 import { MAX_STEPS_EACH, type Variant } from './comparison.ts';
 import { TrainHere } from './train-here.tsx';
 import { errorMessage } from '../../../core/error-message.ts';
 
-export const TIME_INPUT_VARIANTS: readonly Variant[] = (['learned', 'sinusoidal', 'none'] as const satisfies readonly TimeInput[]).map((timeInput) => ({
-  id: timeInput,
-  label: TIME_INPUT_LABELS[timeInput],
-  overrides: { timeInput },
-}));
+export const TIME_INPUT_VARIANTS: readonly Variant[] = (['learned', 'sinusoidal', 'none'] as const satisfies readonly TimeInput[]).map(
+  (timeInput) => ({
+    id: timeInput,
+    label: TIME_INPUT_LABELS[timeInput],
+    overrides: { timeInput },
+  }),
+);
 
 /** Every n-th point: a 3000-step curve needs no more than ~500 points to draw. */
 function thin<T>(xs: readonly T[], most = 500): { index: number[]; values: T[] } {
@@ -35,8 +45,11 @@ function Precomputed({ data, repeat }: { data: TimeInputCurves; repeat: TimeInpu
     <div>
       <Plot
         traces={variants.map((v, i) => ({
-          type: 'scatter' as const, mode: 'lines' as const, name: TIME_INPUT_LABELS[v.timeInput],
-          x: smoothed[i].index.map((s) => s + 1), y: smoothed[i].values,
+          type: 'scatter' as const,
+          mode: 'lines' as const,
+          name: TIME_INPUT_LABELS[v.timeInput],
+          x: smoothed[i].index.map((s) => s + 1),
+          y: smoothed[i].values,
         }))}
         layout={{ xTitle: 'training step', yTitle: 'loss (nats), smoothed' }}
         label={`Training loss of the ${data.recipe} recipe with each time input, ${steps} steps, seed ${data.seed} (precomputed)`}
@@ -45,8 +58,11 @@ function Precomputed({ data, repeat }: { data: TimeInputCurves; repeat: TimeInpu
       />
       <Plot
         traces={variants.map((v) => ({
-          type: 'scatter' as const, mode: 'lines+markers' as const, name: TIME_INPUT_LABELS[v.timeInput],
-          x: v.checkups.map((c) => c.step), y: v.checkups.map((c) => 100 * c.accuracy[mid]),
+          type: 'scatter' as const,
+          mode: 'lines+markers' as const,
+          name: TIME_INPUT_LABELS[v.timeInput],
+          x: v.checkups.map((c) => c.step),
+          y: v.checkups.map((c) => 100 * c.accuracy[mid]),
         }))}
         layout={{ xTitle: 'training step', yTitle: 'accuracy at t = 0.5 (%)', yRange: [0, 102] }}
         label={`Accuracy at masking ratio 0.5 during training, for each time input (64 sequences a check-up, precomputed)`}
@@ -56,10 +72,20 @@ function Precomputed({ data, repeat }: { data: TimeInputCurves; repeat: TimeInpu
       <Plot
         traces={[
           ...variants.map((v) => ({
-            type: 'scatter' as const, mode: 'lines+markers' as const, name: TIME_INPUT_LABELS[v.timeInput],
-            x: v.ratios.map((r) => r.t), y: v.ratios.map((r) => 100 * r.accuracy),
+            type: 'scatter' as const,
+            mode: 'lines+markers' as const,
+            name: TIME_INPUT_LABELS[v.timeInput],
+            x: v.ratios.map((r) => r.t),
+            y: v.ratios.map((r) => 100 * r.accuracy),
           })),
-          { type: 'scatter' as const, mode: 'lines' as const, name: 'best possible', dash: 'dash' as const, x: best.map((r) => r.t), y: best.map((r) => 100 * r.bestPossible) },
+          {
+            type: 'scatter' as const,
+            mode: 'lines' as const,
+            name: 'best possible',
+            dash: 'dash' as const,
+            x: best.map((r) => r.t),
+            y: best.map((r) => 100 * r.bestPossible),
+          },
         ]}
         layout={{ xTitle: 'masking ratio t', yTitle: 'accuracy at masked positions (%)', xRange: [0, 1], yRange: [0, 102] }}
         label={`Accuracy against masking ratio after ${steps} steps for each time input, next to the best possible (${data.evalSeqsPerRatio} sequences a ratio, precomputed)`}
@@ -68,7 +94,8 @@ function Precomputed({ data, repeat }: { data: TimeInputCurves; repeat: TimeInpu
       />
       <table className="data-table" data-testid="time-input-summary">
         <caption>
-          Accuracy at masked positions after {steps} steps of the {data.recipe} recipe (batch {data.batchSize}, {data.backend} in Node), by time input and seed
+          Accuracy at masked positions after {steps} steps of the {data.recipe} recipe (batch {data.batchSize}, {data.backend} in Node), by time input
+          and seed
         </caption>
         <thead>
           <tr>
@@ -84,7 +111,10 @@ function Precomputed({ data, repeat }: { data: TimeInputCurves; repeat: TimeInpu
         <tbody>
           {variants.flatMap((v) => {
             const again = repeat?.variants.find((r) => r.timeInput === v.timeInput);
-            return [<SummaryRow key={`${v.timeInput}-${data.seed}`} v={v} seed={data.seed} />, again && <SummaryRow key={`${v.timeInput}-${repeat!.seed}`} v={again} seed={repeat!.seed} />];
+            return [
+              <SummaryRow key={`${v.timeInput}-${data.seed}`} v={v} seed={data.seed} />,
+              again && <SummaryRow key={`${v.timeInput}-${repeat!.seed}`} v={again} seed={repeat!.seed} />,
+            ];
           })}
         </tbody>
       </table>
@@ -122,22 +152,23 @@ function Reading({ data, repeat }: { data: TimeInputCurves; repeat: TimeInputCur
         {repeat && ` ${describeRepeat(data, repeat)}`}
       </p>
       <p>
-        Why can the model do without t? Because x_t already says all that t could: the exact posterior q(x0 | x_t) does not depend on t (the derivation above),
-        so a perfect model would ignore it. This is the point MDLM makes (Sahoo et al., 2024), whose models leave the time input out. What t can still change
-        is how a network learns, and that is what these runs measure.
+        Why can the model do without t? Because x_t already says all that t could: the exact posterior q(x0 | x_t) does not depend on t (the
+        derivation above), so a perfect model would ignore it. This is the point MDLM makes (Sahoo et al., 2024), whose models leave the time input
+        out. What t can still change is how a network learns, and that is what these runs measure.
       </p>
       {worst.timeInput === 'sinusoidal' && (
         <p>
-          The fixed sinusoids did worst here. Our guess, not a measured fact: they add a vector as large as the position signal (norm about 5.7) to every
-          position, while this recipe starts the token embeddings tiny (std 0.03) so that positions stand out; the time vector, the same at every position,
-          blurs exactly the signal the model needs first. The learned MLP's output starts at about a third of that size (norm 1.3 to 2.1 at this seed's
-          initial weights) and can shrink as training finds it useless; with no time input there is nothing to blur.
+          The fixed sinusoids did worst here. Our guess, not a measured fact: they add a vector as large as the position signal (norm about 5.7) to
+          every position, while this recipe starts the token embeddings tiny (std 0.03) so that positions stand out; the time vector, the same at
+          every position, blurs exactly the signal the model needs first. The learned MLP's output starts at about a third of that size (norm 1.3 to
+          2.1 at this seed's initial weights) and can shrink as training finds it useless; with no time input there is nothing to blur.
         </p>
       )}
       <p className="hint">
-        {repeat ? `Two runs, seeds ${data.seed} and ${repeat.seed}.` : `One run, one seed (${data.seed}).`} When a model breaks away from the plateau varies
-        from seed to seed, by hundreds of steps, so read the ordering as what happened in these runs, not a law. Over six seeds and 5000 steps in PyTorch (the
-        recipe search), the model told t = 0 ended behind the learned MLP at high ratios: the runs disagree, and neither settles whether t helps learning here.
+        {repeat ? `Two runs, seeds ${data.seed} and ${repeat.seed}.` : `One run, one seed (${data.seed}).`} When a model breaks away from the plateau
+        varies from seed to seed, by hundreds of steps, so read the ordering as what happened in these runs, not a law. Over six seeds and 5000 steps
+        in PyTorch (the recipe search), the model told t = 0 ended behind the learned MLP at high ratios: the runs disagree, and neither settles
+        whether t helps learning here.
       </p>
     </div>
   );
@@ -147,12 +178,14 @@ function Reading({ data, repeat }: { data: TimeInputCurves; repeat: TimeInputCur
 function plateauAt(data: TimeInputCurves | null, step: number): string {
   if (!data) return 'precomputed runs not loaded';
   const mid = data.checkT.indexOf(0.5);
-  return data.variants
-    .map((v) => {
-      const c = v.checkups.find((x) => x.step === step);
-      return c ? `${pct(c.accuracy[mid], 0)}` : 'n/a';
-    })
-    .join(', ') + ' at t = 0.5';
+  return (
+    data.variants
+      .map((v) => {
+        const c = v.checkups.find((x) => x.step === step);
+        return c ? `${pct(c.accuracy[mid], 0)}` : 'n/a';
+      })
+      .join(', ') + ' at t = 0.5'
+  );
 }
 
 /** The first step at which a precomputed variant broke away from the plateau. */
@@ -198,11 +231,12 @@ export function TimeInputView({ out }: { out: TimeInputOut }) {
       )}
       <h4>Train them here</h4>
       <p className="hint" data-testid="time-input-train-note">
-        The same recipe three times from the same seed (the toolbar's, {out.seed}), one variant after another in the background worker. The precomputed
-        runs above are the comparison: at step 300 all three were still on the plateau ({plateauAt(out.data, 300)}), and they part only around step{' '}
-        {partingStep(out.data) ?? 'n/a'}. So the default here is {MAX_STEPS_EACH} steps each, the most this cell allows, which reaches that region: minutes a
-        variant on a fast GPU, far longer on a CPU. A shorter run shows only the shared plateau. A run here also decays its learning rate over its own length,
-        sooner than the {out.data?.steps ?? 3000}-step runs above, so expect it to follow them, not to match them step for step.
+        The same recipe three times from the same seed (the toolbar's, {out.seed}), one variant after another in the background worker. The
+        precomputed runs above are the comparison: at step 300 all three were still on the plateau ({plateauAt(out.data, 300)}), and they part only
+        around step {partingStep(out.data) ?? 'n/a'}. So the default here is {MAX_STEPS_EACH} steps each, the most this cell allows, which reaches
+        that region: minutes a variant on a fast GPU, far longer on a CPU. A shorter run shows only the shared plateau. A run here also decays its
+        learning rate over its own length, sooner than the {out.data?.steps ?? 3000}-step runs above, so expect it to follow them, not to match them
+        step for step.
       </p>
       <TrainHere experiment="time-input" recipe="learns" variants={TIME_INPUT_VARIANTS} seed={out.seed} defaultSteps={MAX_STEPS_EACH} />
     </div>

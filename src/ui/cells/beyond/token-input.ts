@@ -8,9 +8,13 @@ export type Parsed = { readonly tokens: Int32Array; readonly error?: undefined }
 
 /** "3 7 _ 3 7 _": ids separated by spaces or commas, a blank as _, ?, M or [MASK]. */
 export function parseTokens(text: string, vocabSize = DEFAULT_DATA.vocabSize): Parsed {
-  const parts = text.trim().split(/[\s,]+/).filter(Boolean);
+  const parts = text
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean);
   if (parts.length === 0) return { error: 'Type a sequence: token ids separated by spaces, with _ for each blank.' };
-  if (parts.length > MAX_TYPED_LENGTH) return { error: `That is ${parts.length} tokens; keep it to ${MAX_TYPED_LENGTH} or fewer (the lesson's sequences have ${DEFAULT_DATA.seqLen}).` };
+  if (parts.length > MAX_TYPED_LENGTH)
+    return { error: `That is ${parts.length} tokens; keep it to ${MAX_TYPED_LENGTH} or fewer (the lesson's sequences have ${DEFAULT_DATA.seqLen}).` };
   const tokens = new Int32Array(parts.length);
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i].toUpperCase();

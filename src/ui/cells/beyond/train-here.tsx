@@ -28,9 +28,7 @@ function Status({ snap }: { snap: ComparisonSnapshot }) {
   const left = snap.variants.reduce((n, v) => n + (v.status === 'waiting' || v.status === 'running' ? snap.stepsEach - v.step : 0), 0);
   return (
     <p role="status" data-testid="comparison-status">
-      {running
-        ? `Training ${running.label} (${i + 1} of ${snap.variants.length}): step ${running.step} of ${snap.stepsEach}`
-        : snap.message ?? ''}
+      {running ? `Training ${running.label} (${i + 1} of ${snap.variants.length}): step ${running.step} of ${snap.stepsEach}` : (snap.message ?? '')}
       {running && snap.stepsPerSec > 0 && `, ${snap.stepsPerSec.toFixed(1)} steps/s, about ${formatDuration(left / snap.stepsPerSec)} to go in all`}
       {running && snap.backend && ` (${snap.backend.name}${snap.backend.where === 'page' ? ', on the page' : ', in a background worker'})`}
     </p>
@@ -44,7 +42,13 @@ function LiveLoss({ snap, note }: { snap: ComparisonSnapshot; note?: string }) {
   return (
     <>
       <Plot
-        traces={started.map((v) => ({ type: 'scatter' as const, mode: 'lines' as const, x: v.losses.map((_, s) => s + 1), y: movingAverage(v.losses, window), name: v.label }))}
+        traces={started.map((v) => ({
+          type: 'scatter' as const,
+          mode: 'lines' as const,
+          x: v.losses.map((_, s) => s + 1),
+          y: movingAverage(v.losses, window),
+          name: v.label,
+        }))}
         layout={{ xTitle: 'training step', yTitle: 'loss (nats), smoothed' }}
         label={`Live training loss of each variant, ${window}-step moving average, ${snap.stepsEach} steps each`}
         filename="comparison-live-loss"
@@ -64,8 +68,21 @@ function FinalAccuracy({ variants }: { variants: readonly VariantProgress[] }) {
     <>
       <Plot
         traces={[
-          ...checked.map((v) => ({ type: 'scatter' as const, mode: 'lines+markers' as const, x: t, y: v.checkup!.accuracy.map((a) => 100 * a), name: `${v.label}, step ${v.checkup!.step}` })),
-          { type: 'scatter' as const, mode: 'lines' as const, x: t, y: checked[0].checkup!.best.map((a) => 100 * a), name: 'best possible', dash: 'dash' as const },
+          ...checked.map((v) => ({
+            type: 'scatter' as const,
+            mode: 'lines+markers' as const,
+            x: t,
+            y: v.checkup!.accuracy.map((a) => 100 * a),
+            name: `${v.label}, step ${v.checkup!.step}`,
+          })),
+          {
+            type: 'scatter' as const,
+            mode: 'lines' as const,
+            x: t,
+            y: checked[0].checkup!.best.map((a) => 100 * a),
+            name: 'best possible',
+            dash: 'dash' as const,
+          },
         ]}
         layout={{ xTitle: 'masking ratio t', yTitle: 'accuracy at masked positions (%)', xRange: [0, 1], yRange: [0, 102] }}
         label="Accuracy against masking ratio of each variant trained here, at its last check-up, next to the best possible"
@@ -98,7 +115,16 @@ export function TrainHere({ experiment, recipe, variants, seed, defaultSteps, lo
       <div className="button-row">
         <label className="inline" htmlFor={inputId}>
           Steps for each
-          <input id={inputId} value={steps} onChange={(e) => setSteps(e.target.value)} inputMode="numeric" size={6} disabled={busy} aria-invalid={!valid} data-testid="comparison-steps" />
+          <input
+            id={inputId}
+            value={steps}
+            onChange={(e) => setSteps(e.target.value)}
+            inputMode="numeric"
+            size={6}
+            disabled={busy}
+            aria-invalid={!valid}
+            data-testid="comparison-steps"
+          />
         </label>
         {!(busy && mine) && (
           <button

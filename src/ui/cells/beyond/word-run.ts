@@ -31,7 +31,17 @@ export interface WordRunSnapshot {
   readonly message: string | null;
 }
 
-const IDLE: WordRunSnapshot = { phase: 'idle', step: 0, totalSteps: 0, stepsPerSec: 0, trainSeconds: 0, checkups: [], weights: null, backend: null, message: null };
+const IDLE: WordRunSnapshot = {
+  phase: 'idle',
+  step: 0,
+  totalSteps: 0,
+  stepsPerSec: 0,
+  trainSeconds: 0,
+  checkups: [],
+  weights: null,
+  backend: null,
+  message: null,
+};
 
 /** Enough for the check-ups to show the curve bend, few enough to wait for on a slow machine. */
 export const MAX_TRAIN_STEPS = 3000;
@@ -114,7 +124,12 @@ export class WordRun {
   private follow(): void {
     if (!this.busy()) return;
     const r = this.run.getSnapshot();
-    this.publish({ step: r.step, stepsPerSec: r.stepsPerSec, backend: r.backend ?? this.snapshot.backend, message: r.notice ?? (this.snapshot.phase === 'stopping' ? this.snapshot.message : r.message) });
+    this.publish({
+      step: r.step,
+      stepsPerSec: r.stepsPerSec,
+      backend: r.backend ?? this.snapshot.backend,
+      message: r.notice ?? (this.snapshot.phase === 'stopping' ? this.snapshot.message : r.message),
+    });
   }
 
   private ended(end: RunEnd): void {

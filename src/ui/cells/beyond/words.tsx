@@ -104,7 +104,11 @@ const TIME_GRIDS: readonly TimeGrid[] = ['uniform', 'cosine'];
 /** Write and measure in the compute worker: the page only draws. */
 async function run(words: WordModel, settings: WordSettings, seed: number, signal?: AbortSignal): Promise<GeneratedWords> {
   const seeds = { main: seedFor(seed, `words-${settings.sampler}`), other: seedFor(seed, 'words-other') };
-  const written: WrittenWords = await compute.run('writeWords', { weights: words.weights, settings, seeds, batch: 64, shown: 8, list: words.text }, { signal, model: null });
+  const written: WrittenWords = await compute.run(
+    'writeWords',
+    { weights: words.weights, settings, seeds, batch: 64, shown: 8, list: words.text },
+    { signal, model: null },
+  );
   return {
     settings: written.settings,
     frames: written.frames,
@@ -120,7 +124,11 @@ function LetterRow({ tokens, label }: { readonly tokens: Int32Array; readonly la
   return (
     <ol className="tokens letters" aria-label={label}>
       {Array.from(tokens, (id, i) => (
-        <li key={i} className={id === MASK_ID ? 'letter masked' : 'letter'} aria-label={`position ${i + 1}: ${id === MASK_ID ? 'mask' : id === 1 ? 'end' : tokenChar(id)}`}>
+        <li
+          key={i}
+          className={id === MASK_ID ? 'letter masked' : 'letter'}
+          aria-label={`position ${i + 1}: ${id === MASK_ID ? 'mask' : id === 1 ? 'end' : tokenChar(id)}`}
+        >
           {tokenChar(id)}
         </li>
       ))}
@@ -248,9 +256,12 @@ function Record({ record }: { readonly record: TrainingRecord }) {
         height={260}
       />
       <p data-testid="words-record">
-        Trained for {last.step} steps ({Math.round(last.trainSeconds)} s of training on {record.backend} in Node on the lesson's 2-core machine). Its validation bits per character
-        fell to <strong>{last.bitsPerChar.toFixed(2)}</strong>, against {record.bigram.toFixed(2)} for a bigram model and {record.unigram.toFixed(2)} for a unigram model on the same held-out
-        words. {readable ? `Most of its ancestral samples were word-like after ${Math.round(readable.trainSeconds)} s (step ${readable.step}).` : 'Its ancestral samples never became mostly word-like.'}
+        Trained for {last.step} steps ({Math.round(last.trainSeconds)} s of training on {record.backend} in Node on the lesson's 2-core machine). Its
+        validation bits per character fell to <strong>{last.bitsPerChar.toFixed(2)}</strong>, against {record.bigram.toFixed(2)} for a bigram model
+        and {record.unigram.toFixed(2)} for a unigram model on the same held-out words.{' '}
+        {readable
+          ? `Most of its ancestral samples were word-like after ${Math.round(readable.trainSeconds)} s (step ${readable.step}).`
+          : 'Its ancestral samples never became mostly word-like.'}
       </p>
     </>
   );
@@ -258,7 +269,12 @@ function Record({ record }: { readonly record: TrainingRecord }) {
 
 function WordsView({ out: first }: { readonly out: WordsOut }) {
   const [out, setOut] = useState(first);
-  const [draft, setDraft] = useState({ ...first.generated.settings, steps: String(first.generated.settings.steps), temperature: String(first.generated.settings.temperature), seed: String(first.seed) });
+  const [draft, setDraft] = useState({
+    ...first.generated.settings,
+    steps: String(first.generated.settings.steps),
+    temperature: String(first.generated.settings.temperature),
+    seed: String(first.seed),
+  });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const latest = useRef<AbortController | null>(null);
@@ -316,11 +332,23 @@ function WordsView({ out: first }: { readonly out: WordsOut }) {
         </label>
         <label className="inline">
           Steps
-          <input value={draft.steps} onChange={(e) => setDraft({ ...draft, steps: e.target.value })} inputMode="numeric" size={3} aria-invalid={problem?.startsWith('Steps') ?? false} />
+          <input
+            value={draft.steps}
+            onChange={(e) => setDraft({ ...draft, steps: e.target.value })}
+            inputMode="numeric"
+            size={3}
+            aria-invalid={problem?.startsWith('Steps') ?? false}
+          />
         </label>
         <label className="inline">
           Temperature
-          <input value={draft.temperature} onChange={(e) => setDraft({ ...draft, temperature: e.target.value })} inputMode="decimal" size={4} aria-invalid={problem?.startsWith('Temperature') ?? false} />
+          <input
+            value={draft.temperature}
+            onChange={(e) => setDraft({ ...draft, temperature: e.target.value })}
+            inputMode="decimal"
+            size={4}
+            aria-invalid={problem?.startsWith('Temperature') ?? false}
+          />
         </label>
         <label className="inline">
           Time grid
@@ -334,7 +362,13 @@ function WordsView({ out: first }: { readonly out: WordsOut }) {
         </label>
         <label className="inline">
           Seed
-          <input value={draft.seed} onChange={(e) => setDraft({ ...draft, seed: e.target.value })} inputMode="numeric" size={10} aria-invalid={!seedOk} />
+          <input
+            value={draft.seed}
+            onChange={(e) => setDraft({ ...draft, seed: e.target.value })}
+            inputMode="numeric"
+            size={10}
+            aria-invalid={!seedOk}
+          />
         </label>
         <button type="submit" className="run" disabled={problem !== null || busy}>
           {busy ? 'Writing…' : 'Write words'}
@@ -351,12 +385,13 @@ function WordsView({ out: first }: { readonly out: WordsOut }) {
         </p>
       )}
       <p className="hint">
-        {SAMPLER_NAMES[g.settings.sampler]}, {g.settings.steps} steps on a {g.settings.grid} time grid, temperature {g.settings.temperature}, seed {out.seed}. Model: {out.words.label}. · is the end token, _ a mask.
+        {SAMPLER_NAMES[g.settings.sampler]}, {g.settings.steps} steps on a {g.settings.grid} time grid, temperature {g.settings.temperature}, seed{' '}
+        {out.seed}. Model: {out.words.label}. · is the end token, _ a mask.
       </p>
       <Unmasking out={g} />
       <p data-testid="words-summary">
-        Of {g.quality.samples} words, <strong>{pct(g.quality.real, 0)}</strong> are in the list ({pct(g.quality.heldOut, 0)} are held-out words it never trained on), {pct(g.quality.novel, 0)} are new, and{' '}
-        <strong>{pct(g.quality.wordLike, 0)}</strong> are word-like.
+        Of {g.quality.samples} words, <strong>{pct(g.quality.real, 0)}</strong> are in the list ({pct(g.quality.heldOut, 0)} are held-out words it
+        never trained on), {pct(g.quality.novel, 0)} are new, and <strong>{pct(g.quality.wordLike, 0)}</strong> are word-like.
       </p>
       <Verdicts quality={g.quality} verdicts={g.verdicts} />
       <QualityTable rows={rows} listMeanLength={g.listMeanLength} />
@@ -380,7 +415,15 @@ function firstReadable(run: WordRunSnapshot, sampler: 'ancestral' | 'confidence'
 }
 
 /** Train a fresh word model here, in the training worker, and watch it learn to spell. */
-function TrainWords({ words, seed, onUse }: { readonly words: WordModel; readonly seed: number; readonly onUse: (weights: readonly [string, Float32Array][], label: string) => Promise<void> }) {
+function TrainWords({
+  words,
+  seed,
+  onUse,
+}: {
+  readonly words: WordModel;
+  readonly seed: number;
+  readonly onUse: (weights: readonly [string, Float32Array][], label: string) => Promise<void>;
+}) {
   const live = useSyncExternalStore(wordRun.subscribe, wordRun.getSnapshot);
   const [steps, setSteps] = useState('600');
   const [using, setUsing] = useState(false);
@@ -403,8 +446,8 @@ function TrainWords({ words, seed, onUse }: { readonly words: WordModel; readonl
     <section className="train-words" aria-labelledby="train-words-title">
       <h4 id="train-words-title">Train one here</h4>
       <p className="hint">
-        A fresh word model, trained in the background worker on the training words while you read. Every tenth of the run it is measured: bits per character on held-out words, and 64 words from each
-        sampler.
+        A fresh word model, trained in the background worker on the training words while you read. Every tenth of the run it is measured: bits per
+        character on held-out words, and 64 words from each sampler.
       </p>
       <form
         className="button-row"
@@ -446,7 +489,13 @@ function TrainWords({ words, seed, onUse }: { readonly words: WordModel; readonl
         <>
           <Plot
             traces={[
-              { type: 'scatter', mode: 'lines+markers', x: seconds, y: live.checkups.map((c) => c.bitsPerChar), name: 'this run (ELBO, an upper bound)' },
+              {
+                type: 'scatter',
+                mode: 'lines+markers',
+                x: seconds,
+                y: live.checkups.map((c) => c.bitsPerChar),
+                name: 'this run (ELBO, an upper bound)',
+              },
               { type: 'scatter', x: ends, y: [words.record.bigram, words.record.bigram], name: 'bigram baseline' },
               { type: 'scatter', x: ends, y: [words.record.unigram, words.record.unigram], name: 'unigram baseline' },
             ]}
@@ -457,9 +506,27 @@ function TrainWords({ words, seed, onUse }: { readonly words: WordModel; readonl
           />
           <Plot
             traces={[
-              { type: 'scatter', mode: 'lines+markers', x: seconds, y: live.checkups.map((c) => 100 * c.ancestral.wordLike), name: 'word-like, ancestral' },
-              { type: 'scatter', mode: 'lines+markers', x: seconds, y: live.checkups.map((c) => 100 * c.confidence.wordLike), name: 'word-like, surest first' },
-              { type: 'scatter', mode: 'lines+markers', x: seconds, y: live.checkups.map((c) => 100 * c.confidence.real), name: 'real words, surest first' },
+              {
+                type: 'scatter',
+                mode: 'lines+markers',
+                x: seconds,
+                y: live.checkups.map((c) => 100 * c.ancestral.wordLike),
+                name: 'word-like, ancestral',
+              },
+              {
+                type: 'scatter',
+                mode: 'lines+markers',
+                x: seconds,
+                y: live.checkups.map((c) => 100 * c.confidence.wordLike),
+                name: 'word-like, surest first',
+              },
+              {
+                type: 'scatter',
+                mode: 'lines+markers',
+                x: seconds,
+                y: live.checkups.map((c) => 100 * c.confidence.real),
+                name: 'real words, surest first',
+              },
             ]}
             layout={{ xTitle: 'training time (s)', yTitle: 'share of 64 words (%)', yRange: [0, 100] }}
             label={`Generated words at each check-up of the run here: at step ${last.step}, ${pct(last.ancestral.wordLike, 0)} word-like (ancestral), ${pct(last.confidence.wordLike, 0)} (surest first)`}
@@ -467,9 +534,11 @@ function TrainWords({ words, seed, onUse }: { readonly words: WordModel; readonl
             height={240}
           />
           <p data-testid="train-words-checkup">
-            At step {last.step}: {last.bitsPerChar.toFixed(2)} bits per character. Ancestral: {pct(last.ancestral.wordLike, 0)} word-like, {pct(last.ancestral.real, 0)} real, {last.ancestral.meanLength.toFixed(1)} letters a
-            word (“{last.ancestral.examples.slice(0, 5).join(', ')}”). Surest first: {pct(last.confidence.wordLike, 0)} word-like, {pct(last.confidence.real, 0)} real (“{last.confidence.examples.slice(0, 5).join(', ')}”).
-            Most words word-like: ancestral {firstReadable(live, 'ancestral')}, surest first {firstReadable(live, 'confidence')}.
+            At step {last.step}: {last.bitsPerChar.toFixed(2)} bits per character. Ancestral: {pct(last.ancestral.wordLike, 0)} word-like,{' '}
+            {pct(last.ancestral.real, 0)} real, {last.ancestral.meanLength.toFixed(1)} letters a word (“
+            {last.ancestral.examples.slice(0, 5).join(', ')}”). Surest first: {pct(last.confidence.wordLike, 0)} word-like,{' '}
+            {pct(last.confidence.real, 0)} real (“{last.confidence.examples.slice(0, 5).join(', ')}”). Most words word-like: ancestral{' '}
+            {firstReadable(live, 'ancestral')}, surest first {firstReadable(live, 'confidence')}.
           </p>
         </>
       )}
