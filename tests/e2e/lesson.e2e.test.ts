@@ -91,15 +91,13 @@ describe('the lesson in Chromium', () => {
           );
         throw new Error(`charts never drawn: ${JSON.stringify(pending)}`);
       });
-    const plots = await page
-      .getByTestId('plot')
-      .evaluateAll((els) =>
-        els.map((e) => ({
-          label: e.getAttribute('aria-label') ?? '',
-          ready: e.getAttribute('data-ready'),
-          points: Number(e.getAttribute('data-points')),
-        })),
-      );
+    const plots = await page.getByTestId('plot').evaluateAll((els) =>
+      els.map((e) => ({
+        label: e.getAttribute('aria-label') ?? '',
+        ready: e.getAttribute('data-ready'),
+        points: Number(e.getAttribute('data-points')),
+      })),
+    );
     expect(plots.length).toBeGreaterThanOrEqual(8);
     for (const p of plots) expect(p.ready).toBe('true');
     // The live loss chart is drawn before any run, empty; every other chart has data.
