@@ -4,10 +4,8 @@
  * (perfectly periodic? which period? how many different?), next to the other
  * sampler and next to the best possible denoiser.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { DEFAULT_DATA, MASK_ID } from '../../../core/config.ts';
-import { errorMessage } from '../../../core/error-message.ts';
-import { SAMPLERS, TIME_GRIDS, type Sampler, type TimeGrid } from '../../../core/sampling.ts';
 import {
   BATCH,
   DEFAULT_SETTINGS,
@@ -23,6 +21,7 @@ import { ScrollBox } from '../../figures/ScrollBox.tsx';
 import { models } from '../../models/index.ts';
 import { Plot } from '../../plot/index.ts';
 import { cell } from '../types.ts';
+import { draftOf, readDraft, SamplerForm, useLatestRun } from './sampler-form.tsx';
 
 const L = DEFAULT_DATA.seqLen;
 
@@ -115,121 +114,34 @@ function QualityTable({ rows }: { rows: Row[] }) {
 
 function GenerationView({ out: first }: { out: Generated }) {
   const [out, setOut] = useState(first);
-  const [draft, setDraft] = useState({
-    ...first.settings,
-    steps: String(first.settings.steps),
-    temperature: String(first.settings.temperature),
-    seed: String(first.seed),
-  });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const latest = useRef<AbortController | null>(null);
+  const [draft, setDraft] = useState(() => draftOf(first.settings, first.seed));
+  const { busy, error, start } = useLatestRun(first);
   // A new cell result (another model or seed) wins over a Generate still running.
   useEffect(() => {
-    latest.current?.abort();
-    latest.current = null;
-    setBusy(false);
     setOut(first);
     setDraft((d) => ({ ...d, seed: String(first.seed) }));
   }, [first]);
-  useEffect(() => () => latest.current?.abort(), []);
 
-  const settings: Settings = { sampler: draft.sampler, grid: draft.grid, steps: Number(draft.steps), temperature: Number(draft.temperature) };
-  const seed = Number(draft.seed);
-  const seedOk = /^\d+$/.test(draft.seed.trim()) && seed <= 0xffffffff;
-  const problem = settingsProblem(settings) ?? (seedOk ? null : 'Seed must be a whole number from 0 to 4294967295.');
-  const run = async () => {
-    if (problem) return;
-    latest.current?.abort(); // a newer run wins
-    const controller = new AbortController();
-    latest.current = controller;
-    setBusy(true);
-    setError(null);
-    try {
-      const next = await generate(settings, seed, controller.signal);
-      if (latest.current === controller) setOut(next);
-    } catch (e) {
-      if (latest.current === controller && !controller.signal.aborted) setError(errorMessage(e));
-    } finally {
-      if (latest.current === controller) setBusy(false);
-    }
-  };
+  const { settings, seed, problem } = readDraft(draft, settingsProblem);
+  const run = () =>
+    start(async (signal) => {
+      const next = await generate(settings, seed, signal);
+      if (!signal.aborted) setOut(next);
+    });
 
   const q = out.quality;
   const periods = q.periods.byPeriod.map((_, i) => `period ${i + 1}`);
   return (
     <div>
-      <form
-        className="button-row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void run();
-        }}
-      >
-        <label className="inline">
-          Sampler
-          <select value={draft.sampler} onChange={(e) => setDraft({ ...draft, sampler: e.target.value as Sampler })}>
-            {SAMPLERS.map((s) => (
-              <option key={s} value={s}>
-                {SAMPLER_NAMES[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline">
-          Steps
-          <input
-            value={draft.steps}
-            onChange={(e) => setDraft({ ...draft, steps: e.target.value })}
-            inputMode="numeric"
-            size={3}
-            aria-invalid={problem?.startsWith('Steps') ?? false}
-          />
-        </label>
-        <label className="inline">
-          Temperature
-          <input
-            value={draft.temperature}
-            onChange={(e) => setDraft({ ...draft, temperature: e.target.value })}
-            inputMode="decimal"
-            size={4}
-            aria-invalid={problem?.startsWith('Temperature') ?? false}
-          />
-        </label>
-        <label className="inline">
-          Time grid
-          <select value={draft.grid} onChange={(e) => setDraft({ ...draft, grid: e.target.value as TimeGrid })}>
-            {TIME_GRIDS.map((g) => (
-              <option key={g} value={g}>
-                {g}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline">
-          Seed
-          <input
-            value={draft.seed}
-            onChange={(e) => setDraft({ ...draft, seed: e.target.value })}
-            inputMode="numeric"
-            size={10}
-            aria-invalid={!seedOk}
-          />
-        </label>
-        <button type="submit" className="run" disabled={problem !== null || busy}>
-          {busy ? 'Generating…' : 'Generate'}
-        </button>
-      </form>
-      {problem && (
-        <p className="error" role="alert">
-          {problem}
-        </p>
-      )}
-      {error && (
-        <p className="error" role="alert">
-          Generation failed: {error}
-        </p>
-      )}
+      <SamplerForm
+        draft={draft}
+        onDraft={setDraft}
+        problem={problem}
+        busy={busy}
+        error={error}
+        submit={['Generate', 'Generating…']}
+        onSubmit={() => void (problem ? undefined : run())}
+      />
       <p className="hint">
         {SAMPLER_NAMES[out.settings.sampler]}, {out.settings.steps} steps on a {out.settings.grid} time grid, temperature {out.settings.temperature},
         seed {out.seed}. Model: {out.label}.

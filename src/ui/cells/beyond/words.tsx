@@ -5,9 +5,9 @@
  * training record shipped beside the weights (bits per character against the
  * unigram and bigram baselines, as it trained).
  */
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { errorMessage } from '../../../core/error-message.ts';
-import type { Sampler, TimeGrid } from '../../../core/sampling.ts';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { Sampler } from '../../../core/sampling.ts';
+import { SAMPLER_NAMES } from '../../../compute/generation.ts';
 import { VERDICTS_SHOWN, type WrittenWords } from '../../../compute/words.ts';
 import { tokenChar, WORD_LENGTH, WORDS_MODEL } from '../../../words/alphabet.ts';
 import type { WordQuality, WordVerdict } from '../../../words/quality.ts';
@@ -18,6 +18,7 @@ import { pct } from '../../figures/Tokens.tsx';
 import { compute } from '../../models/index.ts';
 import { Plot } from '../../plot/index.ts';
 import { cell } from '../types.ts';
+import { draftOf, readDraft, SamplerForm, useLatestRun } from './sampler-form.tsx';
 import { MAX_TRAIN_STEPS, wordRun, type WordRunSnapshot } from './word-run.ts';
 import './words.css';
 
@@ -95,11 +96,6 @@ interface WordsOut {
   readonly generated: GeneratedWords;
   readonly seed: number;
 }
-
-const SAMPLER_NAMES: Record<Sampler, string> = { ancestral: 'ancestral (random order)', confidence: 'confidence-based (surest first)' };
-
-const SAMPLERS: readonly Sampler[] = ['ancestral', 'confidence'];
-const TIME_GRIDS: readonly TimeGrid[] = ['uniform', 'cosine'];
 
 /** Write and measure in the compute worker: the page only draws. */
 async function run(words: WordModel, settings: WordSettings, seed: number, signal?: AbortSignal): Promise<GeneratedWords> {
@@ -269,43 +265,16 @@ function Record({ record }: { readonly record: TrainingRecord }) {
 
 function WordsView({ out: first }: { readonly out: WordsOut }) {
   const [out, setOut] = useState(first);
-  const [draft, setDraft] = useState({
-    ...first.generated.settings,
-    steps: String(first.generated.settings.steps),
-    temperature: String(first.generated.settings.temperature),
-    seed: String(first.seed),
-  });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const latest = useRef<AbortController | null>(null);
-  useEffect(() => {
-    latest.current?.abort();
-    latest.current = null;
-    setBusy(false);
-    setOut(first);
-  }, [first]);
-  useEffect(() => () => latest.current?.abort(), []);
+  const [draft, setDraft] = useState(() => draftOf(first.generated.settings, first.seed));
+  const { busy, error, start } = useLatestRun(first);
+  useEffect(() => setOut(first), [first]);
 
-  const settings: WordSettings = { sampler: draft.sampler, grid: draft.grid, steps: Number(draft.steps), temperature: Number(draft.temperature) };
-  const seed = Number(draft.seed);
-  const seedOk = /^\d+$/.test(draft.seed.trim()) && seed <= 0xffffffff;
-  const problem = wordSettingsProblem(settings) ?? (seedOk ? null : 'Seed must be a whole number from 0 to 4294967295.');
-  const generate = async () => {
-    if (problem) return;
-    latest.current?.abort();
-    const controller = new AbortController();
-    latest.current = controller;
-    setBusy(true);
-    setError(null);
-    try {
-      const generated = await run(out.words, settings, seed, controller.signal);
-      if (latest.current === controller) setOut({ ...out, generated, seed });
-    } catch (e) {
-      if (latest.current === controller && !controller.signal.aborted) setError(errorMessage(e));
-    } finally {
-      if (latest.current === controller) setBusy(false);
-    }
-  };
+  const { settings, seed, problem } = readDraft(draft, wordSettingsProblem);
+  const generate = () =>
+    start(async (signal) => {
+      const generated = await run(out.words, settings, seed, signal);
+      if (!signal.aborted) setOut({ ...out, generated, seed });
+    });
   const g = out.generated;
   const rows = [
     { name: `this model, ${SAMPLER_NAMES[g.settings.sampler]}`, q: g.quality },
@@ -313,77 +282,15 @@ function WordsView({ out: first }: { readonly out: WordsOut }) {
   ];
   return (
     <div>
-      <form
-        className="button-row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void generate();
-        }}
-      >
-        <label className="inline">
-          Sampler
-          <select value={draft.sampler} onChange={(e) => setDraft({ ...draft, sampler: e.target.value as Sampler })}>
-            {SAMPLERS.map((s) => (
-              <option key={s} value={s}>
-                {SAMPLER_NAMES[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline">
-          Steps
-          <input
-            value={draft.steps}
-            onChange={(e) => setDraft({ ...draft, steps: e.target.value })}
-            inputMode="numeric"
-            size={3}
-            aria-invalid={problem?.startsWith('Steps') ?? false}
-          />
-        </label>
-        <label className="inline">
-          Temperature
-          <input
-            value={draft.temperature}
-            onChange={(e) => setDraft({ ...draft, temperature: e.target.value })}
-            inputMode="decimal"
-            size={4}
-            aria-invalid={problem?.startsWith('Temperature') ?? false}
-          />
-        </label>
-        <label className="inline">
-          Time grid
-          <select value={draft.grid} onChange={(e) => setDraft({ ...draft, grid: e.target.value as TimeGrid })}>
-            {TIME_GRIDS.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline">
-          Seed
-          <input
-            value={draft.seed}
-            onChange={(e) => setDraft({ ...draft, seed: e.target.value })}
-            inputMode="numeric"
-            size={10}
-            aria-invalid={!seedOk}
-          />
-        </label>
-        <button type="submit" className="run" disabled={problem !== null || busy}>
-          {busy ? 'Writing…' : 'Write words'}
-        </button>
-      </form>
-      {problem && (
-        <p className="error" role="alert">
-          {problem}
-        </p>
-      )}
-      {error && (
-        <p className="error" role="alert">
-          Generation failed: {error}
-        </p>
-      )}
+      <SamplerForm
+        draft={draft}
+        onDraft={setDraft}
+        problem={problem}
+        busy={busy}
+        error={error}
+        submit={['Write words', 'Writing…']}
+        onSubmit={() => void (problem ? undefined : generate())}
+      />
       <p className="hint">
         {SAMPLER_NAMES[g.settings.sampler]}, {g.settings.steps} steps on a {g.settings.grid} time grid, temperature {g.settings.temperature}, seed{' '}
         {out.seed}. Model: {out.words.label}. · is the end token, _ a mask.
