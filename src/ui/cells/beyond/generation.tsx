@@ -22,6 +22,7 @@ import { models } from '../../models/index.ts';
 import { Plot } from '../../plot/index.ts';
 import { cell } from '../types.ts';
 import { draftOf, readDraft, SamplerForm, useLatestRun } from './sampler-form.tsx';
+import { StepControls, useStepPlayer } from './step-player.tsx';
 
 const L = DEFAULT_DATA.seqLen;
 
@@ -42,37 +43,15 @@ async function generate(
 
 /** Step through the reverse process, or play it. */
 function ReverseProcess({ out }: { out: Generated }) {
-  const K = out.frames.length - 1;
-  const [k, setK] = useState(K);
-  const [playing, setPlaying] = useState(false);
-  useEffect(() => setK(out.frames.length - 1), [out]);
-  useEffect(() => {
-    if (!playing) return;
-    const timer = setInterval(() => setK((j) => (j >= K ? (setPlaying(false), j) : j + 1)), 450);
-    return () => clearInterval(timer);
-  }, [playing, K]);
+  const player = useStepPlayer(out.frames);
+  const { k, last: K } = player;
   const frame = out.frames[k];
   const masked = frame.reduce((n, v) => n + (v === MASK_ID ? 1 : 0), 0);
   return (
     <div>
-      <div className="button-row">
-        <button type="button" onClick={() => (k >= K ? (setK(0), setPlaying(true)) : setPlaying(!playing))}>
-          {playing ? 'Pause' : k >= K ? 'Replay' : 'Play'}
-        </button>
-        <button type="button" onClick={() => (setPlaying(false), setK(Math.max(0, k - 1)))} disabled={k === 0} aria-label="Previous step">
-          ◀
-        </button>
-        <button type="button" onClick={() => (setPlaying(false), setK(Math.min(K, k + 1)))} disabled={k === K} aria-label="Next step">
-          ▶
-        </button>
-        <label className="inline">
-          Step
-          <input type="range" min={0} max={K} value={k} onChange={(e) => (setPlaying(false), setK(Number(e.target.value)))} />
-        </label>
-        <span data-testid="generate-step" aria-live={playing ? 'off' : 'polite'}>
-          Step {k} of {K}, t = {out.times[k].toFixed(2)}: {masked} of {SHOWN * L} shown tokens still masked
-        </span>
-      </div>
+      <StepControls player={player} testId="generate-step">
+        Step {k} of {K}, t = {out.times[k].toFixed(2)}: {masked} of {SHOWN * L} shown tokens still masked
+      </StepControls>
       <ScrollBox what="Generated samples">
         {Array.from({ length: SHOWN }, (_, b) => (
           <TokenRow key={b} tokens={frame.subarray(b * L, (b + 1) * L)} label={`Sample ${b + 1} after step ${k}`} />

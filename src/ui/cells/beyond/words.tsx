@@ -19,6 +19,7 @@ import { compute } from '../../models/index.ts';
 import { Plot } from '../../plot/index.ts';
 import { cell } from '../types.ts';
 import { draftOf, readDraft, SamplerForm, useLatestRun } from './sampler-form.tsx';
+import { StepControls, useStepPlayer } from './step-player.tsx';
 import { MAX_TRAIN_STEPS, wordRun, type WordRunSnapshot } from './word-run.ts';
 import './words.css';
 
@@ -134,37 +135,15 @@ function LetterRow({ tokens, label }: { readonly tokens: Int32Array; readonly la
 
 /** Step through the reverse process on letters, or play it. */
 function Unmasking({ out }: { readonly out: GeneratedWords }) {
-  const K = out.frames.length - 1;
   const shown = out.frames[0].length / WORD_LENGTH;
-  const [k, setK] = useState(K);
-  const [playing, setPlaying] = useState(false);
-  useEffect(() => setK(out.frames.length - 1), [out]);
-  useEffect(() => {
-    if (!playing) return;
-    const timer = setInterval(() => setK((j) => (j >= K ? (setPlaying(false), j) : j + 1)), 450);
-    return () => clearInterval(timer);
-  }, [playing, K]);
+  const player = useStepPlayer(out.frames);
+  const { k, last: K } = player;
   const frame = out.frames[k];
   return (
     <div>
-      <div className="button-row">
-        <button type="button" onClick={() => (k >= K ? (setK(0), setPlaying(true)) : setPlaying(!playing))}>
-          {playing ? 'Pause' : k >= K ? 'Replay' : 'Play'}
-        </button>
-        <button type="button" onClick={() => (setPlaying(false), setK(Math.max(0, k - 1)))} disabled={k === 0} aria-label="Previous step">
-          ◀
-        </button>
-        <button type="button" onClick={() => (setPlaying(false), setK(Math.min(K, k + 1)))} disabled={k === K} aria-label="Next step">
-          ▶
-        </button>
-        <label className="inline">
-          Step
-          <input type="range" min={0} max={K} value={k} onChange={(e) => (setPlaying(false), setK(Number(e.target.value)))} />
-        </label>
-        <span data-testid="words-step" aria-live={playing ? 'off' : 'polite'}>
-          Step {k} of {K}, t = {out.times[k].toFixed(2)}
-        </span>
-      </div>
+      <StepControls player={player} testId="words-step">
+        Step {k} of {K}, t = {out.times[k].toFixed(2)}
+      </StepControls>
       <div className="letter-rows">
         {Array.from({ length: shown }, (_, b) => (
           <LetterRow key={b} tokens={frame.subarray(b * WORD_LENGTH, (b + 1) * WORD_LENGTH)} label={`Word ${b + 1} after step ${k}`} />
