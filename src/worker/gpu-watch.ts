@@ -5,16 +5,33 @@
  * so at once, since a step in flight on a lost device may never finish.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { errorMessage } from '../core/error-message.ts';
 
 export interface GpuWatch {
   /** Why the GPU is gone, or null while it is fine. Checks the device itself where it can. */
   reason(): string | null;
-  /** After an error: wait briefly for a loss still on its way, then say why the GPU is gone, or null. */
-  settle(): Promise<string | null>;
+  /**
+   * After `error`: wait for a loss still on its way, then say why the GPU is gone, or null.
+   * Briefly for any error; for one that is a lost device's symptom, until the loss is confirmed.
+   */
+  settle(error: unknown): Promise<string | null>;
 }
 
 const WEBGL_LOST = 'the WebGL context was lost (the GPU was reset or taken by another program)';
 const SETTLE_MS = 500;
+/**
+ * What WebGPU calls throw once their device is destroyed, before device.lost has
+ * resolved. The promise can resolve seconds later on a busy GPU (or software
+ * one) still working through the step's queued work, so an error like this waits
+ * for it: the wait is a hang guard, not a budget.
+ */
+const WEBGPU_LOSS_SYMPTOM = /unmapped before mapping was resolved|device (is |was )?(lost|destroyed)|instance dropped/i;
+const LOSS_SYMPTOM_WAIT_MS = 120_000;
+
+/** How long to wait after `error` for a WebGPU device loss to be confirmed. */
+export function settleWaitMs(error: unknown): number {
+  return WEBGPU_LOSS_SYMPTOM.test(errorMessage(error)) ? LOSS_SYMPTOM_WAIT_MS : SETTLE_MS;
+}
 
 /** Watch the current tfjs backend's GPU (if it has one); `onLost` is called once, when it goes. */
 export function watchGpu(backend: string, onLost: (reason: string) => void): GpuWatch {
@@ -41,8 +58,8 @@ export function watchGpu(backend: string, onLost: (reason: string) => void): Gpu
     );
     return {
       reason: () => why,
-      settle: async () => {
-        await Promise.race([gone, new Promise((r) => setTimeout(r, SETTLE_MS))]);
+      settle: async (error) => {
+        await Promise.race([gone, new Promise((r) => setTimeout(r, settleWaitMs(error)))]);
         return why;
       },
     };

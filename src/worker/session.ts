@@ -38,8 +38,8 @@ const lookupRecipe = (name: string): Recipe => (name === WORDS_RECIPE.name ? WOR
 export interface SessionOptions {
   /** Says why the GPU is gone, or null while it is fine. */
   readonly lost?: () => string | null;
-  /** After an error: waits briefly for a GPU loss still on its way (an error is often its first sign). */
-  readonly settleLost?: () => Promise<string | null>;
+  /** After an error: waits for a GPU loss still on its way (an error is often its first sign). */
+  readonly settleLost?: (error: unknown) => Promise<string | null>;
   /** Aborted when the GPU goes, so a step in flight stops at once. */
   readonly lostSignal?: AbortSignal;
   /** Looks a recipe up by name (tests pass smaller batches). */
@@ -113,7 +113,7 @@ export class TrainingSession {
     } else if (this.trainer) {
       const step = this.trainer.step;
       this.end('stopped', `Stopped after step ${step}.`).catch(async (e: unknown) => {
-        if (await this.reportLostAfterError(step)) return;
+        if (await this.reportLostAfterError(step, e)) return;
         this.discard();
         this.emit({ type: 'failed', message: `Stopping failed: ${errorMessage(e)}` });
       });
@@ -183,7 +183,7 @@ export class TrainingSession {
         weights: null,
       });
     } catch (e) {
-      if (await this.reportLostAfterError(trainer.step)) return;
+      if (await this.reportLostAfterError(trainer.step, e)) return;
       this.discard();
       this.emit({ type: 'failed', message: `Training failed: ${errorMessage(e)}` });
     } finally {
@@ -203,9 +203,9 @@ export class TrainingSession {
   }
 
   /** An error may be the first sign of a lost GPU: give the loss a moment to show before calling it a failure. */
-  private async reportLostAfterError(step: number): Promise<boolean> {
+  private async reportLostAfterError(step: number, error: unknown): Promise<boolean> {
     if (this.reportLost(step)) return true;
-    await this.options.settleLost?.();
+    await this.options.settleLost?.(error);
     return this.reportLost(step);
   }
 

@@ -48,7 +48,7 @@ async function handle(msg: ToWorker): Promise<void> {
         const gpu = watchGpu(choice.name, markLost);
         session = new TrainingSession((e: SessionEvent) => post(e), {
           lost: () => gpu.reason(),
-          settleLost: () => gpu.settle(),
+          settleLost: (error) => gpu.settle(error),
           lostSignal: lost.signal,
         });
         post({ type: 'ready', choice });
