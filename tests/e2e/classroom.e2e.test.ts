@@ -112,6 +112,14 @@ describe('every screen, before any Run', () => {
           await page.getByRole('button', { name: 'Menu' }).click();
           await page.getByRole('button', { name: 'Run all' }).waitFor();
           expect(await sideways(page), 'menu open').toEqual({ overflow: 0, culprits: [] });
+          // The wider "Close menu" button sits beside the title and the progress line, never over them.
+          const under = await page.evaluate(() => {
+            const button = document.querySelector('.menu-toggle')!.getBoundingClientRect();
+            return [...document.querySelectorAll('.topbar-title h1, .lesson-progress span')].map(
+              (e) => e.getBoundingClientRect().right - button.left,
+            );
+          });
+          for (const px of under) expect(px).toBeLessThanOrEqual(0);
           await page.screenshot({ path: `${SHOTS}/menu-open-${size.width}-${scheme}.png` });
           expect(await axe(page, 'header.topbar')).toEqual([]);
           await page.getByRole('button', { name: 'Close menu' }).click();
