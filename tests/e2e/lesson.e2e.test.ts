@@ -28,9 +28,13 @@ async function open(query: string, init?: (page: Page) => Promise<void>) {
   return { page, errors };
 }
 
-/** Wait until no cell is running or queued. */
-async function settle(page: Page, timeout = 150_000) {
-  await page.waitForFunction(() => document.querySelectorAll('.cell[data-state="running"]').length === 0, undefined, { timeout, polling: 250 });
+/** Wait until every section's cells have loaded and none is running. */
+async function settle(page: Page, timeout = 240_000) {
+  await page.waitForFunction(
+    () => document.querySelectorAll('.cell-loading').length === 0 && document.querySelectorAll('.cell[data-state="running"]').length === 0,
+    undefined,
+    { timeout, polling: 250 },
+  );
 }
 
 describe('the lesson in Chromium', () => {
@@ -40,7 +44,7 @@ describe('the lesson in Chromium', () => {
     await settle(page);
     // Cells that need a model offer the shipped checkpoints instead of an empty figure.
     const pickers = page.locator('.cell .model-picker');
-    expect(await pickers.count()).toBeGreaterThan(0);
+    await pickers.first().waitFor();
     await pickers
       .first()
       .getByRole('button', { name: /learns recipe/ })
