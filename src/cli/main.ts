@@ -9,6 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readCheckpoint, saveWeights } from '../core/checkpoint.ts';
 import { ConfigError, DEFAULT_DATA, DEFAULT_MODEL } from '../core/config.ts';
 import { errorMessage } from '../core/error-message.ts';
+import { MAX_SEED } from '../core/seed.ts';
 import { freshModel, loadedModel, trainerFor } from '../core/model-factory.ts';
 import { evaluate, type Evaluation } from '../core/metrics.ts';
 import { predictMasked } from '../core/predict.ts';
@@ -59,9 +60,6 @@ function intArg(name: string, raw: unknown, fallback: number, min = 1, max = Num
   }
   return n;
 }
-
-/** Seeds are 32-bit, as in the browser: a larger one is refused, never silently reduced. */
-const MAX_SEED = 0xffffffff;
 
 /** The model's weights are under 1 MB: a file much larger than that is not one, and is not read whole. */
 export const MAX_WEIGHTS_BYTES = 64 * 1024 * 1024;

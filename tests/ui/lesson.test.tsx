@@ -8,7 +8,8 @@ import { cell } from '../../src/ui/cells/types.ts';
 import { Cell } from '../../src/ui/section/Cell.tsx';
 import { NOTEBOOK_MODEL_OPTIONS } from '../../src/core/model-factory.ts';
 import { models } from '../../src/ui/models/index.ts';
-import { DEFAULT_SEED, loadProgress, parseSeed, parseUrl, shareUrl } from '../../src/ui/notebook/progress.ts';
+import { parseSeed } from '../../src/core/seed.ts';
+import { DEFAULT_SEED, loadProgress, parseUrl, shareUrl } from '../../src/ui/notebook/progress.ts';
 
 describe('the prose compiler', () => {
   it('renders Markdown and KaTeX, shifts headings under the section title, and places cells', () => {

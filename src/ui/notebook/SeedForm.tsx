@@ -1,6 +1,6 @@
 /** The toolbar's seed: a draft the learner types, applied only when it is a valid seed. */
 import { useState } from 'react';
-import { parseSeed } from './progress.ts';
+import { parseSeed } from '../../core/seed.ts';
 
 export interface SeedFormProps {
   readonly seed: number;

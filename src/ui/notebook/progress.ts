@@ -3,6 +3,7 @@
  * (the URL). Everything read back is validated; bad values fall back to the
  * defaults with a message, never a crash.
  */
+import { parseSeed } from '../../core/seed.ts';
 import { SECTIONS, sectionById } from '../../lesson/sections.ts';
 
 export const DEFAULT_SEED = 42;
@@ -16,12 +17,6 @@ export interface Progress {
 }
 
 export const INITIAL: Progress = Object.freeze({ seed: DEFAULT_SEED, section: SECTIONS[0].id, ran: [] });
-
-/** A seed is a whole number in [0, 2^32): what the Rng takes without surprises. */
-export function parseSeed(raw: unknown): number | null {
-  const n = typeof raw === 'string' && /^\d{1,10}$/.test(raw.trim()) ? Number(raw) : raw;
-  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < 2 ** 32 ? n : null;
-}
 
 function strings(raw: unknown): string[] {
   return Array.isArray(raw) ? raw.filter((s): s is string => typeof s === 'string').slice(0, 500) : [];

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../../core/error-message.ts';
 import { SAMPLERS, TIME_GRIDS, type Sampler, type TimeGrid } from '../../../core/sampling.ts';
 import { SAMPLER_NAMES } from '../../../compute/generation.ts';
+import { parseSeed } from '../../../core/seed.ts';
 
 /** What a sampler runs with. */
 export interface SamplerSettings {
@@ -43,9 +44,8 @@ export function readDraft(
   settingsProblem: (settings: SamplerSettings) => string | null,
 ): { settings: SamplerSettings; seed: number; problem: string | null } {
   const settings = { sampler: draft.sampler, grid: draft.grid, steps: Number(draft.steps), temperature: Number(draft.temperature) };
-  const seed = Number(draft.seed);
-  const seedOk = /^\d+$/.test(draft.seed.trim()) && seed <= 0xffffffff;
-  return { settings, seed, problem: settingsProblem(settings) ?? (seedOk ? null : SEED_PROBLEM) };
+  const seed = parseSeed(draft.seed);
+  return { settings, seed: seed ?? 0, problem: settingsProblem(settings) ?? (seed === null ? SEED_PROBLEM : null) };
 }
 
 export interface SamplerFormProps {
