@@ -2,6 +2,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from './browser.ts';
+import { chartsDrawn } from './charts.ts';
 
 const env = useBuiltApp();
 
@@ -49,7 +50,7 @@ describe('beyond the notebook, in Chromium', () => {
     expect(distinct[1]).toBeLessThan(distinct[0] / 2);
     expect(Number(rows[2][1].replace('%', ''))).toBeGreaterThan(50); // the exact posterior mostly follows the rule at 32 steps
     const plot = cell.getByTestId('plot');
-    await expect.poll(() => plot.getAttribute('data-ready'), { timeout: 240_000 }).toBe('true');
+    await chartsDrawn(plot);
     expect(await plot.getAttribute('data-points')).toBe('8'); // 4 periods, samples and data
 
     // Another sampler and step count; a bad setting is explained and cannot run.
@@ -101,7 +102,7 @@ describe('beyond the notebook, in Chromium', () => {
       /^With period 3, a blank at position i is best filled from the visible tokens at i ± 3, i ± 6/,
     );
     const plots = cell.getByTestId('plot');
-    await expect.poll(() => plots.nth(1).getAttribute('data-ready'), { timeout: 240_000 }).toBe('true');
+    await chartsDrawn(plots);
     expect(await plots.nth(0).getAttribute('data-points')).toBe(String(32 * 32));
     expect(await plots.nth(1).getAttribute('data-points')).toBe('24'); // 12 heads, and the even-attention line
 

@@ -6,6 +6,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from './browser.ts';
+import { chartsDrawn } from './charts.ts';
 
 const env = useBuiltApp();
 
@@ -29,7 +30,7 @@ async function run(page: Page, cellId: string): Promise<Locator> {
 async function drawn(cell: Locator, count: number): Promise<{ label: string; points: number }[]> {
   const plots = cell.getByTestId('plot');
   await expect.poll(() => plots.count(), { timeout: 240_000 }).toBe(count);
-  for (let i = 0; i < count; i++) await expect.poll(() => plots.nth(i).getAttribute('data-ready'), { timeout: 240_000 }).toBe('true');
+  await chartsDrawn(plots);
   return plots.evaluateAll((els) => els.map((e) => ({ label: e.getAttribute('aria-label') ?? '', points: Number(e.getAttribute('data-points')) })));
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from './browser.ts';
 import { currentStep, opener, startTraining } from './training-page.ts';
+import { chartsDrawn } from './charts.ts';
 
 const env = useBuiltApp();
 const openAndRun = opener(env);
@@ -66,7 +67,7 @@ describe('engine in Chromium', () => {
       expect(loss).toBeLessThan(5);
       // The loss curve drew both steps (two traces: per step and smoothed).
       const plot = page.locator('.cell[data-cell="loss-curve"]').getByTestId('plot').first();
-      await expect.poll(() => plot.getAttribute('data-ready'), { timeout: 240_000 }).toBe('true');
+      await chartsDrawn(plot);
       expect(Number(await plot.getAttribute('data-points'))).toBe(4);
       expect(errors).toEqual([]);
       await page.close();
@@ -93,7 +94,9 @@ describe('a longer live run', () => {
     const progress = page.getByTestId('train-progress');
     await expect.poll(() => currentStep(page), { timeout: 240_000 }).toBeGreaterThanOrEqual(3);
     expect(await focused()).toBe('Pause');
-    // While the run streams, the lines are painted on the live canvas over Plotly's frame.
+    // While the run streams, the lines are painted on the live canvas over Plotly's frame
+    // (once the chart is near the screen: charts far from it wait for the reader).
+    await plots.nth(0).scrollIntoViewIfNeeded();
     await expect.poll(() => plots.nth(0).getAttribute('data-live'), { timeout: 240_000 }).toBe('true');
     expect(Number(await plots.nth(0).getAttribute('data-points'))).toBeGreaterThan(0);
     await page.keyboard.press('Enter');
@@ -116,7 +119,7 @@ describe('a longer live run', () => {
     // Loss, learning rate, and the accuracy check-up at steps 50 and 60, all drawn by Plotly again.
     await expect.poll(() => plots.count()).toBe(3);
     await expect.poll(() => plots.evaluateAll((els) => els.filter((e) => e.hasAttribute('data-live')).length), { timeout: 240_000 }).toBe(0);
-    await expect.poll(() => plots.nth(2).getAttribute('data-ready'), { timeout: 240_000 }).toBe('true');
+    await chartsDrawn(plots);
     expect(await plots.nth(0).getAttribute('data-points')).toBe('120');
     expect(await page.getByTestId('model-label').textContent()).toBe('trained here: 60 steps of the learns recipe');
     expect(errors).toEqual([]);
@@ -138,6 +141,7 @@ describe('a run survives a reload', () => {
     await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 240_000 }).toBe('Completed 120 steps.');
     // The loss history carried over: 120 steps, raw and smoothed.
     const loss = page.locator('.cell[data-cell="loss-curve"]').getByTestId('plot').first();
+    await loss.scrollIntoViewIfNeeded(); // charts draw once near the screen
     await expect.poll(() => loss.getAttribute('data-points'), { timeout: 240_000 }).toBe('240');
     expect(await page.getByTestId('model-label').textContent()).toBe('trained here: 120 steps of the learns recipe');
     // Finished runs are not offered again. (The cell ran before the reload, so it runs again by itself.)

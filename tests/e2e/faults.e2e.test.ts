@@ -63,6 +63,7 @@ describe('training through GPU faults', () => {
     expect(await page.getByTestId('model-label').textContent()).toBe('trained here: 8 steps of the learns recipe');
     // Steps redone after the loss replace the lost ones: one loss a step, raw and smoothed.
     const loss = page.locator('.cell[data-cell="loss-curve"]').getByTestId('plot').first();
+    await loss.scrollIntoViewIfNeeded(); // charts draw once near the screen
     await expect.poll(() => loss.getAttribute('data-points'), { timeout: 240_000 }).toBe('16');
     expect(errors).toEqual([]);
     await page.close();

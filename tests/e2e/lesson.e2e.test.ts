@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SECTIONS } from '../../src/lesson/sections.ts';
 import { axe, useBuiltApp } from './browser.ts';
+import { chartsDrawn } from './charts.ts';
 import { sideways, SIZES } from './layout.ts';
 
 const SHOTS = '.artifacts/screenshots';
@@ -78,23 +79,18 @@ describe('the lesson in Chromium', () => {
     const lowT = Number(summary.match(/: ([\d.]+)% at t = 0\.10/)![1]);
     expect(lowT).toBeGreaterThan(95); // the learns recipe's checkpoint recovers the pattern at low t
 
-    // Every chart drew real data. Charts draw one per animation frame page-wide, so give the queue time to drain.
-    await page
-      .waitForFunction(
-        () => [...document.querySelectorAll('[data-testid="plot"]')].every((e) => e.getAttribute('data-ready') === 'true'),
-        undefined,
-        { timeout: 240_000, polling: 250 },
-      )
-      .catch(async () => {
-        const pending = await page
-          .getByTestId('plot')
-          .evaluateAll((els) =>
-            els
-              .filter((e) => e.getAttribute('data-ready') !== 'true')
-              .map((e) => e.getAttribute('aria-label') ?? e.closest('.cell')?.getAttribute('data-cell')),
-          );
-        throw new Error(`charts never drawn: ${JSON.stringify(pending)}`);
-      });
+    // Every chart drew real data. Charts draw as the reader comes near them, one per
+    // animation frame page-wide: scroll to each in turn, as a reader would.
+    await chartsDrawn(page.getByTestId('plot')).catch(async (e: unknown) => {
+      const pending = await page
+        .getByTestId('plot')
+        .evaluateAll((els) =>
+          els
+            .filter((e) => e.getAttribute('data-ready') !== 'true')
+            .map((e) => e.getAttribute('aria-label') ?? e.closest('.cell')?.getAttribute('data-cell')),
+        );
+      throw new Error(`charts never drawn: ${JSON.stringify(pending)}`, { cause: e });
+    });
     const plots = await page.getByTestId('plot').evaluateAll((els) =>
       els.map((e) => ({
         label: e.getAttribute('aria-label') ?? '',

@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { axe, useBuiltApp } from './browser.ts';
+import { chartsDrawn } from './charts.ts';
 
 const SHOTS = '.artifacts/screenshots';
 const env = useBuiltApp();
@@ -69,7 +70,7 @@ describe('real words, in Chromium', () => {
       /validation bits per character fell to \d\.\d\d, against 3\.58 for a bigram model and 4\.25 for a unigram model/,
     );
     const plot = cell.getByTestId('plot');
-    await expect.poll(() => plot.getAttribute('data-ready'), { timeout: 240_000 }).toBe('true');
+    await chartsDrawn(plot);
 
     // Another sampler, seed and step count; a bad setting is explained and cannot run.
     await cell.getByRole('textbox', { name: 'Steps', exact: true }).fill('99');
@@ -95,9 +96,7 @@ describe('real words, in Chromium', () => {
     expect(checkup).toMatch(/^At step 60: \d\.\d\d bits per character\. Ancestral: \d+% word-like, \d+% real, [\d.]+ letters a word/);
     const livePlots = cell.locator('.train-words').getByTestId('plot');
     expect(await livePlots.count()).toBe(2);
-    await expect
-      .poll(() => livePlots.evaluateAll((els) => els.every((e) => e.getAttribute('data-ready') === 'true')), { timeout: 240_000 })
-      .toBe(true);
+    await chartsDrawn(livePlots);
     await cell.getByRole('button', { name: 'Write words with this model' }).click();
     await expect
       .poll(() => cell.locator('.hint').first().textContent(), { timeout: 240_000 })

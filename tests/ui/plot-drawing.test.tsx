@@ -109,6 +109,17 @@ describe('DrawScheduler', () => {
     expect(h.queue).toHaveLength(0);
     expect(draw).toHaveBeenCalledTimes(1);
   });
+
+  it('draws at once on drawNow, in place of the draw that was waiting', () => {
+    const h = harness();
+    const draw = vi.fn();
+    const s = new DrawScheduler(draw, h.enqueue, h.clock);
+    s.request();
+    s.drawNow();
+    expect(draw).toHaveBeenCalledTimes(1);
+    expect(h.queue).toHaveLength(0);
+    expect(s.pending).toBe(false);
+  });
 });
 
 /** A chart's SVG as Plotly draws it, with its main drag cover over the plot area. */

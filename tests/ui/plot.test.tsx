@@ -199,6 +199,74 @@ describe('<Plot> drawing', () => {
   });
 });
 
+describe('<Plot> off screen', () => {
+  /** An IntersectionObserver the test moves by hand: `show(true)` brings every watched chart near the screen. */
+  function fakeScreen() {
+    const observers: { cb: IntersectionObserverCallback; els: Element[] }[] = [];
+    vi.stubGlobal(
+      'IntersectionObserver',
+      class {
+        private readonly entry: { cb: IntersectionObserverCallback; els: Element[] };
+        constructor(cb: IntersectionObserverCallback) {
+          this.entry = { cb, els: [] };
+          observers.push(this.entry);
+        }
+        observe(el: Element) {
+          this.entry.els.push(el);
+        }
+        disconnect() {
+          observers.splice(observers.indexOf(this.entry), 1);
+        }
+      },
+    );
+    return (isIntersecting: boolean) =>
+      act(() => {
+        for (const o of [...observers])
+          o.cb(
+            o.els.map((target) => ({ target, isIntersecting }) as IntersectionObserverEntry),
+            {} as IntersectionObserver,
+          );
+      });
+  }
+
+  it('waits to draw until the chart comes near the screen, then draws the newest data once', async () => {
+    const show = fakeScreen();
+    const plotly = fakePlotly();
+    vi.mocked(loadPlotly).mockResolvedValue(plotly);
+    const { rerender } = render(<Plot traces={loss(3)} label="Loss" filename="loss" />);
+    await nextFrame();
+    show(false);
+    rerender(<Plot traces={loss(6)} label="Loss" filename="loss" />);
+    await nextFrame();
+    expect(plotly.react).not.toHaveBeenCalled();
+    expect(graph().dataset.ready).toBe('false');
+    expect(screen.getByRole('status').textContent).toBe('Loading chart…');
+    show(true);
+    await nextFrame();
+    expect(plotly.reacts).toHaveLength(1);
+    expect(plotly.reacts[0].data[0].x).toHaveLength(6);
+    expect(graph().dataset.ready).toBe('true');
+    // Once drawn, leaving the screen and coming back draws nothing new.
+    show(false);
+    show(true);
+    await nextFrame();
+    expect(plotly.reacts).toHaveLength(1);
+  });
+
+  it('draws a waiting chart at once when the page is about to print', async () => {
+    fakeScreen()(false);
+    const plotly = fakePlotly();
+    vi.mocked(loadPlotly).mockResolvedValue(plotly);
+    render(<Plot traces={loss(4)} label="Loss" filename="loss" />);
+    await nextFrame();
+    expect(plotly.react).not.toHaveBeenCalled();
+    act(() => void dispatchEvent(new Event('beforeprint')));
+    expect(plotly.reacts).toHaveLength(1);
+    await nextFrame();
+    expect(graph().dataset.points).toBe('4');
+  });
+});
+
 describe('<Plot> when Plotly fails to load', () => {
   it('says so, opens the data table, and keeps the CSV', async () => {
     vi.mocked(loadPlotly).mockRejectedValue(new Error('Failed to fetch dynamically imported module'));

@@ -63,6 +63,13 @@ export class DrawScheduler {
     };
   }
 
+  /** Draw at once, outside the queue, in place of any waiting draw (the page is about to print). */
+  drawNow(): void {
+    this.cancel();
+    this.lastDraw = this.clock.now();
+    this.draw();
+  }
+
   /** Drop the waiting draw, if any (unmount). */
   cancel(): void {
     this.cancelPending?.();

@@ -1,13 +1,15 @@
 /**
  * Drawing one chart: Plotly.react through the chart's DrawScheduler (one draw a frame
- * page-wide, throttled to the chart's interval, always with the newest props), the live
- * canvas while data streams, following the container's size, and a purge on unmount.
+ * page-wide, throttled to the chart's interval, always with the newest props) once the
+ * chart is near the screen, the live canvas while data streams, following the
+ * container's size, and a purge on unmount.
  */
 import { useEffect, useRef, type RefObject } from 'react';
 import { DrawScheduler } from './draw-scheduler.ts';
 import { PLOT_CONFIG, toPlotlyFigure } from './figure.ts';
 import { canPaintLive, withLegendAnchors } from './live-canvas.ts';
 import { frameKey, LiveLayer } from './live-layer.ts';
+import { watchNearScreen } from './near-screen.ts';
 import type { PlotlyApi } from './plotly.ts';
 import { countPoints } from './table.ts';
 import { THEMES } from './theme.ts';
@@ -58,11 +60,20 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
   });
   const live = layer.current;
 
+  // A chart far from the screen owes its draw until the reader comes near (near-screen.ts).
+  const near = useRef(false);
+  const owed = useRef(false);
+
   const scheduler = useRef<DrawScheduler | null>(null);
   useEffect(() => {
     const gd = graph.current;
     if (!plotly || !gd) return;
     scheduler.current = new DrawScheduler(() => {
+      if (!near.current) {
+        owed.current = true;
+        return;
+      }
+      owed.current = false;
       const now = latest.current;
       const v = ++version.current;
       const paintable = canPaintLive(now.traces, now.layout);
@@ -91,7 +102,19 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
         (e: unknown) => v === version.current && callbacks.current.onError(e),
       );
     });
+    const stopWatching = watchNearScreen(
+      gd,
+      (isNear) => {
+        near.current = isNear;
+        if (isNear && owed.current) scheduler.current?.request();
+      },
+      () => {
+        near.current = true;
+        if (owed.current) scheduler.current?.drawNow();
+      },
+    );
     return () => {
+      stopWatching();
       scheduler.current?.cancel();
       scheduler.current = null;
     };

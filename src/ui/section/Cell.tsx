@@ -5,7 +5,7 @@
  * reading order and two heavy cells never fight over the backend; a newer run
  * of the same cell always wins over an older one still in flight.
  */
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import { models } from '../models/index.ts';
 import { ModelPicker } from '../models/ModelPicker.tsx';
 import type { CellContext, CellDef } from '../cells/types.ts';
@@ -84,7 +84,9 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
       try {
         const out = await def.run(ctx);
         if (mine === version.current) {
-          setState({ kind: 'done', out, ctx, modelVersion });
+          // A transition: React renders a big output (a table of predictions, a chart's
+          // data) in slices, between which the page answers clicks.
+          startTransition(() => setState({ kind: 'done', out, ctx, modelVersion }));
           onRan(id);
         }
       } catch (e) {
