@@ -59,17 +59,21 @@ export function useScrollCues(root: RefObject<HTMLElement | null>, watch: unknow
         if (box) markOverflow(box);
       }),
     );
+    // A box is measured only in the ResizeObserver's callback, which runs once layout is
+    // done: its first report comes when the box is first laid out, and again whenever the
+    // box or its content changes size. Measuring here instead would force a layout of the
+    // whole page at every frame a cell draws, sections far from the screen included.
     const seen = new WeakSet<Element>();
     const scan = () =>
       el.querySelectorAll<HTMLElement>(SCROLLERS).forEach((box) => {
-        if (seen.has(box)) return markOverflow(box);
+        if (seen.has(box)) return;
         seen.add(box);
         sizes.observe(box);
         // The content can widen while the box keeps its width (a token strip filling in).
         if (box.firstElementChild) sizes.observe(box.firstElementChild);
       });
     scan();
-    // Cells draw later (and charts redraw often): look again at most once a frame.
+    // Cells draw later (and charts redraw often): look for new boxes at most once a frame.
     let frame = 0;
     const added = new MutationObserver(() => {
       frame ||= requestAnimationFrame(() => {

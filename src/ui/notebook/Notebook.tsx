@@ -4,7 +4,7 @@
  * named hooks: progress (saved), the shareable URL, the reading position, in-page
  * section links, exercises solved.
  */
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, startTransition, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { SECTIONS, type Section } from '../../lesson/sections.ts';
 import { useLessonHelp } from '../assistant/LessonHelp.tsx';
 import type { Anchor } from '../presenter/slides.ts';
@@ -182,7 +182,8 @@ export function Notebook() {
           actions.setSeed(seed);
         }}
         onWarning={(w) => setWarnings([w])}
-        onRunAll={() => setRunAll((n) => n + 1)}
+        // A transition: the button answers at once, and the sections re-render in slices.
+        onRunAll={() => startTransition(() => setRunAll((n) => n + 1))}
         onReset={reset}
         onCopyLink={() => void copyLink()}
         onProjector={() => setPresent({ anchor: anchorAtTop(progress.section, headerInset()) })}

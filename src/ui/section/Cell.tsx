@@ -5,7 +5,7 @@
  * reading order and two heavy cells never fight over the backend; a newer run
  * of the same cell always wins over an older one still in flight.
  */
-import { startTransition, useCallback, useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import { models } from '../models/index.ts';
 import { ModelPicker } from '../models/ModelPicker.tsx';
 import type { CellContext, CellDef } from '../cells/types.ts';
@@ -157,6 +157,9 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
   const View = def.View;
   const titleId = `cell-${id}-title`;
   const shown = state.kind === 'done' ? state : state.kind === 'running' || state.kind === 'cancelled' ? state.prev : null;
+  // The same element while the output is the same: the cell re-renders every second while it
+  // runs (its clock) and whenever the model changes, and a big view need not render with it.
+  const output = useMemo(() => shown && <View out={shown.out} ctx={shown.ctx} />, [View, shown]);
   const stale = def.needsModel && state.kind === 'done' && state.modelVersion !== model.version;
   return (
     <article ref={article} className="cell" data-cell={id} data-state={state.kind} aria-labelledby={titleId} tabIndex={-1} onKeyDown={onKeyDown}>
@@ -222,11 +225,7 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
           </p>
         )}
         {stale && <p className="hint">This output is from an earlier model. Run again to use the current one ({model.label}).</p>}
-        {shown && !needsModel && (
-          <CellBoundary output={shown.out}>
-            <View out={shown.out} ctx={shown.ctx} />
-          </CellBoundary>
-        )}
+        {shown && !needsModel && <CellBoundary output={shown.out}>{output}</CellBoundary>}
       </div>
     </article>
   );
