@@ -7,9 +7,16 @@ export const SIZES = [
   { name: 'desktop', width: 1920, height: 1080 },
 ] as const;
 
-/** How far the page reaches past the right edge of the screen (0 = nothing scrolls sideways), and what sticks out. */
+/**
+ * How far the page reaches past the right edge of the screen (0 = nothing scrolls sideways), and what sticks out.
+ * Sections far from the screen skip rendering (content-visibility: auto) and keep the layout
+ * they last had, at whatever width that was: for the check, every section renders now.
+ */
 export async function sideways(page: Page): Promise<{ overflow: number; culprits: string[] }> {
   return page.evaluate(() => {
+    const everySection = document.createElement('style');
+    everySection.textContent = '.lesson > .lesson-section { content-visibility: visible !important; }';
+    document.head.append(everySection);
     const root = document.documentElement;
     const width = root.clientWidth;
     const culprits: string[] = [];
@@ -27,6 +34,8 @@ export async function sideways(page: Page): Promise<{ overflow: number; culprits
         culprits.push(`${el.tagName.toLowerCase()}.${String(el.getAttribute('class') ?? '').split(' ')[0]} in ${where}`);
       }
     }
-    return { overflow: root.scrollWidth - width, culprits: culprits.slice(0, 8) };
+    const overflow = root.scrollWidth - width;
+    everySection.remove();
+    return { overflow, culprits: culprits.slice(0, 8) };
   });
 }
