@@ -199,7 +199,7 @@ describe('<Plot> drawing', () => {
   });
 });
 
-describe('<Plot> off screen', () => {
+describe('<Plot> off screen, resized, printed', () => {
   /** An IntersectionObserver the test moves by hand: `show(true)` brings every watched chart near the screen. */
   function fakeScreen() {
     const observers: { cb: IntersectionObserverCallback; els: Element[] }[] = [];
@@ -251,6 +251,37 @@ describe('<Plot> off screen', () => {
     show(true);
     await nextFrame();
     expect(plotly.reacts).toHaveLength(1);
+  });
+
+  it('draws again when its width changes, so line names, legend and titles fit the new width', async () => {
+    let resized = () => {};
+    vi.stubGlobal(
+      'ResizeObserver',
+      class {
+        constructor(cb: ResizeObserverCallback) {
+          resized = () => cb([], this as unknown as ResizeObserver);
+        }
+        observe() {}
+        disconnect() {}
+      },
+    );
+    const plotly = fakePlotly();
+    vi.mocked(loadPlotly).mockResolvedValue(plotly);
+    render(<Plot traces={loss(4)} label="Loss" filename="loss" />);
+    await nextFrame();
+    expect(plotly.reacts).toHaveLength(1);
+    Object.defineProperty(graph(), 'clientWidth', { configurable: true, get: () => 320 });
+    act(() => resized());
+    await nextFrame();
+    await nextFrame();
+    expect(plotly.Plots.resize).toHaveBeenCalledTimes(1);
+    expect(plotly.reacts).toHaveLength(2);
+    // A resize that keeps the width (the height of a slide, say) only resizes.
+    act(() => resized());
+    await nextFrame();
+    await nextFrame();
+    expect(plotly.Plots.resize).toHaveBeenCalledTimes(2);
+    expect(plotly.reacts).toHaveLength(2);
   });
 
   it('draws a waiting chart at once when the page is about to print', async () => {

@@ -141,6 +141,7 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
     const gd = graph.current;
     if (!plotly || !gd) return;
     let resizeFrame = 0;
+    let width = gd.clientWidth;
     const observer =
       typeof ResizeObserver === 'function'
         ? new ResizeObserver(() => {
@@ -150,6 +151,12 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
               plotly.Plots.resize(gd)
                 .then(() => live.paint()) // the plot area moved
                 .catch(() => {}); // rejects while hidden; the next resize catches up
+              // The figure depends on the width too (a line's name at its end or a legend, a
+              // title on one line or two): draw it again for the new width.
+              if (gd.clientWidth !== width) {
+                width = gd.clientWidth;
+                scheduler.current?.request();
+              }
             });
           })
         : null;
