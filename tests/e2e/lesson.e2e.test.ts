@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SECTIONS } from '../../src/lesson/sections.ts';
 import { axe, useBuiltApp } from './browser.ts';
-import { chartsDrawn } from './charts.ts';
+import { chartsDrawn, chartsSettled } from './charts.ts';
 import { sideways, SIZES } from './layout.ts';
 
 const SHOTS = '.artifacts/screenshots';
@@ -112,6 +112,7 @@ describe('the lesson in Chromium', () => {
         await page.emulateMedia({ colorScheme: scheme });
         for (const id of ['statistics', 'results']) {
           await page.locator(`#${id} .cell`).first().scrollIntoViewIfNeeded();
+          await chartsSettled(page); // charts on screen redraw for the new width and theme
           await page.screenshot({ path: `${SHOTS}/after-run-${id}-${size.width}-${scheme}.png` });
         }
       }

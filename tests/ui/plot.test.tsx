@@ -123,7 +123,9 @@ describe('<Plot> drawing', () => {
     const { plotly, rerender } = await drawn();
     expect(plotly.reacts).toHaveLength(1);
     for (let n = 5; n <= 40; n++) rerender(<Plot traces={loss(n)} layout={{ xTitle: 'step' }} label="Loss" filename="loss" height={300} />);
+    expect(graph().getAttribute('aria-busy')).toBe('true'); // a draw is on its way
     await nextFrame();
+    expect(graph().hasAttribute('aria-busy')).toBe(false);
     expect(plotly.reacts).toHaveLength(2);
     expect(plotly.reacts[1].data[0].y).toHaveLength(40);
     expect(plotly.reacts[1].layout.datarevision).toBe(2);
@@ -240,12 +242,14 @@ describe('<Plot> off screen, resized, printed', () => {
     await nextFrame();
     expect(plotly.react).not.toHaveBeenCalled();
     expect(graph().dataset.ready).toBe('false');
+    expect(graph().hasAttribute('aria-busy')).toBe(false); // it owes a draw; it is not drawing
     expect(screen.getByRole('status').textContent).toBe('Loading chart…');
     show(true);
     await nextFrame();
     expect(plotly.reacts).toHaveLength(1);
     expect(plotly.reacts[0].data[0].x).toHaveLength(6);
     expect(graph().dataset.ready).toBe('true');
+    expect(graph().hasAttribute('aria-busy')).toBe(false);
     // Once drawn, leaving the screen and coming back draws nothing new.
     show(false);
     show(true);

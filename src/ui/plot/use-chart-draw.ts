@@ -65,13 +65,19 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
   const owed = useRef(false);
 
   const scheduler = useRef<DrawScheduler | null>(null);
+  /** Ask for a draw. Until it is done the chart is aria-busy (a chart far from the screen only owes it: not busy). */
+  const request = useRef((minIntervalMs = 0) => {
+    graph.current?.setAttribute('aria-busy', 'true');
+    scheduler.current?.request(minIntervalMs);
+  });
   useEffect(() => {
     const gd = graph.current;
     if (!plotly || !gd) return;
+    const done = () => scheduler.current?.pending || gd.removeAttribute('aria-busy');
     scheduler.current = new DrawScheduler(() => {
       if (!near.current) {
         owed.current = true;
-        return;
+        return done();
       }
       owed.current = false;
       const now = latest.current;
@@ -94,19 +100,24 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
       }).then(
         () => {
           if (v !== version.current) return;
+          done();
           live.frame = paintable ? frameKey(now.traces, now.layout, look(now)) : null;
           if (live.streaming) return live.paint();
           live.stepAside();
           callbacks.current.onDrawn(countPoints(now.traces));
         },
-        (e: unknown) => v === version.current && callbacks.current.onError(e),
+        (e: unknown) => {
+          if (v !== version.current) return;
+          done();
+          callbacks.current.onError(e);
+        },
       );
     });
     const stopWatching = watchNearScreen(
       gd,
       (isNear) => {
         near.current = isNear;
-        if (isNear && owed.current) scheduler.current?.request();
+        if (isNear && owed.current) request.current();
       },
       () => {
         near.current = true;
@@ -133,7 +144,7 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
       return;
     }
     live.cancelPaint();
-    scheduler.current.request(minIntervalMs);
+    request.current(minIntervalMs);
   }, [plotly, traces, layout, theme, reducedMotion, height, fontSize, streaming, minIntervalMs, live]);
 
   // Follow the container's width (sidebars, window, a slide shown), then purge on unmount.
@@ -155,7 +166,7 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
               // title on one line or two): draw it again for the new width.
               if (gd.clientWidth !== width) {
                 width = gd.clientWidth;
-                scheduler.current?.request();
+                request.current();
               }
             });
           })
