@@ -258,14 +258,26 @@ describe('<Plot> off screen, resized, printed', () => {
   });
 
   it('draws again when its width changes, so line names, legend and titles fit the new width', async () => {
-    let resized = () => {};
+    // Every observer on the page (the chart's, the figure's scroll cues) hears of every resize.
+    const observers: (() => void)[] = [];
+    let shownWidth = 600;
+    const resized = (width: number) => {
+      shownWidth = width;
+      for (const report of observers) report();
+    };
     vi.stubGlobal(
       'ResizeObserver',
       class {
+        private readonly report: () => void;
         constructor(cb: ResizeObserverCallback) {
-          resized = () => cb([], this as unknown as ResizeObserver);
+          const entry = () => ({ contentRect: { width: shownWidth }, target: document.createElement('div') }) as unknown as ResizeObserverEntry;
+          this.report = () => cb([entry()], this as unknown as ResizeObserver);
+          observers.push(this.report);
         }
-        observe() {}
+        // As in a browser, observing brings a first report, once the element is laid out.
+        observe() {
+          requestAnimationFrame(() => act(() => this.report()));
+        }
         disconnect() {}
       },
     );
@@ -273,15 +285,17 @@ describe('<Plot> off screen, resized, printed', () => {
     vi.mocked(loadPlotly).mockResolvedValue(plotly);
     render(<Plot traces={loss(4)} label="Loss" filename="loss" />);
     await nextFrame();
+    await nextFrame();
+    // Drawn once: the observer's first report is not a change of width.
     expect(plotly.reacts).toHaveLength(1);
-    Object.defineProperty(graph(), 'clientWidth', { configurable: true, get: () => 320 });
-    act(() => resized());
+    expect(plotly.Plots.resize).not.toHaveBeenCalled();
+    act(() => resized(320));
     await nextFrame();
     await nextFrame();
     expect(plotly.Plots.resize).toHaveBeenCalledTimes(1);
     expect(plotly.reacts).toHaveLength(2);
     // A resize that keeps the width (the height of a slide, say) only resizes.
-    act(() => resized());
+    act(() => resized(320));
     await nextFrame();
     await nextFrame();
     expect(plotly.Plots.resize).toHaveBeenCalledTimes(2);

@@ -152,11 +152,20 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
     const gd = graph.current;
     if (!plotly || !gd) return;
     let resizeFrame = 0;
-    let width = gd.clientWidth;
+    // Widths come from the observer's reports, never from reading gd.clientWidth here: a read at
+    // mount forces a layout of every cell that rendered along with this chart (60 ms in Run all).
+    let width: number | null = null; // the latest reported
+    let drawnFor: number | null = null; // the width the figure was last drawn for
     const observer =
       typeof ResizeObserver === 'function'
-        ? new ResizeObserver(() => {
-            if (resizeFrame || !version.current) return; // nothing drawn yet: the first draw sizes itself
+        ? new ResizeObserver((entries) => {
+            width = entries.at(-1)?.contentRect.width ?? width;
+            // The first report, or nothing drawn yet: the first draw sizes itself.
+            if (drawnFor === null || !version.current) {
+              drawnFor = width;
+              return;
+            }
+            if (resizeFrame) return;
             resizeFrame = requestAnimationFrame(() => {
               resizeFrame = 0;
               plotly.Plots.resize(gd)
@@ -164,8 +173,8 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
                 .catch(() => {}); // rejects while hidden; the next resize catches up
               // The figure depends on the width too (a line's name at its end or a legend, a
               // title on one line or two): draw it again for the new width.
-              if (gd.clientWidth !== width) {
-                width = gd.clientWidth;
+              if (width !== drawnFor) {
+                drawnFor = width;
                 request.current();
               }
             });
