@@ -48,6 +48,25 @@ export interface Computed<T> {
   readonly version: number;
 }
 
+/**
+ * Resolves once the browser has painted what the page shows now, or after `capMs` (a hidden tab
+ * paints nothing). A click that loads a model is answered by its "Loading…" line at once, before
+ * the weights land and every cell waiting for a model renders in one go.
+ */
+export function afterNextPaint(capMs = 100): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestAnimationFrame !== 'function') return resolve();
+    const cap = setTimeout(resolve, capMs);
+    // A frame callback runs before the paint; the task after it runs after the paint.
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        clearTimeout(cap);
+        resolve();
+      }, 0),
+    );
+  });
+}
+
 export class ModelStore {
   private model: (ModelPayload & { readonly label: string }) | null = null;
   private snapshot: ModelSnapshot = { version: 0, label: null, loading: null, error: null };
@@ -101,6 +120,7 @@ export class ModelStore {
   private async loading(what: string, job: () => Promise<void>): Promise<void> {
     this.set({ loading: what, error: null });
     try {
+      await afterNextPaint();
       await job();
     } catch (e) {
       const kept = this.snapshot.label ? ` The current model (${this.snapshot.label}) is kept.` : '';
