@@ -120,8 +120,12 @@ describe('the lesson in Chromium', () => {
     }
     await page.setViewportSize({ width: 1280, height: 900 });
 
-    // The sticky toolbar would sit over each section's screenshot.
-    await page.addStyleTag({ content: '.topbar { position: static !important; }' });
+    // The sticky toolbar would sit over each section's screenshot. A section taller than the
+    // screen is captured beyond it, where content-visibility would skip its rendering (03-math
+    // came out blank): render every section, as a reader scrolling through it would see it.
+    await page.addStyleTag({
+      content: '.topbar { position: static !important; } .lesson > .lesson-section { content-visibility: visible !important; }',
+    });
     for (const s of SECTIONS) {
       await page.locator(`#${s.id}`).screenshot({ path: `${SHOTS}/${String(s.index).padStart(2, '0')}-${s.id}.png` });
       expect(await axe(page, `#${s.id}`), `axe on section ${s.id}`).toEqual([]);
