@@ -63,13 +63,7 @@ async function openExercises(browser: Browser = env.browser, query = '') {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${env.app.url}?backend=wasm&section=exercises${query}`);
-  const first = page.locator('[data-exercise="todo-1"]');
-  await first
-    .locator('.model-picker')
-    .getByRole('button', { name: /learns recipe/ })
-    .click();
-  await first.locator('.cm-content').waitFor();
-  await modelLoaded(page);
+  await loadExerciseModel(page);
   // Record every sandbox frame the page creates, with its sandbox attribute, as it is added.
   await page.evaluate(() => {
     const seen: string[] = [];
@@ -164,11 +158,7 @@ describe('the exercise sandbox in Chromium', () => {
   });
 
   it("gives student code none of the lesson's storage: the service worker's cache, IndexedDB, OPFS, localStorage, cookies", async () => {
-    const context = await env.browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${env.app.url}?backend=wasm&section=exercises`);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 240_000 });
-    await page.close();
+    const context = await contextUnderServiceWorker();
     const { page: p } = await openExercisesIn(context);
     const app = env.app.url;
     const result = await submit(
@@ -356,11 +346,7 @@ describe('the exercise sandbox in Chromium', () => {
   it('checks code offline: the sandbox needs nothing from the network', async () => {
     // A learner whose connection drops mid-lesson: the page (under the service worker) and
     // its model are already there; every check after that makes a new frame and worker.
-    const context = await env.browser.newContext();
-    const first = await context.newPage();
-    await first.goto(`${env.app.url}?backend=wasm&section=exercises`);
-    await first.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 240_000 });
-    await first.close();
+    const context = await contextUnderServiceWorker();
     const { page } = await openExercisesIn(context);
     const failed: string[] = [];
     page.on('requestfailed', (r) => failed.push(r.url()));
@@ -379,22 +365,32 @@ describe('the exercise sandbox in Chromium', () => {
 async function openExercisesIn(context: Awaited<ReturnType<Browser['newContext']>>) {
   const page = await context.newPage();
   await page.goto(`${env.app.url}?backend=wasm&section=exercises`);
+  await loadExerciseModel(page);
+  return { page };
+}
+
+/** A browser context whose service worker has taken control of the lesson (its first visit done and closed). */
+async function contextUnderServiceWorker() {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${env.app.url}?backend=wasm&section=exercises`);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 240_000 });
+  await page.close();
+  return context;
+}
+
+/**
+ * Load the learns checkpoint from the first exercise's picker and wait until the exercise can be
+ * checked; fail at once with the picker's message if loading failed, and with what the picker
+ * shows if it never ends.
+ */
+async function loadExerciseModel(page: Page) {
   const first = page.locator('[data-exercise="todo-1"]');
   await first
     .locator('.model-picker')
     .getByRole('button', { name: /learns recipe/ })
     .click();
   await first.locator('.cm-content').waitFor();
-  await modelLoaded(page);
-  return { page };
-}
-
-/**
- * Wait until the exercise can be checked (its model loaded); fail at once with the
- * picker's message if loading failed, and with what the picker shows if it never ends.
- */
-async function modelLoaded(page: Page) {
-  const first = page.locator('[data-exercise="todo-1"]');
   const ready = first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])'));
   const failed = first.locator('.model-picker [role="alert"]');
   try {
