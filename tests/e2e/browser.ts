@@ -1,5 +1,5 @@
 /** Real Chromium against the built app: Debian's /usr/bin/chromium driven by playwright-core. */
-import { createReadStream, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -108,10 +108,15 @@ export async function serveBuiltApp(): Promise<{ url: string; outDir: string; cl
   return {
     url: `http://127.0.0.1:${address.port}${prefix}`,
     outDir,
+    // The build goes with the server: every e2e file and bench builds its own (about 20 MB),
+    // and left behind they fill a developer's disk within days.
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
-        server.close(() => r());
+        server.close(() => {
+          rmSync(outDir, { recursive: true, force: true });
+          r();
+        });
       }),
   };
 }

@@ -5,11 +5,11 @@
  * silently reduced, and an oversized "weights" file is not read whole.
  * Run in this process through main(), as the command does.
  */
-import { existsSync, mkdtempSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { main, MAX_WEIGHTS_BYTES } from '../../src/cli/main.ts';
 
 const WEIGHTS = fileURLToPath(new URL('../fixtures/weights.safetensors', import.meta.url));
@@ -19,6 +19,14 @@ let logs: MockInstance;
 const said = () => errors.mock.calls.map((c) => String(c[0])).join('\n');
 
 describe('unmask refuses bad input up front', () => {
+  /** What the tests write, removed at the end so that runs do not pile up in the temp folder. */
+  const scratch: string[] = [];
+  const scratchDir = (prefix: string) => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    scratch.push(dir);
+    return dir;
+  };
+  afterAll(() => scratch.forEach((p) => rmSync(p, { recursive: true, force: true })));
   beforeEach(() => {
     errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     logs = vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -26,7 +34,7 @@ describe('unmask refuses bad input up front', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('checks --out before training, so a typo does not cost the run', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'unmask-out-'));
+    const dir = scratchDir('unmask-out-');
     expect(await main(['train', '--steps', '1', '--out', join(dir, 'missing', 'x.safetensors')])).toBe(2);
     expect(said()).toContain(`--out ${join(dir, 'missing', 'x.safetensors')}: the folder ${join(dir, 'missing')} does not exist`);
     expect(said()).not.toMatch(/training "/); // it never started
@@ -57,7 +65,7 @@ describe('unmask refuses bad input up front', () => {
   });
 
   it('does not read a file far larger than any weights file', async () => {
-    const big = join(mkdtempSync(join(tmpdir(), 'unmask-big-')), 'big.safetensors');
+    const big = join(scratchDir('unmask-big-'), 'big.safetensors');
     writeFileSync(big, '');
     truncateSync(big, MAX_WEIGHTS_BYTES + 1); // sparse: no disk used
     expect(await main(['eval', '--weights', big])).toBe(2);
@@ -65,7 +73,7 @@ describe('unmask refuses bad input up front', () => {
   });
 
   it('keeps the weights of a finished run when the output cannot be written at the end', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'unmask-gone-'));
+    const dir = scratchDir('unmask-gone-');
     // A folder in place of the file: the check before training passes (the folder exists), the write fails.
     const out = join(dir, 'taken.safetensors');
     const { mkdirSync } = await import('node:fs');
@@ -74,6 +82,7 @@ describe('unmask refuses bad input up front', () => {
     const rescued = /the weights were saved to (\S+) instead/.exec(said())?.[1];
     expect(rescued).toBeDefined();
     expect(existsSync(rescued!)).toBe(true);
+    scratch.push(rescued!);
     expect(readdirSync(out)).toEqual([]);
   }, 60_000);
 });

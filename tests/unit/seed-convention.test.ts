@@ -4,7 +4,7 @@
  * training session the page's worker runs must end with identical weights,
  * bit for bit, for the same recipe, steps and seed.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -26,7 +26,8 @@ describe('one seed convention', () => {
   });
 
   it("trains the same weights, bit for bit, in the CLI and in the page's session", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'unmask-seed-')), 'cli.safetensors');
+    const dir = mkdtempSync(join(tmpdir(), 'unmask-seed-'));
+    const out = join(dir, 'cli.safetensors');
     const quiet = [vi.spyOn(console, 'log').mockImplementation(() => undefined), vi.spyOn(console, 'error').mockImplementation(() => undefined)];
     let code: number;
     try {
@@ -36,6 +37,7 @@ describe('one seed convention', () => {
     }
     expect(code).toBe(0);
     const cli = readCheckpoint(new Uint8Array(readFileSync(out))).weights;
+    rmSync(dir, { recursive: true, force: true });
 
     const before = tf.memory().numTensors;
     const events: SessionEvent[] = [];
