@@ -315,9 +315,15 @@ def adamw_step(flat, grad, m1, m2, k, lr, b1, b2, eps, wd, clip):
     return gn
 
 
-def train_group(cfgs, seeds, batch, evalset, eval_every, device, log=print, data_seed=0, bayes_set=None, eval_steps=None, checkup_evalset=None):
-    """checkup_evalset: a smaller set for checkpoints before the last (None: evalset everywhere)."""
-    """Train len(cfgs) models together; cfgs share batch size. Returns per-model histories."""
+def train_group(cfgs, seeds, batch, evalset, eval_every, device, log=print, data_seed=0, bayes_set=None, eval_steps=None,
+                checkup_evalset=None, ema_decays=()):
+    """Train len(cfgs) models together; cfgs share batch size. Returns per-model histories.
+
+    checkup_evalset: a smaller set for checkpoints before the last (None: evalset everywhere).
+    ema_decays: also keep an exponential moving average of the weights per decay d (with the
+    usual warm-up, d_k = min(d, (1 + k) / (10 + k)), so early averages are not dominated by
+    the init); each is evaluated at every checkpoint and logged with tag 'ema<d>'. The
+    averages never feed back into training, so one run measures them all."""
     M = len(cfgs)
     cfgs = [{**DEFAULT, **c} for c in cfgs]
     total = max(c['steps'] for c in cfgs)
@@ -325,6 +331,7 @@ def train_group(cfgs, seeds, batch, evalset, eval_every, device, log=print, data
     flat.requires_grad_(True)
     m1 = torch.zeros_like(flat)
     m2 = torch.zeros_like(flat)
+    emas = {d: flat.detach().clone() for d in ema_decays}
     pe = positions().to(device)
     lrs = torch.stack([lr_table(c, c['steps'], device) for c in cfgs], 1) if all(c['steps'] == total for c in cfgs) else \
         torch.stack([torch.cat([lr_table(c, c['steps'], device), torch.zeros(total - c['steps'], device=device)]) for c in cfgs], 1)
@@ -354,6 +361,8 @@ def train_group(cfgs, seeds, batch, evalset, eval_every, device, log=print, data
         with torch.no_grad():
             losses += loss_m.detach()
             adamw_step(flat, grad, m1, m2, step + 1, lrs[step].view(M, 1), b1, b2, eps, wd, clip)
+            for d, avg in emas.items():
+                avg.lerp_(flat, 1 - min(d, (2 + step) / (11 + step)))
         if step + 1 == 200:
             if device != 'cpu':
                 torch.cuda.synchronize()
@@ -367,4 +376,6 @@ def train_group(cfgs, seeds, batch, evalset, eval_every, device, log=print, data
             for i in range(M):
                 hist[i].append({'step': step + 1, 'loss': ml[i], 'acc': {str(t): ev[t][i] for t in ev}, 'wall': el})
             log(step + 1, el, ev)
+            for d, avg in emas.items():
+                log(step + 1, el, evaluate(avg, evalset if checkup_evalset is None or step + 1 == total else checkup_evalset, pe), tag=f'ema{d}')
     return hist, flat.detach().cpu()

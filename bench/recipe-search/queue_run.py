@@ -63,16 +63,16 @@ def run(entry, outdir, evalset, bayes, checkup, checkup_bayes):
                         'bayes_on_checkup_set': {str(t): b for t, b in checkup_bayes.items()}, 'started': time.time()}) + '\n')
     f.flush()
 
-    def log(step, wall, ev):
-        f.write(json.dumps({'step': step, 'wall': wall, 'acc': {str(t): v for t, v in ev.items()}}) + '\n')
+    def log(step, wall, ev, tag=None):
+        f.write(json.dumps({'step': step, 'wall': wall, 'acc': {str(t): v for t, v in ev.items()}, **({'tag': tag} if tag else {})}) + '\n')
         f.flush()
         ref = bayes if step == steps else checkup_bayes
         worst = [min(ev[t][i] - ref[t] for t in ev if t <= 0.8) for i in range(len(seeds))]
-        print(f'{name} step {step} {wall:.0f}s worst paired gap ' + ' '.join(f'{100 * w:+.1f}' for w in worst), flush=True)
+        print(f'{name}{" " + tag if tag else ""} step {step} {wall:.0f}s worst paired gap ' + ' '.join(f'{100 * w:+.1f}' for w in worst), flush=True)
 
     ens.train_group([dict(cfg, steps=steps) for _ in seeds], seeds, batch, evalset, 10 ** 9, 'cpu', log=log,
                     data_seed=entry.get('data_seed', seeds[0]), eval_steps=eval_steps,
-                    checkup_evalset=checkup)
+                    checkup_evalset=checkup, ema_decays=entry.get('ema', ()))
     f.write(json.dumps({'done': True, 'finished': time.time()}) + '\n')
     f.close()
 

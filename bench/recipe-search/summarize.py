@@ -24,6 +24,18 @@ def gaps_at(head, ev, i):
     return {t: ev['acc'][t][i] - ref[t] for t in ev['acc'] if float(t) <= 0.8 + 1e-9}
 
 
+def print_rows(label, head, evs, done):
+    for i, seed in enumerate(head['seeds']):
+        cells = []
+        for ev in evs:
+            g = gaps_at(head, ev, i)
+            cells.append(f'{ev["step"]}:{100 * min(g.values()):+.1f}')
+        last = gaps_at(head, evs[-1], i) if evs else {}
+        verdict = ('yes' if min(last.values()) >= -0.02 else 'no') if done and last else 'running'
+        worst_t = min(last, key=last.get) if last else '-'
+        print(f'{label:44s} {seed:5d}  {" ".join(cells):52s} @t={worst_t:<5s} {verdict}')
+
+
 def main():
     d = sys.argv[1]
     detail = sys.argv[sys.argv.index('--detail') + 1] if '--detail' in sys.argv else None
@@ -32,18 +44,13 @@ def main():
     for path in files:
         if path.endswith('queue.jsonl'):
             continue
-        head, evs, done = load(path)
-        for i, seed in enumerate(head['seeds']):
-            cells = []
-            for ev in evs:
-                g = gaps_at(head, ev, i)
-                cells.append(f'{ev["step"]}:{100 * min(g.values()):+.1f}')
-            last = gaps_at(head, evs[-1], i) if evs else {}
-            verdict = ('yes' if min(last.values()) >= -0.02 else 'no') if done and last else 'running'
-            worst_t = min(last, key=last.get) if last else '-'
-            print(f'{head["name"]:44s} {seed:5d}  {" ".join(cells):52s} @t={worst_t:<5s} {verdict}')
-        if detail == head['name'] and evs:
-            ev = evs[-1]
+        head, all_evs, done = load(path)
+        # The trained weights first, then each moving average of them (tag 'ema<d>').
+        for tag in dict.fromkeys(ev.get('tag') for ev in all_evs):
+            evs = [ev for ev in all_evs if ev.get('tag') == tag]
+            print_rows(head['name'] + (' ' + tag if tag else ''), head, evs, done)
+        if detail == head['name'] and all_evs:
+            ev = [e for e in all_evs if 'tag' not in e][-1]
             ref = head['bayes_on_set'] if ev['step'] == head['cfg'].get('steps', 2000) else head['bayes_on_checkup_set']
             print('   t      ' + ' '.join(f'{t:>6s}' for t in ev['acc']))
             print('   best   ' + ' '.join(f'{100 * ref[t]:6.1f}' for t in ev['acc']))
