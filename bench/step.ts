@@ -27,9 +27,9 @@ export interface StepTiming {
   tensorsLeaked: number;
 }
 
-export async function timeSteps(backend: string, recipeName: string, steps: number, warmup = 3): Promise<StepTiming> {
+export async function timeSteps(backend: string, recipeName: string, steps: number, warmup = 3, batchSize?: number): Promise<StepTiming> {
   await useNodeBackend(backend);
-  const recipe = getRecipe(recipeName);
+  const recipe = { ...getRecipe(recipeName), ...(batchSize ? { batchSize } : {}) };
   const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0), { embedStd: recipe.embedInitStd });
   const opt = new AdamW(model.variables(), recipe.optimizer);
   const rng = new Rng(1);
@@ -91,7 +91,7 @@ export async function profileSteps(
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  const [backend = 'wasm', recipe = 'notebook', steps = '10'] = args;
+  const [backend = 'wasm', recipe = 'notebook', steps = '10', batch] = args;
   if (process.argv.includes('--profile')) {
     const rows = await profileSteps(backend, recipe, Number(steps));
     for (const r of rows) console.log(`${r.kernel.padEnd(28)} ${r.launches.toFixed(0).padStart(5)} ${r.ms.toFixed(2).padStart(8)} ms`);
@@ -102,6 +102,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         .padStart(5)} launches a step`,
     );
   } else {
-    console.log(JSON.stringify(await timeSteps(backend, recipe, Number(steps))));
+    console.log(JSON.stringify(await timeSteps(backend, recipe, Number(steps), 3, batch ? Number(batch) : undefined)));
   }
 }

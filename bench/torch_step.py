@@ -48,6 +48,7 @@ def batch(b=64, length=32):
 def main():
     threads, steps = int(sys.argv[1]), int(sys.argv[2])
     dropout = float(sys.argv[3]) if len(sys.argv) > 3 else 0.1
+    B = int(sys.argv[4]) if len(sys.argv) > 4 else 64
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     model = DiffusionLM(dropout).train()
@@ -55,9 +56,9 @@ def main():
     times, cpu = [], []
     for i in range(steps + 3):
         start, start_cpu = time.perf_counter(), time.process_time()
-        x0 = batch()
-        t = torch.rand(64, 1) * 0.98 + 0.02
-        mask = torch.rand(64, 32) < t
+        x0 = batch(B)
+        t = torch.rand(B, 1) * 0.98 + 0.02
+        mask = torch.rand(B, 32) < t
         loss = F.cross_entropy(model(x0.masked_fill(mask, 0), t)[mask], x0[mask])
         opt.zero_grad()
         loss.backward()

@@ -22,11 +22,19 @@ import { getRecipe } from '../src/core/recipes.ts';
 import type { StepTiming } from './step.ts';
 
 const { values } = parseArgs({
-  options: { steps: { type: 'string', default: '10' }, recipe: { type: 'string', default: 'notebook' }, rounds: { type: 'string', default: '1' } },
+  options: {
+    steps: { type: 'string', default: '10' },
+    recipe: { type: 'string', default: 'notebook' },
+    rounds: { type: 'string', default: '1' },
+    // Time-to-learn counts wall time, so a batch size is worth what a step of it costs: compare them here.
+    batch: { type: 'string', default: '64' },
+  },
 });
 const steps = values.steps!;
 const rounds = Math.max(1, Number(values.rounds));
 const dropout = getRecipe(values.recipe!).dropout; // PyTorch runs the same rate
+const batch = Number(values.batch);
+if (!Number.isInteger(batch) || batch < 1 || batch > 4096) throw new Error(`--batch must be a whole number from 1 to 4096, got "${values.batch}"`);
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}): StepTiming | null {
@@ -54,13 +62,18 @@ const loadBefore = loadavg()[0];
 for (let round = 1; round <= rounds; round++) {
   for (const backend of round === 1 ? ['wasm', 'cpu'] : ['wasm']) {
     console.error(`timing ${backend}${rounds > 1 ? `, round ${round} of ${rounds}` : ''} ...`);
-    record(run(process.execPath, ['--import', 'tsx', here('./step.ts'), backend, values.recipe!, backend === 'cpu' ? '3' : steps]));
+    record(run(process.execPath, ['--import', 'tsx', here('./step.ts'), backend, values.recipe!, backend === 'cpu' ? '3' : steps, String(batch)]));
   }
   if (hasTorch) {
     for (const threads of ['1', '2']) {
       console.error(`timing PyTorch, ${threads} thread(s) ...`);
       // OpenBLAS starts its own threads unless told: left alone it oversubscribes and halves torch's speed here.
-      record(run(python, [here('./torch_step.py'), threads, steps, String(dropout)], { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads }));
+      record(
+        run(python, [here('./torch_step.py'), threads, steps, String(dropout), String(batch)], {
+          OPENBLAS_NUM_THREADS: threads,
+          OMP_NUM_THREADS: threads,
+        }),
+      );
     }
   }
 }
@@ -82,7 +95,7 @@ const torch = rows.filter((r) => r.backend.startsWith('pytorch'));
 const ref = torch.length > 0 ? torch.reduce((a, b) => (b.medianMs < a.medianMs ? b : a)) : undefined;
 const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? `${(a / b).toFixed(2)}x` : '-');
 console.log(
-  `\ntraining step, batch 64, recipe "${values.recipe}" (dropout ${dropout}; median of ${steps} after warm-up${rounds > 1 ? `; median over ${rounds} rounds` : ''}); load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`,
+  `\ntraining step, batch ${batch}, recipe "${values.recipe}" (dropout ${dropout}; median of ${steps} after warm-up${rounds > 1 ? `; median over ${rounds} rounds` : ''}); load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`,
 );
 console.log('backend                     ms/step   CPU ms/step   first step   vs ' + (ref?.backend ?? 'no reference') + ' (wall, CPU)');
 for (const r of rows) {
