@@ -1,5 +1,6 @@
 /** CodeMirror 6, loaded lazily: JavaScript highlighting, Shift+Enter to check, every edit saved by the caller. */
 import { useEffect, useRef, useState } from 'react';
+import { enqueueDraw } from '../plot/draw-queue.ts';
 
 export interface CodeEditorProps {
   readonly value: string;
@@ -21,26 +22,37 @@ export function CodeEditor({ value, label, onChange, onRun }: CodeEditorProps) {
 
   useEffect(() => {
     let live = true;
+    let cancelCreate = () => {};
     Promise.all([import('codemirror'), import('@codemirror/lang-javascript'), import('@codemirror/view'), import('@codemirror/state')])
       .then(([{ basicSetup }, { javascript }, { EditorView, keymap }, { Prec }]) => {
-        if (!live || !host.current) return;
-        view.current = new EditorView({
-          parent: host.current,
-          doc: latest.current,
-          extensions: [
-            Prec.highest(keymap.of([{ key: 'Shift-Enter', run: () => (callbacks.current.onRun(), true) }])),
-            basicSetup,
-            javascript(),
-            EditorView.lineWrapping,
-            EditorView.contentAttributes.of({ 'aria-label': label }),
-            EditorView.updateListener.of((u) => u.docChanged && callbacks.current.onChange(u.state.doc.toString())),
-          ],
+        if (!live) return;
+        // Creating an editor costs 20-40 ms of the main thread, and the lesson's editors
+        // mount together (Run all loads every section): one a frame, through the charts' queue.
+        cancelCreate = enqueueDraw(() => {
+          if (!live || !host.current) return;
+          try {
+            view.current = new EditorView({
+              parent: host.current,
+              doc: latest.current,
+              extensions: [
+                Prec.highest(keymap.of([{ key: 'Shift-Enter', run: () => (callbacks.current.onRun(), true) }])),
+                basicSetup,
+                javascript(),
+                EditorView.lineWrapping,
+                EditorView.contentAttributes.of({ 'aria-label': label }),
+                EditorView.updateListener.of((u) => u.docChanged && callbacks.current.onChange(u.state.doc.toString())),
+              ],
+            });
+            setLoaded(true);
+          } catch (e) {
+            setError(String(e)); // the plain text area below still lets the student work
+          }
         });
-        setLoaded(true);
       })
       .catch((e: unknown) => live && setError(String(e)));
     return () => {
       live = false;
+      cancelCreate();
       view.current?.destroy();
       view.current = null;
     };

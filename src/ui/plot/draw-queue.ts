@@ -3,7 +3,8 @@
  * animation frame, oldest request first. A Plotly.react costs tens of
  * milliseconds however small the chart, so two in one frame make a long task
  * that the learner feels (the loss and learning-rate charts both update at
- * every training step).
+ * every training step). The exercises' code editors are created through it too,
+ * for the same reason.
  */
 const queue: (() => void)[] = [];
 let frame = 0;
