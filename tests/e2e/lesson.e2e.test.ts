@@ -124,7 +124,7 @@ describe('the lesson in Chromium', () => {
     // screen is captured beyond it, where content-visibility would skip its rendering (03-math
     // came out blank): render every section, as a reader scrolling through it would see it.
     await page.addStyleTag({
-      content: '.topbar { position: static !important; } .lesson > .lesson-section { content-visibility: visible !important; }',
+      content: '.topbar { position: static !important; } .lesson > .lesson-section, .cell-output { content-visibility: visible !important; }',
     });
     for (const s of SECTIONS) {
       await page.locator(`#${s.id}`).screenshot({ path: `${SHOTS}/${String(s.index).padStart(2, '0')}-${s.id}.png` });
