@@ -31,6 +31,17 @@ async function openExercises() {
   return { page, errors };
 }
 
+/**
+ * Wait for an exercise's verdict to name a problem. If the checker itself fails instead (its
+ * own alert, with no test id), fail at once with what it said rather than after the timeout.
+ */
+async function problemShown(page: Page, exercise: string) {
+  const problem = page.getByTestId(`${exercise}-problem`);
+  const checkerFailed = page.locator(`[data-exercise="${exercise}"] .error[role="alert"]:not([data-testid])`);
+  await problem.or(checkerFailed).first().waitFor({ timeout: 240_000 });
+  if (await checkerFailed.count()) throw new Error(`${exercise}: the checker failed: ${await checkerFailed.first().textContent()}`);
+}
+
 describe('exercises in Chromium', () => {
   it('diagnoses a wrong loss, then passes the fixed one, and remembers it', async () => {
     const { page, errors } = await openExercises();
@@ -150,7 +161,7 @@ describe('exercises in Chromium', () => {
     page.on('dialog', (d) => void d.accept());
     const ex = page.locator('[data-exercise="todo-2"]');
     await ex.getByRole('button', { name: 'Check my code' }).click(); // a first attempt unlocks Reveal
-    await page.getByTestId('todo-2-problem').waitFor({ timeout: 240_000 });
+    await problemShown(page, 'todo-2');
     await ex.getByRole('button', { name: 'Reveal the solution' }).click();
     await expect.poll(() => ex.locator('.cm-content').textContent()).toContain('tf.topk(probs, k)');
     await ex.getByRole('button', { name: 'Check my code' }).click();
