@@ -44,6 +44,9 @@ const SANDBOX_LIMITS = Object.freeze({
   silenceMs: 2000,
 });
 
+/** The trusted reference worker answers in well under a second once started; starting it (tfjs, wasm) takes a few. */
+export const REFERENCE_LIMIT_MS = 60_000;
+
 type Weights = [string, Float32Array][];
 
 /** What each way a sandbox can end means for the student, in words. */
@@ -170,13 +173,21 @@ export class ExerciseRunner {
         if (e.data.type === 'failed') reject(new Error(`the reference model failed: ${e.data.message}`));
         else resolve(e.data.logits);
       };
-      const onError = (e: ErrorEvent) => {
+      const abandon = (why: string) => {
         cleanup();
         worker.terminate();
         if (this.reference === worker) this.reference = null;
-        reject(new Error(`the reference worker crashed: ${e.message}`));
+        reject(new Error(why));
       };
+      const onError = (e: ErrorEvent) => abandon(`the reference worker crashed: ${e.message}`);
+      // A reference that never answers would hold this check, and every check queued behind
+      // it, at "Checking…" for good: give up, and start a fresh worker at the next check.
+      const timer = setTimeout(
+        () => abandon(`the reference model did not answer within ${REFERENCE_LIMIT_MS / 1000} s. Check again to restart it`),
+        REFERENCE_LIMIT_MS,
+      );
       const cleanup = () => {
+        clearTimeout(timer);
         worker.removeEventListener('message', onMessage);
         worker.removeEventListener('error', onError);
       };
