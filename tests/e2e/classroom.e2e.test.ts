@@ -171,7 +171,8 @@ describe('projector mode', () => {
       at = now;
     }
     expect(at.section).toBe(next.index);
-    expect(page.url()).toContain(`section=${next.id}`);
+    // The address follows the slide in an effect after the frame that shows it.
+    await expect.poll(() => page.url()).toContain(`section=${next.id}`);
 
     // Back into the math section, to a slide with a live cell, and leave there.
     await page.keyboard.press('PageUp');
@@ -187,7 +188,7 @@ describe('projector mode', () => {
     expect(await axe(page, '.presenter')).toEqual([]);
     await page.keyboard.press('Escape');
     await page.locator('nav.toc').waitFor();
-    expect(page.url()).not.toMatch(/[?&](present|slide)\b/);
+    await expect.poll(() => page.url()).not.toMatch(/[?&](present|slide)\b/);
     expect(page.url()).toContain('section=math');
     // The same place: that cell at the top of the screen, under the header, and the contents on its section.
     await page.waitForFunction(

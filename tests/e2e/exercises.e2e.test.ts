@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { SOLUTIONS } from '../../src/exercises/solutions.ts';
 import { useBuiltApp } from './browser.ts';
+import { loadExerciseModel } from './exercise-model.ts';
 
 const env = useBuiltApp();
 
@@ -21,13 +22,7 @@ async function openExercises() {
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(env.app.url + '?backend=wasm&section=exercises');
-  const first = page.locator('[data-exercise="todo-1"]');
-  await first
-    .locator('.model-picker')
-    .getByRole('button', { name: /learns recipe/ })
-    .click();
-  await first.locator('.cm-content').waitFor();
-  await first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
+  await loadExerciseModel(page);
   return { page, errors };
 }
 

@@ -12,6 +12,7 @@ import { lessonPolicy } from '../../src/build/csp.ts';
 import { EXERCISES } from '../../src/exercises/exercises.ts';
 import { SOLUTIONS } from '../../src/exercises/solutions.ts';
 import { launchBrowser, useBuiltApp } from './browser.ts';
+import { loadExerciseModel } from './exercise-model.ts';
 
 const env = useBuiltApp();
 
@@ -377,29 +378,6 @@ async function contextUnderServiceWorker() {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 240_000 });
   await page.close();
   return context;
-}
-
-/**
- * Load the learns checkpoint from the first exercise's picker and wait until the exercise can be
- * checked; fail at once with the picker's message if loading failed, and with what the picker
- * shows if it never ends.
- */
-async function loadExerciseModel(page: Page) {
-  const first = page.locator('[data-exercise="todo-1"]');
-  await first
-    .locator('.model-picker')
-    .getByRole('button', { name: /learns recipe/ })
-    .click();
-  await first.locator('.cm-content').waitFor();
-  const ready = first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])'));
-  const failed = first.locator('.model-picker [role="alert"]');
-  try {
-    await ready.or(failed).first().waitFor({ timeout: 240_000 });
-  } catch {
-    const picker = first.locator('.model-picker');
-    throw new Error(`the model never loaded; the picker shows: ${(await picker.count()) ? await picker.innerText() : '(no picker)'}`);
-  }
-  if (await failed.count()) throw new Error(`loading the model failed: ${await failed.innerText()}`);
 }
 
 describe('a sandbox that runs out of memory', () => {
