@@ -23,6 +23,20 @@ import os from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { launchBrowser, serveBuiltApp } from '../tests/e2e/browser.ts';
 
+/** What the page records for the Run-all measurement (set up before the lesson loads). */
+interface LoafScript {
+  readonly duration: number;
+  readonly invoker: string;
+  readonly invokerType: string;
+  readonly sourceURL: string;
+  readonly sourceFunctionName: string;
+}
+interface Probe {
+  longTasks: number[];
+  clicks: { ms: number; on: string }[];
+  frames: { ms: number; blockingMs: number; renderMs: number; layoutMs: number; scripts: { ms: number; what: string }[] }[];
+}
+
 const KB = 1024;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -131,23 +145,56 @@ try {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.addInitScript(() => {
-      const w = window as unknown as { longTasks: number[]; clicks: number[] };
+      const w = window as unknown as Probe;
       w.longTasks = [];
       w.clicks = [];
+      w.frames = [];
+      // (No named helper functions in here: tsx would wrap them in a `__name` call the page lacks.)
       new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => e.name === 'click' && w.clicks.push(e.duration))).observe({
-        type: 'event',
-        durationThreshold: 16,
-        buffered: true,
-      } as PerformanceObserverInit);
+      new PerformanceObserver((list) =>
+        list.getEntries().forEach((e) => {
+          if (e.name !== 'click') return;
+          const el = (e as PerformanceEventTiming).target;
+          const on =
+            el instanceof Element
+              ? `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${(el.textContent ?? '').trim().slice(0, 24)}"`
+              : 'no target';
+          w.clicks.push({ ms: e.duration, on });
+        }),
+      ).observe({ type: 'event', durationThreshold: 16, buffered: true } as PerformanceObserverInit);
+      // Long animation frames say which scripts ran in a long frame, and for how long: what
+      // a long task alone cannot (Chromium 123+; absent elsewhere, and then nothing is listed).
+      try {
+        new PerformanceObserver((list) =>
+          list.getEntries().forEach((e) => {
+            const f = e as PerformanceEntry & { blockingDuration: number; styleAndLayoutStart: number; renderStart: number; scripts: LoafScript[] };
+            if (f.blockingDuration <= 0) return;
+            const end = f.startTime + f.duration;
+            w.frames.push({
+              ms: f.duration,
+              blockingMs: f.blockingDuration,
+              // Rendering: frame callbacks, then style and layout, up to the frame's end.
+              renderMs: f.renderStart > 0 ? end - f.renderStart : 0,
+              layoutMs: f.styleAndLayoutStart > 0 ? end - f.styleAndLayoutStart : 0,
+              scripts: f.scripts.map((x) => ({
+                ms: x.duration,
+                what: `${x.invoker || x.invokerType} ${x.sourceFunctionName || ''} ${(x.sourceURL || '').split('/').pop()}`.trim(),
+              })),
+            });
+          }),
+        ).observe({ type: 'long-animation-frame', buffered: true });
+      } catch {
+        /* not supported: the long tasks above still count */
+      }
     });
     await page.goto(app.url + '?backend=wasm&section=results');
     await page.locator('.model-picker button').first().waitFor();
     // Measure from here: the page has loaded; what follows is the lesson computing.
     await page.evaluate(() => {
-      const w = window as unknown as { longTasks: number[]; clicks: number[] };
+      const w = window as unknown as Probe;
       w.longTasks.length = 0;
       w.clicks.length = 0;
+      w.frames.length = 0;
     });
     // Real mouse clicks, aimed before the measurement starts or with one querySelector: a
     // locator's click runs Playwright's own queries and hit tests in the page first (a role
@@ -178,12 +225,16 @@ try {
       await page.waitForTimeout(250);
     }
     const seconds = (Date.now() - started) / 1000;
-    const { longTasks, clicks: slow } = await page.evaluate(() => {
-      const w = window as unknown as { longTasks: number[]; clicks: number[] };
-      return { longTasks: [...w.longTasks], clicks: [...w.clicks] };
+    const {
+      longTasks,
+      clicks: slow,
+      frames,
+    } = await page.evaluate(() => {
+      const w = window as unknown as Probe;
+      return { longTasks: [...w.longTasks], clicks: [...w.clicks], frames: [...w.frames] };
     });
     await context.close();
-    return { seconds, clicks, longTasks, slowClicks: slow };
+    return { seconds, clicks, longTasks, slowClicks: slow, frames };
   };
   const load = os.loadavg()[0];
   const r = await runAll();
@@ -206,7 +257,7 @@ try {
     );
   }
   const longest = Math.max(0, ...r.longTasks);
-  const slowest = Math.max(0, ...r.slowClicks);
+  const slowest = Math.max(0, ...r.slowClicks.map((c) => c.ms));
   console.log(
     `Run all on wasm after loading a checkpoint: ${r.seconds.toFixed(0)} s, ${r.clicks} clicks; machine load ${load.toFixed(1)} on ${os.cpus().length} cores`,
   );
@@ -216,6 +267,14 @@ try {
   console.log(
     `  slowest click to paint: ${slowest.toFixed(0)} ms (${r.slowClicks.length} over 16 ms); target 100 ms (ratio ${(slowest / 100).toFixed(2)})`,
   );
+  for (const c of [...r.slowClicks].sort((a, b) => b.ms - a.ms).slice(0, 3)) console.log(`    ${c.ms.toFixed(0)} ms: a click on ${c.on}`);
+  // What ran in the longest frames: the scripts (by entry point and file) and the layout after them.
+  for (const f of [...r.frames].sort((a, b) => b.ms - a.ms).slice(0, 4)) {
+    const top = [...f.scripts].sort((a, b) => b.ms - a.ms).slice(0, 2);
+    console.log(
+      `    frame of ${f.ms.toFixed(0)} ms (blocking ${f.blockingMs.toFixed(0)}): rendering ${f.renderMs.toFixed(0)} ms, of it style and layout ${f.layoutMs.toFixed(0)} ms; scripts: ${top.map((x) => `${x.what} ${x.ms.toFixed(0)} ms`).join('; ') || 'no script'}`,
+    );
+  }
   console.log('lazy chunks, gzip KB:');
   for (const c of chunks.slice(0, 12)) console.log(`  ${c.kb.toFixed(1).padStart(7)}  ${c.f}`);
 } finally {

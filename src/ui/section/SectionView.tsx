@@ -4,7 +4,7 @@
  * every slide mounted and all but the current one hidden, so cells keep their state and
  * their runs as the instructor moves back and forth.
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { startTransition, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Section } from '../../lesson/sections.ts';
 import { loadCells } from '../cells/index.ts';
 import type { CellDef } from '../cells/types.ts';
@@ -57,7 +57,10 @@ export function SectionView({ section, seed, rerun, runAll, autoRun, onRan, auto
     loadCells(section.id).then(
       (c) => {
         if (!live) return;
-        setCells(c);
+        // A transition: a section's cells mount in slices between which the page answers
+        // clicks (Run all loads every section at once; an urgent update would render each
+        // section's cells in one task).
+        startTransition(() => setCells(c));
         onCells?.(c);
       },
       (e: unknown) => live && setCells({ error: errorMessage(e) }),
