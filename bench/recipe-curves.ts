@@ -9,7 +9,10 @@
  * Section 8 draws them first, so a learner on a slow machine sees the plateau
  * without training. Writes public/measured/recipe-curves.json.
  *
- *   npx tsx bench/recipe-curves.ts [--recipes notebook,learns,curriculum] [--seed 42] [--checkup-every 100] [--out FILE]
+ *   npx tsx bench/recipe-curves.ts [--recipes notebook,learns,curriculum,fast] [--seed 42] [--checkup-every 100] [--out FILE] [--merge]
+ *
+ * --merge trains only the named recipes and keeps the file's other runs (same seed and
+ * check-ups), so adding a recipe does not retrain the others.
  *
  * (A long measurement, not a test: about an hour on one busy core.)
  */
@@ -22,14 +25,15 @@ import { useNodeBackend } from '../src/cli/node.ts';
 import { evaluate } from '../src/core/metrics.ts';
 import type { DiffusionLM } from '../src/core/model.ts';
 import { freshModel, trainerFor } from '../src/core/model-factory.ts';
-import { getRecipe } from '../src/core/recipes.ts';
+import { getRecipe, RECIPES } from '../src/core/recipes.ts';
 import { readWeights } from '../src/core/weights.ts';
 import { CHECK_T } from '../src/worker/protocol.ts';
 import type { RecipeCurve, RecipeCurves } from '../src/lesson/measured-types.ts';
 
 const { values } = parseArgs({
   options: {
-    recipes: { type: 'string', default: 'notebook,learns,curriculum' },
+    recipes: { type: 'string', default: 'notebook,learns,curriculum,fast' },
+    merge: { type: 'boolean', default: false },
     seed: { type: 'string', default: '42' },
     'checkup-every': { type: 'string', default: '100' },
     out: { type: 'string' },
@@ -93,6 +97,7 @@ async function trainRecipe(name: string): Promise<RecipeCurve> {
   return {
     recipe: name,
     steps: recipe.steps,
+    batchSize: recipe.batchSize,
     seconds: round(seconds, 1),
     losses,
     checkups,
@@ -101,18 +106,31 @@ async function trainRecipe(name: string): Promise<RecipeCurve> {
   };
 }
 
-const recipes: RecipeCurve[] = [];
+const command = `npx tsx bench/recipe-curves.ts --recipes ${values.recipes} --seed ${seed} --checkup-every ${checkupEvery}`;
+const kept: RecipeCurve[] = [];
+let commands = [command];
+if (values.merge && existsSync(outFile)) {
+  const old = JSON.parse(readFileSync(outFile, 'utf8')) as RecipeCurves;
+  if (old.seed !== seed || old.checkupEvery !== checkupEvery || old.checkupSeqs !== 64 || old.checkT.join() !== CHECK_T.join())
+    throw new RangeError(`--merge: ${outFile} was made with other settings (seed ${old.seed}, check-up every ${old.checkupEvery})`);
+  const named = new Set(values.recipes!.split(','));
+  kept.push(...old.recipes.filter((r) => !named.has(r.recipe)));
+  commands = [old.command, command + ' --merge'];
+}
+const trained: RecipeCurve[] = [];
 for (const name of values.recipes!.split(',')) {
   console.error(`training ${name} (seed ${seed}) on ${backend.name} ...`);
-  recipes.push(await trainRecipe(name));
-  const r = recipes.at(-1)!;
+  trained.push(await trainRecipe(name));
+  const r = trained.at(-1)!;
   console.error(`  ${r.seconds} s; largest difference from the shipped checkpoint: ${r.maxDifferenceFromShipped}`);
 }
+// In the order of the lesson's recipes, whichever run made them.
+const order = Object.keys(RECIPES);
+const recipes = [...kept, ...trained].sort((a, b) => order.indexOf(a.recipe) - order.indexOf(b.recipe));
 const out: RecipeCurves = {
-  command: `npx tsx bench/recipe-curves.ts --recipes ${values.recipes} --seed ${seed} --checkup-every ${checkupEvery}`,
+  command: commands.join('; then '),
   seed,
   backend: backend.name,
-  batchSize: 64,
   checkT: [...CHECK_T],
   checkupSeqs: 64,
   checkupEvery,

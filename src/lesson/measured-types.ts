@@ -8,6 +8,8 @@
 export interface RecipeCurve {
   readonly recipe: string;
   readonly steps: number;
+  /** Sequences a step: a step of a batch-32 recipe sees half the data of a batch-64 one. */
+  readonly batchSize: number;
   /** Wall time of the training loop in Node, seconds. */
   readonly seconds: number;
   /** Loss per step; null for a batch with nothing masked (skipped). */
@@ -23,7 +25,6 @@ export interface RecipeCurves {
   readonly command: string;
   readonly seed: number;
   readonly backend: string;
-  readonly batchSize: number;
   readonly checkT: readonly number[];
   readonly checkupSeqs: number;
   readonly checkupEvery: number;

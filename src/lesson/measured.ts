@@ -42,7 +42,7 @@ interface EvalFile {
 }
 
 /** The shipped checkpoints, by role: a new default recipe or checkpoint is a change here and in its eval file. */
-export const CHECKPOINTS = Object.freeze({ notebook: 'notebook-3000', learns: 'learns-5000', curriculum: 'curriculum-6500' });
+export const CHECKPOINTS = Object.freeze({ notebook: 'notebook-3000', learns: 'learns-5000', curriculum: 'curriculum-6500', fast: 'fast-5000' });
 type Role = keyof typeof CHECKPOINTS;
 
 const evalFile = (role: Role) => `public/pretrained/${CHECKPOINTS[role]}.eval.json`;
@@ -51,6 +51,10 @@ const CURVES = 'public/measured/recipe-curves.json';
 const FLOOR = 'public/measured/loss-floor.json';
 const SEARCH = 'public/measured/recipe-search.json';
 const SEEDS = 'public/measured/curriculum-seeds.json';
+/** The fast recipe from fresh seeds in this engine (bench/recipe-confirm.ts, copied by a test from its record). */
+const FAST_SEEDS = 'public/measured/fast-seeds.json';
+/** Time-to-learn: the Training section's default run, timed as a learner would (npm run bench:learn). */
+const TIME_TO_LEARN = 'public/measured/time-to-learn.json';
 const STEP_TIMES = 'public/measured/step-times.json';
 const ABLATION = 'public/measured/stall-ablation.json';
 /** The shipped word model's training record (npm run bench:words). */
@@ -64,6 +68,15 @@ function ablationGroup(read: Read, group: string): StallAblation['groups'][numbe
 
 function wasmMs(read: Read, which: 'low' | 'high'): number {
   return (read(STEP_TIMES) as { wasmChromiumMs: { low: number; high: number } }).wasmChromiumMs[which];
+}
+
+interface FastSeeds {
+  /** worstGapPoints: how far short of the best possible at the worst ratio t <= 0.8, points (positive: short). */
+  readonly seeds: readonly { readonly seed: number; readonly worstGapPoints: number; readonly onTarget: boolean }[];
+}
+interface TimeToLearn {
+  readonly lesson: { readonly wallS: number; readonly msPerStep: number; readonly worst: number };
+  readonly node: { readonly wallS: number };
 }
 
 /** A checkpoint's training steps, from its name (notebook-3000: 3000). */
@@ -373,17 +386,20 @@ const Q: Record<string, Quantity> = {
   'speed.wasm.msHi': { files: [STEP_TIMES], about: 'milliseconds a training step, WASM in Chromium, slowest', value: (r) => wasmMs(r, 'high') },
   'speed.wasm.sLo': { files: [STEP_TIMES], about: 'seconds a training step, WASM in Chromium, fastest', value: (r) => wasmMs(r, 'low') / 1000 },
   'speed.wasm.sHi': { files: [STEP_TIMES], about: 'seconds a training step, WASM in Chromium, slowest', value: (r) => wasmMs(r, 'high') / 1000 },
+  // Batch-64 recipes only: a batch-32 step costs about half, and the fast recipe's whole run is timed instead (learn.*).
   ...Object.fromEntries(
-    (Object.keys(CHECKPOINTS) as Role[]).flatMap((role) =>
-      (['low', 'high'] as const).map((w) => [
-        `speed.wasm.minutes.${role}.${w === 'low' ? 'lo' : 'hi'}`,
-        {
-          files: [STEP_TIMES],
-          about: `minutes for the ${role} recipe's ${stepsOf(role)} steps on WASM (${w})`,
-          value: (r: Read) => (stepsOf(role) * wasmMs(r, w)) / 60000,
-        },
-      ]),
-    ),
+    (Object.keys(CHECKPOINTS) as Role[])
+      .filter((role) => role !== 'fast')
+      .flatMap((role) =>
+        (['low', 'high'] as const).map((w) => [
+          `speed.wasm.minutes.${role}.${w === 'low' ? 'lo' : 'hi'}`,
+          {
+            files: [STEP_TIMES],
+            about: `minutes for the ${role} recipe's ${stepsOf(role)} steps on WASM (${w})`,
+            value: (r: Read) => (stepsOf(role) * wasmMs(r, w)) / 60000,
+          },
+        ]),
+      ),
   ),
 
   // The recipe search (PyTorch, bench/recipe-search), tallied by bench/stall-ablation/summarize.py.
@@ -397,6 +413,49 @@ const Q: Record<string, Quantity> = {
     files: [SEEDS],
     about: 'curriculum recipe: the largest gap at t <= 0.8 over those seeds (points)',
     value: (r) => Math.max(...(r(SEEDS) as { seeds: { worstGapPoints: number }[] }).seeds.map((s) => s.worstGapPoints)),
+  },
+
+  'seeds.fast.count': {
+    files: [FAST_SEEDS],
+    about: 'fast recipe: seeds trained to the end in this engine',
+    value: (r) => (r(FAST_SEEDS) as FastSeeds).seeds.length,
+  },
+  'seeds.fast.onTarget': {
+    files: [FAST_SEEDS],
+    about: 'fast recipe: seeds within 2 points of the best possible at every t <= 0.8 (0.8 included)',
+    value: (r) => (r(FAST_SEEDS) as FastSeeds).seeds.filter((s) => s.onTarget).length,
+  },
+  'seeds.fast.worstGap': {
+    files: [FAST_SEEDS],
+    about: 'fast recipe: the largest gap at t <= 0.8 over those seeds (points)',
+    value: (r) => Math.max(...(r(FAST_SEEDS) as FastSeeds).seeds.map((s) => s.worstGapPoints)),
+  },
+  'seeds.fast.bestGap': {
+    files: [FAST_SEEDS],
+    about: "fast recipe: the smallest of those seeds' largest gaps (points)",
+    value: (r) => Math.min(...(r(FAST_SEEDS) as FastSeeds).seeds.map((s) => s.worstGapPoints)),
+  },
+
+  // Time-to-learn (npm run bench:learn): the default recipe, trained in the lesson as a learner would.
+  'learn.lesson.minutes': {
+    files: [TIME_TO_LEARN],
+    about: 'time-to-learn in the lesson: pressing Train to the trained model in place, minutes',
+    value: (r) => (r(TIME_TO_LEARN) as TimeToLearn).lesson.wallS / 60,
+  },
+  'learn.lesson.msPerStep': {
+    files: [TIME_TO_LEARN],
+    about: 'time-to-learn in the lesson: wall time a step, milliseconds, everything included',
+    value: (r) => (r(TIME_TO_LEARN) as TimeToLearn).lesson.msPerStep,
+  },
+  'learn.lesson.gap': {
+    files: [TIME_TO_LEARN],
+    about: "time-to-learn in the lesson: the trained model's largest gap at t <= 0.8 (points)",
+    value: (r) => -(r(TIME_TO_LEARN) as TimeToLearn).lesson.worst,
+  },
+  'learn.node.minutes': {
+    files: [TIME_TO_LEARN],
+    about: 'time-to-learn, the reference: unmask train in Node, same recipe, same run, minutes',
+    value: (r) => (r(TIME_TO_LEARN) as TimeToLearn).node.wallS / 60,
   },
 
   // The time-input challenge's precomputed runs (bench/challenges.ts), two seeds.
@@ -443,6 +502,7 @@ const Q: Record<string, Quantity> = {
   'eval.curriculum.worstGapTo08': fromEval('curriculum', 'curriculum recipe: largest gap to the best possible at t <= 0.8', (r) =>
     worstGap(r, 'curriculum', 0, 0.8),
   ),
+  'eval.fast.worstGapTo08': fromEval('fast', 'fast recipe: largest gap to the best possible at t <= 0.8', (r) => worstGap(r, 'fast', 0, 0.8)),
   'eval.curriculum.meanLoss': fromEval(
     'curriculum',
     'curriculum recipe: mean over the 15 eval ratios of the loss per masked token',
@@ -478,6 +538,11 @@ const Q: Record<string, Quantity> = {
     files: [CURVES],
     about: 'curriculum recipe: first check-up with 90% or more at t = 0.1',
     value: (r) => escapeStep(r, 'curriculum'),
+  },
+  'curves.fast.escape': {
+    files: [CURVES],
+    about: 'fast recipe: first check-up with 90% or more at t = 0.1',
+    value: (r) => escapeStep(r, 'fast'),
   },
   'curves.notebook.finalLoss': {
     files: [CURVES],

@@ -16,7 +16,7 @@ import { LETTERS } from '../../src/words/alphabet.ts';
 import { exactBestPossibleAccuracy } from '../../src/core/bayes.ts';
 import { DEFAULT_DATA, DEFAULT_MODEL } from '../../src/core/config.ts';
 import { countParams } from '../../src/core/params.ts';
-import { CURRICULUM, LEARNS, NOTEBOOK } from '../../src/core/recipes.ts';
+import { CURRICULUM, FAST, LEARNS, NOTEBOOK } from '../../src/core/recipes.ts';
 import { CHECKPOINTS, QUANTITIES } from '../../src/lesson/measured.ts';
 import type { Found } from '../helpers/numbers-in-text.ts';
 
@@ -119,8 +119,16 @@ export const ALLOWED: Readonly<Record<string, Readonly<Record<string, Allowed>>>
     '1.0': exactly('gradient clipping norm', () => NOTEBOOK.optimizer.clipNorm!),
     '0.01': exactly('AdamW weight decay', () => NOTEBOOK.optimizer.weightDecay),
     '3000': exactly("the notebook recipe's steps", () => NOTEBOOK.steps),
-    '5000': exactly("the learns recipe's steps", () => LEARNS.steps),
+    '5000': exactly("the learns and fast recipes' steps", () => (LEARNS.steps === FAST.steps ? FAST.steps : Number.NaN)),
     '6500': exactly("the curriculum recipe's steps", () => CURRICULUM.steps),
+    '32': exactly("the fast recipe's batch size", () => FAST.batchSize),
+    '64%': percent("the fast recipe's curriculum share of the run", () => FAST.tCurriculum),
+    '30%': percent("the fast recipe's share of the post-warm-up steps spent decaying", () => FAST.schedule.decayFraction!),
+    '1000': named('a step of a batch-64 recipe, to compare with the fast recipe'),
+    '2000': exactly(
+      'the step of the fast recipe that has seen as many sequences as step 1000 of a batch-64 one',
+      () => (1000 * NOTEBOOK.batchSize) / FAST.batchSize,
+    ),
     '42': exactly("the checkpoints' seed", () => 42),
     '16': exactly('vocabulary size', V),
     '15': exactly('real tokens a pattern token is drawn from', R),
@@ -248,7 +256,6 @@ export const ALLOWED: Readonly<Record<string, Readonly<Record<string, Allowed>>>
     'five point seven': rounded('length of a position vector', () => Math.sqrt(D() / 2), 1),
     'zero point zero three': exactly("the learns recipe's embedding init std", () => LEARNS.embedInitStd),
   },
-  'narration/scripts/08-training.txt': { 'sixty-four': exactly('batch size', BATCH) },
   'narration/scripts/09-todo1.txt': {
     sixteen: exactly('vocabulary size', V),
     'thirty-two': exactly('sequence length', L),

@@ -2,7 +2,7 @@
  * Section 8's puzzle: why does the notebook's recipe stop at about 38%? Three
  * cells that draw precomputed evidence, so a learner on a slow machine sees it
  * without training anything:
- *  - recipe-curves: the three recipes' training runs (loss, and accuracy at the
+ *  - recipe-curves: the four recipes' training runs (loss, and accuracy at the
  *    live runs' check-up ratios), from bench/recipe-curves.ts;
  *  - plateau-puzzle: what a plateaued model guesses at the blanks of a few
  *    sequences (bench/plateau-example.ts), and the 1/k arithmetic, exact;
@@ -92,11 +92,11 @@ function RecipeCurvesView({ out }: { out: CurvesOut }) {
         traces={data.recipes.map((run) => ({
           type: 'scatter' as const,
           mode: 'lines' as const,
-          name: run.recipe,
+          name: `${run.recipe} (batch ${run.batchSize})`,
           ...thin(movingAverage(run.losses, 50)),
         }))}
         layout={{ xTitle: 'training step', yTitle: 'loss (nats), 50-step average', xRange: [0, longest], yRange: [0, 3.2] }}
-        label={`Training loss of the notebook, learns and curriculum recipes, seed ${data.seed}, precomputed`}
+        label={`Training loss of the ${data.recipes.map((r) => r.recipe).join(', ')} recipes, seed ${data.seed}, precomputed`}
         filename="recipe-curves-loss"
         height={300}
       />
@@ -115,7 +115,7 @@ function RecipeCurvesView({ out }: { out: CurvesOut }) {
           ...data.recipes.map((run) => ({
             type: 'scatter' as const,
             mode: 'lines+markers' as const,
-            name: run.recipe,
+            name: `${run.recipe} (batch ${run.batchSize})`,
             x: run.checkups.map((c) => c.step),
             y: run.checkups.map((c) => 100 * c.accuracy[ratio]),
           })),
@@ -387,7 +387,7 @@ async function load<T>(path: string): Promise<{ data: T | null; error: string | 
 
 export const plateauCells = {
   'recipe-curves': cell<CurvesOut>({
-    title: 'The three recipes, trained: precomputed runs',
+    title: 'The recipes, trained: precomputed runs',
     run: async ({ signal }) => {
       const loaded = await load<RecipeCurves>('measured/recipe-curves.json');
       // The exact best possible enumerates every mask class on its first call: the compute worker's work, not the page's.

@@ -275,7 +275,7 @@ function LossCurve() {
       {live.losses.length === 0 && (
         <p className="hint">
           No live run yet. Start one above and the loss appears here step by step, with the learning rate and an accuracy check-up every few hundred
-          steps. The three recipes' precomputed runs, further down this section, show what to expect.
+          steps. The recipes' precomputed runs, further down this section, show what to expect.
         </p>
       )}
       <Plot

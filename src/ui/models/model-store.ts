@@ -12,7 +12,7 @@ import type { JobArgs, JobName, JobResult } from '../../compute/jobs.ts';
 import type { ComputeClient, ModelPayload } from './compute-client.ts';
 
 export interface PretrainedInfo {
-  readonly id: 'learns-5000' | 'notebook-3000' | 'curriculum-6500';
+  readonly id: 'learns-5000' | 'notebook-3000' | 'curriculum-6500' | 'fast-5000';
   readonly label: string;
   readonly recipe: string;
   readonly steps: number;
@@ -22,6 +22,7 @@ export const PRETRAINED: readonly PretrainedInfo[] = [
   { id: 'learns-5000', label: 'the learns recipe, 5000 steps', recipe: 'learns', steps: 5000 },
   { id: 'notebook-3000', label: "the notebook's recipe, 3000 steps", recipe: 'notebook', steps: 3000 },
   { id: 'curriculum-6500', label: 'the curriculum recipe, 6500 steps', recipe: 'curriculum', steps: 6500 },
+  { id: 'fast-5000', label: 'the fast recipe, 5000 steps', recipe: 'fast', steps: 5000 },
 ];
 
 export interface ModelSnapshot {
