@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXERCISE_IDS, EXERCISES } from '../../src/exercises/exercises.ts';
 import { SOLUTIONS } from '../../src/exercises/solutions.ts';
 import { serveBuiltApp, useBuiltApp } from './browser.ts';
+import { editorOf } from './exercise-model.ts';
 
 const env = useBuiltApp();
 let classApp: Awaited<ReturnType<typeof serveBuiltApp>>;
@@ -67,7 +68,7 @@ describe('a class build', () => {
   it('offers no solution to reveal, and says it is a class build', async () => {
     const page = await env.browser.newPage();
     await page.goto(`${classApp.url}?backend=wasm&section=exercises`);
-    await page.locator('[data-exercise="todo-3"] .cm-content').waitFor();
+    await editorOf(page, 'todo-3');
     expect(await page.getByRole('button', { name: 'Reveal the solution' }).count()).toBe(0);
     expect(await page.getByText('This is a class build of the lesson: it has no solutions to reveal.').count()).toBe(3);
     await page.close();

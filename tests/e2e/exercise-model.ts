@@ -1,5 +1,25 @@
 /** Shared by the e2e files that check exercise code: loading the model the checks run on. */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+
+/**
+ * An exercise's code editor, ready to type in. The editor is made when it comes on screen
+ * (CodeEditor.tsx), so this scrolls to it first, as a student would.
+ */
+export async function editorOf(page: Page, exercise: string): Promise<Locator> {
+  const host = page.locator(`[data-exercise="${exercise}"] [data-testid="code-editor"]`);
+  const content = host.locator('.cm-content');
+  // Sections above may still be mounting their cells and push the editor off screen again:
+  // scroll back to it until it has been made.
+  for (const until = Date.now() + 240_000; !(await content.count());) {
+    if (Date.now() > until)
+      throw new Error(
+        `the ${exercise} editor was never made; the exercise shows: ${await page.locator(`[data-exercise="${exercise}"]`).innerText()}`,
+      );
+    await host.scrollIntoViewIfNeeded();
+    await content.waitFor({ timeout: 1000 }).catch(() => undefined);
+  }
+  return content;
+}
 
 /**
  * Load the learns checkpoint from the first exercise's picker and wait until the exercise can be
@@ -12,7 +32,7 @@ export async function loadExerciseModel(page: Page) {
     .locator('.model-picker')
     .getByRole('button', { name: /learns recipe/ })
     .click();
-  await first.locator('.cm-content').waitFor();
+  await editorOf(page, 'todo-1');
   const ready = first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])'));
   const failed = first.locator('.model-picker [role="alert"]');
   try {

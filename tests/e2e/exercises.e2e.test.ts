@@ -3,13 +3,13 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { SOLUTIONS } from '../../src/exercises/solutions.ts';
 import { useBuiltApp } from './browser.ts';
-import { loadExerciseModel } from './exercise-model.ts';
+import { editorOf, loadExerciseModel } from './exercise-model.ts';
 
 const env = useBuiltApp();
 
 /** Replace the editor's text the way a student would: select all, type. */
 async function typeCode(page: Page, exercise: string, code: string) {
-  const content = page.locator(`[data-exercise="${exercise}"] .cm-content`);
+  const content = await editorOf(page, exercise);
   await content.click();
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
@@ -61,9 +61,9 @@ describe('exercises in Chromium', () => {
 
     // Code and progress survive a reload.
     await page.reload();
-    await page.locator('[data-exercise="todo-1"] .cm-content').waitFor();
+    const reloaded = await editorOf(page, 'todo-1');
     expect(await page.getByTestId('todo-1-status').textContent()).toMatch(/✓ Solved\. Attempts: 3\./);
-    expect(await page.locator('[data-exercise="todo-1"] .cm-content').textContent()).toContain('tf.neg(tf.mean(picked))');
+    expect(await reloaded.textContent()).toContain('tf.neg(tf.mean(picked))');
     expect(errors).toEqual([]);
     await page.close();
   }, 600_000);
@@ -172,11 +172,11 @@ describe('exercises in Chromium', () => {
   it('hides solutions when the instructor asks (?solutions=off), and offers them only after an attempt otherwise', async () => {
     const page = await env.browser.newPage();
     await page.goto(env.app.url + '?backend=wasm&section=exercises&solutions=off');
-    await page.locator('[data-exercise="todo-1"] .cm-content').waitFor();
+    await editorOf(page, 'todo-1');
     expect(await page.getByRole('button', { name: 'Reveal the solution' }).count()).toBe(0);
     expect(await page.getByText('Your instructor has hidden the solutions').count()).toBe(3);
     await page.goto(env.app.url + '?backend=wasm&section=exercises');
-    await page.locator('[data-exercise="todo-2"] .cm-content').waitFor();
+    await editorOf(page, 'todo-2');
     expect(await page.locator('[data-exercise="todo-2"]').getByRole('button', { name: 'Reveal the solution' }).isDisabled()).toBe(true);
     // Hints come one rung at a time.
     const hint = page.locator('[data-exercise="todo-2"]').getByRole('button', { name: 'Show a hint' });

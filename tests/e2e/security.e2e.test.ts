@@ -12,7 +12,7 @@ import { lessonPolicy } from '../../src/build/csp.ts';
 import { EXERCISES } from '../../src/exercises/exercises.ts';
 import { SOLUTIONS } from '../../src/exercises/solutions.ts';
 import { launchBrowser, useBuiltApp } from './browser.ts';
-import { loadExerciseModel } from './exercise-model.ts';
+import { editorOf, loadExerciseModel } from './exercise-model.ts';
 
 const env = useBuiltApp();
 
@@ -52,7 +52,7 @@ afterAll(async () => {
 
 /** Replace the editor's text the way a student would: select all, type. */
 async function typeCode(page: Page, exercise: string, code: string) {
-  const content = page.locator(`[data-exercise="${exercise}"] .cm-content`);
+  const content = await editorOf(page, exercise);
   await content.click();
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
@@ -205,7 +205,7 @@ describe('the exercise sandbox in Chromium', () => {
     expect(seen.cookie).not.toContain('evil');
     // And a reload still serves the lesson.
     await p.reload();
-    await p.locator('[data-exercise="todo-1"] .cm-content').waitFor();
+    await editorOf(p, 'todo-1');
     expect(await p.locator('h1', { hasText: 'pwned' }).count()).toBe(0);
     await context.close();
   });

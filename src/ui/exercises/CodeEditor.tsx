@@ -1,6 +1,7 @@
 /** CodeMirror 6, loaded lazily: JavaScript highlighting, Shift+Enter to check, every edit saved by the caller. */
 import { useEffect, useRef, useState } from 'react';
 import { enqueueDraw } from '../plot/draw-queue.ts';
+import { useSeen } from '../section/use-cell-timing.ts';
 
 export interface CodeEditorProps {
   readonly value: string;
@@ -19,8 +20,13 @@ export function CodeEditor({ value, label, onChange, onRun }: CodeEditorProps) {
   latest.current = value;
   const [error, setError] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
+  // The editor is made when it comes on screen, not when its section mounts: Run all
+  // mounts every section, and three editors made at once were the longest frames of the run
+  // (75-147 ms each under load, npm run bench:app).
+  const near = useSeen(host, true);
 
   useEffect(() => {
+    if (!near) return;
     let live = true;
     let cancelCreate = () => {};
     Promise.all([import('codemirror'), import('@codemirror/lang-javascript'), import('@codemirror/view'), import('@codemirror/state')])
@@ -57,7 +63,7 @@ export function CodeEditor({ value, label, onChange, onRun }: CodeEditorProps) {
       view.current = null;
     };
     // The editor is created once; outside changes of `value` arrive through the effect below.
-  }, [label]);
+  }, [label, near]);
 
   // Reset to starter / reveal solution: replace the document when `value` changes from outside.
   useEffect(() => {
