@@ -5,9 +5,10 @@
  * reading order and two heavy cells never fight over the backend; a newer run
  * of the same cell always wins over an older one still in flight.
  */
-import { startTransition, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { models } from '../models/index.ts';
 import { ModelPicker } from '../models/ModelPicker.tsx';
+import { useModelSnapshot } from '../models/use-model-snapshot.ts';
 import type { CellContext, CellDef } from '../cells/types.ts';
 import { formatDuration } from '../figures/format.ts';
 import { CellBoundary } from './CellBoundary.tsx';
@@ -55,7 +56,7 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
   /** How far a long run is, 0..1; null when it has not said. */
   const [progress, setProgress] = useState<number | null>(null);
   const [showCode, setShowCode] = useState(showCodeByDefault);
-  const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
+  const model = useModelSnapshot();
   const version = useRef(0);
   const controller = useRef<AbortController | null>(null);
   const needsModel = def.needsModel === true && model.label === null;

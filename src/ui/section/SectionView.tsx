@@ -11,6 +11,7 @@ import type { CellDef } from '../cells/types.ts';
 import { NarrationPlayers } from '../narration/NarrationPlayer.tsx';
 import type { Slide } from '../presenter/slides.ts';
 import { Cell } from './Cell.tsx';
+import { enqueueDraw } from '../plot/draw-queue.ts';
 import { useScrollCues } from '../figures/use-scroll-cues.ts';
 import { errorMessage } from '../../core/error-message.ts';
 
@@ -54,19 +55,23 @@ export function SectionView({ section, seed, rerun, runAll, autoRun, onRan, auto
   useEffect(() => {
     if (!wanted || section.cells.length === 0) return;
     let live = true;
+    let cancelMount = () => {};
     loadCells(section.id).then(
       (c) => {
         if (!live) return;
-        // A transition: a section's cells mount in slices between which the page answers
-        // clicks (Run all loads every section at once; an urgent update would render each
-        // section's cells in one task).
-        startTransition(() => setCells(c));
+        // Run all loads every section at once. Each section's cells mount in a frame of their
+        // own (the charts' queue), in a transition, so React renders them in slices and no
+        // commit holds every section's new cells.
+        cancelMount = enqueueDraw(() => {
+          if (live) startTransition(() => setCells(c));
+        });
         onCells?.(c);
       },
       (e: unknown) => live && setCells({ error: errorMessage(e) }),
     );
     return () => {
       live = false;
+      cancelMount();
     };
   }, [wanted, section, onCells]);
 
