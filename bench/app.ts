@@ -34,6 +34,7 @@ interface LoafScript {
 interface Probe {
   longTasks: number[];
   clicks: { ms: number; on: string }[];
+  draws: { ms: number; what: string }[];
   frames: { ms: number; blockingMs: number; renderMs: number; layoutMs: number; scripts: { ms: number; what: string }[] }[];
 }
 
@@ -149,6 +150,10 @@ try {
       w.longTasks = [];
       w.clicks = [];
       w.frames = [];
+      w.draws = [];
+      new PerformanceObserver((list) =>
+        list.getEntries().forEach((e) => e.name.startsWith('chart: ') && w.draws.push({ ms: e.duration, what: e.name.slice(7) })),
+      ).observe({ type: 'measure', buffered: true });
       // (No named helper functions in here: tsx would wrap them in a `__name` call the page lacks.)
       new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
       new PerformanceObserver((list) =>
@@ -195,6 +200,7 @@ try {
       w.longTasks.length = 0;
       w.clicks.length = 0;
       w.frames.length = 0;
+      w.draws.length = 0;
     });
     // Real mouse clicks, aimed before the measurement starts or with one querySelector: a
     // locator's click runs Playwright's own queries and hit tests in the page first (a role
@@ -229,12 +235,13 @@ try {
       longTasks,
       clicks: slow,
       frames,
+      draws,
     } = await page.evaluate(() => {
       const w = window as unknown as Probe;
-      return { longTasks: [...w.longTasks], clicks: [...w.clicks], frames: [...w.frames] };
+      return { longTasks: [...w.longTasks], clicks: [...w.clicks], frames: [...w.frames], draws: [...w.draws] };
     });
     await context.close();
-    return { seconds, clicks, longTasks, slowClicks: slow, frames };
+    return { seconds, clicks, longTasks, slowClicks: slow, frames, draws };
   };
   const load = os.loadavg()[0];
   const r = await runAll();
@@ -268,6 +275,15 @@ try {
     `  slowest click to paint: ${slowest.toFixed(0)} ms (${r.slowClicks.length} over 16 ms); target 100 ms (ratio ${(slowest / 100).toFixed(2)})`,
   );
   for (const c of [...r.slowClicks].sort((a, b) => b.ms - a.ms).slice(0, 3)) console.log(`    ${c.ms.toFixed(0)} ms: a click on ${c.on}`);
+  const draws = [...r.draws].sort((a, b) => b.ms - a.ms);
+  console.log(
+    `  charts drawn during the run (those on screen draw; the rest wait until seen): ${draws.length}, slowest ${
+      draws
+        .slice(0, 4)
+        .map((d) => `${d.what} ${d.ms.toFixed(0)} ms`)
+        .join(', ') || 'none'
+    }`,
+  );
   // What ran in the longest frames: the scripts (by entry point and file) and the layout after them.
   for (const f of [...r.frames].sort((a, b) => b.ms - a.ms).slice(0, 4)) {
     const top = [...f.scripts].sort((a, b) => b.ms - a.ms).slice(0, 2);

@@ -96,7 +96,9 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
           width: gd.clientWidth,
           directLabels: !now.live,
         });
+        const started = performance.now();
         done(plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG));
+        markDraw(gd, started);
       }).then(
         () => {
           if (v !== version.current) return;
@@ -191,4 +193,17 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
       plotly.purge(gd);
     };
   }, [plotly, graph, live]);
+}
+
+/**
+ * A user-timing entry for the synchronous part of one chart's draw, named by its cell
+ * ("chart: loss-curve"): the browser's performance panel and npm run bench:app show
+ * which chart a long frame drew. Where user timing is missing (old engines, jsdom), nothing.
+ */
+function markDraw(gd: HTMLElement, started: number): void {
+  try {
+    performance.measure(`chart: ${gd.closest('[data-cell]')?.getAttribute('data-cell') ?? 'outside a cell'}`, { start: started });
+  } catch {
+    /* no user timing here */
+  }
 }
