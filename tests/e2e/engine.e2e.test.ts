@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from './browser.ts';
 import { currentStep, opener, startTraining } from './training-page.ts';
 import { chartsDrawn } from './charts.ts';
+import { DEFAULT_RECIPE } from '../../src/ui/training/live-training.ts';
 
 const env = useBuiltApp();
 const openAndRun = opener(env);
@@ -61,7 +62,7 @@ describe('engine in Chromium', () => {
       await startTraining(cell, 2);
       await page.getByTestId('last-loss').waitFor({ timeout: 1_500_000 });
       expect(await page.getByTestId('train-message').textContent()).toBe('Completed 2 steps.');
-      expect(await page.getByTestId('model-label').textContent()).toContain('trained here: 2 steps of the learns recipe');
+      expect(await page.getByTestId('model-label').textContent()).toContain(`trained here: 2 steps of the ${DEFAULT_RECIPE} recipe`);
       const loss = Number(await page.getByTestId('last-loss').textContent());
       expect(loss).toBeGreaterThan(1); // about ln 15 = 2.7 for an untrained model
       expect(loss).toBeLessThan(5);
@@ -113,7 +114,7 @@ describe('a longer live run', () => {
     await expect.poll(() => page.getByTestId('train-message').count(), { timeout: 240_000 }).toBe(1);
     await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 240_000 }).toBe('Completed 60 steps.');
     expect(await page.getByTestId('train-summary').textContent()).toMatch(
-      /^After 60 steps of the learns recipe, the model fills in \d+% at t = 0.1 \(best possible 100%\)/,
+      new RegExp(`^After 60 steps of the ${DEFAULT_RECIPE} recipe, the model fills in \\d+% at t = 0\\.1 \\(best possible 100%\\)`),
     );
     expect(await focused()).toBe('Train 60 steps');
     // Loss, learning rate, and the accuracy check-up at steps 50 and 60, all drawn by Plotly again.
@@ -125,7 +126,7 @@ describe('a longer live run', () => {
     }
     await chartsDrawn(plots);
     expect(await plots.nth(0).getAttribute('data-points')).toBe('120');
-    expect(await page.getByTestId('model-label').textContent()).toBe('trained here: 60 steps of the learns recipe');
+    expect(await page.getByTestId('model-label').textContent()).toBe(`trained here: 60 steps of the ${DEFAULT_RECIPE} recipe`);
     expect(errors).toEqual([]);
     await page.close();
   }, 600_000);
@@ -140,14 +141,14 @@ describe('a run survives a reload', () => {
     // The cell ran before the reload, so it runs again by itself and finds the saved run.
     const offer = page.getByTestId('train-interrupted');
     await offer.waitFor({ timeout: 240_000 });
-    expect(await offer.textContent()).toContain('A run of the learns recipe was interrupted; it was saved at step 50 of 120.');
+    expect(await offer.textContent()).toContain(`A run of the ${DEFAULT_RECIPE} recipe was interrupted; it was saved at step 50 of 120.`);
     await offer.getByRole('button', { name: 'Resume it' }).click();
     await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 240_000 }).toBe('Completed 120 steps.');
     // The loss history carried over: 120 steps, raw and smoothed.
     const loss = page.locator('.cell[data-cell="loss-curve"]').getByTestId('plot').first();
     await loss.scrollIntoViewIfNeeded(); // charts draw once near the screen
     await expect.poll(() => loss.getAttribute('data-points'), { timeout: 240_000 }).toBe('240');
-    expect(await page.getByTestId('model-label').textContent()).toBe('trained here: 120 steps of the learns recipe');
+    expect(await page.getByTestId('model-label').textContent()).toBe(`trained here: 120 steps of the ${DEFAULT_RECIPE} recipe`);
     // Finished runs are not offered again. (The cell ran before the reload, so it runs again by itself.)
     await page.reload();
     await page.locator('.cell[data-cell="model-source"][data-state="done"]').waitFor({ timeout: 240_000 });

@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from './browser.ts';
 import { currentStep, opener, startTraining, trainingWorker } from './training-page.ts';
+import { DEFAULT_RECIPE } from '../../src/ui/training/live-training.ts';
 
 const env = useBuiltApp();
 const openAndRun = opener(env);
@@ -60,7 +61,7 @@ describe('training through GPU faults', () => {
       );
     await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 240_000 }).toBe('Completed 8 steps.');
     expect(await page.getByTestId('train-backend').textContent()).toBe('wasm');
-    expect(await page.getByTestId('model-label').textContent()).toBe('trained here: 8 steps of the learns recipe');
+    expect(await page.getByTestId('model-label').textContent()).toBe(`trained here: 8 steps of the ${DEFAULT_RECIPE} recipe`);
     // Steps redone after the loss replace the lost ones: one loss a step, raw and smoothed.
     const loss = page.locator('.cell[data-cell="loss-curve"]').getByTestId('plot').first();
     await loss.scrollIntoViewIfNeeded(); // charts draw once near the screen
@@ -103,7 +104,7 @@ describe('training through GPU faults', () => {
       );
     await expect.poll(() => page.getByTestId('train-message').textContent(), { timeout: 240_000 }).toBe('Completed 3 steps.');
     expect(await page.getByTestId('train-backend').textContent()).toBe('wasm');
-    expect(await page.getByTestId('model-label').textContent()).toBe('trained here: 3 steps of the learns recipe');
+    expect(await page.getByTestId('model-label').textContent()).toBe(`trained here: 3 steps of the ${DEFAULT_RECIPE} recipe`);
     expect(errors).toEqual([]);
     await page.close();
   }, 600_000);
@@ -127,7 +128,7 @@ describe('training through GPU faults', () => {
     await cell.getByRole('button', { name: 'Stop (keeps the weights so far)' }).click();
     await expect
       .poll(() => page.getByTestId('model-label').textContent(), { timeout: 240_000 })
-      .toMatch(/^trained here: \d+ steps of the learns recipe$/);
+      .toMatch(new RegExp(`^trained here: \\d+ steps of the ${DEFAULT_RECIPE} recipe$`));
     expect(errors).toEqual([]);
     await page.close();
   }, 600_000);

@@ -12,6 +12,7 @@ import { SECTIONS } from '../../src/lesson/sections.ts';
 import { axe, useBuiltApp } from './browser.ts';
 import { chartsDrawn, chartsSettled } from './charts.ts';
 import { sideways, SIZES } from './layout.ts';
+import { DEFAULT_RECIPE } from '../../src/ui/training/live-training.ts';
 
 const SHOTS = '.artifacts/screenshots';
 
@@ -101,7 +102,7 @@ describe('the lesson in Chromium', () => {
     expect(plots.length).toBeGreaterThanOrEqual(8);
     for (const p of plots) expect(p.ready).toBe('true');
     // The live loss chart is drawn before any run, empty; every other chart has data.
-    expect(plots.filter((p) => p.points === 0).map((p) => p.label)).toEqual(['Training loss of the learns recipe: no steps yet']);
+    expect(plots.filter((p) => p.points === 0).map((p) => p.label)).toEqual([`Training loss of the ${DEFAULT_RECIPE} recipe: no steps yet`]);
 
     // After every cell has run, nothing scrolls sideways at any size (classroom.e2e checks before).
     for (const size of SIZES) {

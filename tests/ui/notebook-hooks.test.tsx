@@ -11,7 +11,8 @@ import { anchorAtTop, anchorElement, findAnchor } from '../../src/ui/notebook/an
 import { Contents } from '../../src/ui/notebook/Contents.tsx';
 import { parseUrl, shareUrl } from '../../src/ui/notebook/progress.ts';
 import { Toolbar } from '../../src/ui/notebook/Toolbar.tsx';
-import { useElapsed, useSeen } from '../../src/ui/section/use-cell-timing.ts';
+import { useSeen } from '../../src/ui/figures/use-seen.ts';
+import { useElapsed } from '../../src/ui/section/use-cell-timing.ts';
 import { useProgress } from '../../src/ui/notebook/use-progress.ts';
 import { useReadingPosition } from '../../src/ui/notebook/use-reading-position.ts';
 import { markOverflow } from '../../src/ui/figures/use-scroll-cues.ts';

@@ -1,7 +1,7 @@
 /** CodeMirror 6, loaded lazily: JavaScript highlighting, Shift+Enter to check, every edit saved by the caller. */
 import { useEffect, useRef, useState } from 'react';
 import { enqueueDraw } from '../plot/draw-queue.ts';
-import { useSeen } from '../section/use-cell-timing.ts';
+import { useSeen } from '../figures/use-seen.ts';
 
 export interface CodeEditorProps {
   readonly value: string;

@@ -13,7 +13,8 @@ import type { CellContext, CellDef } from '../cells/types.ts';
 import { formatDuration } from '../figures/format.ts';
 import { CellBoundary } from './CellBoundary.tsx';
 import { SourceView } from './SourceView.tsx';
-import { useElapsed, useSeen } from './use-cell-timing.ts';
+import { useSeen } from '../figures/use-seen.ts';
+import { useElapsed } from './use-cell-timing.ts';
 import { errorMessage } from '../../core/error-message.ts';
 
 let queue: Promise<unknown> = Promise.resolve();
