@@ -32,13 +32,12 @@ import { launchBrowser, serveBuiltApp } from '../tests/e2e/browser.ts';
 import { useNodeBackend } from '../src/cli/node.ts';
 import { loadWeights } from '../src/core/checkpoint.ts';
 import { DEFAULT_MODEL } from '../src/core/config.ts';
-import { DEFAULT_RATIOS, evaluate } from '../src/core/metrics.ts';
+import { evaluate } from '../src/core/metrics.ts';
 import { DiffusionLM } from '../src/core/model.ts';
 import { getRecipe, initOptions, type Recipe } from '../src/core/recipes.ts';
 import { Rng } from '../src/core/rng.ts';
-
-/** The recipe this benchmark measures unless told otherwise: the Training section's default. */
-const DEFAULT_RECIPE = 'fast';
+import { DEFAULT_RECIPE } from '../src/ui/training/live-training.ts';
+import { CRITERION_RATIOS, GOAL_SECONDS, T_MAX, TARGET_POINTS } from './learned.ts';
 
 const { values } = parseArgs({
   options: {
@@ -62,9 +61,6 @@ for (const [name, n] of [
 }
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'unmask-learn-'));
-
-/** The criterion's ratios: what `unmask eval` reports at t <= 0.8 (same order, so the same draws), then 0.8 itself. */
-const RATIOS = [...DEFAULT_RATIOS.filter((t) => t <= 0.8 + 1e-9), 0.8];
 
 const load = () =>
   loadavg()
@@ -145,7 +141,7 @@ async function score(file: string, r: Recipe): Promise<Scored[]> {
   const model = new DiffusionLM(DEFAULT_MODEL, new Rng(0), initOptions(r));
   try {
     const meta = loadWeights(model, new Uint8Array(readFileSync(file)));
-    const e = await evaluate(model, { seqsPerRatio: seqs, ratios: RATIOS, elbo: false, ignoreTime: meta.ignore_time === 'true' });
+    const e = await evaluate(model, { seqsPerRatio: seqs, ratios: [...CRITERION_RATIOS], elbo: false, ignoreTime: meta.ignore_time === 'true' });
     return e.ratios.map((x) => ({ t: x.t, accuracy: x.accuracy, best: x.bestPossible }));
   } finally {
     model.dispose();
@@ -176,7 +172,7 @@ function report(run: Run, scored: Scored[]): Reported {
     ),
   );
   console.log(
-    `  largest gap at t <= 0.8: ${worst.toFixed(2)} points at t = ${at.toFixed(3)} (${worst >= -2 ? 'on target' : 'NOT on target'}: within 2 points everywhere)`,
+    `  largest gap at t <= ${T_MAX}: ${worst.toFixed(2)} points at t = ${at.toFixed(3)} (${worst >= -TARGET_POINTS ? 'on target' : 'NOT on target'}: within ${TARGET_POINTS} points everywhere)`,
   );
   const round = (x: number, d: number) => Number(x.toFixed(d));
   return {
@@ -196,7 +192,7 @@ loads.push(`after unmask train: ${load()}`);
 const a = report(lesson, await score(lesson.file, recipe));
 const b = report(node, await score(node.file, recipe));
 console.log(
-  `\ntime-to-learn: lesson ${a.wallS.toFixed(1)} s (goal 180 s, ratio ${(a.wallS / 180).toFixed(2)}); Node reference ${b.wallS.toFixed(1)} s; lesson / Node = ${(a.wallS / b.wallS).toFixed(2)}`,
+  `\ntime-to-learn: lesson ${a.wallS.toFixed(1)} s (goal ${GOAL_SECONDS} s, ratio ${(a.wallS / GOAL_SECONDS).toFixed(2)}); Node reference ${b.wallS.toFixed(1)} s; lesson / Node = ${(a.wallS / b.wallS).toFixed(2)}`,
 );
 console.log(
   `(the page and unmask train seed the model and the data the same way, src/core/model-factory.ts: with one seed they are one run, so their gaps agree and the wall times compare the two hosts)`,
@@ -211,7 +207,7 @@ if (values.json) {
     machine: `${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}`,
     recipe: recipe.name,
     steps,
-    goalSeconds: 180,
+    goalSeconds: GOAL_SECONDS,
     lesson: a,
     node: b,
     load: loads,
