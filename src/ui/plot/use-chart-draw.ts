@@ -197,12 +197,16 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
 
 /**
  * A user-timing entry for the synchronous part of one chart's draw, named by its cell
- * ("chart: loss-curve"): the browser's performance panel and npm run bench:app show
- * which chart a long frame drew. Where user timing is missing (old engines, jsdom), nothing.
+ * ("chart: loss-curve"): the browser's performance panel and npm run bench:app (a
+ * PerformanceObserver) show which chart a long frame drew. Where user timing is missing (old engines, jsdom), nothing.
  */
 function markDraw(gd: HTMLElement, started: number): void {
   try {
-    performance.measure(`chart: ${gd.closest('[data-cell]')?.getAttribute('data-cell') ?? 'outside a cell'}`, { start: started });
+    const name = `chart: ${gd.closest('[data-cell]')?.getAttribute('data-cell') ?? 'outside a cell'}`;
+    performance.measure(name, { start: started });
+    // Live charts draw several times a second for as long as a run lasts: observers and
+    // traces have the entry already, so the page's own buffer does not keep every one.
+    performance.clearMeasures(name);
   } catch {
     /* no user timing here */
   }
