@@ -23,7 +23,8 @@ export function CodeEditor({ value, label, onChange, onRun }: CodeEditorProps) {
   // The editor is made when it comes on screen, not when its section mounts: Run all
   // mounts every section, and three editors made at once were the longest frames of the run
   // (75-147 ms each under load, npm run bench:app).
-  const near = useSeen(host, true);
+  // Half a screen below too: a student reading down finds it made, not loading.
+  const near = useSeen(host, true, '0px 0px 50% 0px');
 
   useEffect(() => {
     if (!near) return;
