@@ -8,6 +8,7 @@ import { describeBackend } from '../backend/backend-request.ts';
 import { formatDuration } from '../figures/format.ts';
 import { backends, compute, models } from '../models/index.ts';
 import { ModelPicker } from '../models/ModelPicker.tsx';
+import { useModelSnapshot } from '../models/use-model-snapshot.ts';
 import { openInPyTorch } from '../models/open-in-pytorch.ts';
 import { LIVE_CHART_MS, Plot, type PlotLayout, type PlotTrace } from '../plot/index.ts';
 import { DEFAULT_RECIPE, liveTraining, stepsProblem, type Checkup, type TrainingSnapshot } from '../training/index.ts';
@@ -17,7 +18,7 @@ import { cell } from './types.ts';
 
 /** The model the lesson uses now: a shipped checkpoint, an upload, or the last run; and the download. */
 function ModelChoice() {
-  const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
+  const model = useModelSnapshot();
   return (
     <>
       <p>

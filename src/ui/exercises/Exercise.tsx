@@ -8,6 +8,7 @@ import { exerciseCases } from '../../exercises/cases.ts';
 import { API_DOC, EXERCISES, type ExerciseId } from '../../exercises/exercises.ts';
 import type { CodeProblem } from '../../exercises/guards.ts';
 import { describeLeaks, isTheSolution, type CheckReport } from '../../exercises/verdict.ts';
+import { useModelSnapshot } from '../models/use-model-snapshot.ts';
 import { models } from '../models/index.ts';
 import { ModelPicker } from '../models/ModelPicker.tsx';
 import { CodeEditor } from './CodeEditor.tsx';
@@ -54,7 +55,7 @@ function PublicOutput({ id, out }: { id: ExerciseId; out: unknown }) {
 export function Exercise({ id }: { id: ExerciseId }) {
   const ex = EXERCISES[id];
   const st = useSyncExternalStore(exerciseStore.subscribe, () => exerciseStore.get(id));
-  const model = useSyncExternalStore(models.subscribe, models.getSnapshot);
+  const model = useModelSnapshot();
   const [report, setReport] = useState<CheckReport | null>(null);
   const [running, setRunning] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
