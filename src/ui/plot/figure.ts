@@ -112,6 +112,9 @@ function axis({ title, range, type, reversed }: AxisSpec, theme: PlotTheme): Plo
     // An explicit autorange lets a chart drop a range it had before.
     ...(range ? { range: reversed ? [range[1], range[0]] : [...range], autorange: false } : { autorange: reversed ? 'reversed' : true }),
     automargin: true,
+    // Plotly's default ('hide past div') measures every tick label once per label drawn: a
+    // tenth of a chart's first draw. The automatic margins keep labels inside the div anyway.
+    ticklabeloverflow: 'allow',
     gridcolor: theme.grid,
     linecolor: theme.axis,
     zerolinecolor: theme.zero,
