@@ -15,7 +15,7 @@ describe('ModelStore.loadPretrained', () => {
   });
 
   const store = () => {
-    const fetchFile = vi.fn(() => Promise.resolve(new Response('not a weights file')));
+    const fetchFile = vi.fn((path: string) => Promise.resolve(new Response(`not a weights file: ${path}`)));
     return { fetchFile, models: new ModelStore({ run: vi.fn() }, fetchFile) };
   };
 
@@ -45,5 +45,19 @@ describe('ModelStore.loadPretrained', () => {
     await vi.runAllTimersAsync();
     await done;
     expect(models.getSnapshot().loading).toBeNull();
+  });
+
+  it('runs a load asked for during another after it, so the last one asked for wins', async () => {
+    const { models, fetchFile } = store();
+    const first = models.loadPretrained(PRETRAINED[0]);
+    const second = models.loadPretrained(PRETRAINED[1]); // another picker, before it knew
+    expect(models.getSnapshot().loading).toBe(PRETRAINED[0].label);
+    await vi.runAllTimersAsync();
+    await first;
+    await second;
+    expect(fetchFile.mock.calls.map(([path]) => path)).toEqual(PRETRAINED.slice(0, 2).map((p) => `pretrained/${p.id}.safetensors`));
+    // Each was fetched once, one after the other, and each failed on its own (not weights).
+    expect(models.getSnapshot().loading).toBeNull();
+    expect(models.getSnapshot().error).toMatch(new RegExp(`^Loading ${PRETRAINED[1].label} failed`));
   });
 });

@@ -72,6 +72,8 @@ export class ModelStore {
   private model: (ModelPayload & { readonly label: string }) | null = null;
   private snapshot: ModelSnapshot = { version: 0, label: null, loading: null, error: null };
   private readonly listeners = new Set<() => void>();
+  /** The last load asked for (it runs after any before it): one at a time, so two never race. */
+  private inFlight: Promise<void> | null = null;
 
   constructor(
     private readonly compute: Pick<ComputeClient, 'run'>,
@@ -118,15 +120,29 @@ export class ModelStore {
     return { result, label: model.label, version: model.version };
   }
 
-  private async loading(what: string, job: () => Promise<void>): Promise<void> {
-    this.set({ loading: what, error: null });
-    try {
-      await afterNextPaint();
-      await job();
-    } catch (e) {
-      const kept = this.snapshot.label ? ` The current model (${this.snapshot.label}) is kept.` : '';
-      this.set({ loading: null, error: `Loading ${what} failed: ${errorMessage(e)}.${kept}` });
-    }
+  /**
+   * Run one load, showing `what` as loading. A load asked for while another runs starts
+   * when that one ends, so the last one asked for is the model in the end and two never
+   * race: the pickers disable their buttons while a load runs, but pickers other than the
+   * clicked one learn of it a frame or two later, and an upload can come at any time.
+   */
+  private loading(what: string, job: () => Promise<void>): Promise<void> {
+    const run = async () => {
+      this.set({ loading: what, error: null });
+      try {
+        await afterNextPaint();
+        await job();
+      } catch (e) {
+        const kept = this.snapshot.label ? ` The current model (${this.snapshot.label}) is kept.` : '';
+        this.set({ loading: null, error: `Loading ${what} failed: ${errorMessage(e)}.${kept}` });
+      }
+    };
+    // Nothing running: start now, so "Loading…" is set in the click's own task.
+    const load = (this.inFlight ? this.inFlight.then(run) : run()).finally(() => {
+      if (this.inFlight === load) this.inFlight = null;
+    });
+    this.inFlight = load;
+    return load;
   }
 
   /** Check a weights file fully, then adopt it; a bad file throws and leaves the current model in place. */
