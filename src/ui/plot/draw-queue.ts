@@ -10,9 +10,8 @@
  * A draw runs in a task of its own just after a frame has been rendered, not
  * inside the frame, and only when no click or key has come since that frame
  * or is waiting (Chromium's isInputPending): otherwise it waits for the next
- * frame, so the answer to the input reaches the screen first instead of
- * waiting behind the draw (bench:app measured 164-173 ms from a click to its
- * paint when a draw ran first). A few frames at most, so a chart never starves.
+ * frame, so the answer to the input is rendered first instead of waiting
+ * behind a draw of 50-170 ms. A few frames at most, so a chart never starves.
  */
 const queue: (() => void)[] = [];
 let scheduled = false;
