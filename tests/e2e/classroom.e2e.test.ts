@@ -29,6 +29,27 @@ async function open(query: string, size: { width: number; height: number }, colo
 }
 
 /** Scroll the whole page through once, so every section loads and every cell that runs on sight runs; wait until none is running. */
+/**
+ * PageDown, as a clicker sends it, until the next slide shows. A slide taller than the
+ * screen scrolls its rest into view first, so one press may not leave it: whether it does
+ * depends on how tall the slide's outputs came out. Each press waits for its effect.
+ */
+async function showNextSlide(page: Page): Promise<void> {
+  const counter = page.getByTestId('slide-counter');
+  const before = await counter.textContent();
+  for (let press = 0; press < 20; press++) {
+    const scrolled = await page.evaluate(() => window.scrollY);
+    await page.keyboard.press('PageDown');
+    await page.waitForFunction(
+      ([b, y]) => document.querySelector('[data-testid="slide-counter"]')!.textContent !== b || window.scrollY > y,
+      [before, scrolled] as const,
+      { polling: 50 },
+    );
+    if ((await counter.textContent()) !== before) return;
+  }
+  throw new Error(`20 presses of PageDown did not leave "${before}"`);
+}
+
 async function scrollThrough(page: Page) {
   const sections = await page.locator('.lesson-section').count();
   for (let i = 0; i < sections; i++) {
@@ -209,7 +230,6 @@ describe('projector mode', () => {
   it('draws chart text at 20 px or more, shows speaker notes with a timer and the next slide, light and dark', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const { page, errors } = await open('?backend=wasm&present&section=statistics', SIZES[2], scheme);
-      const counter = page.getByTestId('slide-counter');
       // Forward to the first slide with a chart, and let it draw. Section 6's cells run by
       // themselves (in the compute worker): a slide has its chart once its cells are done.
       const settled = () =>
@@ -218,9 +238,7 @@ describe('projector mode', () => {
         );
       await settled();
       while ((await page.locator('.slide:not([hidden]) [data-testid="plot"]').count()) === 0) {
-        const before = await counter.textContent();
-        await page.keyboard.press('PageDown');
-        await page.waitForFunction((b) => document.querySelector('[data-testid="slide-counter"]')!.textContent !== b, before);
+        await showNextSlide(page);
         await settled();
       }
       await page.waitForFunction(
@@ -258,7 +276,7 @@ describe('projector mode', () => {
         // The notes follow the projector, and the slide timer starts again.
         await page.bringToFront();
         const where = await notes.getByTestId('notes-where').textContent();
-        await page.keyboard.press('PageDown');
+        await showNextSlide(page);
         await expect.poll(() => notes.getByTestId('notes-where').textContent()).not.toBe(where);
         await expect.poll(() => timer.textContent()).toMatch(/This slide 0:0\d/);
         await notes.close();
