@@ -4,8 +4,8 @@
  * useSyncExternalStore renders every subscriber at once, in the task that changed the
  * store: when a checkpoint's weights land, that is every cell of the lesson in one task
  * (55-62 ms on the 2-core test machine, npm run bench:app). Here a change re-renders in a
- * transition, in slices between which the page answers clicks. The picker, which answers
- * the click that loads a model, keeps the synchronous store.
+ * transition, in slices between which the page answers clicks. The model picker reads it
+ * too, and answers the click that loads a model from its own state (ModelPicker.tsx).
  */
 import { startTransition, useEffect, useState } from 'react';
 import { models, type ModelSnapshot } from './index.ts';
