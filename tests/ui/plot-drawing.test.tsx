@@ -334,15 +334,28 @@ describe('chart text size', () => {
 });
 
 describe('usePlotly', () => {
+  it('loads nothing until the chart wants Plotly', async () => {
+    vi.mocked(loadPlotly).mockClear();
+    const idle = renderHook(({ wanted }) => usePlotly(wanted), { initialProps: { wanted: false } });
+    await act(async () => {});
+    expect(loadPlotly).not.toHaveBeenCalled();
+    expect(idle.result.current.plotly).toBeNull();
+    const api = {} as PlotlyApi;
+    vi.mocked(loadPlotly).mockResolvedValueOnce(api);
+    idle.rerender({ wanted: true });
+    await act(async () => {});
+    expect(idle.result.current.plotly).toBe(api);
+  });
+
   it('gives Plotly once loaded, or the reason it did not load', async () => {
     const api = {} as PlotlyApi;
     vi.mocked(loadPlotly).mockResolvedValueOnce(api);
-    const ok = renderHook(() => usePlotly());
+    const ok = renderHook(() => usePlotly(true));
     await act(async () => {});
     expect(ok.result.current.plotly).toBe(api);
     expect(ok.result.current.failure).toBeNull();
     vi.mocked(loadPlotly).mockRejectedValueOnce(new Error('offline'));
-    const bad = renderHook(() => usePlotly());
+    const bad = renderHook(() => usePlotly(true));
     await act(async () => {});
     expect(bad.result.current.plotly).toBeNull();
     expect(bad.result.current.failure).toBe('offline');

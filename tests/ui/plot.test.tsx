@@ -182,10 +182,14 @@ describe('<Plot> drawing', () => {
     expect(plotly.reacts).toHaveLength(1);
   });
 
-  it('downloads a PNG of the chart through Plotly', async () => {
+  it('downloads a PNG of the chart through Plotly, drawn off screen from the same figure', async () => {
     const { plotly } = await drawn();
     fireEvent.click(menuItem('Download PNG'));
-    expect(plotly.downloadImage).toHaveBeenCalledWith(graph(), expect.objectContaining({ format: 'png', filename: 'loss', height: 300 }));
+    await act(async () => {});
+    expect(plotly.downloadImage).toHaveBeenCalledWith(
+      { data: [expect.objectContaining({ type: 'scatter', name: 'loss' })], layout: expect.objectContaining({ height: 300 }) },
+      expect.objectContaining({ format: 'png', filename: 'loss', height: 300 }),
+    );
   });
 
   it('shows the failure and the table when Plotly cannot draw the data', async () => {
@@ -284,6 +288,7 @@ describe('<Plot> off screen, resized, printed', () => {
     const plotly = fakePlotly();
     vi.mocked(loadPlotly).mockResolvedValue(plotly);
     render(<Plot traces={loss(4)} label="Loss" filename="loss" />);
+    fireEvent.pointerDown(graph()); // the reader reaches for the chart: Plotly draws it (jsdom cannot lay out a picture)
     await nextFrame();
     await nextFrame();
     // Drawn once: the observer's first report is not a change of width.

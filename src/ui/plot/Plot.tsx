@@ -1,18 +1,24 @@
 /**
- * The one chart component of the lesson. Plotly arrives lazily; until then (or if it never
- * does) the reader gets a sized placeholder, and the numbers behind the chart's menu.
- * Drawing (the scheduler, the live canvas, resizing) is useChartDraw's; this file only
- * lays out the chart, its menu and its table.
+ * The one chart component of the lesson. A chart is first drawn as a static picture
+ * (static-chart.ts: Plotly's frame, without Plotly's cost); Plotly is loaded and takes
+ * over the first time the reader reaches for the chart (pointer or touch), for hover and
+ * zoom. Until the first draw the reader gets a sized placeholder, and the numbers are
+ * behind the chart's menu all along. Drawing (the scheduler, the live canvas, resizing)
+ * is useChartDraw's; this file only lays out the chart, its menu and its table.
  */
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useRef, useState, type PointerEvent } from 'react';
 import { saveText } from './download.ts';
+import { errorMessage } from '../../core/error-message.ts';
 import { DataTable } from './DataTable.tsx';
+import { toPlotlyFigure } from './figure.ts';
+import { loadPlotly } from './plotly.ts';
 import { PlotMenu } from './PlotMenu.tsx';
 import { useReducedMotion, useTheme } from './preferences.ts';
 import { countPoints, deriveTable, toCsv } from './table.ts';
+import { THEMES } from './theme.ts';
 import { scaledHeight, useChartTextSize } from './text-size.tsx';
 import type { PlotLayout, PlotTable, PlotTrace } from './types.ts';
-import { useChartDraw } from './use-chart-draw.ts';
+import { picturesPossible, useChartDraw } from './use-chart-draw.ts';
 import { usePlotly } from './use-plotly.ts';
 import './plot.css';
 
@@ -46,26 +52,44 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
   const reducedMotion = useReducedMotion();
   const fontSize = useChartTextSize();
   const shownHeight = scaledHeight(height, fontSize);
-  const { plotly, failure, fail } = usePlotly();
+  // The reader reached for the chart; or its picture cannot show it: either way Plotly draws it.
+  const [engaged, setEngaged] = useState(false);
+  const [needsPlotly, setNeedsPlotly] = useState(() => !picturesPossible());
+  const { plotly, failure: loadFailure } = usePlotly(engaged || needsPlotly);
+  // Plotly failing to arrive (offline) costs an engaged chart only its hover: the picture stays.
+  const [drawFailure, setDrawFailure] = useState<string | null>(null);
+  const failure = drawFailure ?? (needsPlotly ? loadFailure : null);
   const [drawnPoints, setDrawnPoints] = useState<number | null>(null); // null until the first draw
   const [tableChoice, setTableOpen] = useState(false);
   const tableOpen = tableChoice || failure !== null; // no chart, so show the numbers
 
+  const onNeedsPlotly = useCallback(() => setNeedsPlotly(true), []);
+  // A pointer that really moves over the chart, not one the page scrolled under (the browser
+  // then sends moves of zero): a wheel scroll down the lesson engages nothing.
+  const engageOnMove = (e: PointerEvent<HTMLDivElement>) => {
+    if (!engaged && (e.movementX !== 0 || e.movementY !== 0)) setEngaged(true);
+  };
+  const onDrawError = useCallback((e: unknown) => setDrawFailure(errorMessage(e)), []);
   useChartDraw({
     plotly,
+    engaged,
+    onNeedsPlotly,
     graph,
     canvas,
     props: { traces, layout, theme, reducedMotion, height: shownHeight, fontSize, live },
     minIntervalMs,
     onDrawn: setDrawnPoints,
-    onError: fail,
+    onError: onDrawError,
   });
 
   const tableData = useCallback(() => table ?? deriveTable(traces, layout), [table, traces, layout]);
+  // The image is drawn by Plotly off screen from the same figure, whichever way the chart is shown.
   const downloadPng = () => {
-    const gd = graph.current;
-    if (!plotly || !gd) return;
-    plotly.downloadImage(gd, { format: 'png', filename, width: gd.clientWidth || 800, height: shownHeight, scale: 2 }).catch(fail);
+    const width = graph.current?.clientWidth || 800;
+    const options = { theme: THEMES[theme], height: shownHeight, reducedMotion: true, revision: 0, fontSize, width };
+    loadPlotly()
+      .then((p) => p.downloadImage(toPlotlyFigure(traces, layout, options), { format: 'png', filename, width, height: shownHeight, scale: 2 }))
+      .catch(onDrawError);
   };
   const downloadCsv = () => saveText(toCsv(tableData()), `${filename}.csv`, 'text/csv;charset=utf-8');
 
@@ -74,7 +98,7 @@ export function Plot({ traces, layout = NO_LAYOUT, label, filename, table, heigh
   const empty = countPoints(traces) === 0 && (table?.rows.length ?? 0) === 0;
   return (
     <div className="plot">
-      <div className="plot-stage" style={{ height: shownHeight }}>
+      <div className="plot-stage" style={{ height: shownHeight }} onPointerMove={engageOnMove} onPointerDown={() => setEngaged(true)}>
         <div
           ref={graph}
           className="plot-graph"

@@ -3,7 +3,7 @@
  * motion and accessibility choices are tested without a browser.
  */
 import { lineLabels, referenceTraces } from './labels.ts';
-import type { PlotTheme } from './theme.ts';
+import { CHART_FONT as FONT, type PlotTheme } from './theme.ts';
 import type { BarTrace, LineDash, MarkerSymbol, PlotLayout, PlotTrace, ScatterTrace } from './types.ts';
 
 /** Plotly's own shapes are untyped here on purpose: only this file builds them. */
@@ -41,7 +41,6 @@ export const PLOT_CONFIG: PlotlyObject = Object.freeze({
 // Colour is never the only signal: series also differ in dash and marker.
 const DASHES: readonly LineDash[] = ['solid', 'dash', 'dot', 'dashdot'];
 const SYMBOLS: readonly MarkerSymbol[] = ['circle', 'square', 'diamond', 'triangle-up', 'x', 'cross'];
-const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
 function toPlotlyTrace(trace: PlotTrace, series: number, theme: PlotTheme, layout: PlotLayout): PlotlyObject {
   if (trace.type === 'heatmap') {
@@ -103,10 +102,13 @@ interface AxisSpec {
   readonly range?: readonly [number, number];
   readonly type?: string;
   readonly reversed?: boolean;
+  /** The most an automatic range may reach (Plotly's autorangeoptions.maxallowed). */
+  readonly maxAllowed?: number;
 }
 
-function axis({ title, range, type, reversed }: AxisSpec, theme: PlotTheme): PlotlyObject {
+function axis({ title, range, type, reversed, maxAllowed }: AxisSpec, theme: PlotTheme): PlotlyObject {
   return {
+    ...(maxAllowed !== undefined && !range ? { autorangeoptions: { maxallowed: maxAllowed } } : {}),
     title: { text: title ?? '', standoff: 8 },
     type: type ?? '-',
     // An explicit autorange lets a chart drop a range it had before.
@@ -157,7 +159,17 @@ export function toPlotlyLayout(layout: PlotLayout, traces: readonly PlotTrace[],
       pad: 0,
     },
     // On a narrow chart a long axis title breaks onto two lines rather than running off the edge.
-    xaxis: axis({ title: wrap(layout.xTitle, (options.width || 700) - 80 * scale), range: layout.xRange, type: layout.xType }, theme),
+    xaxis: axis(
+      {
+        title: wrap(layout.xTitle, (options.width || 700) - 80 * scale),
+        range: layout.xRange,
+        type: layout.xType,
+        // Plotly stretches an automatic x range until the lines' names fit inside the plot area
+        // (an axis to 4000 for a 3000-step run); they have a margin of their own instead.
+        maxAllowed: labels ? dataEnd(traces, (options.width || 700) - 56 * scale - (labels.rightMargin || 16 * scale)) : undefined,
+      },
+      theme,
+    ),
     yaxis: axis({ title: wrap(layout.yTitle, height - 90 * scale), range: layout.yRange, type: layout.yType, reversed: layout.yReversed }, theme),
     showlegend: legend,
     // Horizontal, above the plot: long series names do not squeeze the data area.
@@ -182,6 +194,22 @@ export function toPlotlyFigure(traces: readonly PlotTrace[], layout: PlotLayout,
   let series = 0;
   const data = all.map((t) => toPlotlyTrace(t, t.type === 'heatmap' ? 0 : series++, options.theme, shown));
   return { data, layout: toPlotlyLayout(shown, all, options) };
+}
+
+/**
+ * Where Plotly's automatic x range would end for these lines without their labels: at
+ * the last x, plus its padding when markers are drawn (5% of the axis and a marker's
+ * reach), for a plot area `lengthPx` wide. Undefined for non-numeric x.
+ */
+export function dataEnd(traces: readonly PlotTrace[], lengthPx: number): number | undefined {
+  const xs = traces.flatMap((t) => (t.type === 'heatmap' ? [] : Array.from(t.x as ArrayLike<number | string>)));
+  if (xs.length === 0 || xs.some((x) => typeof x !== 'number' || !Number.isFinite(x))) return undefined;
+  const nums = xs as number[];
+  const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
+  const markers = traces.some((t) => t.type === 'scatter' && (t.mode ?? 'lines') !== 'lines');
+  if (!markers || hi === lo) return hi;
+  const pad = 0.05 * lengthPx + Math.max(MARKER_SIZE / 1.6, 3);
+  return hi + (pad * (hi - lo)) / (lengthPx - 2 * pad);
 }
 
 /** `text` broken at spaces into lines of at most `max` characters (Plotly's <br>), at most two. */

@@ -4,6 +4,9 @@
  */
 import type { ThemeName } from './types.ts';
 
+/** The charts' font: the page's own system font. */
+export const CHART_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+
 export interface PlotTheme {
   readonly background: string;
   readonly text: string;

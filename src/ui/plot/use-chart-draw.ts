@@ -1,8 +1,9 @@
 /**
- * Drawing one chart: Plotly.react through the chart's DrawScheduler (one draw a frame
- * page-wide, throttled to the chart's interval, always with the newest props) once the
- * chart is near the screen, the live canvas while data streams, following the
- * container's size, and a purge on unmount.
+ * Drawing one chart, through the chart's DrawScheduler (one draw a frame page-wide,
+ * throttled to the chart's interval, always with the newest props) once the chart is near
+ * the screen: as a static picture (static-chart.ts) until the reader engages the chart,
+ * then by Plotly; the live canvas while data streams; following the container's size; a
+ * purge on unmount.
  */
 import { useEffect, useRef, type RefObject } from 'react';
 import { DrawScheduler } from './draw-scheduler.ts';
@@ -11,8 +12,9 @@ import { canPaintLive, withLegendAnchors } from './live-canvas.ts';
 import { frameKey, LiveLayer } from './live-layer.ts';
 import { watchNearScreen } from './near-screen.ts';
 import type { PlotlyApi } from './plotly.ts';
+import { canvasMeasure, drawStaticChart } from './static-chart.ts';
 import { countPoints } from './table.ts';
-import { THEMES } from './theme.ts';
+import { CHART_FONT, THEMES } from './theme.ts';
 import type { PlotLayout, PlotTrace, ThemeName } from './types.ts';
 
 /** Everything a draw depends on. */
@@ -28,7 +30,12 @@ export interface ChartProps {
 }
 
 export interface ChartDrawOptions {
+  /** Plotly, once loaded; null before (the chart is then drawn as a static picture). */
   readonly plotly: PlotlyApi | null;
+  /** The reader has reached for the chart: Plotly draws it from now on (hover, zoom). */
+  readonly engaged: boolean;
+  /** The static picture cannot show this chart (a log axis, no width yet): Plotly must draw it. */
+  readonly onNeedsPlotly: () => void;
   readonly graph: RefObject<HTMLDivElement | null>;
   readonly canvas: RefObject<HTMLCanvasElement | null>;
   readonly props: ChartProps;
@@ -38,17 +45,30 @@ export interface ChartDrawOptions {
   readonly onError: (e: unknown) => void;
 }
 
+/**
+ * A static picture is drawn for the container's width, which a ResizeObserver reports;
+ * without one (old engines, jsdom) every chart is Plotly's, which sizes itself.
+ */
+export const picturesPossible = () => typeof ResizeObserver === 'function';
+
+/** Text widths in the charts' font, shared by every static picture. */
+const measure = canvasMeasure(CHART_FONT);
+
 const look = (p: ChartProps) => [p.theme, p.height, p.fontSize];
 
-export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDrawn, onError }: ChartDrawOptions): void {
+export function useChartDraw({ plotly, engaged, onNeedsPlotly, graph, canvas, props, minIntervalMs, onDrawn, onError }: ChartDrawOptions): void {
   // What the next frame draws. Frames read it when they run, so a burst of updates
   // (or updates made while Plotly was still loading) draws once, with the newest data.
   const latest = useRef(props);
-  const callbacks = useRef({ onDrawn, onError });
+  const callbacks = useRef({ onDrawn, onError, onNeedsPlotly });
+  // Read by draws when they run: Plotly draws once it is here and the chart is engaged (or has to).
+  const drawer = useRef({ plotly, engaged, needsPlotly: !picturesPossible() });
   // Bumped by every draw and by unmount: a draw that finishes late only reports if still newest.
   const version = useRef(0);
   useEffect(() => {
-    callbacks.current = { onDrawn, onError };
+    callbacks.current = { onDrawn, onError, onNeedsPlotly };
+    drawer.current.plotly = plotly;
+    drawer.current.engaged = engaged;
   });
 
   const layer = useRef<LiveLayer | null>(null);
@@ -72,7 +92,7 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
   });
   useEffect(() => {
     const gd = graph.current;
-    if (!plotly || !gd) return;
+    if (!gd) return;
     const done = () => scheduler.current?.pending || gd.removeAttribute('aria-busy');
     scheduler.current = new DrawScheduler(() => {
       if (!near.current) {
@@ -81,10 +101,20 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
       }
       owed.current = false;
       const now = latest.current;
-      const v = ++version.current;
       const paintable = canPaintLive(now.traces, now.layout);
+      const { plotly, engaged, needsPlotly } = drawer.current;
+      const byPlotly = plotly !== null && (engaged || needsPlotly);
+      const width = gd.clientWidth;
+      // Not laid out yet (hidden): the container's first width asks for this draw again.
+      if (!byPlotly && width === 0 && !needsPlotly) return done();
+      if (!byPlotly && needsPlotly) {
+        // Plotly is on its way (Plot.tsx loads it); its arrival asks for this draw again.
+        callbacks.current.onNeedsPlotly();
+        return;
+      }
+      const v = ++version.current;
       // Wrapped so a synchronous throw (building the figure, or in Plotly) lands in the same place as a rejection.
-      new Promise((done) => {
+      new Promise((drawn) => {
         // A series with no points yet still gets its legend entry, so the frame is final from the start.
         const shown = paintable ? withLegendAnchors(now.traces, now.layout) : now.traces;
         const figure = toPlotlyFigure(shown, now.layout, {
@@ -93,15 +123,29 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
           reducedMotion: now.reducedMotion,
           revision: v,
           fontSize: now.fontSize,
-          width: gd.clientWidth,
+          width,
           directLabels: !now.live,
         });
         const started = performance.now();
-        done(plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG));
+        if (byPlotly) {
+          if (gd.dataset.renderer === 'static') gd.replaceChildren();
+          gd.dataset.renderer = 'plotly';
+          drawn(plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG));
+        } else {
+          const picture = drawStaticChart(figure, width, measure);
+          if (picture) {
+            gd.replaceChildren(picture);
+            gd.dataset.renderer = 'static';
+          } else {
+            drawer.current.needsPlotly = true;
+            callbacks.current.onNeedsPlotly();
+          }
+          drawn(picture ? 'drawn' : 'waiting for Plotly');
+        }
         markDraw(gd, started);
       }).then(
-        () => {
-          if (v !== version.current) return;
+        (outcome) => {
+          if (v !== version.current || outcome === 'waiting for Plotly') return;
           done();
           live.frame = paintable ? frameKey(now.traces, now.layout, look(now)) : null;
           if (live.streaming) return live.paint();
@@ -131,13 +175,18 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
       scheduler.current?.cancel();
       scheduler.current = null;
     };
-  }, [plotly, graph, live]);
+  }, [graph, live]);
+
+  // Plotly has arrived for a chart the reader engaged (or one the picture cannot show): it draws it now.
+  useEffect(() => {
+    if (plotly && (engaged || drawer.current.needsPlotly)) request.current();
+  }, [plotly, engaged]);
 
   const { traces, layout, theme, reducedMotion, height, fontSize, live: streaming } = props;
   useEffect(() => {
     const now: ChartProps = { traces, layout, theme, reducedMotion, height, fontSize, live: streaming };
     latest.current = now;
-    if (!plotly || !scheduler.current) return;
+    if (!scheduler.current) return;
     const paintable = canPaintLive(traces, layout);
     live.streaming = streaming && paintable;
     if (live.streaming && frameKey(traces, layout, look(now)) === live.frame) {
@@ -147,12 +196,12 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
     }
     live.cancelPaint();
     request.current(minIntervalMs);
-  }, [plotly, traces, layout, theme, reducedMotion, height, fontSize, streaming, minIntervalMs, live]);
+  }, [traces, layout, theme, reducedMotion, height, fontSize, streaming, minIntervalMs, live]);
 
   // Follow the container's width (sidebars, window, a slide shown), then purge on unmount.
   useEffect(() => {
     const gd = graph.current;
-    if (!plotly || !gd) return;
+    if (!gd) return;
     let resizeFrame = 0;
     // Widths come from the observer's reports, never from reading gd.clientWidth here: a read at
     // mount forces a layout of every cell that rendered along with this chart (60 ms in Run all).
@@ -162,17 +211,23 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
       typeof ResizeObserver === 'function'
         ? new ResizeObserver((entries) => {
             width = entries.at(-1)?.contentRect.width ?? width;
-            // The first report, or nothing drawn yet: the first draw sizes itself.
+            // The first report, or nothing drawn yet: the first draw sizes itself. A chart
+            // waiting for a width (drawn by neither) gets its draw now.
             if (drawnFor === null || !version.current) {
               drawnFor = width;
+              if (width && !gd.dataset.renderer) request.current();
               return;
             }
             if (resizeFrame) return;
             resizeFrame = requestAnimationFrame(() => {
               resizeFrame = 0;
-              plotly.Plots.resize(gd)
-                .then(() => live.paint()) // the plot area moved
-                .catch(() => {}); // rejects while hidden; the next resize catches up
+              // Plotly follows the width itself; a static picture is simply drawn again, below.
+              const { plotly } = drawer.current;
+              if (plotly && gd.dataset.renderer === 'plotly') {
+                plotly.Plots.resize(gd)
+                  .then(() => live.paint()) // the plot area moved
+                  .catch(() => {}); // rejects while hidden; the next resize catches up
+              }
               // The figure depends on the width too (a line's name at its end or a legend, a
               // title on one line or two): draw it again for the new width.
               if (width !== drawnFor) {
@@ -185,14 +240,16 @@ export function useChartDraw({ plotly, graph, canvas, props, minIntervalMs, onDr
     observer?.observe(gd);
     // The counter object itself, not its value now: the cleanup bumps it so late draws of this chart stand down.
     const drawVersion = version;
+    // Likewise the drawer: Plotly may arrive after this effect ran, and the cleanup purges what it drew.
+    const drawnBy = drawer;
     return () => {
       observer?.disconnect();
       cancelAnimationFrame(resizeFrame);
       live.dispose();
       drawVersion.current++;
-      plotly.purge(gd);
+      if (gd.dataset.renderer === 'plotly') drawnBy.current.plotly?.purge(gd);
     };
-  }, [plotly, graph, live]);
+  }, [graph, live]);
 }
 
 /**

@@ -1,23 +1,26 @@
-/** Plotly for one chart: null until the lazy bundle arrives; a failure (say, offline) as a message. */
+/**
+ * Plotly for one chart, loaded only once `wanted` (the reader engaged the chart, or its
+ * static picture cannot show it): null until the lazy bundle arrives; a failure (say,
+ * offline) as a message.
+ */
 import { useCallback, useEffect, useState } from 'react';
 import { loadPlotly, type PlotlyApi } from './plotly.ts';
 import { errorMessage } from '../../core/error-message.ts';
 
 export interface PlotlyLoad {
   readonly plotly: PlotlyApi | null;
-  /** Why the chart cannot be drawn (Plotly did not load, or refused the data); null while all is well. */
+  /** Why Plotly did not load; null while all is well. */
   readonly failure: string | null;
-  /** Report a failure to draw. */
-  readonly fail: (e: unknown) => void;
 }
 
 const describe = (e: unknown) => errorMessage(e);
 
-export function usePlotly(): PlotlyLoad {
+export function usePlotly(wanted: boolean): PlotlyLoad {
   const [plotly, setPlotly] = useState<PlotlyApi | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const fail = useCallback((e: unknown) => setFailure(describe(e)), []);
   useEffect(() => {
+    if (!wanted) return;
     let live = true;
     loadPlotly().then(
       (p) => live && setPlotly(p),
@@ -26,6 +29,6 @@ export function usePlotly(): PlotlyLoad {
     return () => {
       live = false;
     };
-  }, [fail]);
-  return { plotly, failure, fail };
+  }, [wanted, fail]);
+  return { plotly, failure };
 }
