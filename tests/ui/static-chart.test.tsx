@@ -11,7 +11,7 @@ import { dataEnd, toPlotlyFigure } from '../../src/ui/plot/figure.ts';
 import { Plot } from '../../src/ui/plot/index.ts';
 import { readPlotArea } from '../../src/ui/plot/plot-area.ts';
 import { loadPlotly, type PlotlyApi } from '../../src/ui/plot/plotly.ts';
-import { dashArray, drawStaticChart, type MeasureText } from '../../src/ui/plot/static-chart.ts';
+import { cleanRange, dashArray, drawStaticChart, type MeasureText } from '../../src/ui/plot/static-chart.ts';
 import { THEMES } from '../../src/ui/plot/theme.ts';
 import type { PlotLayout, PlotTrace } from '../../src/ui/plot/types.ts';
 
@@ -173,6 +173,18 @@ describe('drawStaticChart', () => {
     // Row 0 on top: reversed y.
     expect(Number(cells[0].getAttribute('y'))).toBeLessThan(Number(cells[2].getAttribute('y')));
     expect(svg.querySelector('linearGradient')).not.toBeNull();
+  });
+
+  it('cleans a fixed range as Plotly does: one that spans nothing (a schedule of zero steps) is split by 1', () => {
+    expect(cleanRange([0, 0], [-1, 6])).toEqual([-1, 1]);
+    expect(cleanRange([5, Number.NaN], [-1, 6])).toEqual([5, 50]);
+    expect(cleanRange([Number.NaN, Number.NaN], [-1, 6])).toEqual([-1, 6]);
+    const svg = drawStaticChart(figure([{ type: 'scatter', x: [0], y: [0] }], { xRange: [0, 0], yRange: [0, 0] }), 700, measure)!;
+    const numbers = [...svg.querySelectorAll('*')].flatMap((e) =>
+      ['x', 'y', 'x1', 'x2', 'y1', 'y2'].map((a) => e.getAttribute(a)).filter((v) => v !== null),
+    );
+    expect(numbers.length).toBeGreaterThan(10);
+    expect(numbers.filter((v) => !Number.isFinite(Number(v)))).toEqual([]);
   });
 
   it('leaves log axes, and charts with no width, to Plotly', () => {

@@ -322,7 +322,7 @@ function resolveAxis(dir: 'x' | 'y', traces: readonly FigureTrace[], layout: Fig
   const coord = (v: number | string | null | undefined): number => (isCategory ? categories.indexOf(String(v)) : typeof v === 'number' ? v : NaN);
 
   let range: [number, number];
-  if (spec.range) range = [spec.range[0], spec.range[1]];
+  if (spec.range) range = cleanRange(spec.range, dir === 'x' ? [-1, 6] : [-1, 4]);
   else {
     const { lows, highs } = extremes(dir, traces, layout, coord, length);
     range = autoRange(lows, highs, length, dir === 'x' ? [-1, 6] : [-1, 4]);
@@ -336,6 +336,21 @@ function resolveAxis(dir: 'x' | 'y', traces: readonly FigureTrace[], layout: Fig
     return dir === 'x' ? f * length : (1 - f) * length;
   };
   return { categories: isCategory ? categories : null, range, ticks, coord, toPx, px: (v) => toPx(coord(v)) };
+}
+
+/**
+ * A fixed range as Plotly cleans it: a missing end from the other (×10 or ÷10), both
+ * missing the default, and one that spans nothing split by 1 (or 1 ppm) either way.
+ */
+export function cleanRange(given: readonly [number, number], fallback: readonly [number, number]): [number, number] {
+  const [a, b] = given;
+  const ok = (v: number) => Number.isFinite(v);
+  let range: [number, number] = ok(a) && ok(b) ? [a, b] : ok(a) ? [a, a * 10] : ok(b) ? [b * 0.1, b] : [fallback[0], fallback[1]];
+  if (range[0] === range[1]) {
+    const inc = Math.max(1, Math.abs(range[0] * 1e-6));
+    range = [range[0] - inc, range[1] + inc];
+  }
+  return range;
 }
 
 /** The data's extremes on one axis, with the padding Plotly gives each kind of trace. */
