@@ -265,7 +265,9 @@ try {
     let clicks = 0;
     // A click on the lesson's title (sticky, and with nothing to do).
     const allDone = () =>
-      page.evaluate(() => [...document.querySelectorAll('.cell')].every((c) => !['running', 'idle'].includes(c.getAttribute('data-state') ?? '')));
+      page.evaluate(() =>
+        [...document.querySelectorAll('.cell')].every((c) => !['running', 'queued', 'idle'].includes(c.getAttribute('data-state') ?? '')),
+      );
     while (!(await allDone())) {
       await clickTitle();
       clicks++;

@@ -59,7 +59,7 @@ async function scrollThrough(page: Page) {
       polling: 100,
     });
   }
-  await page.waitForFunction(() => document.querySelectorAll('.cell[data-state="running"]').length === 0, undefined, {
+  await page.waitForFunction(() => document.querySelectorAll('.cell[data-state="running"], .cell[data-state="queued"]').length === 0, undefined, {
     timeout: 240_000,
     polling: 250,
   });

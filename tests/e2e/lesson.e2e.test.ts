@@ -33,7 +33,9 @@ async function open(query: string, init?: (page: Page) => Promise<void>) {
 /** Wait until every section's cells have loaded and none is running. */
 async function settle(page: Page, timeout = 240_000) {
   await page.waitForFunction(
-    () => document.querySelectorAll('.cell-loading').length === 0 && document.querySelectorAll('.cell[data-state="running"]').length === 0,
+    () =>
+      document.querySelectorAll('.cell-loading').length === 0 &&
+      document.querySelectorAll('.cell[data-state="running"], .cell[data-state="queued"]').length === 0,
     undefined,
     { timeout, polling: 250 },
   );

@@ -79,6 +79,33 @@ describe('a long run', () => {
   });
 });
 
+describe('cells queued by Run all', () => {
+  it('wait their turn as "queued", with no Running line or Cancel, and show them once they run', async () => {
+    const finishers: ((v: string) => void)[] = [];
+    const slow = (title: string) =>
+      cell<string>({ title, run: () => new Promise<string>((r) => finishers.push(r)), View: ({ out }) => <p>{out}</p> });
+    const { container } = render(
+      <>
+        <Cell id="first" def={slow('First')} seed={1} runSignal={1} showCodeByDefault={false} onRan={noop} />
+        <Cell id="second" def={slow('Second')} seed={1} runSignal={1} showCodeByDefault={false} onRan={noop} />
+      </>,
+    );
+    await act(async () => {});
+    const [first, second] = [...container.querySelectorAll('.cell')];
+    expect(first.getAttribute('data-state')).toBe('running');
+    expect(second.getAttribute('data-state')).toBe('queued');
+    expect(screen.getAllByRole('status')).toHaveLength(1); // one "Running…", the first cell's
+    expect(screen.getAllByRole('button', { name: 'Cancel' })).toHaveLength(1);
+    expect((second.querySelector('button.run') as HTMLButtonElement).disabled).toBe(true);
+    await act(async () => finishers[0]('first done'));
+    expect(first.getAttribute('data-state')).toBe('done');
+    expect(second.getAttribute('data-state')).toBe('running');
+    expect(second.querySelector('[role="status"]')!.textContent).toContain('Running…');
+    await act(async () => finishers[1]('second done'));
+    expect(screen.getByText('second done')).toBeTruthy();
+  });
+});
+
 describe('the first screen', () => {
   it('shows the demo finished (reduced motion), steps through it by hand, and says how long the lesson is', () => {
     vi.stubGlobal('matchMedia', (q: string) => ({ matches: q.includes('reduce'), addEventListener: noop, removeEventListener: noop }));

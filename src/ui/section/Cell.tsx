@@ -35,7 +35,8 @@ interface Done {
 type State =
   | { kind: 'idle' }
   // A re-run keeps the previous output on screen (and the view's own state: slider positions, typed values).
-  | { kind: 'running'; prev: Done | null; since: number }
+  // `started` is false while the run waits its turn behind others (Run all queues every cell at once).
+  | { kind: 'running'; prev: Done | null; since: number; started: boolean }
   | Done
   | { kind: 'error'; message: string }
   | { kind: 'cancelled'; prev: Done | null };
@@ -71,6 +72,7 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
       kind: 'running',
       prev: s.kind === 'done' ? s : s.kind === 'running' || s.kind === 'cancelled' ? s.prev : null,
       since: Date.now(),
+      started: false,
     }));
     setProgress(null);
     const ctx: CellContext = {
@@ -82,6 +84,7 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
     };
     void serially(async () => {
       if (mine !== version.current || ac.signal.aborted) return; // superseded or unmounted while queued
+      setState((s) => (s.kind === 'running' ? { ...s, started: true, since: Date.now() } : s));
       const modelVersion = models.getSnapshot().version;
       try {
         const out = await def.run(ctx);
@@ -137,7 +140,12 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
     ranOnSight.current = true;
     if (state.kind === 'idle') run();
   }, [seen, needsModel, state.kind, run]);
-  const elapsed = useElapsed(state.kind === 'running' ? state.since : null);
+  // Queued behind other cells, a cell changes nothing but its state (a badge drawn by CSS): Run all
+  // turns every cell of the lesson at once, and a "Running…" line and a Cancel button in each cost
+  // one frame a full layout of the page (50-80 ms on a 2-core laptop). Only the cell that runs shows them.
+  const started = state.kind === 'running' && state.started;
+  const queued = state.kind === 'running' && !state.started;
+  const elapsed = useElapsed(started ? state.since : null);
 
   // A new seed redraws what this cell shows or is computing (a run in flight with the old seed is superseded).
   const lastSeed = useRef(seed);
@@ -164,7 +172,15 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
   const output = useMemo(() => shown && <View out={shown.out} ctx={shown.ctx} />, [View, shown]);
   const stale = def.needsModel && state.kind === 'done' && state.modelVersion !== model.version;
   return (
-    <article ref={article} className="cell" data-cell={id} data-state={state.kind} aria-labelledby={titleId} tabIndex={-1} onKeyDown={onKeyDown}>
+    <article
+      ref={article}
+      className="cell"
+      data-cell={id}
+      data-state={queued ? 'queued' : state.kind}
+      aria-labelledby={titleId}
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+    >
       <header className="cell-head">
         <h3 id={titleId}>{def.title}</h3>
         <div className="cell-actions">
@@ -173,7 +189,7 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
               {showCode ? 'Hide code' : 'Show code'}
             </button>
           )}
-          {!def.live && state.kind === 'running' && (
+          {!def.live && started && (
             <button type="button" onClick={cancel}>
               Cancel
             </button>
@@ -200,7 +216,7 @@ export function Cell({ id, def, seed, runSignal, runWhenSeen = false, showCodeBy
             {runWhenSeen ? 'Runs when it comes into view.' : 'Not run yet. Press Run, or Shift+Enter while this cell has focus.'}
           </p>
         )}
-        {state.kind === 'running' && (
+        {started && (
           <p className="running" role="status">
             <span className="spinner" aria-hidden="true" /> Running…
             {progress !== null && (
