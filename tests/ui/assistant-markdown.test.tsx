@@ -1,6 +1,7 @@
 /** Answers render as Markdown with math, and the model's own HTML never becomes markup. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { renderAnswer, safeUrl, sanitize } from '../../src/ui/assistant/markdown.ts';
+import { loadMathFonts } from '../../src/ui/assistant/math-fonts.ts';
 
 /** Parse the output the way the page will, and report what it contains. */
 function dom(html: string): HTMLElement {
@@ -105,5 +106,24 @@ describe('safeUrl', () => {
     expect(safeUrl(' http://a.example ')).toBe('http://a.example/');
     for (const bad of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'data:text/html,x', 'vbscript:x', '/relative', '//evil.example', 'mailto:a@b'])
       expect(safeUrl(bad), bad).toBeNull();
+  });
+});
+
+describe('loadMathFonts', () => {
+  it('starts loading every KaTeX face not loaded yet, and only those; a failed load is left to the fallback', async () => {
+    const face = (family: string, status: FontFaceLoadStatus, fails = false) => {
+      const f = { family, status, load: vi.fn(() => (fails ? Promise.reject(new Error('offline')) : Promise.resolve(f))) };
+      return f;
+    };
+    const faces = [
+      face('KaTeX_AMS', 'unloaded'),
+      face('"KaTeX_Size2"', 'unloaded', true),
+      face('KaTeX_Main', 'loaded'),
+      face('system-ui', 'unloaded'),
+    ];
+    loadMathFonts({ forEach: (cb: (f: FontFace) => void) => faces.forEach((f) => cb(f as unknown as FontFace)) } as unknown as FontFaceSet);
+    await Promise.resolve();
+    expect(faces.map((f) => f.load.mock.calls.length)).toEqual([1, 1, 0, 0]);
+    expect(() => loadMathFonts(undefined)).not.toThrow();
   });
 });

@@ -14,6 +14,7 @@ import { loadMode, saveMode, type AskMode } from '../lesson-search/mode.ts';
 import { ModeSwitch } from '../lesson-search/ModeSwitch.tsx';
 import { sectionById, SECTIONS } from '../../lesson/sections.ts';
 import { ConsentNotice } from './ConsentNotice.tsx';
+import { loadMathFonts } from './math-fonts.ts';
 import { Conversation } from './Conversation.tsx';
 import { checkEndpoint, hasConsent, loadApiKey, loadSettings, NO_SETTINGS, saveApiKey, saveSettings, type AssistantSettings } from './settings.ts';
 import { SettingsForm } from './SettingsForm.tsx';
@@ -52,6 +53,10 @@ export default function AssistantPanel({ open, section, onClose, timeoutMs }: As
   // Opening, or switching view, puts focus where the learner acts next. Switching
   // mode does not: focus stays on the radio buttons, which arrow keys move between.
   const root = useRef<HTMLDivElement>(null);
+  // Answers quote the lesson's math from any section: its fonts come now, while online (math-fonts.ts).
+  useEffect(() => {
+    if (open) loadMathFonts();
+  }, [open]);
   const modeNow = useRef(mode);
   modeNow.current = mode;
   useEffect(() => {
