@@ -9,13 +9,13 @@ export const SIZES = [
 
 /**
  * How far the page reaches past the right edge of the screen (0 = nothing scrolls sideways), and what sticks out.
- * Sections and outputs far from the screen skip rendering (content-visibility: auto) and keep the layout
- * they last had, at whatever width that was: for the check, all of them render now.
+ * Sections, outputs and prose far from the screen skip rendering (content-visibility: auto) and keep the
+ * layout they last had, at whatever width that was: for the check, all of them render now.
  */
 export async function sideways(page: Page): Promise<{ overflow: number; culprits: string[] }> {
   return page.evaluate(() => {
     const everySection = document.createElement('style');
-    everySection.textContent = '.lesson > .lesson-section, .cell-output { content-visibility: visible !important; }';
+    everySection.textContent = '.lesson > .lesson-section, .lesson-section > .prose, .cell-output { content-visibility: visible !important; }';
     document.head.append(everySection);
     const root = document.documentElement;
     const width = root.clientWidth;
