@@ -5,7 +5,7 @@
  */
 import { act, createEvent, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { autoRange, categoryTicks, formatTick, linearStep, linearTicks } from '../../src/ui/plot/axis-scale.ts';
+import { autoRange, categoryTicks, extentOf, formatTick, linearStep, linearTicks } from '../../src/ui/plot/axis-scale.ts';
 import { colorAt, colorRange } from '../../src/ui/plot/color-scale.ts';
 import { dataEnd, toPlotlyFigure } from '../../src/ui/plot/figure.ts';
 import { Plot } from '../../src/ui/plot/index.ts';
@@ -63,6 +63,17 @@ describe('autoRange', () => {
     expect(hi).toBeCloseTo(0.15 + (10 * 0.15) / 190, 10);
     expect(autoRange([{ value: 3, padPx: 5 }], [{ value: 3, padPx: 5 }], 200, [-1, 4])).toEqual([2, 4]);
     expect(autoRange([], [], 200, [-1, 6])).toEqual([-1, 6]);
+  });
+});
+
+describe('extentOf', () => {
+  it('finds the finite extremes of a series too long to spread into Math.min', () => {
+    const long = Float64Array.from({ length: 300_000 }, (_, i) => Math.sin(i) * (i + 1));
+    const extent = extentOf(long)!;
+    expect(extent[0]).toBeLessThan(-299_000);
+    expect(extent[1]).toBeGreaterThan(299_000);
+    expect(extentOf([null, 'a', Number.NaN, 2, -1])).toEqual([-1, 2]);
+    expect(extentOf([null, Number.NaN])).toBeNull();
   });
 });
 

@@ -55,6 +55,21 @@ export function autoRange(
 /** Plotly's padding for "padded" extremes: 5% of the axis length, in pixels. */
 export const paddedPx = (lengthPx: number) => 0.05 * lengthPx;
 
+/** How far a marker of this size reaches past its point, in pixels, as Plotly pads for it. */
+export const markerReachPx = (size: number) => Math.max(size / 1.6, 3);
+
+/** The lowest and highest finite value, or null: a loop, as a spread would overflow the stack on a long series. */
+export function extentOf(values: Iterable<number | string | null>): [number, number] | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= hi ? [lo, hi] : null;
+}
+
 export interface Tick {
   readonly value: number;
   readonly label: string;

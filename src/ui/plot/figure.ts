@@ -2,6 +2,7 @@
  * Our typed traces and layout, turned into what Plotly.react takes. Pure, so the theme,
  * motion and accessibility choices are tested without a browser.
  */
+import { extentOf, markerReachPx, paddedPx } from './axis-scale.ts';
 import { lineLabels, referenceTraces } from './labels.ts';
 import { CHART_FONT as FONT, type PlotTheme } from './theme.ts';
 import type { BarTrace, LineDash, MarkerSymbol, PlotLayout, PlotTrace, ScatterTrace } from './types.ts';
@@ -143,6 +144,14 @@ export function toPlotlyLayout(layout: PlotLayout, traces: readonly PlotTrace[],
   // A line's label sits beside its end and may be pushed up past the plot's top edge: leave it room.
   const top = Math.max((layout.title ? 2.8 * size : 8) + (legend ? 2.2 * size : 0), labels ? 1.5 * size : 0);
   const wrap = (title: string | undefined, px: number) => wrapTitle(title, Math.max(12, Math.floor(px / (size * 0.58))));
+  const margin = {
+    l: Math.round(56 * scale),
+    r: Math.max(Math.round(16 * scale), labels?.rightMargin ?? 0),
+    t: Math.round(top),
+    b: Math.round(48 * scale),
+    pad: 0,
+  };
+  const width = options.width || 700;
   return {
     height,
     autosize: true,
@@ -151,22 +160,16 @@ export function toPlotlyLayout(layout: PlotLayout, traces: readonly PlotTrace[],
     paper_bgcolor: theme.background,
     plot_bgcolor: theme.background,
     colorway: [...theme.palette],
-    margin: {
-      l: Math.round(56 * scale),
-      r: Math.max(Math.round(16 * scale), labels?.rightMargin ?? 0),
-      t: Math.round(top),
-      b: Math.round(48 * scale),
-      pad: 0,
-    },
+    margin,
     // On a narrow chart a long axis title breaks onto two lines rather than running off the edge.
     xaxis: axis(
       {
-        title: wrap(layout.xTitle, (options.width || 700) - 80 * scale),
+        title: wrap(layout.xTitle, width - 80 * scale),
         range: layout.xRange,
         type: layout.xType,
         // Plotly stretches an automatic x range until the lines' names fit inside the plot area
         // (an axis to 4000 for a 3000-step run); they have a margin of their own instead.
-        maxAllowed: labels ? dataEnd(traces, (options.width || 700) - 56 * scale - (labels.rightMargin || 16 * scale)) : undefined,
+        maxAllowed: labels ? dataEnd(traces, width - margin.l - margin.r) : undefined,
       },
       theme,
     ),
@@ -203,12 +206,13 @@ export function toPlotlyFigure(traces: readonly PlotTrace[], layout: PlotLayout,
  */
 export function dataEnd(traces: readonly PlotTrace[], lengthPx: number): number | undefined {
   const xs = traces.flatMap((t) => (t.type === 'heatmap' ? [] : Array.from(t.x as ArrayLike<number | string>)));
-  if (xs.length === 0 || xs.some((x) => typeof x !== 'number' || !Number.isFinite(x))) return undefined;
-  const nums = xs as number[];
-  const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
+  if (xs.some((x) => typeof x !== 'number' || !Number.isFinite(x))) return undefined;
+  const extent = extentOf(xs);
+  if (!extent) return undefined;
+  const [lo, hi] = extent;
   const markers = traces.some((t) => t.type === 'scatter' && (t.mode ?? 'lines') !== 'lines');
   if (!markers || hi === lo) return hi;
-  const pad = 0.05 * lengthPx + Math.max(MARKER_SIZE / 1.6, 3);
+  const pad = paddedPx(lengthPx) + markerReachPx(MARKER_SIZE);
   return hi + (pad * (hi - lo)) / (lengthPx - 2 * pad);
 }
 

@@ -4,7 +4,7 @@
  * (its automatic range from the data, with the padding each kind of trace gets), its
  * ticks, and where a value lands in pixels. Pure.
  */
-import { autoRange, categoryTicks, linearTicks, paddedPx, type Extreme, type Tick } from './axis-scale.ts';
+import { autoRange, categoryTicks, extentOf, linearTicks, markerReachPx, paddedPx, type Extreme, type Tick } from './axis-scale.ts';
 import type { ScaleName } from './color-scale.ts';
 import type { LineDash, MarkerSymbol } from './types.ts';
 
@@ -134,16 +134,16 @@ function extremes(
   const lows: Extreme[] = [];
   const highs: Extreme[] = [];
   const add = (values: number[], padPx: number) => {
-    const ok = values.filter(Number.isFinite);
-    if (ok.length === 0) return;
-    lows.push({ value: Math.min(...ok), padPx });
-    highs.push({ value: Math.max(...ok), padPx });
+    const extent = extentOf(values);
+    if (!extent) return;
+    lows.push({ value: extent[0], padPx });
+    highs.push({ value: extent[1], padPx });
   };
   for (const t of traces) {
     const vs = Array.from(valuesOf(t, dir), coord);
     if (t.type === 'scatter') {
       const markers = (t.mode ?? 'lines') !== 'lines';
-      const markerPad = markers ? Math.max((t.marker?.size ?? 6) / 1.6, 3) : 0;
+      const markerPad = markers ? markerReachPx(t.marker?.size ?? 6) : 0;
       // Lines alone sit tight against the x ends; everything else gets Plotly's 5%.
       const padded = dir === 'y' || markers;
       add(vs, markerPad + (padded ? paddedPx(length) : 0));
@@ -163,10 +163,8 @@ function extremes(
       }
     } else {
       // Bars grow from zero, which gets no padding; their far ends get Plotly's 5%.
-      const tops = barTops(bars, layout, coord).filter(Number.isFinite);
+      const [lowest, highest] = extentOf([0, ...barTops(bars, layout, coord)])!;
       const pad = paddedPx(length);
-      const lowest = Math.min(0, ...tops);
-      const highest = Math.max(0, ...tops);
       lows.push({ value: lowest, padPx: lowest < 0 ? pad : 0 });
       highs.push({ value: highest, padPx: highest > 0 ? pad : 0 });
     }

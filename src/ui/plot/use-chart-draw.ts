@@ -113,8 +113,9 @@ export function useChartDraw({ plotly, engaged, onNeedsPlotly, graph, canvas, pr
         return;
       }
       const v = ++version.current;
-      // Wrapped so a synchronous throw (building the figure, or in Plotly) lands in the same place as a rejection.
-      new Promise((drawn) => {
+      // Wrapped so a synchronous throw (building the figure, or in Plotly) lands in the same place as
+      // a rejection. It settles true once the chart shows the figure, false when the picture cannot.
+      new Promise<boolean>((drawn) => {
         // A series with no points yet still gets its legend entry, so the frame is final from the start.
         const shown = paintable ? withLegendAnchors(now.traces, now.layout) : now.traces;
         const figure = toPlotlyFigure(shown, now.layout, {
@@ -130,22 +131,24 @@ export function useChartDraw({ plotly, engaged, onNeedsPlotly, graph, canvas, pr
         if (byPlotly) {
           if (gd.dataset.renderer === 'static') gd.replaceChildren();
           gd.dataset.renderer = 'plotly';
-          drawn(plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG));
+          drawn(plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG).then(() => true));
         } else {
           const picture = drawStaticChart(figure, width, measure);
           if (picture) {
             gd.replaceChildren(picture);
             gd.dataset.renderer = 'static';
-          } else {
-            drawer.current.needsPlotly = true;
-            callbacks.current.onNeedsPlotly();
           }
-          drawn(picture ? 'drawn' : 'waiting for Plotly');
+          drawn(picture !== null);
         }
         markDraw(gd, started);
       }).then(
-        (outcome) => {
-          if (v !== version.current || outcome === 'waiting for Plotly') return;
+        (shown) => {
+          if (v !== version.current) return;
+          if (!shown) {
+            // A figure outside the picture's reach: Plotly's arrival asks for this draw again.
+            drawer.current.needsPlotly = true;
+            return callbacks.current.onNeedsPlotly();
+          }
           done();
           live.frame = paintable ? frameKey(now.traces, now.layout, look(now)) : null;
           if (live.streaming) return live.paint();
