@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SECTIONS } from '../../src/lesson/sections.ts';
 import { axe, useBuiltApp } from './browser.ts';
 import { chartsDrawn, chartsSettled } from './charts.ts';
-import { sideways, SIZES } from './layout.ts';
+import { sideways, SIZES, withEverySectionLaidOut } from './layout.ts';
 import { DEFAULT_RECIPE } from '../../src/ui/training/live-training.ts';
 
 const SHOTS = '.artifacts/screenshots';
@@ -126,13 +126,13 @@ describe('the lesson in Chromium', () => {
     // The sticky toolbar would sit over each section's screenshot. A section taller than the
     // screen is captured beyond it, where content-visibility would skip its rendering (03-math
     // came out blank): render every section, as a reader scrolling through it would see it.
-    await page.addStyleTag({
-      content: '.topbar { position: static !important; } .lesson > .lesson-section, .cell-output { content-visibility: visible !important; }',
+    await page.addStyleTag({ content: '.topbar { position: static !important; }' });
+    await withEverySectionLaidOut(page, async () => {
+      for (const s of SECTIONS) {
+        await page.locator(`#${s.id}`).screenshot({ path: `${SHOTS}/${String(s.index).padStart(2, '0')}-${s.id}.png` });
+        expect(await axe(page, `#${s.id}`), `axe on section ${s.id}`).toEqual([]);
+      }
     });
-    for (const s of SECTIONS) {
-      await page.locator(`#${s.id}`).screenshot({ path: `${SHOTS}/${String(s.index).padStart(2, '0')}-${s.id}.png` });
-      expect(await axe(page, `#${s.id}`), `axe on section ${s.id}`).toEqual([]);
-    }
     expect(await axe(page, '.hero'), 'axe on the first screen').toEqual([]);
     expect(await axe(page, 'header.topbar'), 'axe on the toolbar').toEqual([]);
     expect(await axe(page, 'nav.toc'), 'axe on the table of contents').toEqual([]);
