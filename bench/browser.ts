@@ -9,28 +9,54 @@
  *   longest main-thread task while it trains (PerformanceObserver 'longtask'),
  *   target 50 ms.
  * The bare loop runs before and after the lesson's; the reference is their mean.
+ * Both train the same recipe: the Training section's default unless --recipe
+ * names others (each is picked in the section as a learner would).
+ *
+ *   npm run bench:browser [-- wasm webgl webgpu] [-- --recipe NAME ...] [-- --json FILE]
+ *
+ * --json writes the figures to FILE: public/measured/step-times.json is the
+ * lesson's copy (`-- wasm --recipe notebook --recipe curriculum --recipe fast`),
+ * and section 8 quotes it.
  */
-import { loadavg } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { build } from 'vite';
+import { getRecipe, type Recipe } from '../src/core/recipes.ts';
+import { DEFAULT_RECIPE } from '../src/ui/training/live-training.ts';
+import { checkupEvery } from '../src/worker/session.ts';
 import { launchBrowser, serveBuiltApp } from '../tests/e2e/browser.ts';
 
 interface Plan {
   readonly backend: string;
   readonly warm: number;
-  readonly steps: number;
+  /** Steps timed: a number, or a whole check-up period of the recipe's own run. */
+  readonly steps: number | 'check-up period';
 }
 
-// wasm's window spans step 50, so it pays for what a real run pays every 50 steps: a save
-// point (weights and Adam moments read back, posted, written to IndexedDB) and, in a run this
-// short, an accuracy check-up too. Software GPUs are slow here (WebGPU on SwiftShader: ~20 s
-// a step), so few steps on them, which miss those costs.
+// On wasm the lesson trains the recipe's whole run and is timed over one period between
+// accuracy check-ups (ten a run): that window pays, in the share a real run does, for a
+// check-up and for a save point every 50 steps (weights and Adam moments read back, posted,
+// written to IndexedDB). Software GPUs are slow here (WebGPU on SwiftShader: ~20 s a step),
+// so few steps on them, which miss those costs. The bare loop times 50 steps on wasm.
 const PLANS: Plan[] = [
-  { backend: 'wasm', warm: 3, steps: 50 },
+  { backend: 'wasm', warm: 3, steps: 'check-up period' },
   { backend: 'webgl', warm: 3, steps: 8 },
   { backend: 'webgpu', warm: 1, steps: 4 },
 ];
-const only = process.argv.slice(2);
+/** The steps the bare loop times: it has no check-ups, so 50 steps give its rate. */
+const bareSteps = (plan: Plan) => (plan.steps === 'check-up period' ? 50 : plan.steps);
+/** The lesson's run: its length, and the steps timed in it. */
+function lessonRun(plan: Plan, recipe: Recipe): { total: number; timed: number } {
+  if (plan.steps !== 'check-up period') return { total: plan.warm + plan.steps + 1, timed: plan.steps }; // ends after the window: its final check-up is not timed
+  return { total: recipe.steps, timed: checkupEvery(recipe.steps) };
+}
+const { values, positionals: only } = parseArgs({
+  options: { recipe: { type: 'string', multiple: true }, json: { type: 'string' } },
+  allowPositionals: true,
+});
+const recipes: Recipe[] = (values.recipe ?? [DEFAULT_RECIPE]).map(getRecipe);
 
 const app = await serveBuiltApp();
 await build({
@@ -44,11 +70,13 @@ const browser = await launchBrowser();
 
 let kernels: string | undefined;
 
-async function bare({ backend, warm, steps }: Plan): Promise<number> {
+async function bare(plan: Plan, recipe: Recipe): Promise<number> {
+  const { backend, warm } = plan;
+  const steps = bareSteps(plan);
   const page = await browser.newPage();
   try {
     await page.goto(app.url + 'bench/index.html');
-    const r = await page.evaluate((req) => window.runBare(req), { backend, warm, steps });
+    const r = await page.evaluate((req) => window.runBare(req), { backend, recipe: recipe.name, warm, steps });
     if (r.backend !== backend) throw new Error(`the bare loop ran on ${r.backend}`);
     kernels = r.kernels;
     return r.msPerStep;
@@ -58,7 +86,9 @@ async function bare({ backend, warm, steps }: Plan): Promise<number> {
 }
 
 /** The lesson's own live run: ms/step between step `warm` and `warm + steps`, and the longest main-thread task meanwhile. */
-async function lesson({ backend, warm, steps }: Plan): Promise<{ msPerStep: number; longest: number; where: string }> {
+async function lesson(plan: Plan, recipe: Recipe): Promise<{ msPerStep: number; longest: number; where: string }> {
+  const { backend, warm } = plan;
+  const { total, timed: steps } = lessonRun(plan, recipe);
   const context = await browser.newContext();
   const page = await context.newPage();
   try {
@@ -73,7 +103,7 @@ async function lesson({ backend, warm, steps }: Plan): Promise<{ msPerStep: numb
     const cell = page.locator('.cell[data-cell="model-source"]');
     await cell.getByRole('button', { name: 'Run', exact: true }).click();
     await page.locator('.cell[data-cell="model-source"][data-state="done"]').waitFor({ timeout: 120_000 });
-    const total = warm + steps + 1; // ends after the timed window, so the final check-up is not timed
+    await cell.getByRole('combobox', { name: 'Recipe' }).selectOption(recipe.name);
     await cell.getByRole('textbox', { name: 'Steps' }).fill(String(total));
     await cell.getByRole('button', { name: `Train ${total} steps` }).click();
     // The page's clock when the progress line first shows step n (polled every 5 ms), and the
@@ -104,26 +134,78 @@ async function lesson({ backend, warm, steps }: Plan): Promise<{ msPerStep: numb
   }
 }
 
+interface Run {
+  readonly backend: string;
+  readonly recipe: string;
+  readonly batchSize: number;
+  readonly dropout: number;
+  readonly bareMsPerStep: number;
+  readonly lessonMsPerStep: number;
+  readonly overhead: number;
+  readonly longestTaskMs: number;
+  readonly timedSteps: number;
+  readonly bareTimedSteps: number;
+}
+const runs: Run[] = [];
+const loads = [
+  `at the start: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+];
 console.log(`load average ${loadavg()[0].toFixed(1)} at the start`);
 try {
   for (const plan of PLANS.filter((p) => only.length === 0 || only.includes(p.backend))) {
-    try {
-      const before = await bare(plan);
-      const ours = await lesson(plan);
-      const after = await bare(plan);
-      const reference = (before + after) / 2;
-      const overhead = ours.msPerStep / reference - 1;
-      console.log(
-        `${plan.backend.padEnd(6)} bare loop ${reference.toFixed(0)} ms/step (${before.toFixed(0)} before, ${after.toFixed(0)} after); ` +
-          `lesson ${ours.msPerStep.toFixed(0)} ms/step in a ${ours.where}: overhead ${(100 * overhead).toFixed(1)}% (target 10%, ratio ${(overhead / 0.1).toFixed(2)}); ` +
-          `${ours.longest > 0 ? `longest main-thread task ${ours.longest.toFixed(0)} ms (target 50 ms, ratio ${(ours.longest / 50).toFixed(2)})` : 'no main-thread task of 50 ms or more (the long-task observer reports only those; target 50 ms)'}; ${plan.steps} timed steps after ${plan.warm}` +
-          (kernels ? `\n       our kernels: ${kernels}` : ''),
-      );
-    } catch (e) {
-      console.log(`${plan.backend.padEnd(6)} failed: ${(e as Error).message.split('\n')[0]}`);
+    for (const recipe of recipes) {
+      const what = `${plan.backend.padEnd(6)} ${recipe.name} (batch ${recipe.batchSize}${recipe.dropout > 0 ? `, dropout ${recipe.dropout}` : ''})`;
+      try {
+        const before = await bare(plan, recipe);
+        const ours = await lesson(plan, recipe);
+        const after = await bare(plan, recipe);
+        const reference = (before + after) / 2;
+        const overhead = ours.msPerStep / reference - 1;
+        loads.push(
+          `after ${plan.backend} ${recipe.name}: ${loadavg()
+            .map((x) => x.toFixed(2))
+            .join(' ')}`,
+        );
+        runs.push({
+          backend: plan.backend,
+          recipe: recipe.name,
+          batchSize: recipe.batchSize,
+          dropout: recipe.dropout,
+          bareMsPerStep: +reference.toFixed(1),
+          lessonMsPerStep: +ours.msPerStep.toFixed(1),
+          overhead: +overhead.toFixed(3),
+          longestTaskMs: Math.round(ours.longest),
+          timedSteps: lessonRun(plan, recipe).timed,
+          bareTimedSteps: bareSteps(plan),
+        });
+        console.log(
+          `${what}: bare loop ${reference.toFixed(0)} ms/step (${before.toFixed(0)} before, ${after.toFixed(0)} after); ` +
+            `lesson ${ours.msPerStep.toFixed(0)} ms/step in a ${ours.where}: overhead ${(100 * overhead).toFixed(1)}% (target 10%, ratio ${(overhead / 0.1).toFixed(2)}); ` +
+            `${ours.longest > 0 ? `longest main-thread task ${ours.longest.toFixed(0)} ms (target 50 ms, ratio ${(ours.longest / 50).toFixed(2)})` : 'no main-thread task of 50 ms or more (the long-task observer reports only those; target 50 ms)'}; ${lessonRun(plan, recipe).timed} timed steps after ${plan.warm} (bare loop: ${bareSteps(plan)})` +
+            (kernels ? `\n       our kernels: ${kernels}` : ''),
+        );
+      } catch (e) {
+        console.log(`${what} failed: ${(e as Error).message.split('\n')[0]}`);
+      }
     }
   }
 } finally {
   await browser.close();
   await app.close();
+}
+
+if (values.json) {
+  const record = {
+    what: "Wall time of one training step, headless Chromium, milliseconds, per backend and recipe: in the Training section's run (the lesson's training worker; on wasm the recipe's whole run, timed over one period between accuracy check-ups, so with a check-up and a save point every 50 steps in the share a run has them) and in a bare loop of the engine's Trainer in a worker.",
+    source: `npm run bench:browser -- ${only.join(' ')} ${recipes.map((r) => `--recipe ${r.name}`).join(' ')} --json FILE`.replace(/ +/g, ' '),
+    measuredAt: new Date().toISOString().slice(0, 10),
+    machine: `${cpus().length} cores, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, headless Debian Chromium`,
+    kernels: kernels ?? null,
+    runs,
+    load: loads,
+  };
+  writeFileSync(values.json, JSON.stringify(record, null, 1) + '\n');
+  console.log(`wrote ${values.json}`);
 }

@@ -10,6 +10,8 @@ import { startBackend } from '../../src/worker/tfjs-browser.ts';
 
 export interface BareRequest {
   readonly backend: string;
+  /** The recipe the lesson's run uses, so both loops step the same batch. */
+  readonly recipe: string;
   readonly warm: number;
   readonly steps: number;
 }
@@ -22,10 +24,10 @@ export interface BareResult {
 }
 
 self.onmessage = async (e: MessageEvent<BareRequest>) => {
-  const { backend, warm, steps } = e.data;
+  const { backend, recipe: recipeName, warm, steps } = e.data;
   try {
     const choice = await startBackend([backend]);
-    const recipe = getRecipe('learns');
+    const recipe = getRecipe(recipeName);
     const model = freshModel(recipe, 42); // as the lesson builds it (session.ts)
     const trainer = trainerFor(model, recipe, 42, warm + steps + 1);
     await trainer.run({ untilStep: warm });

@@ -66,8 +66,19 @@ function ablationGroup(read: Read, group: string): StallAblation['groups'][numbe
   return g;
 }
 
-function wasmMs(read: Read, which: 'low' | 'high'): number {
-  return (read(STEP_TIMES) as { wasmChromiumMs: { low: number; high: number } }).wasmChromiumMs[which];
+interface StepTimes {
+  readonly runs: readonly { readonly backend: string; readonly recipe: string; readonly lessonMsPerStep: number }[];
+}
+
+/**
+ * Milliseconds a step of `recipe`'s run in the Training section, WASM in Chromium (npm run
+ * bench:browser): timed over one period between check-ups, so it includes what the run does
+ * besides stepping (a check-up, save points) in the share a whole run has.
+ */
+function wasmMs(read: Read, recipe: string): number {
+  const run = (read(STEP_TIMES) as StepTimes).runs.find((r) => r.backend === 'wasm' && r.recipe === recipe);
+  if (!run) throw new RangeError(`${STEP_TIMES} has no wasm run of the ${recipe} recipe: run npm run bench:browser with --recipe ${recipe}`);
+  return run.lessonMsPerStep;
 }
 
 interface FastSeeds {
@@ -381,25 +392,25 @@ const Q: Record<string, Quantity> = {
     value: (r) => Math.min(...ablationGroup(r, 'add-one').variants.map((v) => v.seeds.length)),
   },
 
-  // Training speed on WASM in Chromium (npm run bench:browser wasm), and what it means for each recipe's run.
-  'speed.wasm.msLo': { files: [STEP_TIMES], about: 'milliseconds a training step, WASM in Chromium, fastest', value: (r) => wasmMs(r, 'low') },
-  'speed.wasm.msHi': { files: [STEP_TIMES], about: 'milliseconds a training step, WASM in Chromium, slowest', value: (r) => wasmMs(r, 'high') },
-  'speed.wasm.sLo': { files: [STEP_TIMES], about: 'seconds a training step, WASM in Chromium, fastest', value: (r) => wasmMs(r, 'low') / 1000 },
-  'speed.wasm.sHi': { files: [STEP_TIMES], about: 'seconds a training step, WASM in Chromium, slowest', value: (r) => wasmMs(r, 'high') / 1000 },
-  // Batch-64 recipes only: a batch-32 step costs about half, and the fast recipe's whole run is timed instead (learn.*).
+  // Training speed on WASM in Chromium (npm run bench:browser), and what it means for each recipe's run.
+  // The fast recipe's whole run is timed as well, from pressing Train (learn.*).
   ...Object.fromEntries(
     (Object.keys(CHECKPOINTS) as Role[])
-      .filter((role) => role !== 'fast')
-      .flatMap((role) =>
-        (['low', 'high'] as const).map((w) => [
-          `speed.wasm.minutes.${role}.${w === 'low' ? 'lo' : 'hi'}`,
+      .filter((role) => role !== 'learns') // a role is named after its recipe; learns steps as the curriculum does
+      .flatMap((role) => [
+        [
+          `speed.wasm.s.${role}`,
+          { files: [STEP_TIMES], about: `seconds a step of the ${role} recipe's run, WASM in Chromium`, value: (r: Read) => wasmMs(r, role) / 1000 },
+        ],
+        [
+          `speed.wasm.minutes.${role}`,
           {
             files: [STEP_TIMES],
-            about: `minutes for the ${role} recipe's ${stepsOf(role)} steps on WASM (${w})`,
-            value: (r: Read) => (stepsOf(role) * wasmMs(r, w)) / 60000,
+            about: `minutes for the ${role} recipe's ${stepsOf(role)} steps on WASM in Chromium, at that rate`,
+            value: (r: Read) => (stepsOf(role) * wasmMs(r, role)) / 60000,
           },
-        ]),
-      ),
+        ],
+      ]),
   ),
 
   // The recipe search (PyTorch, bench/recipe-search), tallied by bench/stall-ablation/summarize.py.
