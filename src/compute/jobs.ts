@@ -13,8 +13,9 @@ import { generate } from './generation.ts';
 import { infill } from './infill.ts';
 import type { JobContext } from './job-context.ts';
 import { lossCurve } from './loss-curve.ts';
-import { maskedFractions, trainingRatios } from './masking-statistics.ts';
+import { maskedCountHistogram, maskedFractions, trainingRatios } from './masking-statistics.ts';
 import { accuracyCurve, logits, paramCounts, predict } from './model-readouts.ts';
+import { revealConflict } from './reveal-conflict.ts';
 import { writeWords } from './words.ts';
 
 export const JOBS = {
@@ -32,7 +33,9 @@ export const JOBS = {
 export const MODEL_FREE_JOBS = {
   writeWords,
   maskedFractions,
+  maskedCountHistogram,
   trainingRatios,
+  revealConflict,
   /** The exact best possible accuracy at each t: its first call enumerates 4096 mask classes (seconds on a slow CPU). */
   bestPossible: ({ t }: { t: readonly number[] }) => t.map((x) => exactBestPossibleAccuracy(x)),
   paramCounts: () => {

@@ -27,6 +27,31 @@ export function maskedCounts(rng: Rng, t: number, trials: number): Int32Array {
   return counts;
 }
 
+export interface MaskedCountHistogram {
+  readonly t: number;
+  /** Share of the TRIALS sequences with k masked tokens, k = 0..L. */
+  readonly share: number[];
+  /** Mean masked count a sequence. */
+  readonly mean: number;
+}
+
+/**
+ * The histogram cell at one ratio: how many tokens the masking function hid in each of
+ * TRIALS sequences, tallied. Each ratio has its own stream, so moving the slider back
+ * to a ratio shows the same draw again.
+ */
+export function maskedCountHistogram({ seed, t }: { seed: number; t: number }): MaskedCountHistogram {
+  if (!Number.isFinite(t) || t <= 0 || t > 1) throw new RangeError(`a masking ratio is in (0, 1]; got ${t}`);
+  const counts = maskedCounts(rngFor(seed, `histogram-${t}`), t, TRIALS);
+  const share = new Array<number>(L + 1).fill(0);
+  let total = 0;
+  for (const c of counts) {
+    share[c] += 1 / TRIALS;
+    total += c;
+  }
+  return { t, share, mean: total / TRIALS };
+}
+
 export interface MaskedFractions {
   readonly t: number[];
   readonly fraction: number[];

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { RecipeCurves, StallAblation } from '../../src/lesson/measured-types.ts';
 import { describeAblation, describeRecipeCurves, escapeStep } from '../../src/ui/cells/plateau.tsx';
 import { reverseStepCells } from '../../src/ui/cells/beyond/reverse-step.tsx';
+import { revealConflict, type RevealConflict } from '../../src/compute/reveal-conflict.ts';
 import type { CellContext } from '../../src/ui/cells/types.ts';
 
 const checkT = [0.1, 0.3, 0.5, 0.7, 0.9];
@@ -84,20 +85,23 @@ describe('the ablation summary', () => {
 
 describe('one reverse step', () => {
   const ctx: CellContext = { seed: 42, signal: new AbortController().signal, progress: () => undefined };
+  type Out = { seed: number; u: number[]; odds: RevealConflict };
   const def = reverseStepCells['reverse-step'] as unknown as {
-    run: (c: CellContext) => { seed: number; u: number[] };
-    View: (p: { out: { seed: number; u: number[] }; ctx: CellContext }) => ReactElement;
+    run: (c: CellContext) => Promise<Out>;
+    View: (p: { out: Out; ctx: CellContext }) => ReactElement;
   };
 
   it('opens the masked words whose u lies in [s, t), and states (t - s)/t', () => {
-    const out = { seed: 42, u: [0.05, 0.15, 0.35, 0.5, 0.65, 0.9] };
+    const out = { seed: 42, u: [0.05, 0.15, 0.35, 0.5, 0.65, 0.9], odds: revealConflict() };
     render(<def.View out={out} ctx={ctx} />);
     // Defaults t = 0.7, s = 0.4: five words masked at t (u < 0.7); 0.5 and 0.65 open; (0.7 - 0.4)/0.7 = 0.43.
     expect(screen.getByTestId('reverse-step-summary').textContent).toMatch(/5 of 6 words are masked.*: 2 of 5 here\..*\(t − s\)\/t = 0\.43/);
   });
 
-  it('draws two tokens at once and reports conflicts, against the exact 23%', () => {
-    render(<def.View out={def.run(ctx)} ctx={ctx} />);
+  it('draws two tokens at once and reports conflicts, against the exact 23% the compute job sends', async () => {
+    const out = await def.run(ctx);
+    expect(out.odds).toEqual(revealConflict());
+    render(<def.View out={out} ctx={ctx} />);
     expect(screen.getByText(/Exactly, drawn together: a conflict 23% of the time/)).toBeTruthy();
     const button = screen.getByRole('button', { name: 'Reveal both at once' });
     for (let i = 0; i < 30; i++) fireEvent.click(button);

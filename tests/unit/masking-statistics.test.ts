@@ -1,7 +1,7 @@
 /** Section 6's simulations, as the compute worker runs them: the statistics they show hold. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATA } from '../../src/core/config.ts';
-import { maskedFractions, trainingRatios, TRIALS } from '../../src/compute/masking-statistics.ts';
+import { maskedCountHistogram, maskedFractions, trainingRatios, TRIALS } from '../../src/compute/masking-statistics.ts';
 import { directContext } from '../../src/compute/job-context.ts';
 import { NOTEBOOK } from '../../src/core/recipes.ts';
 
@@ -35,5 +35,26 @@ describe('masking statistics jobs', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(maskedFractions({ seed: 1 }, directContext(controller.signal))).rejects.toThrow(/cancelled/);
+  });
+});
+
+describe('the masked-count histogram job', () => {
+  it('tallies TRIALS sequences at t: shares summing to one, the mean within four standard errors of L·t, the same draw for the same ratio', () => {
+    const L = DEFAULT_DATA.seqLen;
+    for (const t of [0.05, 0.5, 0.8]) {
+      const h = maskedCountHistogram({ seed: 42, t });
+      expect(h.t).toBe(t);
+      expect(h.share).toHaveLength(L + 1);
+      expect(h.share.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+      const mean = h.share.reduce((s, p, k) => s + p * k, 0);
+      expect(h.mean).toBeCloseTo(mean, 10);
+      expect(Math.abs(h.mean - L * t)).toBeLessThan(4 * Math.sqrt((L * t * (1 - t)) / TRIALS));
+      expect(maskedCountHistogram({ seed: 42, t })).toEqual(h);
+    }
+    expect(maskedCountHistogram({ seed: 42, t: 0.55 })).not.toEqual(maskedCountHistogram({ seed: 42, t: 0.5 }));
+  });
+
+  it('refuses a ratio outside (0, 1]', () => {
+    for (const t of [0, -0.1, 1.5, Number.NaN]) expect(() => maskedCountHistogram({ seed: 1, t })).toThrow(/masking ratio is in \(0, 1\]/);
   });
 });

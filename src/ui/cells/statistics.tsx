@@ -1,12 +1,18 @@
 /** Section 6: the forward process checked against its expected statistics. */
-import { useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { DEFAULT_DATA } from '../../core/config.ts';
 import { binomialPmf } from '../../core/numeric.ts';
 import { NOTEBOOK } from '../../core/recipes.ts';
-import { maskedCounts, TRIALS, type MaskedFractions as Fractions, type TrainingRatios as Ratios } from '../../compute/masking-statistics.ts';
+import {
+  TRIALS,
+  type MaskedCountHistogram,
+  type MaskedFractions as Fractions,
+  type TrainingRatios as Ratios,
+} from '../../compute/masking-statistics.ts';
+import { errorMessage } from '../../core/error-message.ts';
 import { compute } from '../models/index.ts';
 import { Plot } from '../plot/index.ts';
-import { cell, rngFor } from './types.ts';
+import { cell } from './types.ts';
 
 const L = DEFAULT_DATA.seqLen;
 
@@ -33,36 +39,61 @@ function FractionView({ out }: { out: Fractions }) {
   );
 }
 
-function HistogramView({ out }: { out: { seed: number } }) {
-  const [t, setT] = useState(0.5);
-  const counts = useMemo(() => maskedCounts(rngFor(out.seed, `histogram-${t}`), t, TRIALS), [out.seed, t]);
-  const freq = new Array<number>(L + 1).fill(0);
-  for (const c of counts) freq[c] += 1 / TRIALS;
-  const pmf = binomialPmf(L, t);
-  const k = freq.map((_, i) => i);
-  const mean = counts.reduce((s, c) => s + c, 0) / TRIALS;
+type Histogram = MaskedCountHistogram & { readonly seed: number };
+
+/**
+ * The masked-count histogram at the slider's ratio. The cell draws t = 0.5; each other ratio is
+ * counted in the compute worker (1000 sequences, 32,000 coin flips), and the last histogram
+ * stays on screen, marked busy, until the new one arrives.
+ */
+function HistogramView({ out }: { out: Histogram }) {
+  const [t, setT] = useState(out.t);
+  const [shown, setShown] = useState(out);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    if (t === out.t) {
+      setShown(out);
+      return;
+    }
+    const stop = new AbortController();
+    compute
+      .run('maskedCountHistogram', { seed: out.seed, t }, { signal: stop.signal, model: null })
+      .then((h) => {
+        setShown({ ...h, seed: out.seed });
+        setProblem(null);
+      })
+      .catch((e: unknown) => stop.signal.aborted || setProblem(errorMessage(e)));
+    return () => stop.abort();
+  }, [out, t]);
+  const k = shown.share.map((_, i) => i);
+  const pmf = binomialPmf(L, shown.t);
   return (
-    <div>
+    <div aria-busy={shown.t !== t}>
       <label className="inline" htmlFor="hist-t">
         t <input id="hist-t" type="range" min={0.05} max={0.95} step={0.05} value={t} onChange={(e) => setT(Number(e.target.value))} />
         <span className="num">{t.toFixed(2)}</span>
       </label>
+      {problem && (
+        <p className="error" role="alert">
+          Could not count the masks at t = {t.toFixed(2)}: {problem}
+        </p>
+      )}
       <Plot
         traces={[
-          { type: 'bar', x: k, y: freq, name: `${TRIALS} masked sequences` },
-          { type: 'scatter', mode: 'lines+markers', x: k, y: pmf, name: `Binomial(${L}, ${t.toFixed(2)})` },
+          { type: 'bar', x: k, y: shown.share, name: `${TRIALS} masked sequences` },
+          { type: 'scatter', mode: 'lines+markers', x: k, y: pmf, name: `Binomial(${L}, ${shown.t.toFixed(2)})` },
         ]}
         layout={{
           xTitle: 'masked tokens in a sequence of 32',
           yTitle: 'share of sequences',
-          vLines: [{ x: L * t, label: `expected L·t = ${(L * t).toFixed(1)}` }],
+          vLines: [{ x: L * shown.t, label: `expected L·t = ${(L * shown.t).toFixed(1)}` }],
         }}
-        label={`Histogram of masked counts at t = ${t} against the Binomial expectation`}
+        label={`Histogram of masked counts at t = ${shown.t} against the Binomial expectation`}
         filename="masked-count-histogram"
         height={320}
       />
       <p>
-        Mean masked count {mean.toFixed(2)}; the Binomial's mean is L·t = {(L * t).toFixed(2)}.
+        Mean masked count {shown.mean.toFixed(2)}; the Binomial's mean is L·t = {(L * shown.t).toFixed(2)}.
       </p>
     </div>
   );
@@ -77,10 +108,11 @@ export const cells = {
     View: FractionView,
   }),
 
-  histogram: cell<{ seed: number }>({
+  histogram: cell<Histogram>({
     title: 'How many tokens get masked',
     auto: true,
-    run: ({ seed }) => ({ seed }),
+    // Counted in the compute worker, as every ratio the slider picks later.
+    run: async ({ seed, signal }) => ({ ...(await compute.run('maskedCountHistogram', { seed, t: 0.5 }, { signal, model: null })), seed }),
     View: HistogramView,
   }),
 

@@ -5,6 +5,7 @@ import { generatePatterns } from '../../core/data.ts';
 import { maskArrays } from '../../core/masking.ts';
 import { countParams, sinusoidalTable } from '../../core/params.ts';
 import type { ParamCount } from '../../compute/model-readouts.ts';
+import { formatNumber } from '../../lesson/number-format.ts';
 import { asRows, NumberSelect } from '../figures/attention.tsx';
 import { compute, models } from '../models/index.ts';
 import { TokenRow } from '../figures/Tokens.tsx';
@@ -117,8 +118,8 @@ export const cells = {
     View: ({ out }) => (
       <div>
         <p>
-          DiffusionLM has <strong data-testid="param-count">{out.total.toLocaleString('en-US')}</strong> trainable parameters (the positional table is
-          fixed, so it does not count; a spec check gives {countParams(DEFAULT_MODEL).toLocaleString('en-US')}).
+          DiffusionLM has <strong data-testid="param-count">{formatNumber(out.total, 'num0')}</strong> trainable parameters (the positional table is
+          fixed, so it does not count; a spec check gives {formatNumber(countParams(DEFAULT_MODEL), 'num0')}).
         </p>
         <table className="data-table">
           <thead>
@@ -131,7 +132,7 @@ export const cells = {
             {out.groups.map((g) => (
               <tr key={g.name}>
                 <td style={{ textAlign: 'left' }}>{g.name}</td>
-                <td className="num">{g.count.toLocaleString('en-US')}</td>
+                <td className="num">{formatNumber(g.count, 'num0')}</td>
               </tr>
             ))}
           </tbody>

@@ -11,41 +11,24 @@
  *   draws can each fit a different period, and then no period fits both.
  */
 import { useMemo, useState } from 'react';
-import { bayesDenoise, pairRevealConflict } from '../../../core/bayes.ts';
+import { bayesDenoise } from '../../../core/bayes.ts';
+import type { RevealConflict } from '../../../compute/reveal-conflict.ts';
 import { DEFAULT_DATA, MASK_ID } from '../../../core/config.ts';
 import type { Rng } from '../../../core/rng.ts';
 import { conflictInput, CONFLICT_EXAMPLE } from '../../../lesson/examples.ts';
+import { compute } from '../../models/index.ts';
 import { pct, TokenRow } from '../../figures/Tokens.tsx';
 import { SENTENCE, WORDS } from '../sentence.ts';
 import { cell, rngFor } from '../types.ts';
 
 const V = DEFAULT_DATA.vocabSize;
 
-/** P(x0_i = v | visible) at one position // [V]. */
-function marginal(x: Int32Array, position: number): Float64Array {
-  return bayesDenoise(x).probs.slice(position * V, (position + 1) * V);
-}
-
 /** Periods that still explain x (empty: no pattern of the data fits it). */
 function periodsThatFit(x: Int32Array): readonly number[] {
   return bayesDenoise(x).consistentPeriods;
 }
 
-interface ConflictOdds {
-  /** Marginals at the two positions // [V] each. */
-  readonly marginals: readonly [Float64Array, Float64Array];
-  readonly together: number;
-  readonly oneAfterTheOther: number;
-}
-
-function conflictOdds(): ConflictOdds {
-  const x = conflictInput();
-  const [i, j] = CONFLICT_EXAMPLE.positions;
-  const { together, sequential } = pairRevealConflict(x, i, j);
-  return { marginals: [marginal(x, i), marginal(x, j)], together, oneAfterTheOther: sequential };
-}
-
-function draw(p: Float64Array, rng: Rng): number {
+function draw(p: readonly number[], rng: Rng): number {
   let u = rng.next();
   for (let v = 1; v < V; v++) {
     u -= p[v];
@@ -54,7 +37,7 @@ function draw(p: Float64Array, rng: Rng): number {
   return V - 1;
 }
 
-function topTokens(p: Float64Array, n = 3): string {
+function topTokens(p: readonly number[], n = 3): string {
   return Array.from(p, (prob, token) => ({ token, prob }))
     .filter((g) => g.token !== MASK_ID && g.prob > 1e-12)
     .sort((a, b) => b.prob - a.prob || a.token - b.token)
@@ -111,7 +94,7 @@ function ReverseStepView({ out }: { out: ReverseStepOut }) {
   const maskedAtT = out.u.filter((x) => x < t).length;
   const revealed = out.u.filter((x) => x < t && x >= lo).length;
 
-  const odds = useMemo(conflictOdds, []);
+  const odds = out.odds;
   const [draws, setDraws] = useState<{ a: number; b: number; fits: readonly number[] }[]>([]);
   const rng = useMemo(() => rngFor(out.seed, 'reverse-step-conflict'), [out.seed]);
   const revealBoth = () => {
@@ -200,15 +183,18 @@ interface ReverseStepOut {
   readonly seed: number;
   /** One uniform draw per word of the sentence. */
   readonly u: readonly number[];
+  /** The exact odds of the conflict example, from the compute worker. */
+  readonly odds: RevealConflict;
 }
 
 export const reverseStepCells = {
   'reverse-step': cell<ReverseStepOut>({
     title: 'One reverse step, taken apart',
     source: () => import('../../../core/sampling.ts?raw'),
-    run: ({ seed }) => {
+    run: async ({ seed, signal }) => {
       const rng = rngFor(seed, 'reverse-step');
-      return { seed, u: SENTENCE.map(() => rng.next()) };
+      const u = SENTENCE.map(() => rng.next());
+      return { seed, u, odds: await compute.run('revealConflict', {}, { signal, model: null }) };
     },
     View: ReverseStepView,
   }),
