@@ -169,7 +169,8 @@ function ReverseStepView({ out }: { out: ReverseStepOut }) {
             ? `Drew ${last.a} and ${last.b}: still a pattern of the data, period ${last.fits.join(' or ')}.`
             : `Drew ${last.a} and ${last.b}: a conflict. Position 4 took its token from the period-4 reading and position 5 from the period-3 reading, and no period fits both.`
           : 'Press the button to draw both.'}
-        {draws.length > 0 && ` ${conflicts} conflicts in ${draws.length} draws.`}
+        {draws.length > 0 &&
+          ` ${conflicts} ${conflicts === 1 ? 'conflict' : 'conflicts'} in ${draws.length} ${draws.length === 1 ? 'draw' : 'draws'}.`}
       </p>
       <p className="hint">
         Exactly, drawn together: a conflict {pct(odds.together, 0)} of the time. Drawn one after the other, the second from the posterior given the
