@@ -86,7 +86,7 @@ async function bare(plan: Plan, recipe: Recipe): Promise<number> {
 }
 
 /** The lesson's own live run: ms/step between step `warm` and `warm + steps`, and the longest main-thread task meanwhile. */
-async function lesson(plan: Plan, recipe: Recipe): Promise<{ msPerStep: number; longest: number; where: string }> {
+async function lesson(plan: Plan, recipe: Recipe): Promise<{ msPerStep: number; longest: number; where: string; pageBusy: number }> {
   const { backend, warm } = plan;
   const { total, timed: steps } = lessonRun(plan, recipe);
   const context = await browser.newContext();
@@ -121,14 +121,25 @@ async function lesson(plan: Plan, recipe: Recipe): Promise<{ msPerStep: number; 
           { polling: 5, timeout: 900_000 },
         )
         .then((h) => h.jsonValue() as Promise<{ at: number; longest: number }>);
+    // How much of the window the page's main thread spent in tasks (drawing the run, and this
+    // bench's own polling): on 2 cores that time competes with the worker whenever the machine is busy.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const busy = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? Number.NaN;
+      return { task: get('TaskDuration'), at: get('Timestamp') };
+    };
     const t0 = (await reach(warm)).at;
+    const busy0 = await busy();
     // Loading tfjs and compiling shaders is not training: count long tasks from here.
     await page.evaluate(() => ((window as unknown as { longest: number }).longest = 0));
     const { at: t1, longest } = await reach(warm + steps);
+    const busy1 = await busy();
     const where = (await cell.textContent())?.includes('background worker') ? 'worker' : 'page';
     const badge = await page.getByTestId('train-backend').textContent();
     if (badge?.split(',')[0] !== backend) throw new Error(`the lesson trained on ${badge}`);
-    return { msPerStep: (t1 - t0) / steps, longest, where };
+    return { msPerStep: (t1 - t0) / steps, longest, where, pageBusy: (busy1.task - busy0.task) / (busy1.at - busy0.at) };
   } finally {
     await context.close();
   }
@@ -143,6 +154,8 @@ interface Run {
   readonly lessonMsPerStep: number;
   readonly overhead: number;
   readonly longestTaskMs: number;
+  /** Share of the timed window the page's main thread spent in tasks. */
+  readonly pageBusy: number;
   readonly timedSteps: number;
   readonly bareTimedSteps: number;
 }
@@ -177,12 +190,13 @@ try {
           lessonMsPerStep: +ours.msPerStep.toFixed(1),
           overhead: +overhead.toFixed(3),
           longestTaskMs: Math.round(ours.longest),
+          pageBusy: +ours.pageBusy.toFixed(3),
           timedSteps: lessonRun(plan, recipe).timed,
           bareTimedSteps: bareSteps(plan),
         });
         console.log(
           `${what}: bare loop ${reference.toFixed(0)} ms/step (${before.toFixed(0)} before, ${after.toFixed(0)} after); ` +
-            `lesson ${ours.msPerStep.toFixed(0)} ms/step in a ${ours.where}: overhead ${(100 * overhead).toFixed(1)}% (target 10%, ratio ${(overhead / 0.1).toFixed(2)}); ` +
+            `lesson ${ours.msPerStep.toFixed(0)} ms/step in a ${ours.where} (page's main thread busy ${(100 * ours.pageBusy).toFixed(0)}% of the time): overhead ${(100 * overhead).toFixed(1)}% (target 10%, ratio ${(overhead / 0.1).toFixed(2)}); ` +
             `${ours.longest > 0 ? `longest main-thread task ${ours.longest.toFixed(0)} ms (target 50 ms, ratio ${(ours.longest / 50).toFixed(2)})` : 'no main-thread task of 50 ms or more (the long-task observer reports only those; target 50 ms)'}; ${lessonRun(plan, recipe).timed} timed steps after ${plan.warm} (bare loop: ${bareSteps(plan)})` +
             (kernels ? `\n       our kernels: ${kernels}` : ''),
         );
