@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from './browser.ts';
 import { chartsDrawn } from './charts.ts';
+import { pickLearns } from './model-picker.ts';
 
 const env = useBuiltApp();
 
@@ -14,10 +15,7 @@ async function openWithModel(cellId: string): Promise<{ page: Page; errors: stri
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(env.app.url + '?backend=wasm&section=beyond');
   const cell = page.locator(`.cell[data-cell="${cellId}"]`);
-  await cell
-    .locator('.model-picker')
-    .getByRole('button', { name: /learns recipe/ })
-    .click();
+  await pickLearns(cell);
   await cell.getByRole('button', { name: 'Run', exact: true }).click();
   await page.locator(`.cell[data-cell="${cellId}"][data-state="done"]`).waitFor({ timeout: 240_000 });
   return { page, errors };

@@ -7,6 +7,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from './browser.ts';
 import { chartsDrawn } from './charts.ts';
+import { pickLearns } from './model-picker.ts';
 
 const env = useBuiltApp();
 
@@ -85,10 +86,7 @@ describe('the challenges, in Chromium', () => {
   it('shows the loss by ratio and the ELBO for the shipped model, and cancels a comparison', async () => {
     const { page, errors } = await open();
     const byRatio = page.locator('.cell[data-cell="loss-by-ratio"]');
-    await byRatio
-      .locator('.model-picker')
-      .getByRole('button', { name: /learns recipe/ })
-      .click();
+    await pickLearns(byRatio);
     await byRatio.locator('.model-picker').waitFor({ state: 'detached', timeout: 240_000 });
     await run(page, 'loss-by-ratio');
     const [lossPlot] = await drawn(byRatio, 1);

@@ -1,5 +1,6 @@
 /** Shared by the e2e files that check exercise code: loading the model the checks run on. */
 import type { Locator, Page } from 'playwright-core';
+import { pickLearns } from './model-picker.ts';
 
 /**
  * An exercise's code editor, ready to type in. The editor is made when it comes on screen
@@ -28,14 +29,7 @@ export async function editorOf(page: Page, exercise: string): Promise<Locator> {
  */
 export async function loadExerciseModel(page: Page) {
   const first = page.locator('[data-exercise="todo-1"]');
-  // Dispatched on the button itself, not aimed by coordinates: sections above are still mounting
-  // their cells, and on a loaded machine one of them grew between Playwright's hit test and its
-  // mouse press, so the press missed and nothing loaded (CI, stop 28). The click is set-up here;
-  // what this file tests is the checking that follows.
-  await first
-    .locator('.model-picker')
-    .getByRole('button', { name: /learns recipe/ })
-    .dispatchEvent('click');
+  await pickLearns(first);
   await editorOf(page, 'todo-1');
   const ready = first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])'));
   const failed = first.locator('.model-picker [role="alert"]');

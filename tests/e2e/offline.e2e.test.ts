@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBuiltApp } from './browser.ts';
+import { pickLearns } from './model-picker.ts';
 
 const env = useBuiltApp();
 
@@ -121,13 +122,7 @@ describe('the lesson offline', () => {
     await context.setOffline(true);
     await step('open Results offline', page.goto(`${env.app.url}?backend=wasm&section=results`));
     const cell = page.locator('.cell[data-cell="predictions"]');
-    await step(
-      'pick the shipped model',
-      cell
-        .locator('.model-picker')
-        .getByRole('button', { name: /learns recipe/ })
-        .click(),
-    );
+    await step('pick the shipped model', pickLearns(cell));
     await step('run the predictions', cell.locator('button.run:not([disabled])').click());
     await step('predictions shown', page.locator('.cell[data-cell="predictions"][data-state="done"]').waitFor());
     expect(errors).toEqual([]);

@@ -13,6 +13,7 @@ import { EXERCISES } from '../../src/exercises/exercises.ts';
 import { SOLUTIONS } from '../../src/exercises/solutions.ts';
 import { launchBrowser, useBuiltApp } from './browser.ts';
 import { editorOf, loadExerciseModel } from './exercise-model.ts';
+import { pickLearns } from './model-picker.ts';
 
 const env = useBuiltApp();
 
@@ -262,10 +263,7 @@ describe('the exercise sandbox in Chromium', () => {
     });
     await page.goto(`${env.app.url}?backend=wasm&section=results`);
     const cell = page.locator('.cell[data-cell="predictions"]');
-    await cell
-      .locator('.model-picker')
-      .getByRole('button', { name: /learns recipe/ })
-      .click();
+    await pickLearns(cell);
     await page.locator('.cell[data-cell="predictions"] button.run:not([disabled])').click();
     await page.locator('.cell[data-cell="predictions"][data-state="done"]').waitFor({ timeout: 240_000 });
     const by = (await page.getByTestId('predictions-by').textContent()) ?? '';
@@ -455,10 +453,7 @@ describe("the lesson's Content-Security-Policy", () => {
       await page.evaluate(() => [...document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]')].map((m) => m.getAttribute('content'))),
     ).toEqual([lessonPolicy('meta')]);
     const first = page.locator('[data-exercise="todo-1"]');
-    await first
-      .locator('.model-picker')
-      .getByRole('button', { name: /learns recipe/ })
-      .click();
+    await pickLearns(first);
     await first.getByRole('button', { name: 'Check my code' }).and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
     const solved = await submit(page, 'todo-2', SOLUTIONS!['todo-2']);
     expect(solved.allPass).toBe(true);
