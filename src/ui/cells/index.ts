@@ -1,4 +1,5 @@
 /** Each section's cells, loaded when the section is first shown (keeps tfjs and Plotly out of the first load). */
+import { startInItsOwnTask } from './one-per-task.ts';
 import type { CellDef } from './types.ts';
 
 type CellModule = Promise<{ cells: Record<string, CellDef> }>;
@@ -20,7 +21,7 @@ const LOADERS: Record<string, () => CellModule> = {
 
 export async function loadCells(section: string): Promise<Record<string, CellDef>> {
   const load = LOADERS[section];
-  return load ? (await load()).cells : {};
+  return load ? (await startInItsOwnTask(load)).cells : {};
 }
 
 export const SECTIONS_WITH_CELLS = Object.keys(LOADERS);
