@@ -23,6 +23,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { plainSimd } from '../src/cli/assemble-kernels.ts';
 import { bestSimdVariant } from '../src/core/kernels/wasm-backend.ts';
+import type { ProductModule } from '../src/core/kernels/wasm-batch-matmul.ts';
 
 if (bestSimdVariant() === 'plain SIMD') setFlagsFromString('--experimental-wasm-relaxed-simd');
 const relaxed = bestSimdVariant() === 'fused multiply-add';
@@ -52,21 +53,7 @@ async function assembleShared(text: string): Promise<Uint8Array> {
   }
 }
 
-interface Bmm {
-  bmm(
-    a: number,
-    b: number,
-    out: number,
-    batch: number,
-    m: number,
-    k: number,
-    n: number,
-    aRow: number,
-    aCol: number,
-    mode: number,
-    bias: number,
-  ): void;
-}
+type Bmm = Pick<ProductModule, 'bmm'>;
 
 /** One product: out [m, n] = a [m, k] @ b [k, n], a stored transposed when `aT`. */
 interface Product {
