@@ -1,10 +1,11 @@
 /** Section 6's histogram cell: the page draws counts the compute side tallied, for the ratio the slider picks. */
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { maskedCountHistogram, type MaskedCountHistogram } from '../../src/compute/masking-statistics.ts';
 import { cells } from '../../src/ui/cells/statistics.tsx';
 import type { CellContext } from '../../src/ui/cells/types.ts';
+import { compute } from '../../src/ui/models/index.ts';
 
 type Histogram = MaskedCountHistogram & { seed: number };
 const def = cells.histogram as unknown as {
@@ -37,5 +38,20 @@ describe('the masked-count histogram', () => {
     // Back to 0.5: the cell's own draw again.
     fireEvent.change(screen.getByRole('slider'), { target: { value: '0.5' } });
     await waitFor(() => expect(screen.getByText(/^Mean masked count/).textContent).toContain(`count ${out.mean.toFixed(2)};`));
+  });
+
+  it("says why a tally failed, keeps the last histogram, and drops the message back at the cell's ratio", async () => {
+    const out = { ...maskedCountHistogram({ seed: 7, t: 0.5 }), seed: 7 };
+    const run = vi.spyOn(compute, 'run').mockRejectedValueOnce(new Error('the compute worker stopped'));
+    try {
+      render(<def.View out={out} ctx={ctx} />);
+      fireEvent.change(screen.getByRole('slider'), { target: { value: '0.3' } });
+      expect((await screen.findByRole('alert')).textContent).toBe('Could not count the masks at t = 0.30: the compute worker stopped');
+      expect(screen.getByText(/^Mean masked count/).textContent).toContain(`count ${out.mean.toFixed(2)};`);
+      fireEvent.change(screen.getByRole('slider'), { target: { value: '0.5' } });
+      await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    } finally {
+      run.mockRestore();
+    }
   });
 });

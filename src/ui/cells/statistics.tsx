@@ -53,6 +53,7 @@ function HistogramView({ out }: { out: Histogram }) {
   useEffect(() => {
     if (t === out.t) {
       setShown(out);
+      setProblem(null);
       return;
     }
     const stop = new AbortController();
