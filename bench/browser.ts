@@ -86,7 +86,7 @@ async function bare(plan: Plan, recipe: Recipe): Promise<number> {
 }
 
 /** The lesson's own live run: ms/step between step `warm` and `warm + steps`, and the longest main-thread task meanwhile. */
-async function lesson(plan: Plan, recipe: Recipe): Promise<{ msPerStep: number; longest: number; where: string; pageBusy: number }> {
+async function lesson(plan: Plan, recipe: Recipe): Promise<{ msPerStep: number; longest: number; where: string; pageBusy: number; timed: number }> {
   const { backend, warm } = plan;
   const { total, timed: steps } = lessonRun(plan, recipe);
   const context = await browser.newContext();
@@ -139,7 +139,7 @@ async function lesson(plan: Plan, recipe: Recipe): Promise<{ msPerStep: number; 
     const where = (await cell.textContent())?.includes('background worker') ? 'worker' : 'page';
     const badge = await page.getByTestId('train-backend').textContent();
     if (badge?.split(',')[0] !== backend) throw new Error(`the lesson trained on ${badge}`);
-    return { msPerStep: (t1 - t0) / steps, longest, where, pageBusy: (busy1.task - busy0.task) / (busy1.at - busy0.at) };
+    return { msPerStep: (t1 - t0) / steps, longest, where, pageBusy: (busy1.task - busy0.task) / (busy1.at - busy0.at), timed: steps };
   } finally {
     await context.close();
   }
@@ -191,13 +191,13 @@ try {
           overhead: +overhead.toFixed(3),
           longestTaskMs: Math.round(ours.longest),
           pageBusy: +ours.pageBusy.toFixed(3),
-          timedSteps: lessonRun(plan, recipe).timed,
+          timedSteps: ours.timed,
           bareTimedSteps: bareSteps(plan),
         });
         console.log(
           `${what}: bare loop ${reference.toFixed(0)} ms/step (${before.toFixed(0)} before, ${after.toFixed(0)} after); ` +
             `lesson ${ours.msPerStep.toFixed(0)} ms/step in a ${ours.where} (page's main thread busy ${(100 * ours.pageBusy).toFixed(0)}% of the time): overhead ${(100 * overhead).toFixed(1)}% (target 10%, ratio ${(overhead / 0.1).toFixed(2)}); ` +
-            `${ours.longest > 0 ? `longest main-thread task ${ours.longest.toFixed(0)} ms (target 50 ms, ratio ${(ours.longest / 50).toFixed(2)})` : 'no main-thread task of 50 ms or more (the long-task observer reports only those; target 50 ms)'}; ${lessonRun(plan, recipe).timed} timed steps after ${plan.warm} (bare loop: ${bareSteps(plan)})` +
+            `${ours.longest > 0 ? `longest main-thread task ${ours.longest.toFixed(0)} ms (target 50 ms, ratio ${(ours.longest / 50).toFixed(2)})` : 'no main-thread task of 50 ms or more (the long-task observer reports only those; target 50 ms)'}; ${ours.timed} timed steps after ${plan.warm} (bare loop: ${bareSteps(plan)})` +
             (kernels ? `\n       our kernels: ${kernels}` : ''),
         );
       } catch (e) {
